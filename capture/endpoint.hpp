@@ -1,0 +1,34 @@
+#pragma once
+// An IPv4 or IPv6 address and port, as they appear in packets, socket dumps and tracepoints.
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tcplab {
+
+struct IpAddress {
+    uint8_t version = 0;              // 4 or 6; 0 means "no address"
+    std::array<uint8_t, 16> bytes{};  // IPv4 uses the first four bytes
+
+    static IpAddress v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d);
+    static IpAddress from_v4_bytes(const uint8_t* four);
+    static IpAddress from_v6_bytes(const uint8_t* sixteen);
+    static std::optional<IpAddress> parse(std::string_view text);
+
+    bool is_unspecified() const;
+    std::string to_string() const;  // 127.0.0.1, ::1, 2001:db8::1
+    auto operator<=>(const IpAddress&) const = default;
+};
+
+struct Endpoint {
+    IpAddress address;
+    uint16_t port = 0;
+
+    std::string to_string() const;  // 127.0.0.1:5000, [::1]:5000
+    auto operator<=>(const Endpoint&) const = default;
+};
+
+}  // namespace tcplab

@@ -1,0 +1,90 @@
+#pragma once
+// The events a trace is made of. Every event carries a CLOCK_REALTIME time in
+// nanoseconds, so packets (pcap), socket states (kernel) and socket calls
+// (scenario threads) share one time axis.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "decode.hpp"
+#include "endpoint.hpp"
+#include "sock_diag.hpp"
+#include "tcp_state.hpp"
+
+namespace tcplab {
+
+enum class Actor : uint8_t { None, Client, Server, Attacker };
+std::string_view actor_name(Actor actor);  // "client", "server", "attacker", "-"
+
+inline constexpr uint32_t kNoConnection = 0xffffffffu;
+
+// One packet in the trace. Kept to 64 bytes so ten million fit in memory; the
+// raw bytes live apart and are decoded again when a view needs the details.
+struct PacketEvent {
+    int64_t time_ns = 0;
+    uint64_t raw_offset = 0;  // into Trace::raw_bytes()
+    uint32_t raw_length = 0;
+    uint32_t original_length = 0;
+    uint32_t seq = 0;  // absolute, as on the wire
+    uint32_t ack = 0;
+    uint32_t payload_length = 0;
+    uint32_t connection = kNoConnection;
+    uint16_t window = 0;
+    LinkType link = LinkType::Ethernet;
+    uint8_t flags = 0;
+    uint8_t from_server = 0;  // 0: client → server, 1: server → client
+    uint8_t capture_point = 0;
+    Transport transport = Transport::None;
+    uint8_t decode_failed = 0;
+};
+static_assert(sizeof(PacketEvent) <= 64, "a packet event must stay within 64 bytes");
+
+// What a capture thread hands over: the decoded summary, both endpoints (for
+// finding the connection) and the raw frame. The trace fills in raw_offset,
+// connection and from_server.
+struct CapturedPacket {
+    PacketEvent summary;
+    Endpoint source;
+    Endpoint destination;
+    std::vector<uint8_t> raw;
+};
+
+enum class StateSource : uint8_t { Tracepoint, SocketDump, Inferred };
+std::string_view source_name(StateSource source);  // "tracepoint", "socket dump", "inferred"
+
+struct StateEvent {
+    int64_t time_ns = 0;
+    Endpoint local;
+    Endpoint remote;  // unspecified for a listener
+    TcpState from = TcpState::Closed;
+    TcpState to = TcpState::Closed;
+    StateSource source = StateSource::Inferred;
+    uint32_t connection = kNoConnection;  // known for inferred events
+    // From socket dumps: what ss would show beside the state.
+    uint32_t receive_queue = 0;
+    uint32_t send_queue = 0;
+    SocketTimer timer = SocketTimer::None;
+    uint32_t timer_expires_ms = 0;
+};
+
+struct CallEvent {
+    int64_t time_ns = 0;    // when the call was made
+    int64_t return_ns = 0;  // when it returned
+    Actor actor = Actor::None;
+    std::string call;       // "connect"
+    std::string arguments;  // "fd=4, 127.0.0.1:5000"
+    int64_t result = 0;     // the return value
+    int error_number = 0;   // errno when result < 0
+    std::string data;       // bytes sent or received, when the call moves data
+    Endpoint local;         // the socket's local address after the call, when known
+};
+
+struct NoteEvent {
+    int64_t time_ns = 0;
+    int step = -1;    // lesson step index, or -1
+    std::string key;  // narration key in assets/lang, or free text from an instructor
+};
+
+int64_t realtime_now_ns();
+
+}  // namespace tcplab

@@ -1,0 +1,62 @@
+#pragma once
+// A libpcap capture thread inside a network namespace. It decodes each frame
+// and pushes it into a bounded queue that the owner drains; pcap's own drops
+// and the queue's drops are both counted.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "event_queue.hpp"
+#include "events.hpp"
+#include "namespace_thread.hpp"
+#include "result.hpp"
+
+namespace tcplab {
+
+struct CaptureOptions {
+    std::string interface = "lo";
+    std::string filter;          // BPF, e.g. "tcp port 24001"
+    uint8_t capture_point = 0;   // which point of the topology this is
+    int snaplen = 262144;        // bytes kept per packet
+    int buffer_bytes = 4 << 20;  // kernel ring buffer
+    bool immediate = true;       // deliver each packet at once (for stepping)
+    size_t queue_capacity = 1 << 16;
+};
+
+struct CaptureStats {
+    uint64_t delivered = 0;       // pushed into the queue
+    uint64_t kernel_dropped = 0;  // pcap_stats ps_drop + ps_ifdrop
+    uint64_t queue_dropped = 0;   // the consumer was too slow
+};
+
+class PacketCapture {
+public:
+    // Starts capturing. The thread enters `netns_fd` first (pass -1 to stay in
+    // the caller's namespace) and reports back whether pcap could be opened.
+    static Result<std::unique_ptr<PacketCapture>> start(int netns_fd, CaptureOptions options);
+
+    ~PacketCapture();
+    PacketCapture(const PacketCapture&) = delete;
+    PacketCapture& operator=(const PacketCapture&) = delete;
+
+    EventQueue<CapturedPacket>& queue() { return queue_; }
+
+    // Delivers what the kernel still holds, then ends the thread.
+    void stop();
+    CaptureStats stats() const;
+
+private:
+    explicit PacketCapture(CaptureOptions options);
+    void run(StartupReport& report);
+
+    CaptureOptions options_;
+    EventQueue<CapturedPacket> queue_;
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<uint64_t> delivered_{0};
+    std::atomic<uint64_t> kernel_dropped_{0};
+};
+
+}  // namespace tcplab

@@ -1,0 +1,48 @@
+#pragma once
+// Errors are values: library code returns Result<T> and the program decides
+// what to show. Nothing in capture/ or scenarios/ calls exit().
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace tcplab {
+
+struct Error {
+    std::string what;    // what went wrong, in plain words
+    std::string remedy;  // what the user can run or change to fix it; may be empty
+};
+
+template <class T>
+class Result {
+public:
+    Result(T value) : storage_(std::move(value)) {}
+    Result(Error error) : storage_(std::move(error)) {}
+
+    bool ok() const { return std::holds_alternative<T>(storage_); }
+    explicit operator bool() const { return ok(); }
+
+    T& value() {
+        assert(ok());
+        return std::get<T>(storage_);
+    }
+    const T& value() const {
+        assert(ok());
+        return std::get<T>(storage_);
+    }
+    T& operator*() { return value(); }
+    T* operator->() { return &value(); }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<Error>(storage_);
+    }
+
+private:
+    std::variant<T, Error> storage_;
+};
+
+// For operations that return nothing on success.
+struct Done {};
+using Status = Result<Done>;
+
+}  // namespace tcplab

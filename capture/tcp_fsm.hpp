@@ -1,0 +1,68 @@
+#pragma once
+// Infers the RFC 793 state of each end of a connection from the segments it
+// sends and receives. This is what the lab can say when it has only packets
+// (an opened capture file, or no kernel source): the view labels it "inferred".
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "tcp_state.hpp"
+
+namespace tcplab {
+
+// The fields of a TCP segment the state machine looks at.
+struct Segment {
+    uint8_t flags = 0;  // tcp_flag bits (decode.hpp)
+    uint32_t seq = 0;
+    uint32_t ack = 0;
+    uint32_t payload_length = 0;
+};
+
+// One end of a connection. It is told about every segment this end sends and
+// every segment it receives, in the order they happen at this end.
+class TcpEndFsm {
+public:
+    explicit TcpEndFsm(TcpState initial = TcpState::Closed);
+
+    TcpState state() const { return state_; }
+
+    // Each returns the new state when the segment moved this end, else nullopt.
+    std::optional<TcpState> on_send(const Segment& segment);
+    std::optional<TcpState> on_receive(const Segment& segment);
+
+private:
+    std::optional<TcpState> move_to(TcpState next);
+
+    TcpState state_;
+    bool passive_open_ = false;        // reached SYN_RECV from LISTEN
+    std::optional<uint32_t> syn_seq_;  // our ISN: the sequence number our SYN occupies
+    std::optional<uint32_t> fin_seq_;  // sequence number our FIN occupies
+};
+
+enum class Side : uint8_t { Client, Server };
+
+struct InferredTransition {
+    Side side;
+    TcpState from;
+    TcpState to;
+};
+
+// Both ends of one connection, seen from a single capture point where a
+// segment is sent and received at the same moment (loopback, or one host).
+class ConnectionFsm {
+public:
+    // A connection seen from its first SYN: the client starts CLOSED and the
+    // server LISTEN. A capture that starts mid-stream passes ESTABLISHED twice.
+    ConnectionFsm(TcpState client_initial = TcpState::Closed, TcpState server_initial = TcpState::Listen);
+
+    TcpState state(Side side) const;
+
+    // The transitions this segment caused: the sender's first, then the receiver's.
+    std::vector<InferredTransition> on_segment(Side sender, const Segment& segment);
+
+private:
+    TcpEndFsm client_;
+    TcpEndFsm server_;
+};
+
+}  // namespace tcplab

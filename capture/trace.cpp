@@ -1,0 +1,206 @@
+#include "trace.hpp"
+
+#include <algorithm>
+
+namespace tcplab {
+namespace {
+
+// Inserts keeping the vector sorted by time; events almost always arrive in
+// order, so this is an append in practice.
+template <class Event>
+void insert_by_time(std::vector<Event>& events, Event event) {
+    if (events.empty() || events.back().time_ns <= event.time_ns) {
+        events.push_back(std::move(event));
+        return;
+    }
+    auto position = std::upper_bound(events.begin(), events.end(), event.time_ns,
+                                     [](int64_t time, const Event& other) { return time < other.time_ns; });
+    events.insert(position, std::move(event));
+}
+
+bool has(uint8_t flags, uint8_t flag) { return (flags & flag) != 0; }
+
+Segment segment_of(const PacketEvent& packet) {
+    return Segment{packet.flags, packet.seq, packet.ack, packet.payload_length};
+}
+
+}  // namespace
+
+CapturedPacket Trace::capture(int64_t time_ns, uint8_t capture_point, LinkType link, uint32_t original_length,
+                              std::span<const uint8_t> frame) {
+    const DecodedPacket decoded = decode_frame(link, frame);
+    CapturedPacket captured;
+    PacketEvent& summary = captured.summary;
+    summary.time_ns = time_ns;
+    summary.capture_point = capture_point;
+    summary.link = link;
+    summary.original_length = original_length;
+    summary.raw_length = static_cast<uint32_t>(frame.size());
+    summary.transport = decoded.transport;
+    summary.decode_failed = decoded.error.has_value();
+    summary.payload_length = static_cast<uint32_t>(decoded.payload_length);
+    if (decoded.transport == Transport::Tcp) {
+        summary.seq = decoded.tcp.seq;
+        summary.ack = decoded.tcp.ack;
+        summary.flags = decoded.tcp.flags;
+        summary.window = decoded.tcp.window;
+    }
+    if (decoded.transport == Transport::Tcp || decoded.transport == Transport::Udp) {
+        captured.source = decoded.source_endpoint();
+        captured.destination = decoded.destination_endpoint();
+    }
+    captured.raw.assign(frame.begin(), frame.end());
+    return captured;
+}
+
+uint32_t Trace::connection_for(const CapturedPacket& packet, bool& from_server) {
+    const PacketEvent& summary = packet.summary;
+    const auto key = std::minmax(packet.source, packet.destination);
+    const bool pure_syn = has(summary.flags, tcp_flag::Syn) && !has(summary.flags, tcp_flag::Ack);
+
+    auto found = connection_by_endpoints_.find(key);
+    if (found != connection_by_endpoints_.end()) {
+        Connection& existing = connections_[found->second];
+        const bool same_client = existing.client == packet.source;
+        const bool port_reused = pure_syn && same_client && existing.client_isn_known &&
+                                 existing.client_base != summary.seq &&
+                                 existing.inferred.state(Side::Client) != TcpState::SynSent;
+        if (!port_reused) {
+            from_server = !same_client;
+            return found->second;
+        }
+    }
+
+    // A new connection. Whoever sent a pure SYN is the client; a SYN-ACK means
+    // the receiver is; mid-stream, the sender is, and both ends are established.
+    Connection connection;
+    const bool syn_ack = has(summary.flags, tcp_flag::Syn) && has(summary.flags, tcp_flag::Ack);
+    if (syn_ack) {
+        connection.client = packet.destination;
+        connection.server = packet.source;
+        connection.inferred = ConnectionFsm(TcpState::SynSent, TcpState::Listen);
+        from_server = true;
+    } else {
+        connection.client = packet.source;
+        connection.server = packet.destination;
+        if (!pure_syn) connection.inferred = ConnectionFsm(TcpState::Established, TcpState::Established);
+        from_server = false;
+    }
+    connections_.push_back(std::move(connection));
+    const auto index = static_cast<uint32_t>(connections_.size() - 1);
+    connection_by_endpoints_[key] = index;
+    return index;
+}
+
+void Trace::add_packet(CapturedPacket packet) {
+    PacketEvent summary = packet.summary;
+    summary.raw_offset = raw_.size();
+    summary.raw_length = static_cast<uint32_t>(packet.raw.size());
+    raw_.insert(raw_.end(), packet.raw.begin(), packet.raw.end());
+
+    if (summary.transport == Transport::Tcp && !summary.decode_failed) {
+        bool from_server = false;
+        summary.connection = connection_for(packet, from_server);
+        summary.from_server = from_server;
+
+        Connection& connection = connections_[summary.connection];
+        ++connection.packet_count;
+        const bool syn = has(summary.flags, tcp_flag::Syn);
+        // The base for relative numbers: the ISN when we saw the SYN, otherwise
+        // the first sequence number seen, minus one (as Wireshark does).
+        if (from_server && !connection.server_isn_known) {
+            connection.server_isn_known = true;
+            connection.server_base = syn ? summary.seq : summary.seq - 1;
+        } else if (!from_server && !connection.client_isn_known) {
+            connection.client_isn_known = true;
+            connection.client_base = syn ? summary.seq : summary.seq - 1;
+        }
+        infer_states(summary);
+    }
+    insert_by_time(packets_, summary);
+}
+
+void Trace::infer_states(const PacketEvent& packet) {
+    Connection& connection = connections_[packet.connection];
+    const Side sender = packet.from_server ? Side::Server : Side::Client;
+    for (const InferredTransition& transition : connection.inferred.on_segment(sender, segment_of(packet))) {
+        StateEvent event;
+        event.time_ns = packet.time_ns;
+        const bool client_side = transition.side == Side::Client;
+        event.local = client_side ? connection.client : connection.server;
+        event.remote = client_side ? connection.server : connection.client;
+        event.from = transition.from;
+        event.to = transition.to;
+        event.source = StateSource::Inferred;
+        event.connection = packet.connection;
+        insert_by_time(states_, event);
+    }
+}
+
+void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }
+void Trace::add_call(CallEvent event) { insert_by_time(calls_, std::move(event)); }
+void Trace::add_note(NoteEvent event) { insert_by_time(notes_, std::move(event)); }
+
+void Trace::assign_actor(const Endpoint& local, Actor actor) { actors_[local] = actor; }
+
+std::span<const uint8_t> Trace::raw_bytes(const PacketEvent& packet) const {
+    return std::span<const uint8_t>(raw_).subspan(packet.raw_offset, packet.raw_length);
+}
+
+DecodedPacket Trace::decode(const PacketEvent& packet) const { return decode_frame(packet.link, raw_bytes(packet)); }
+
+uint32_t Trace::relative_seq(const PacketEvent& packet) const {
+    if (packet.connection == kNoConnection) return packet.seq;
+    const Connection& connection = connections_[packet.connection];
+    return packet.seq - (packet.from_server ? connection.server_base : connection.client_base);
+}
+
+uint32_t Trace::relative_ack(const PacketEvent& packet) const {
+    if (packet.connection == kNoConnection || !(packet.flags & tcp_flag::Ack)) return packet.ack;
+    const Connection& connection = connections_[packet.connection];
+    return packet.ack - (packet.from_server ? connection.client_base : connection.server_base);
+}
+
+Endpoint Trace::sender(const PacketEvent& packet) const {
+    if (packet.connection == kNoConnection) return decode(packet).source_endpoint();
+    const Connection& connection = connections_[packet.connection];
+    return packet.from_server ? connection.server : connection.client;
+}
+
+Endpoint Trace::receiver(const PacketEvent& packet) const {
+    if (packet.connection == kNoConnection) return decode(packet).destination_endpoint();
+    const Connection& connection = connections_[packet.connection];
+    return packet.from_server ? connection.client : connection.server;
+}
+
+Actor Trace::actor_of(const Endpoint& local) const {
+    if (auto named = actors_.find(local); named != actors_.end()) return named->second;
+    // A socket bound to the wildcard address answers for any local address.
+    for (const auto& [endpoint, actor] : actors_)
+        if (endpoint.port == local.port && endpoint.address.is_unspecified()) return actor;
+    for (const Connection& connection : connections_) {
+        if (connection.client == local) return Actor::Client;
+        if (connection.server == local) return Actor::Server;
+    }
+    return Actor::None;
+}
+
+Actor Trace::sender_actor(const PacketEvent& packet) const {
+    const Actor named = actor_of(sender(packet));
+    if (named != Actor::None || packet.connection == kNoConnection) return named;
+    return packet.from_server ? Actor::Server : Actor::Client;
+}
+
+int64_t Trace::start_ns() const {
+    int64_t start = 0;
+    auto consider = [&start](int64_t time) {
+        if (time != 0 && (start == 0 || time < start)) start = time;
+    };
+    if (!packets_.empty()) consider(packets_.front().time_ns);
+    if (!states_.empty()) consider(states_.front().time_ns);
+    if (!calls_.empty()) consider(calls_.front().time_ns);
+    if (!notes_.empty()) consider(notes_.front().time_ns);
+    return start;
+}
+
+}  // namespace tcplab

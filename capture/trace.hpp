@@ -1,0 +1,81 @@
+#pragma once
+// The trace: everything that happened in one run, append-only and owned by one
+// thread (the UI thread, or the terminal runner). Every view is a function of
+// the trace plus its own view state, so a live run, a recording and a test all
+// look the same. Each kind of event is kept sorted by time.
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "events.hpp"
+#include "tcp_fsm.hpp"
+
+namespace tcplab {
+
+struct Connection {
+    Endpoint client;  // the end that sent the first SYN (or the first packet seen)
+    Endpoint server;
+    bool client_isn_known = false;
+    bool server_isn_known = false;
+    uint32_t client_base = 0;  // the ISN, or the first seq seen minus one mid-stream
+    uint32_t server_base = 0;
+    ConnectionFsm inferred;
+    uint32_t packet_count = 0;
+};
+
+class Trace {
+public:
+    // Decodes a frame into the compact summary a capture thread hands over.
+    static CapturedPacket capture(int64_t time_ns, uint8_t capture_point, LinkType link, uint32_t original_length,
+                                  std::span<const uint8_t> frame);
+
+    void add_packet(CapturedPacket packet);
+    void add_state(StateEvent event);
+    void add_call(CallEvent event);
+    void add_note(NoteEvent event);
+
+    // A scenario names its sockets so states and packets can say "client" or "server".
+    void assign_actor(const Endpoint& local, Actor actor);
+
+    const std::vector<PacketEvent>& packets() const { return packets_; }
+    const std::vector<StateEvent>& states() const { return states_; }
+    const std::vector<CallEvent>& calls() const { return calls_; }
+    const std::vector<NoteEvent>& notes() const { return notes_; }
+    const std::vector<Connection>& connections() const { return connections_; }
+
+    std::span<const uint8_t> raw_bytes(const PacketEvent& packet) const;
+    DecodedPacket decode(const PacketEvent& packet) const;
+
+    // Sequence numbers relative to each direction's ISN, as Wireshark shows them.
+    uint32_t relative_seq(const PacketEvent& packet) const;
+    uint32_t relative_ack(const PacketEvent& packet) const;
+
+    Endpoint sender(const PacketEvent& packet) const;
+    Endpoint receiver(const PacketEvent& packet) const;
+    Actor sender_actor(const PacketEvent& packet) const;
+    Actor actor_of(const Endpoint& local) const;
+
+    // Events that could not be delivered because a queue was full; shown to the user.
+    uint64_t lost_events() const { return lost_events_; }
+    void count_lost_events(uint64_t count) { lost_events_ += count; }
+
+    int64_t start_ns() const;  // the earliest event, or 0 for an empty trace
+
+private:
+    uint32_t connection_for(const CapturedPacket& packet, bool& from_server);
+    void infer_states(const PacketEvent& packet);
+
+    std::vector<PacketEvent> packets_;
+    std::vector<uint8_t> raw_;
+    std::vector<StateEvent> states_;
+    std::vector<CallEvent> calls_;
+    std::vector<NoteEvent> notes_;
+    std::vector<Connection> connections_;
+    std::map<std::pair<Endpoint, Endpoint>, uint32_t> connection_by_endpoints_;
+    std::map<Endpoint, Actor> actors_;
+    uint64_t lost_events_ = 0;
+};
+
+}  // namespace tcplab

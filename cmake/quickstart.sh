@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The README's two commands:
+#   bash cmake/quickstart.sh        install what is missing, build, run the lab
+#   bash cmake/quickstart.sh test   install what is missing, build, run every test
+#                                   (then again under AddressSanitizer + UBSan)
+# Anything after `lab` is passed to tcplab: bash cmake/quickstart.sh lab run teardown --lang zh
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-lab}"
+[ $# -gt 0 ] && shift
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian 12 packages; third_party/README.md says what each is for and its licence.
+packages=(
+    build-essential cmake ninja-build pkg-config
+    libpcap-dev libmnl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+    googletest libgtest-dev libbenchmark-dev
+    libimgui-dev libglfw3-dev fonts-wqy-microhei
+    util-linux iproute2 tcpdump
+)
+
+install_missing() {
+    local missing=()
+    for package in "${packages[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$package")
+        fi
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "tcplab: installing ${missing[*]}"
+        as_root apt-get update -q
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    local directory="$1"
+    shift
+    cmake -S "$root" -B "$directory" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
+    cmake --build "$directory" -j "$jobs"
+}
+
+install_missing
+case "$mode" in
+    lab)
+        build "$root/build"
+        exec "$root/build/lab/tcplab" "$@"
+        ;;
+    test)
+        build "$root/build"
+        ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+        echo "tcplab: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+        build "$root/build-sanitize" -DTCPLAB_SANITIZE=ON
+        ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
+        ;;
+    *)
+        echo "usage: bash cmake/quickstart.sh [lab [tcplab arguments…] | test]" >&2
+        exit 64
+        ;;
+esac

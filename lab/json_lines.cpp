@@ -1,0 +1,136 @@
+#include "json_lines.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "event_rows.hpp"
+
+namespace tcplab {
+namespace {
+
+using nlohmann::json;
+
+void emit(std::FILE* out, const json& object) {
+    const std::string line = object.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::fprintf(out, "%s\n", line.c_str());
+}
+
+json packet_json(const Trace& trace, const PacketEvent& packet, int64_t start_ns) {
+    json object = {{"type", "packet"},
+                   {"time_ns", packet.time_ns},
+                   {"time_us", (packet.time_ns - start_ns) / 1000},
+                   {"length", packet.original_length}};
+    if (packet.transport != Transport::Tcp || packet.decode_failed) {
+        object["summary"] = format_tcpdump_line(trace.decode(packet));
+        return object;
+    }
+    const DecodedPacket decoded = trace.decode(packet);
+    object["from"] = actor_name(trace.sender_actor(packet));
+    object["source"] = trace.sender(packet).to_string();
+    object["destination"] = trace.receiver(packet).to_string();
+    object["flags"] = flags_label(packet.flags);
+    object["seq"] = trace.relative_seq(packet);
+    object["ack"] = trace.relative_ack(packet);
+    object["seq_absolute"] = packet.seq;
+    object["ack_absolute"] = packet.ack;
+    object["window"] = packet.window;
+    object["payload_length"] = packet.payload_length;
+    object["options"] = format_tcp_options(decoded.tcp);
+    object["connection"] = packet.connection;
+    return object;
+}
+
+json state_json(const Trace& trace, const StateEvent& state, int64_t start_ns) {
+    json object = {{"type", "state"},
+                   {"time_ns", state.time_ns},
+                   {"time_us", (state.time_ns - start_ns) / 1000},
+                   {"actor", actor_name(trace.actor_of(state.local))},
+                   {"local", state.local.to_string()},
+                   {"remote", state.remote.to_string()},
+                   {"from", state_name(state.from)},
+                   {"to", state_name(state.to)},
+                   {"source", source_name(state.source)}};
+    if (state.timer != SocketTimer::None) {
+        object["timer"] = static_cast<int>(state.timer);
+        object["timer_expires_ms"] = state.timer_expires_ms;
+    }
+    return object;
+}
+
+json call_json(const CallEvent& call, int64_t start_ns) {
+    json object = {{"type", "call"},
+                   {"time_ns", call.time_ns},
+                   {"time_us", (call.time_ns - start_ns) / 1000},
+                   {"return_ns", call.return_ns},
+                   {"actor", actor_name(call.actor)},
+                   {"call", call.call},
+                   {"arguments", call.arguments},
+                   {"result", call.result}};
+    if (call.error_number != 0) {
+        object["errno"] = call.error_number;
+        const char* name = strerrorname_np(call.error_number);
+        if (name) object["errno_name"] = name;
+    }
+    if (!call.data.empty()) object["data"] = call.data;
+    return object;
+}
+
+}  // namespace
+
+void JsonLines::print_intro(const ScenarioRun& run) const {
+    const std::string& name = run.scenario().name;
+    emit(out_, {{"type", "scenario"},
+                {"name", name},
+                {"title", language_.text(name + ".title")},
+                {"language", language_.code()},
+                {"steps", run.scenario().steps.size()},
+                {"server", run.addresses().server.to_string()},
+                {"tracepoint", run.tracepoint_note().empty()},
+                {"tracepoint_note", run.tracepoint_note()}});
+}
+
+void JsonLines::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
+    const Step& step = run.scenario().steps[outcome.index];
+    const Trace& trace = run.trace();
+    const int64_t start = trace.start_ns();
+    emit(out_, {{"type", "step"},
+                {"index", outcome.index},
+                {"key", step.key},
+                {"title", language_.text(step.key + ".title")},
+                {"narration", language_.text(step.key + ".text")},
+                {"begin_ns", outcome.begin_ns},
+                {"end_ns", outcome.end_ns}});
+    for (const EventRow& row : event_rows(trace, after_ns, outcome.end_ns)) {
+        switch (row.kind) {
+            case EventRow::Kind::Call:
+                emit(out_, call_json(*row.call, start));
+                break;
+            case EventRow::Kind::Packet:
+                emit(out_, packet_json(trace, *row.packet, start));
+                break;
+            case EventRow::Kind::State:
+                emit(out_, state_json(trace, row.state, start));
+                break;
+        }
+    }
+    if (!outcome.failure.empty()) emit(out_, {{"type", "failure"}, {"step", outcome.index}, {"what", outcome.failure}});
+    for (const ExpectationOutcome& expectation : outcome.expectations)
+        emit(out_, {{"type", "expectation"},
+                    {"step", outcome.index},
+                    {"key", expectation.key},
+                    {"text", language_.text(expectation.key)},
+                    {"passed", expectation.result.passed},
+                    {"detail", expectation.result.detail}});
+}
+
+void JsonLines::print_summary(const ScenarioRun& run) const {
+    bool passed = true;
+    for (const StepOutcome& outcome : run.outcomes()) passed = passed && outcome.passed();
+    const CaptureStats stats = run.capture_stats();
+    emit(out_, {{"type", "summary"},
+                {"passed", passed},
+                {"packets", run.trace().packets().size()},
+                {"lost_events", run.trace().lost_events()},
+                {"capture_kernel_dropped", stats.kernel_dropped}});
+}
+
+}  // namespace tcplab

@@ -1,0 +1,170 @@
+#include "terminal_view.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "event_rows.hpp"
+
+namespace tcplab {
+namespace {
+
+constexpr const char* kBold = "1";
+constexpr const char* kDim = "2";
+constexpr const char* kGreen = "32";
+constexpr const char* kRed = "31";
+constexpr const char* kYellow = "33";
+constexpr const char* kBlue = "34";
+constexpr const char* kCyan = "36";
+constexpr const char* kMagenta = "35";
+
+const char* flag_colour(uint8_t flags) {
+    if (flags & tcp_flag::Rst) return kRed;
+    if (flags & tcp_flag::Syn) return kGreen;
+    if (flags & tcp_flag::Fin) return kBlue;
+    if (flags & tcp_flag::Psh) return kYellow;
+    return kMagenta;
+}
+
+std::string errno_name(int error) {
+    const char* name = strerrorname_np(error);
+    return name ? name : std::to_string(error);
+}
+
+std::string timer_text(const StateEvent& state) {
+    if (state.timer == SocketTimer::None) return "";
+    const char* kind = state.timer == SocketTimer::TimeWait     ? "timewait"
+                       : state.timer == SocketTimer::Retransmit ? "on"
+                       : state.timer == SocketTimer::KeepAlive  ? "keepalive"
+                                                                : "persist";
+    return fmt::format("  timer:({},{:.1f}sec)", kind, state.timer_expires_ms / 1000.0);
+}
+
+}  // namespace
+
+TerminalView::TerminalView(const Language& language, TerminalOptions options, std::FILE* out)
+    : language_(language), options_(options), out_(out) {}
+
+std::string TerminalView::paint(const std::string& text, const char* ansi) const {
+    if (!options_.color) return text;
+    return fmt::format("\x1b[{}m{}\x1b[0m", ansi, text);
+}
+
+std::string TerminalView::actor_text(Actor actor) const {
+    if (actor == Actor::None) return "-";
+    return language_.text("actor." + std::string(actor_name(actor)));
+}
+
+void TerminalView::print_intro(const ScenarioRun& run) const {
+    const std::string& name = run.scenario().name;
+    fmt::print(out_, "{}\n\n", paint(language_.text("app.title"), kBold));
+    fmt::print(out_, "{}\n{}\n\n", paint(language_.text(name + ".title"), kBold), language_.text(name + ".summary"));
+    fmt::print(out_, "{}\n{}\n", language_.text("app.sandbox"), language_.text("app.states_from"));
+    if (!run.tracepoint_note().empty())
+        fmt::print(out_, "{}\n", paint(language_.text("app.no_tracepoint") + ": " + run.tracepoint_note(), kYellow));
+    fmt::print(out_, "{}\n", language_.text(options_.absolute ? "app.absolute_note" : "app.relative_note"));
+}
+
+std::string TerminalView::call_line(const CallEvent& call) const {
+    std::string result = std::to_string(call.result);
+    if (call.result < 0 && call.error_number != 0) result += " " + errno_name(call.error_number);
+    const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
+    std::string line = fmt::format("{}({}) = {}", call.call, call.arguments, result);
+    if (call.call == "recv" && call.result >= 0) line += fmt::format("  \"{}\"", call.data);
+    if (took_us >= 100)
+        line += paint("  (" + fmt::format(fmt::runtime(language_.text("app.returned_after")), took_us) + ")", kDim);
+    return line;
+}
+
+std::string TerminalView::packet_line(const Trace& trace, const PacketEvent& packet) const {
+    if (packet.transport != Transport::Tcp || packet.decode_failed) {
+        return format_tcpdump_line(trace.decode(packet));
+    }
+    const DecodedPacket decoded = trace.decode(packet);
+    const Actor from = trace.sender_actor(packet);
+    const Actor to = from == Actor::Client ? Actor::Server : from == Actor::Server ? Actor::Client : Actor::None;
+    const uint32_t seq = options_.absolute ? packet.seq : trace.relative_seq(packet);
+    const uint32_t ack = options_.absolute ? packet.ack : trace.relative_ack(packet);
+    std::string line =
+        fmt::format("{:>6} → {:<6}  {}  seq={}", actor_text(from), actor_text(to),
+                    paint(fmt::format("{:<8}", flags_label(packet.flags)), flag_colour(packet.flags)), seq);
+    if (packet.flags & tcp_flag::Ack) line += fmt::format(" ack={}", ack);
+    line += fmt::format(" win={} len={}", packet.window, packet.payload_length);
+    const std::string options = format_tcp_options(decoded.tcp);
+    if (!options.empty()) line += paint("  <" + options + ">", kDim);
+    return line;
+}
+
+std::string TerminalView::state_line(const Trace& trace, const StateEvent& state) const {
+    const std::string source_key = state.source == StateSource::Tracepoint   ? "source.tracepoint"
+                                   : state.source == StateSource::SocketDump ? "source.dump"
+                                                                             : "source.inferred";
+    const std::string socket = state.remote.port == 0
+                                   ? state.local.to_string() + " (" + language_.text("app.listening") + ")"
+                                   : state.local.to_string();
+    return fmt::format("{:>6}  {} {} → {}  {}{}  [{}]", actor_text(trace.actor_of(state.local)),
+                       language_.text("app.state"), paint(std::string(state_name(state.from)), kCyan),
+                       paint(std::string(state_name(state.to)), kCyan), paint(socket, kDim), timer_text(state),
+                       language_.text(source_key));
+}
+
+void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
+    const Step& step = run.scenario().steps[outcome.index];
+    const Trace& trace = run.trace();
+    const int64_t start = trace.start_ns();
+
+    const std::string heading = fmt::format(fmt::runtime(language_.text("app.step_heading")), outcome.index + 1,
+                                            run.scenario().steps.size(), language_.text(step.key + ".title"));
+    fmt::print(out_, "\n{}\n{}\n\n", paint("── " + heading + " ──", kBold), language_.text(step.key + ".text"));
+
+    fmt::print(out_, "  {:>10}  {}\n", paint(language_.text("app.column_time"), kDim),
+               paint(language_.text("app.column_what"), kDim));
+    for (const EventRow& row : event_rows(trace, after_ns, outcome.end_ns)) {
+        const std::string time = fmt::format("+{}", (row.time_ns - start) / 1000);
+        std::string what;
+        switch (row.kind) {
+            case EventRow::Kind::Call:
+                what = fmt::format("{:>6}  {}", actor_text(row.call->actor), call_line(*row.call));
+                break;
+            case EventRow::Kind::Packet:
+                what = packet_line(trace, *row.packet);
+                break;
+            case EventRow::Kind::State:
+                what = state_line(trace, row.state);
+                break;
+        }
+        fmt::print(out_, "  {:>10}  {}\n", time, what);
+    }
+    fmt::print(out_, "\n");
+    if (!outcome.failure.empty()) fmt::print(out_, "  {} {}\n", paint("✗", kRed), outcome.failure);
+    for (const ExpectationOutcome& expectation : outcome.expectations) {
+        const bool passed = expectation.result.passed;
+        fmt::print(out_, "  {} {}  {}\n", passed ? paint("✓", kGreen) : paint("✗", kRed),
+                   language_.text(expectation.key), paint("(" + expectation.result.detail + ")", kDim));
+    }
+}
+
+void TerminalView::print_summary(const ScenarioRun& run) const {
+    size_t passed = 0;
+    size_t total = 0;
+    bool all = true;
+    for (const StepOutcome& outcome : run.outcomes()) {
+        all = all && outcome.passed();
+        for (const ExpectationOutcome& expectation : outcome.expectations) {
+            ++total;
+            passed += expectation.result.passed;
+        }
+    }
+    fmt::print(out_, "\n{} {}/{} {}\n",
+               all ? paint(language_.text("app.all_passed"), kGreen) : paint(language_.text("app.some_failed"), kRed),
+               passed, total, language_.text("app.passed_count"));
+    const CaptureStats stats = run.capture_stats();
+    if (run.trace().lost_events() > 0)
+        fmt::print(out_, "{}\n",
+                   paint(fmt::format("{} {}", run.trace().lost_events(), language_.text("app.lost_events")), kRed));
+    if (stats.kernel_dropped > 0)
+        fmt::print(out_, "{}\n",
+                   paint(fmt::format("{} {}", stats.kernel_dropped, language_.text("app.capture_drops")), kRed));
+}
+
+}  // namespace tcplab

@@ -1,0 +1,37 @@
+#pragma once
+// The terminal face of a run: each step's narration, then every call, segment
+// and state change in time order, then the step's expectations as ✓ / ✗.
+#include <cstdio>
+#include <string>
+
+#include "i18n.hpp"
+#include "scenarios/run.hpp"
+
+namespace tcplab {
+
+struct TerminalOptions {
+    bool absolute = false;  // raw seq/ack instead of relative
+    bool color = false;     // ANSI colours (only on a terminal, and not with NO_COLOR)
+};
+
+class TerminalView {
+public:
+    TerminalView(const Language& language, TerminalOptions options, std::FILE* out = stdout);
+
+    void print_intro(const ScenarioRun& run) const;
+    void print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const;
+    void print_summary(const ScenarioRun& run) const;
+
+private:
+    std::string packet_line(const Trace& trace, const PacketEvent& packet) const;
+    std::string state_line(const Trace& trace, const StateEvent& state) const;
+    std::string call_line(const CallEvent& call) const;
+    std::string paint(const std::string& text, const char* ansi) const;
+    std::string actor_text(Actor actor) const;
+
+    const Language& language_;
+    TerminalOptions options_;
+    std::FILE* out_;
+};
+
+}  // namespace tcplab

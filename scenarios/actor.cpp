@@ -1,0 +1,264 @@
+#include "actor.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tcplab {
+namespace {
+
+// A blocking call that never returns would hang a lesson; calls give up after this.
+constexpr int kCallTimeoutSeconds = 5;
+
+socklen_t to_sockaddr(const Endpoint& endpoint, sockaddr_storage& storage) {
+    std::memset(&storage, 0, sizeof storage);
+    if (endpoint.address.version == 6) {
+        auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(endpoint.port);
+        std::memcpy(&v6->sin6_addr, endpoint.address.bytes.data(), 16);
+        return sizeof *v6;
+    }
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(endpoint.port);
+    std::memcpy(&v4->sin_addr, endpoint.address.bytes.data(), 4);
+    return sizeof *v4;
+}
+
+Endpoint from_sockaddr(const sockaddr_storage& storage) {
+    Endpoint endpoint;
+    if (storage.ss_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&storage);
+        endpoint.address = IpAddress::from_v6_bytes(reinterpret_cast<const uint8_t*>(&v6->sin6_addr));
+        endpoint.port = ntohs(v6->sin6_port);
+    } else if (storage.ss_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage);
+        endpoint.address = IpAddress::from_v4_bytes(reinterpret_cast<const uint8_t*>(&v4->sin_addr));
+        endpoint.port = ntohs(v4->sin_port);
+    }
+    return endpoint;
+}
+
+Endpoint local_of(int fd) {
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (fd < 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) return {};
+    return from_sockaddr(storage);
+}
+
+std::string quoted(const std::string& data) {
+    std::string text = "\"";
+    for (char c : data) {
+        if (c == '"' || c == '\\') text += '\\';
+        if (static_cast<unsigned char>(c) < 0x20)
+            text += "\\x" + std::to_string(static_cast<int>(c));
+        else
+            text += c;
+    }
+    return text + "\"";
+}
+
+}  // namespace
+
+Calls::~Calls() {
+    for (auto& [name, fd] : sockets_)
+        if (fd >= 0) ::close(fd);
+}
+
+void Calls::record(int64_t started_ns, const std::string& call, const std::string& arguments, long result, int error,
+                   std::string data, Endpoint local) {
+    CallEvent event;
+    event.time_ns = started_ns;
+    event.return_ns = realtime_now_ns();
+    event.actor = actor_;
+    event.call = call;
+    event.arguments = arguments;
+    event.result = result;
+    event.error_number = result < 0 ? error : 0;
+    event.data = std::move(data);
+    event.local = local;
+    queue_.push(std::move(event));
+}
+
+std::string Calls::describe(const std::string& name) const { return "fd=" + std::to_string(fd(name)); }
+
+int Calls::fd(const std::string& name) const {
+    auto found = sockets_.find(name);
+    return found == sockets_.end() ? -1 : found->second;
+}
+
+Endpoint Calls::local_endpoint(const std::string& name) const { return local_of(fd(name)); }
+
+int Calls::socket(const std::string& name, int type, int family) {
+    const int64_t started = realtime_now_ns();
+    const int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
+    const int error = errno;
+    if (fd >= 0) {
+        timeval timeout{kCallTimeoutSeconds, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        sockets_[name] = fd;
+    }
+    const std::string family_name = family == AF_INET6 ? "AF_INET6" : "AF_INET";
+    const std::string type_name = type == SOCK_DGRAM ? "SOCK_DGRAM" : "SOCK_STREAM";
+    record(started, "socket", family_name + ", " + type_name, fd, error);
+    return fd;
+}
+
+int Calls::bind(const std::string& name, const Endpoint& address) {
+    sockaddr_storage storage{};
+    const socklen_t length = to_sockaddr(address, storage);
+    const int64_t started = realtime_now_ns();
+    const int result = ::bind(fd(name), reinterpret_cast<sockaddr*>(&storage), length);
+    const int error = errno;
+    record(started, "bind", describe(name) + ", " + address.to_string(), result, error, {}, local_endpoint(name));
+    return result;
+}
+
+int Calls::listen(const std::string& name, int backlog) {
+    const int64_t started = realtime_now_ns();
+    const int result = ::listen(fd(name), backlog);
+    const int error = errno;
+    record(started, "listen", describe(name) + ", backlog=" + std::to_string(backlog), result, error, {},
+           local_endpoint(name));
+    return result;
+}
+
+int Calls::connect(const std::string& name, const Endpoint& address) {
+    sockaddr_storage storage{};
+    const socklen_t length = to_sockaddr(address, storage);
+    const int64_t started = realtime_now_ns();
+    const int result = ::connect(fd(name), reinterpret_cast<sockaddr*>(&storage), length);
+    const int error = errno;
+    record(started, "connect", describe(name) + ", " + address.to_string(), result, error, {}, local_endpoint(name));
+    return result;
+}
+
+int Calls::accept(const std::string& listener, const std::string& new_name) {
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    const int64_t started = realtime_now_ns();
+    const int result = ::accept4(fd(listener), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+    const int error = errno;
+    if (result >= 0) sockets_[new_name] = result;
+    const std::string peer_text = result >= 0 ? " → peer " + from_sockaddr(peer).to_string() : "";
+    record(started, "accept", describe(listener) + peer_text, result, error, {}, local_of(result));
+    return result;
+}
+
+long Calls::send(const std::string& name, const std::string& data) {
+    const int64_t started = realtime_now_ns();
+    const long result = ::send(fd(name), data.data(), data.size(), MSG_NOSIGNAL);
+    const int error = errno;
+    record(started, "send", describe(name) + ", " + quoted(data) + ", " + std::to_string(data.size()), result, error,
+           data, local_endpoint(name));
+    return result;
+}
+
+long Calls::recv(const std::string& name, size_t max_bytes) {
+    std::string buffer(max_bytes, '\0');
+    const int64_t started = realtime_now_ns();
+    const long result = ::recv(fd(name), buffer.data(), buffer.size(), 0);
+    const int error = errno;
+    buffer.resize(result > 0 ? static_cast<size_t>(result) : 0);
+    last_received_ = buffer;
+    record(started, "recv", describe(name) + ", " + std::to_string(max_bytes), result, error, buffer,
+           local_endpoint(name));
+    return result;
+}
+
+int Calls::shutdown(const std::string& name, int how) {
+    const int64_t started = realtime_now_ns();
+    const int result = ::shutdown(fd(name), how);
+    const int error = errno;
+    const char* how_name = how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR";
+    record(started, "shutdown", describe(name) + ", " + how_name, result, error, {}, local_endpoint(name));
+    return result;
+}
+
+int Calls::close(const std::string& name) {
+    const Endpoint local = local_endpoint(name);
+    const std::string arguments = describe(name);
+    const int64_t started = realtime_now_ns();
+    const int result = ::close(fd(name));
+    const int error = errno;
+    sockets_.erase(name);
+    record(started, "close", arguments, result, error, {}, local);
+    return result;
+}
+
+int Calls::setsockopt(const std::string& name, int level, int option, int value, const std::string& option_name) {
+    const int64_t started = realtime_now_ns();
+    const int result = ::setsockopt(fd(name), level, option, &value, sizeof value);
+    const int error = errno;
+    record(started, "setsockopt", describe(name) + ", " + option_name + "=" + std::to_string(value), result, error);
+    return result;
+}
+
+int Calls::set_linger(const std::string& name, bool on, int seconds) {
+    const linger value{on ? 1 : 0, seconds};
+    const int64_t started = realtime_now_ns();
+    const int result = ::setsockopt(fd(name), SOL_SOCKET, SO_LINGER, &value, sizeof value);
+    const int error = errno;
+    record(started, "setsockopt",
+           describe(name) + ", SO_LINGER={on=" + std::to_string(value.l_onoff) + ", " + std::to_string(seconds) + "s}",
+           result, error);
+    return result;
+}
+
+ActorThread::ActorThread(Actor actor, const Sandbox& sandbox, size_t queue_capacity)
+    : actor_(actor), queue_(queue_capacity) {
+    std::promise<void> entered;
+    auto ready = entered.get_future();
+    thread_ = std::thread([this, &sandbox, &entered] {
+        // Entering a namespace we created and hold open should not fail; if it
+        // does, the actor refuses every job rather than touch the host network.
+        in_sandbox_ = sandbox.enter().ok();
+        entered.set_value();
+        loop(sandbox);
+    });
+    ready.wait();
+}
+
+ActorThread::~ActorThread() {
+    {
+        std::lock_guard lock(mutex_);
+        quitting_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+std::future<void> ActorThread::run(std::function<void(Calls&)> job) {
+    std::packaged_task<void(Calls&)> task(std::move(job));
+    auto done = task.get_future();
+    {
+        std::lock_guard lock(mutex_);
+        jobs_.push_back(std::move(task));
+    }
+    wake_.notify_all();
+    return done;
+}
+
+void ActorThread::loop(const Sandbox&) {
+    Calls calls(actor_, queue_);
+    for (;;) {
+        std::packaged_task<void(Calls&)> job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return quitting_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        if (in_sandbox_) job(calls);  // a dropped job breaks its future's promise
+    }
+}
+
+}  // namespace tcplab

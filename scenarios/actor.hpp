@@ -1,0 +1,87 @@
+#pragma once
+// An actor (client, server, attacker) is a thread inside the sandbox that makes
+// real socket calls, one job at a time, and reports each call with its result
+// or errno as a CallEvent. Sockets are known by the names the scenario gives them.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "capture/event_queue.hpp"
+#include "capture/events.hpp"
+#include "sandbox.hpp"
+
+namespace tcplab {
+
+class Calls {
+public:
+    Calls(Actor actor, EventQueue<CallEvent>& queue) : actor_(actor), queue_(queue) {}
+    ~Calls();  // closes any socket the scenario left open
+    Calls(const Calls&) = delete;
+    Calls& operator=(const Calls&) = delete;
+
+    int socket(const std::string& name, int type = 1 /* SOCK_STREAM */, int family = 2 /* AF_INET */);
+    int bind(const std::string& name, const Endpoint& address);
+    int listen(const std::string& name, int backlog);
+    int connect(const std::string& name, const Endpoint& address);
+    int accept(const std::string& listener, const std::string& new_name);
+    long send(const std::string& name, const std::string& data);
+    long recv(const std::string& name, size_t max_bytes);
+    int shutdown(const std::string& name, int how);
+    int close(const std::string& name);
+    int setsockopt(const std::string& name, int level, int option, int value, const std::string& option_name);
+    int set_linger(const std::string& name, bool on, int seconds);
+
+    Endpoint local_endpoint(const std::string& name) const;
+    int fd(const std::string& name) const;
+    // What the last recv() returned as bytes.
+    const std::string& last_received() const { return last_received_; }
+
+private:
+    struct Started {
+        int64_t time_ns;
+        int saved_errno;
+    };
+    void record(int64_t started_ns, const std::string& call, const std::string& arguments, long result, int error,
+                std::string data = {}, Endpoint local = {});
+    std::string describe(const std::string& name) const;  // "fd=4"
+
+    Actor actor_;
+    EventQueue<CallEvent>& queue_;
+    std::map<std::string, int> sockets_;
+    std::string last_received_;
+};
+
+class ActorThread {
+public:
+    // Starts the thread and moves it into the sandbox.
+    ActorThread(Actor actor, const Sandbox& sandbox, size_t queue_capacity = 4096);
+    ~ActorThread();
+    ActorThread(const ActorThread&) = delete;
+    ActorThread& operator=(const ActorThread&) = delete;
+
+    Actor actor() const { return actor_; }
+    bool in_sandbox() const { return in_sandbox_; }
+    EventQueue<CallEvent>& calls() { return queue_; }
+
+    // Runs `job` on the actor's thread; the future is ready when it returns.
+    std::future<void> run(std::function<void(Calls&)> job);
+
+private:
+    void loop(const Sandbox& sandbox);
+
+    Actor actor_;
+    EventQueue<CallEvent> queue_;
+    std::mutex mutex_;  // guards jobs_; jobs arrive once per step, not on a hot path
+    std::condition_variable wake_;
+    std::deque<std::packaged_task<void(Calls&)>> jobs_;
+    bool quitting_ = false;
+    bool in_sandbox_ = false;
+    std::thread thread_;
+};
+
+}  // namespace tcplab

@@ -1,0 +1,83 @@
+#pragma once
+// Runs a scenario for real: creates the sandbox, starts the packet capture and
+// the kernel state watcher, and executes steps one at a time. Between steps it
+// owns the trace; the caller (terminal or window) reads it.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actor.hpp"
+#include "capture/kernel_states.hpp"
+#include "capture/packet_capture.hpp"
+#include "capture/trace.hpp"
+#include "sandbox.hpp"
+#include "scenario.hpp"
+
+namespace tcplab {
+
+struct RunOptions {
+    bool use_tracepoint = true;
+    // How long a step may take to show what it expects (a delayed ACK takes 40 ms).
+    std::chrono::milliseconds settle_limit{3000};
+    // A step is over when nothing new happened for this long.
+    std::chrono::milliseconds quiet_period{60};
+    uint32_t port_seed = 0;  // 0: a random port per run
+};
+
+struct ExpectationOutcome {
+    std::string key;
+    CheckResult result;
+};
+
+struct StepOutcome {
+    size_t index = 0;
+    int64_t begin_ns = 0;
+    int64_t end_ns = 0;
+    std::vector<ExpectationOutcome> expectations;
+    std::string failure;  // an action that could not run at all
+    bool passed() const;
+};
+
+class ScenarioRun {
+public:
+    static Result<std::unique_ptr<ScenarioRun>> start(const ScenarioEntry& entry, RunOptions options = {});
+    ~ScenarioRun();
+
+    const Scenario& scenario() const { return scenario_; }
+    const Addresses& addresses() const { return addresses_; }
+    const Trace& trace() const { return trace_; }
+    size_t steps_done() const { return outcomes_.size(); }
+    bool finished() const { return outcomes_.size() == scenario_.steps.size(); }
+    const std::vector<StepOutcome>& outcomes() const { return outcomes_; }
+
+    // Runs the next step and waits until it has settled.
+    const StepOutcome& step();
+    // Stops capturing and watching; the trace stays readable.
+    void finish();
+
+    // Why the tracepoint is not used ("" when it is).
+    std::string tracepoint_note() const;
+    CaptureStats capture_stats() const;
+
+private:
+    ScenarioRun(Scenario scenario, Addresses addresses, Sandbox sandbox, RunOptions options);
+    size_t drain();
+    bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
+
+    Scenario scenario_;
+    Addresses addresses_;
+    Sandbox sandbox_;
+    RunOptions options_;
+    Trace trace_;
+    std::unique_ptr<PacketCapture> capture_;
+    std::unique_ptr<KernelStateWatcher> watcher_;
+    std::unique_ptr<ActorThread> client_;
+    std::unique_ptr<ActorThread> server_;
+    std::vector<StepOutcome> outcomes_;
+    std::string tracepoint_note_;
+    CaptureStats final_capture_stats_;
+    uint64_t lost_counted_ = 0;
+};
+
+}  // namespace tcplab

@@ -1,0 +1,153 @@
+#include "sandbox.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "capture/tracepoint.hpp"
+
+namespace tcplab {
+namespace {
+
+bool g_started_as_root = false;
+
+std::string errno_text() { return std::strerror(errno); }
+
+bool write_file(const std::string& path, const std::string& text) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    return written;
+}
+
+const char* kUserNamespaceRemedy =
+    "allow unprivileged user namespaces with `sudo sysctl -w kernel.unprivileged_userns_clone=1` "
+    "(and `sudo sysctl -w user.max_user_namespaces=15000` if it is 0), or run tcplab with sudo";
+
+Status enter_user_namespace() {
+    const uid_t uid = geteuid();
+    const gid_t gid = getegid();
+    if (unshare(CLONE_NEWUSER) != 0) {
+        if (errno == EINVAL)
+            return Error{"cannot create a user namespace: the process already runs threads (internal error)", ""};
+        return Error{"cannot create a user namespace for the sandbox: " + errno_text(), kUserNamespaceRemedy};
+    }
+    // Map our own user to root inside, so we hold the capabilities the sandbox
+    // needs over namespaces we create, and nothing outside them.
+    if (!write_file("/proc/self/setgroups", "deny") ||
+        !write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"))
+        return Error{"cannot map our user into the new user namespace: " + errno_text(), kUserNamespaceRemedy};
+    return Done{};
+}
+
+Status bring_loopback_up() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Error{"cannot open a control socket in the sandbox: " + errno_text(), ""};
+    ifreq request{};
+    std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    int status = ::ioctl(fd, SIOCGIFFLAGS, &request);
+    if (status == 0) {
+        request.ifr_flags |= IFF_UP | IFF_RUNNING;
+        status = ::ioctl(fd, SIOCSIFFLAGS, &request);
+    }
+    const std::string failure = errno_text();
+    ::close(fd);
+    if (status != 0) return Error{"cannot bring up lo in the sandbox: " + failure, ""};
+    return Done{};
+}
+
+Error network_namespace_error(int error) {
+    const std::string what = "cannot create a network namespace for the sandbox: " + std::string(std::strerror(error));
+    if (error == ENOSPC)
+        return {what + " (the limit on network namespaces is reached)",
+                "raise it with `sudo sysctl -w user.max_net_namespaces=10000`"};
+    if (error == EPERM && g_started_as_root)
+        return {what + " (root without CAP_SYS_ADMIN, e.g. inside a restricted container)",
+                "run tcplab on the host, or give the container CAP_SYS_ADMIN"};
+    if (error == EPERM) return {what, kUserNamespaceRemedy};
+    return {what, ""};
+}
+
+}  // namespace
+
+bool started_as_root() { return g_started_as_root; }
+
+Status prepare_process() {
+    g_started_as_root = geteuid() == 0;
+    if (g_started_as_root) {
+        // Without tracefs the lab still works (socket dumps and packets), so a
+        // failure here is not fatal; the kernel state source says why it is missing.
+        (void)prepare_tracefs();
+        return Done{};
+    }
+    return enter_user_namespace();
+}
+
+Result<Sandbox> Sandbox::create() {
+    // unshare() moves only the calling thread, so a short-lived thread creates
+    // the namespace and hands back a file descriptor that keeps it alive.
+    int netns_fd = -1;
+    Error failure;
+    std::thread creator([&] {
+        if (unshare(CLONE_NEWNET) != 0) {
+            failure = network_namespace_error(errno);
+            return;
+        }
+        if (auto up = bring_loopback_up(); !up) {
+            failure = up.error();
+            return;
+        }
+        netns_fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (netns_fd < 0) failure = {"cannot hold the sandbox's network namespace: " + errno_text(), ""};
+    });
+    creator.join();
+    if (netns_fd < 0) return failure;
+    return Sandbox(netns_fd);
+}
+
+Sandbox::Sandbox(Sandbox&& other) noexcept : netns_fd_(other.netns_fd_) { other.netns_fd_ = -1; }
+
+Sandbox& Sandbox::operator=(Sandbox&& other) noexcept {
+    if (this != &other) {
+        if (netns_fd_ >= 0) ::close(netns_fd_);
+        netns_fd_ = other.netns_fd_;
+        other.netns_fd_ = -1;
+    }
+    return *this;
+}
+
+Sandbox::~Sandbox() {
+    if (netns_fd_ >= 0) ::close(netns_fd_);
+}
+
+Status Sandbox::enter() const {
+    if (setns(netns_fd_, CLONE_NEWNET) != 0) return Error{"cannot enter the sandbox: " + errno_text(), ""};
+    return Done{};
+}
+
+Status Sandbox::set_sysctl(const std::string& name, const std::string& value) const {
+    // /proc/sys/net shows the namespace of the thread that opens it.
+    Status result = Done{};
+    std::thread writer([&] {
+        if (auto entered = enter(); !entered) {
+            result = entered;
+            return;
+        }
+        if (!write_file("/proc/sys/" + name, value))
+            result = Error{"cannot set " + name + " = " + value + " in the sandbox: " + errno_text(), ""};
+    });
+    writer.join();
+    return result;
+}
+
+}  // namespace tcplab

@@ -1,0 +1,132 @@
+// End to end: the tcplab program as a user or a script runs it. Exit codes,
+// usage errors, JSON lines, both languages, and a clear error with exit code 2
+// when the sandbox cannot be created.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Outcome {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+Outcome run_shell(const std::string& command) {
+    Outcome outcome;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return outcome;
+    std::array<char, 4096> buffer{};
+    size_t read = 0;
+    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
+    const int status = pclose(pipe);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return outcome;
+}
+
+Outcome run_tcplab(const std::string& arguments, const std::string& prefix = "") {
+    return run_shell(prefix + " '" + TCPLAB_BINARY + "' " + arguments + " 2>&1");
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& output) {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Cli, ListNamesTheScenarios) {
+    const Outcome listed = run_tcplab("list");
+    EXPECT_EQ(listed.exit_code, 0);
+    EXPECT_TRUE(contains(listed.output, "handshake"));
+    EXPECT_TRUE(contains(listed.output, "teardown"));
+}
+
+TEST(Cli, UnknownScenarioIsAUsageError) {
+    const Outcome unknown = run_tcplab("run no-such-scenario");
+    EXPECT_EQ(unknown.exit_code, 64);
+    EXPECT_TRUE(contains(unknown.output, "no-such-scenario"));
+    EXPECT_TRUE(contains(unknown.output, "Usage"));
+}
+
+TEST(Cli, UnknownFlagIsAUsageError) {
+    const Outcome unknown = run_tcplab("run handshake --frobnicate");
+    EXPECT_EQ(unknown.exit_code, 64);
+    EXPECT_TRUE(contains(unknown.output, "--frobnicate"));
+}
+
+TEST(Cli, HelpExitsCleanly) {
+    const Outcome help = run_tcplab("--help");
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_TRUE(contains(help.output, "run"));
+}
+
+TEST(Cli, HandshakeAsJsonLines) {
+    const Outcome run = run_tcplab("run handshake --json");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const auto lines = json_lines(run.output);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.front()["type"], "scenario");
+    EXPECT_EQ(lines.back()["type"], "summary");
+    EXPECT_EQ(lines.back()["passed"], true);
+    std::vector<std::string> flags;
+    size_t states = 0, calls = 0, expectations = 0;
+    for (const auto& line : lines) {
+        if (line["type"] == "packet") flags.push_back(line["flags"]);
+        states += line["type"] == "state";
+        calls += line["type"] == "call";
+        if (line["type"] == "expectation") {
+            ++expectations;
+            EXPECT_EQ(line["passed"], true) << line.dump();
+        }
+    }
+    EXPECT_EQ(flags, (std::vector<std::string>{"SYN", "SYN-ACK", "ACK", "PSH-ACK", "ACK", "SYN", "RST-ACK"}));
+    EXPECT_GE(states, 5u);
+    EXPECT_EQ(calls, 11u);
+    EXPECT_EQ(expectations, 16u);
+}
+
+TEST(Cli, TeardownInChineseInTheTerminal) {
+    const Outcome run = run_tcplab("run teardown --lang zh");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "四次挥手"));
+    for (const char* state : {"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"})
+        EXPECT_TRUE(contains(run.output, state)) << state;
+    EXPECT_TRUE(contains(run.output, "✓"));
+    EXPECT_FALSE(contains(run.output, "✗"));
+}
+
+TEST(Cli, AbsoluteSequenceNumbersOnRequest) {
+    const Outcome relative = run_tcplab("run handshake");
+    const Outcome absolute = run_tcplab("run handshake --absolute");
+    EXPECT_TRUE(contains(relative.output, "SYN-ACK   seq=0 ack=1 "));
+    EXPECT_FALSE(contains(absolute.output, "SYN-ACK   seq=0 ack=1 "));
+}
+
+TEST(Cli, NoCommandRunsTheHandshake) {
+    const Outcome run = run_tcplab("", "env -u DISPLAY -u WAYLAND_DISPLAY");
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "Three-way handshake"));
+}
+
+// With namespaces forbidden (a user namespace whose limit is 0), tcplab says
+// what is missing and how to fix it, exits 2, and leaves nothing behind.
+TEST(Cli, NoNamespaceMeansExitTwoWithARemedy) {
+    if (system("unshare -U -r true 2>/dev/null") != 0) GTEST_SKIP() << "cannot make a user namespace to test in";
+    const Outcome run =
+        run_shell("unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_net_namespaces && exec \"$0\" run handshake' '" +
+                  std::string(TCPLAB_BINARY) + "' 2>&1; echo status=$?");
+    EXPECT_TRUE(contains(run.output, "cannot create a network namespace")) << run.output;
+    EXPECT_TRUE(contains(run.output, "fix:")) << run.output;
+    EXPECT_TRUE(contains(run.output, "status=2")) << run.output;
+}
+
+}  // namespace

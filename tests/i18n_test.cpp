@@ -1,0 +1,100 @@
+// Every user-facing text exists in every language we ship, and every key the
+// code and the scenarios ask for is defined.
+#include "lab/i18n.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "scenarios/scenario.hpp"
+
+namespace tcplab {
+namespace {
+
+Language load(const std::string& code) {
+    auto language = Language::load(code);
+    EXPECT_TRUE(language.ok()) << (language.ok() ? "" : language.error().what);
+    return language.ok() ? language.value() : Language{};
+}
+
+// The keys the program asks for: scenario titles, narrations and expectations,
+// and every literal text("...") in lab/.
+std::set<std::string> keys_in_use() {
+    std::set<std::string> keys;
+    const Addresses addresses{{IpAddress::v4(127, 0, 0, 1), 20000}, {IpAddress::v4(127, 0, 0, 1), 20001}};
+    for (const ScenarioEntry& entry : scenario_catalog()) {
+        const Scenario scenario = entry.build(addresses);
+        keys.insert(scenario.name + ".title");
+        keys.insert(scenario.name + ".summary");
+        for (const Step& step : scenario.steps) {
+            keys.insert(step.key + ".title");
+            keys.insert(step.key + ".text");
+            for (const Expectation& expectation : step.expectations) keys.insert(expectation.key);
+        }
+    }
+    const std::regex literal_key(R"re(text\("([a-z_]+(\.[a-z_0-9]+)+)"\))re");
+    for (const auto& file :
+         std::filesystem::recursive_directory_iterator(std::filesystem::path(TCPLAB_SOURCE_DIR) / "lab")) {
+        if (file.path().extension() != ".cpp") continue;
+        std::ifstream in(file.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string source = text.str();
+        for (std::sregex_iterator it(source.begin(), source.end(), literal_key), end; it != end; ++it)
+            keys.insert((*it)[1].str());
+    }
+    for (const char* actor : {"client", "server", "attacker"}) keys.insert(std::string("actor.") + actor);
+    return keys;
+}
+
+TEST(Languages, EveryLanguageHasExactlyTheSameKeys) {
+    const Language english = load("en");
+    for (const std::string& code : Language::codes()) {
+        const Language other = load(code);
+        for (const std::string& key : english.keys()) EXPECT_TRUE(other.has(key)) << code << " lacks " << key;
+        for (const std::string& key : other.keys())
+            EXPECT_TRUE(english.has(key)) << "en lacks " << key << " (from " << code << ")";
+    }
+}
+
+TEST(Languages, EveryKeyInUseIsDefinedInEveryLanguage) {
+    const std::set<std::string> keys = keys_in_use();
+    EXPECT_GT(keys.size(), 40u);
+    for (const std::string& code : Language::codes()) {
+        const Language language = load(code);
+        for (const std::string& key : keys) EXPECT_TRUE(language.has(key)) << code << " lacks " << key;
+    }
+}
+
+TEST(Languages, NoTextIsEmpty) {
+    for (const std::string& code : Language::codes()) {
+        const Language language = load(code);
+        for (const std::string& key : language.keys()) EXPECT_FALSE(language.text(key).empty()) << code << ": " << key;
+    }
+}
+
+TEST(Languages, ChineseTextsAreChinese) {
+    const Language chinese = load("zh");
+    EXPECT_EQ(chinese.code(), "zh-CN");
+    EXPECT_NE(chinese.text("handshake.title").find("三次握手"), std::string::npos);
+}
+
+TEST(Languages, MissingKeyIsVisibleNotSilent) { EXPECT_EQ(load("en").text("no.such.key"), "⟨no.such.key⟩"); }
+
+TEST(Languages, UnknownLanguageAndBrokenFileAreErrors) {
+    EXPECT_FALSE(Language::load("xx").ok());
+    const auto folder = std::filesystem::temp_directory_path() / "tcplab_i18n_test";
+    std::filesystem::create_directories(folder / "lang");
+    std::ofstream(folder / "lang" / "en.toml") << "[app]\ntitle = \"unterminated\n";
+    auto broken = Language::load("en", folder.string());
+    ASSERT_FALSE(broken.ok());
+    EXPECT_NE(broken.error().what.find("en.toml:2"), std::string::npos) << broken.error().what;
+    std::filesystem::remove_all(folder);
+}
+
+}  // namespace
+}  // namespace tcplab

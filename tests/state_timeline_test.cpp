@@ -1,0 +1,136 @@
+// Merging the three state sources into the transitions a person reads.
+#include "capture/state_timeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include "frame_builder.hpp"
+
+namespace tcplab {
+namespace {
+
+const Endpoint kClient{IpAddress::v4(127, 0, 0, 1), 40000};
+const Endpoint kServer{IpAddress::v4(127, 0, 0, 1), 5000};
+const Endpoint kNoPort{IpAddress::v4(127, 0, 0, 1), 0};
+const Endpoint kAnyPeer{IpAddress::v4(0, 0, 0, 0), 0};
+
+StateEvent state(int64_t time, Endpoint local, Endpoint remote, TcpState from, TcpState to, StateSource source) {
+    StateEvent event;
+    event.time_ns = time;
+    event.local = local;
+    event.remote = remote;
+    event.from = from;
+    event.to = to;
+    event.source = source;
+    return event;
+}
+
+std::vector<std::string> describe(const std::vector<StateEvent>& events) {
+    std::vector<std::string> lines;
+    for (const StateEvent& event : events)
+        lines.push_back(event.local.to_string() + " " + std::string(state_name(event.from)) + "->" +
+                        std::string(state_name(event.to)) + " " + std::string(source_name(event.source)));
+    return lines;
+}
+
+using S = TcpState;
+constexpr auto kTp = StateSource::Tracepoint;
+constexpr auto kDump = StateSource::SocketDump;
+constexpr auto kInferred = StateSource::Inferred;
+
+TEST(ObservedTransitions, TracepointSynSentWithoutPortIsGivenTheSocketsPort) {
+    Trace trace;
+    trace.add_state(state(10, kNoPort, kServer, S::Closed, S::SynSent, kTp));
+    trace.add_state(state(20, kClient, kServer, S::SynSent, S::Established, kTp));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 CLOSED->SYN_SENT tracepoint",
+                                        "127.0.0.1:40000 SYN_SENT->ESTABLISHED tracepoint"}));
+}
+
+TEST(ObservedTransitions, DumpRepeatingWhatTheTracepointSaidIsDropped) {
+    Trace trace;
+    trace.add_state(state(10, kServer, kAnyPeer, S::Closed, S::Listen, kTp));
+    trace.add_state(state(15, kServer, kAnyPeer, S::Closed, S::Listen, kDump));
+    EXPECT_EQ(observed_transitions(trace).size(), 1u);
+}
+
+TEST(ObservedTransitions, TimewaitSocketReplacesTheTracepointsClose) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Established, S::FinWait1, kTp));
+    trace.add_state(state(20, kClient, kServer, S::FinWait1, S::FinWait2, kTp));
+    trace.add_state(state(30, kClient, kServer, S::FinWait2, S::Closed, kTp));  // orphan becomes a timewait socket
+    trace.add_state(state(35, kClient, kServer, S::Closed, S::FinWait2, kDump));
+    trace.add_state(state(50, kClient, kServer, S::FinWait2, S::TimeWait, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump"}));
+}
+
+// A dump that began before the last tracepoint event can report an older state
+// after it; that is staleness, not a step back.
+TEST(ObservedTransitions, StaleDumpAfterTheCloseIsIgnored) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Established, S::FinWait1, kTp));
+    trace.add_state(state(20, kClient, kServer, S::FinWait1, S::FinWait2, kTp));
+    trace.add_state(state(30, kClient, kServer, S::FinWait2, S::Closed, kTp));
+    trace.add_state(state(35, kClient, kServer, S::Established, S::FinWait1, kDump));
+    trace.add_state(state(50, kClient, kServer, S::FinWait1, S::TimeWait, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump"}));
+}
+
+TEST(ObservedTransitions, StaleDumpWithoutTracepointIsIgnoredToo) {
+    Trace trace;
+    trace.add_state(state(5, kClient, kServer, S::SynSent, S::Established, kInferred));
+    trace.add_state(state(10, kClient, kServer, S::Established, S::FinWait1, kInferred));
+    trace.add_state(state(20, kClient, kServer, S::FinWait1, S::FinWait2, kInferred));
+    trace.add_state(state(25, kClient, kServer, S::Closed, S::Established, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 CLOSED->ESTABLISHED inferred",
+                                        "127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 inferred",
+                                        "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 inferred"}));
+}
+
+TEST(ObservedTransitions, CloseFromLastAckStaysClosed) {
+    Trace trace;
+    trace.add_state(state(10, kServer, kClient, S::CloseWait, S::LastAck, kTp));
+    trace.add_state(state(20, kServer, kClient, S::LastAck, S::Closed, kTp));
+    trace.add_state(state(30, kServer, kClient, S::CloseWait, S::Closed, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:5000 CLOSE_WAIT->LAST_ACK tracepoint",
+                                        "127.0.0.1:5000 LAST_ACK->CLOSED tracepoint"}));
+}
+
+TEST(ObservedTransitions, InferredStatesFillTheGapsWhenThereIsNoTracepoint) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Closed, S::SynSent, kInferred));
+    trace.add_state(state(20, kClient, kServer, S::SynSent, S::Established, kInferred));
+    trace.add_state(state(25, kClient, kServer, S::Closed, S::Established, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 CLOSED->SYN_SENT inferred",
+                                        "127.0.0.1:40000 SYN_SENT->ESTABLISHED inferred"}));
+}
+
+TEST(ObservedTransitions, InferredStatesGiveWayToTheTracepoint) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Closed, S::SynSent, kInferred));
+    trace.add_state(state(11, kClient, kServer, S::Closed, S::SynSent, kTp));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 CLOSED->SYN_SENT tracepoint"}));
+}
+
+TEST(ObservedTransitions, DumpGivesTheStepsItSawFromItsLastKnownState) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Closed, S::Established, kDump));
+    trace.add_state(state(20, kClient, kServer, S::Established, S::TimeWait, kDump));
+    trace.add_state(state(30, kClient, kServer, S::TimeWait, S::Closed, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 CLOSED->ESTABLISHED socket dump",
+                                        "127.0.0.1:40000 ESTABLISHED->TIME_WAIT socket dump",
+                                        "127.0.0.1:40000 TIME_WAIT->CLOSED socket dump"}));
+}
+
+}  // namespace
+}  // namespace tcplab

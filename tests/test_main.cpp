@@ -1,0 +1,14 @@
+// Test binaries that run scenarios prepare the process as tcplab's main() does
+// (a user namespace when not root) before gtest or any thread starts.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "scenarios/sandbox.hpp"
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    if (auto prepared = tcplab::prepare_process(); !prepared)
+        std::fprintf(stderr, "tests cannot prepare the sandbox: %s\n", prepared.error().what.c_str());
+    return RUN_ALL_TESTS();
+}

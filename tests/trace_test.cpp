@@ -1,0 +1,147 @@
+// The trace: connections found from packets, relative sequence numbers, states
+// inferred per connection, actors, and time order.
+#include "capture/trace.hpp"
+
+#include <gtest/gtest.h>
+
+#include "frame_builder.hpp"
+
+namespace tcplab {
+namespace {
+
+using namespace tcp_flag;
+using test::TcpFrame;
+
+const Endpoint kClient{IpAddress::v4(127, 0, 0, 1), 40000};
+const Endpoint kServer{IpAddress::v4(127, 0, 0, 1), 5000};
+constexpr uint32_t kX = 1000;        // client ISN
+constexpr uint32_t kY = 0xfffffff0;  // server ISN, close to wrapping
+
+void add(Trace& trace, int64_t time_ns, const TcpFrame& frame) {
+    const auto bytes = test::ethernet_ipv4_tcp(frame);
+    trace.add_packet(Trace::capture(time_ns, 0, LinkType::Ethernet, static_cast<uint32_t>(bytes.size()), bytes));
+}
+
+void add_handshake_and_data(Trace& trace) {
+    add(trace, 100, {kClient, kServer, Syn, kX, 0});
+    add(trace, 200, {kServer, kClient, Syn | Ack, kY, kX + 1});
+    add(trace, 300, {kClient, kServer, Ack, kX + 1, kY + 1});
+    add(trace, 400, {kClient, kServer, Psh | Ack, kX + 1, kY + 1, 65535, "hello"});
+    add(trace, 500, {kServer, kClient, Ack, kY + 1, kX + 6});
+}
+
+TEST(Trace, PacketEventStaysWithinSixtyFourBytes) { EXPECT_LE(sizeof(PacketEvent), 64u); }
+
+TEST(Trace, OneConnectionWithClientAndServerFromTheSyn) {
+    Trace trace;
+    add_handshake_and_data(trace);
+    ASSERT_EQ(trace.connections().size(), 1u);
+    EXPECT_EQ(trace.connections()[0].client, kClient);
+    EXPECT_EQ(trace.connections()[0].server, kServer);
+    EXPECT_EQ(trace.connections()[0].packet_count, 5u);
+    for (const PacketEvent& packet : trace.packets()) EXPECT_EQ(packet.connection, 0u);
+}
+
+TEST(Trace, RelativeSequenceNumbersStartAtZeroForTheSyn) {
+    Trace trace;
+    add_handshake_and_data(trace);
+    const auto& packets = trace.packets();
+    // SYN seq=0; SYN-ACK seq=0 ack=1; ACK seq=1 ack=1; data seq=1; ACK ack=6, even though y wraps.
+    EXPECT_EQ(trace.relative_seq(packets[0]), 0u);
+    EXPECT_EQ(trace.relative_seq(packets[1]), 0u);
+    EXPECT_EQ(trace.relative_ack(packets[1]), 1u);
+    EXPECT_EQ(trace.relative_seq(packets[2]), 1u);
+    EXPECT_EQ(trace.relative_ack(packets[2]), 1u);
+    EXPECT_EQ(trace.relative_seq(packets[3]), 1u);
+    EXPECT_EQ(trace.relative_ack(packets[4]), 6u);
+    EXPECT_EQ(packets[4].ack, kX + 6);
+    EXPECT_EQ(packets[3].payload_length, 5u);
+}
+
+TEST(Trace, InfersBothEndsStatesFromTheHandshake) {
+    Trace trace;
+    add_handshake_and_data(trace);
+    std::vector<std::string> seen;
+    for (const StateEvent& event : trace.states()) {
+        EXPECT_EQ(event.source, StateSource::Inferred);
+        seen.push_back(std::string(event.local == kClient ? "client " : "server ") +
+                       std::string(state_name(event.from)) + "->" + std::string(state_name(event.to)));
+    }
+    const std::vector<std::string> expected = {"client CLOSED->SYN_SENT", "server LISTEN->SYN_RECV",
+                                               "client SYN_SENT->ESTABLISHED", "server SYN_RECV->ESTABLISHED"};
+    EXPECT_EQ(seen, expected);
+}
+
+TEST(Trace, MidStreamCaptureCountsFromTheFirstSeqSeen) {
+    Trace trace;
+    add(trace, 100, {kClient, kServer, Psh | Ack, 5000, 9000, 65535, "abc"});
+    add(trace, 200, {kServer, kClient, Ack, 9000, 5003});
+    EXPECT_EQ(trace.relative_seq(trace.packets()[0]), 1u);
+    EXPECT_EQ(trace.relative_ack(trace.packets()[1]), 4u);
+    EXPECT_EQ(trace.connections()[0].inferred.state(Side::Client), TcpState::Established);
+    EXPECT_TRUE(trace.states().empty());
+}
+
+TEST(Trace, ReusedPortPairStartsANewConnection) {
+    Trace trace;
+    add(trace, 100, {kClient, kServer, Syn, kX, 0});
+    add(trace, 200, {kServer, kClient, Rst | Ack, 0, kX + 1});
+    add(trace, 300, {kClient, kServer, Syn, kX + 50000, 0});
+    ASSERT_EQ(trace.connections().size(), 2u);
+    EXPECT_EQ(trace.packets()[2].connection, 1u);
+    EXPECT_EQ(trace.relative_seq(trace.packets()[2]), 0u);
+}
+
+TEST(Trace, RetransmittedSynStaysInTheSameConnection) {
+    Trace trace;
+    add(trace, 100, {kClient, kServer, Syn, kX, 0});
+    add(trace, 1'000'100, {kClient, kServer, Syn, kX, 0});
+    EXPECT_EQ(trace.connections().size(), 1u);
+}
+
+TEST(Trace, EventsArrivingLateAreKeptInTimeOrder) {
+    Trace trace;
+    trace.add_call(CallEvent{300, 310, Actor::Client, "send", "", 5, 0, "hello", {}});
+    trace.add_call(CallEvent{100, 110, Actor::Client, "socket", "", 3, 0, "", {}});
+    trace.add_call(CallEvent{200, 210, Actor::Client, "connect", "", 0, 0, "", {}});
+    ASSERT_EQ(trace.calls().size(), 3u);
+    EXPECT_EQ(trace.calls()[0].call, "socket");
+    EXPECT_EQ(trace.calls()[1].call, "connect");
+    EXPECT_EQ(trace.calls()[2].call, "send");
+    EXPECT_EQ(trace.start_ns(), 100);
+}
+
+TEST(Trace, NamedSocketsSayWhoTheyAre) {
+    Trace trace;
+    const Endpoint attacker{IpAddress::v4(198, 18, 7, 7), 1234};
+    trace.assign_actor(attacker, Actor::Attacker);
+    trace.assign_actor({IpAddress::v4(0, 0, 0, 0), 5000}, Actor::Server);
+    add(trace, 100, {attacker, kServer, Syn, kX, 0});
+    EXPECT_EQ(trace.sender_actor(trace.packets()[0]), Actor::Attacker);
+    EXPECT_EQ(trace.actor_of(kServer), Actor::Server);  // bound to the wildcard address
+}
+
+TEST(Trace, RawBytesAreKeptApartAndDecodeAgain) {
+    Trace trace;
+    add(trace, 100, {kClient, kServer, Psh | Ack, kX + 1, kY + 1, 1024, "hi"});
+    const PacketEvent& packet = trace.packets()[0];
+    EXPECT_EQ(trace.raw_bytes(packet).size(), 14u + 20 + 20 + 2);
+    const DecodedPacket decoded = trace.decode(packet);
+    EXPECT_FALSE(decoded.error.has_value());
+    EXPECT_EQ(decoded.tcp.window, 1024);
+    EXPECT_EQ(trace.sender(packet), kClient);
+    EXPECT_EQ(trace.receiver(packet), kServer);
+}
+
+TEST(Trace, MalformedFrameIsKeptButBelongsToNoConnection) {
+    Trace trace;
+    const std::vector<uint8_t> truncated = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, 0x45, 0x00};
+    trace.add_packet(Trace::capture(100, 0, LinkType::Ethernet, 16, truncated));
+    ASSERT_EQ(trace.packets().size(), 1u);
+    EXPECT_EQ(trace.packets()[0].decode_failed, 1);
+    EXPECT_EQ(trace.packets()[0].connection, kNoConnection);
+    EXPECT_TRUE(trace.connections().empty());
+}
+
+}  // namespace
+}  // namespace tcplab
