@@ -216,16 +216,54 @@ ConnectionFsm::ConnectionFsm(TcpState client_initial, TcpState server_initial)
 
 TcpState ConnectionFsm::state(Side side) const { return side == Side::Client ? client_.state() : server_.state(); }
 
-std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Segment& segment) {
-    const Side receiver = sender == Side::Client ? Side::Server : Side::Client;
-    TcpEndFsm& sending_end = sender == Side::Client ? client_ : server_;
-    TcpEndFsm& receiving_end = sender == Side::Client ? server_ : client_;
+void ConnectionFsm::deliver(Side receiver, const Segment& segment, uint64_t tag, std::vector<InferredTransition>& out) {
+    TcpEndFsm& receiving_end = end(receiver);
+    const TcpState before = receiving_end.state();
+    if (auto moved = receiving_end.on_receive(segment)) out.push_back({receiver, before, *moved, tag});
+}
 
+std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Segment& segment, uint64_t tag) {
+    const Side receiver = sender == Side::Client ? Side::Server : Side::Client;
+    std::vector<Held>& held_for_sender = sender == Side::Client ? held_for_client_ : held_for_server_;
+    std::vector<Held>& held_for_receiver = sender == Side::Client ? held_for_server_ : held_for_client_;
     std::vector<InferredTransition> transitions;
-    const TcpState sender_before = sending_end.state();
-    if (auto moved = sending_end.on_send(segment)) transitions.push_back({sender, sender_before, *moved});
-    const TcpState receiver_before = receiving_end.state();
-    if (auto moved = receiving_end.on_receive(segment)) transitions.push_back({receiver, receiver_before, *moved});
+
+    // What the sender had taken in before sending: held segments up to the
+    // first SYN or FIN this segment does not acknowledge.
+    size_t taken_in = 0;
+    for (; taken_in < held_for_sender.size(); ++taken_in) {
+        const Segment& held = held_for_sender[taken_in].segment;
+        const bool control = has_flag(held, tcp_flag::Syn) || has_flag(held, tcp_flag::Fin);
+        const uint32_t end_seq = held.seq + held.payload_length + 1;
+        const bool acknowledged = has_flag(segment, tcp_flag::Ack) && seq_at_or_after(segment.ack, end_seq);
+        if (control && !acknowledged) break;
+        deliver(sender, held, held_for_sender[taken_in].tag, transitions);
+    }
+
+    TcpEndFsm& sending_end = end(sender);
+    const TcpState before = sending_end.state();
+    if (auto moved = sending_end.on_send(segment)) transitions.push_back({sender, before, *moved, tag});
+
+    // The rest crossed this segment on the way: the sender took them in only
+    // after sending it, so this segment's tag is when that happened.
+    for (size_t index = taken_in; index < held_for_sender.size(); ++index)
+        deliver(sender, held_for_sender[index].segment, tag, transitions);
+    held_for_sender.clear();
+
+    const bool control = has_flag(segment, tcp_flag::Syn) || has_flag(segment, tcp_flag::Fin);
+    if (control || !held_for_receiver.empty())
+        held_for_receiver.push_back({segment, tag});
+    else
+        deliver(receiver, segment, tag, transitions);
+    return transitions;
+}
+
+std::vector<InferredTransition> ConnectionFsm::flush() {
+    std::vector<InferredTransition> transitions;
+    for (const Held& held : held_for_server_) deliver(Side::Server, held.segment, held.tag, transitions);
+    for (const Held& held : held_for_client_) deliver(Side::Client, held.segment, held.tag, transitions);
+    held_for_server_.clear();
+    held_for_client_.clear();
     return transitions;
 }
 

@@ -45,10 +45,18 @@ struct InferredTransition {
     Side side;
     TcpState from;
     TcpState to;
+    uint64_t cause = 0;  // the tag of the segment that caused it (the trace uses its time)
 };
 
-// Both ends of one connection, seen from a single capture point where a
-// segment is sent and received at the same moment (loopback, or one host).
+// Both ends of one connection, seen from a single capture point.
+//
+// A capture point sees each segment once, but not when the other end took it
+// in. Two FINs (or SYNs) can cross: each end sent its own before it processed
+// the other's. The ack field tells: an end that had processed the peer's FIN
+// acknowledges it. So a segment carrying SYN or FIN is held back from its
+// receiver until the receiver sends something: if that acknowledges it, it was
+// received first; if not, the two crossed (simultaneous open or close). Segments
+// without SYN or FIN are delivered at once unless one is already held.
 class ConnectionFsm {
 public:
     // A connection seen from its first SYN: the client starts CLOSED and the
@@ -57,12 +65,25 @@ public:
 
     TcpState state(Side side) const;
 
-    // The transitions this segment caused: the sender's first, then the receiver's.
-    std::vector<InferredTransition> on_segment(Side sender, const Segment& segment);
+    // The transitions this segment made certain, in the order they happened;
+    // each names the segment that caused it. `tag` is returned as `cause`.
+    std::vector<InferredTransition> on_segment(Side sender, const Segment& segment, uint64_t tag = 0);
+
+    // Delivers every held segment (at the end of a capture).
+    std::vector<InferredTransition> flush();
 
 private:
+    struct Held {
+        Segment segment;
+        uint64_t tag;
+    };
+    void deliver(Side receiver, const Segment& segment, uint64_t tag, std::vector<InferredTransition>& out);
+    TcpEndFsm& end(Side side) { return side == Side::Client ? client_ : server_; }
+
     TcpEndFsm client_;
     TcpEndFsm server_;
+    std::vector<Held> held_for_client_;
+    std::vector<Held> held_for_server_;
 };
 
 }  // namespace tcplab

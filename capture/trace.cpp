@@ -123,18 +123,29 @@ void Trace::add_packet(CapturedPacket packet) {
 void Trace::infer_states(const PacketEvent& packet) {
     Connection& connection = connections_[packet.connection];
     const Side sender = packet.from_server ? Side::Server : Side::Client;
-    for (const InferredTransition& transition : connection.inferred.on_segment(sender, segment_of(packet))) {
+    const auto tag = static_cast<uint64_t>(packet.time_ns);
+    add_inferred(packet.connection, connection.inferred.on_segment(sender, segment_of(packet), tag));
+}
+
+void Trace::add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions) {
+    const Connection& connection = connections_[connection_index];
+    for (const InferredTransition& transition : transitions) {
         StateEvent event;
-        event.time_ns = packet.time_ns;
+        event.time_ns = static_cast<int64_t>(transition.cause);
         const bool client_side = transition.side == Side::Client;
         event.local = client_side ? connection.client : connection.server;
         event.remote = client_side ? connection.server : connection.client;
         event.from = transition.from;
         event.to = transition.to;
         event.source = StateSource::Inferred;
-        event.connection = packet.connection;
+        event.connection = connection_index;
         insert_by_time(states_, event);
     }
+}
+
+void Trace::flush_inferred() {
+    for (uint32_t index = 0; index < connections_.size(); ++index)
+        add_inferred(index, connections_[index].inferred.flush());
 }
 
 void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }

@@ -36,6 +36,10 @@ public:
     void add_call(CallEvent event);
     void add_note(NoteEvent event);
 
+    // At the end of a capture: states still waiting for evidence of what an
+    // end took in (see ConnectionFsm) are settled as received in order.
+    void flush_inferred();
+
     // A scenario names its sockets so states and packets can say "client" or "server".
     void assign_actor(const Endpoint& local, Actor actor);
 
@@ -66,6 +70,7 @@ public:
 private:
     uint32_t connection_for(const CapturedPacket& packet, bool& from_server);
     void infer_states(const PacketEvent& packet);
+    void add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions);
 
     std::vector<PacketEvent> packets_;
     std::vector<uint8_t> raw_;

@@ -157,6 +157,7 @@ void ScenarioRun::finish() {
     }
     if (watcher_) watcher_->stop();
     drain();
+    trace_.flush_inferred();
     capture_.reset();
     watcher_.reset();
 }

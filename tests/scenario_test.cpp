@@ -170,6 +170,31 @@ TEST(HandshakeScenario, TheTracepointIsUsedWhenRunningAsRoot) {
     EXPECT_GE(traced, 5u);
 }
 
+// A scenario that expects something the kernel does not do must say so: the
+// step fails, and the failing expectation carries what was seen instead.
+Scenario build_wrong_expectation(const Addresses& addresses) {
+    Scenario scenario{"wrong", {}};
+    scenario.steps.push_back({"wrong.listen",
+                              {server_listens(addresses.server, 8)},
+                              {expect_state(Actor::Server, TcpState::Established, "wrong.established"),
+                               expect_call_result(Actor::Server, "listen", 0, "wrong.listen_ok")}});
+    return scenario;
+}
+
+TEST(ScenarioRun, AFalseExpectationFailsTheStepAndSaysWhy) {
+    const ScenarioEntry entry{"wrong", &build_wrong_expectation};
+    RunOptions options;
+    options.settle_limit = std::chrono::milliseconds(300);
+    auto run = ScenarioRun::start(entry, options);
+    ASSERT_TRUE(run.ok());
+    const StepOutcome& outcome = run.value()->step();
+    EXPECT_FALSE(outcome.passed());
+    ASSERT_EQ(outcome.expectations.size(), 2u);
+    EXPECT_FALSE(outcome.expectations[0].result.passed);
+    EXPECT_EQ(outcome.expectations[0].result.detail, "server never reached ESTABLISHED");
+    EXPECT_TRUE(outcome.expectations[1].result.passed);
+}
+
 // Two runs at once, each in its own sandbox, each sees only its own traffic.
 TEST(Sandbox, ConcurrentRunsSeeOnlyTheirOwnTraffic) {
     auto first = ScenarioRun::start(*find_scenario("handshake"));

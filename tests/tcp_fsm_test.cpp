@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -348,18 +349,30 @@ struct ScenarioStep {
 
 // Feeds every segment, checks each one's transitions, and checks the whole
 // ordered list as well so a failure shows the full story.
+// Feeds the segments in order, then flushes what is still held, and checks the
+// transitions each segment caused (an end may take a segment in later, once its
+// own next segment shows whether it had seen it) and their overall order.
 void run_scenario(ConnectionFsm& connection, const std::vector<ScenarioStep>& steps) {
-    std::vector<std::string> all_actual;
+    std::vector<InferredTransition> all;
+    for (size_t index = 0; index < steps.size(); ++index)
+        for (const InferredTransition& transition :
+             connection.on_segment(steps[index].sender, steps[index].segment, index))
+            all.push_back(transition);
+    for (const InferredTransition& transition : connection.flush()) all.push_back(transition);
+
     std::vector<std::string> all_expected;
     for (size_t index = 0; index < steps.size(); ++index) {
-        const ScenarioStep& step = steps[index];
-        std::vector<std::string> actual;
-        for (const InferredTransition& transition : connection.on_segment(step.sender, step.segment))
-            actual.push_back(describe(transition));
-        EXPECT_EQ(actual, step.expected) << "segment #" << index;
-        all_actual.insert(all_actual.end(), actual.begin(), actual.end());
-        all_expected.insert(all_expected.end(), step.expected.begin(), step.expected.end());
+        std::vector<std::string> caused;
+        for (const InferredTransition& transition : all)
+            if (transition.cause == index) caused.push_back(describe(transition));
+        EXPECT_EQ(caused, steps[index].expected) << "segment #" << index;
+        all_expected.insert(all_expected.end(), steps[index].expected.begin(), steps[index].expected.end());
     }
+    // Sorted by the segment that caused them, the transitions tell the story in order.
+    std::stable_sort(all.begin(), all.end(),
+                     [](const InferredTransition& a, const InferredTransition& b) { return a.cause < b.cause; });
+    std::vector<std::string> all_actual;
+    for (const InferredTransition& transition : all) all_actual.push_back(describe(transition));
     EXPECT_EQ(all_actual, all_expected);
 }
 
@@ -437,40 +450,40 @@ TEST(ConnectionScenario, FinAndAckMergedIntoThreeSegments) {
                              });
 }
 
-// ConnectionFsm sees each segment sent and received at one moment, so SYNs
-// that crossed on the wire arrive here one after the other: the second SYN
-// meets an end already in SYN_SENT (the RFC's simultaneous open), while its
-// sender is seen as an ordinary active opener.
 TEST(ConnectionScenario, SimultaneousOpenFromOneCapturePoint) {
+    // Each end sends its SYN before it takes in the other's: the server's SYN
+    // does not acknowledge the client's, so the two crossed.
     ConnectionFsm connection(TcpState::Closed, TcpState::Closed);
     run_scenario(connection,
                  {
                      {kClient, seg(kSyn, kClientIsn), {"client CLOSED->SYN_SENT"}},
-                     {kServer, seg(kSyn, kServerIsn), {"server CLOSED->SYN_SENT", "client SYN_SENT->SYN_RECV"}},
-                     {kClient, seg(kSynAck, kClientIsn, kServerIsn + 1), {"server SYN_SENT->ESTABLISHED"}},
+                     {kServer,
+                      seg(kSyn, kServerIsn),
+                      {"server CLOSED->SYN_SENT", "server SYN_SENT->SYN_RECV", "client SYN_SENT->SYN_RECV"}},
+                     {kClient, seg(kSynAck, kClientIsn, kServerIsn + 1), {"server SYN_RECV->ESTABLISHED"}},
                      {kServer, seg(kSynAck, kServerIsn, kClientIsn + 1), {"client SYN_RECV->ESTABLISHED"}},
                  });
     EXPECT_EQ(connection.state(kClient), TcpState::Established);
     EXPECT_EQ(connection.state(kServer), TcpState::Established);
 }
 
-// Likewise for FINs that crossed: the first FIN reaches an ESTABLISHED peer
-// (CLOSE_WAIT); the second, which does not ACK the first, finds its receiver in
-// FIN_WAIT_1 and takes it through CLOSING.
 TEST(ConnectionScenario, SimultaneousCloseFromOneCapturePoint) {
+    // The server's FIN acknowledges only up to the client's data, not its FIN:
+    // it was sent before the client's FIN arrived. Both ends pass CLOSING.
     ConnectionFsm connection(TcpState::Established, TcpState::Established);
     const uint32_t client_seq = kClientIsn + 1;
     const uint32_t server_seq = kServerIsn + 1;
-    run_scenario(connection, {
-                                 {kClient,
-                                  seg(kFinAck, client_seq, server_seq),
-                                  {"client ESTABLISHED->FIN_WAIT_1", "server ESTABLISHED->CLOSE_WAIT"}},
-                                 {kServer,
-                                  seg(kFinAck, server_seq, client_seq),
-                                  {"server CLOSE_WAIT->LAST_ACK", "client FIN_WAIT_1->CLOSING"}},
-                                 {kClient, seg(kAck, client_seq + 1, server_seq + 1), {"server LAST_ACK->CLOSED"}},
-                                 {kServer, seg(kAck, server_seq + 1, client_seq + 1), {"client CLOSING->TIME_WAIT"}},
-                             });
+    run_scenario(connection,
+                 {
+                     {kClient, seg(kFinAck, client_seq, server_seq), {"client ESTABLISHED->FIN_WAIT_1"}},
+                     {kServer,
+                      seg(kFinAck, server_seq, client_seq),
+                      {"server ESTABLISHED->FIN_WAIT_1", "server FIN_WAIT_1->CLOSING", "client FIN_WAIT_1->CLOSING"}},
+                     {kClient, seg(kAck, client_seq + 1, server_seq + 1), {"server CLOSING->TIME_WAIT"}},
+                     {kServer, seg(kAck, server_seq + 1, client_seq + 1), {"client CLOSING->TIME_WAIT"}},
+                 });
+    EXPECT_EQ(connection.state(kClient), TcpState::TimeWait);
+    EXPECT_EQ(connection.state(kServer), TcpState::TimeWait);
 }
 
 // ---------------------------------------------------------------------------
@@ -635,10 +648,9 @@ TEST(ConnectionScenario, SequenceNumbersWrapAround) {
             {kServer, seg(kSynAck, server_isn, 0), {"server LISTEN->SYN_RECV", "client SYN_SENT->ESTABLISHED"}},
             {kClient, seg(kAck, 0, server_isn + 1), {"server SYN_RECV->ESTABLISHED"}},
             // The server sends 0x20 bytes and its FIN across the wrap: FIN at 0x11.
-            {kServer,
-             seg(kFinAck | tcp_flag::Psh, server_isn + 1, 0, 0x20),
-             {"server ESTABLISHED->FIN_WAIT_1", "client ESTABLISHED->CLOSE_WAIT"}},
-            {kClient, seg(kAck, 0, 0x11), {}},  // covers the data, not the FIN
+            {kServer, seg(kFinAck | tcp_flag::Psh, server_isn + 1, 0, 0x20), {"server ESTABLISHED->FIN_WAIT_1"}},
+            // Covers the data, not the FIN: the client had not taken the FIN in yet.
+            {kClient, seg(kAck, 0, 0x11), {"client ESTABLISHED->CLOSE_WAIT"}},
             {kClient, seg(kAck, 0, 0x12), {"server FIN_WAIT_1->FIN_WAIT_2"}},
             {kClient, seg(kFinAck, 0, 0x12), {"client CLOSE_WAIT->LAST_ACK", "server FIN_WAIT_2->TIME_WAIT"}},
             {kServer, seg(kAck, 0x12, 1), {"client LAST_ACK->CLOSED"}},
