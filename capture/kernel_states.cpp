@@ -90,7 +90,6 @@ void KernelStateWatcher::run(StartupReport& report) {
             latest_ = sockets.value();
         }
         dumps_done_.fetch_add(1, std::memory_order_release);
-        dumps_done_.notify_all();
     };
     auto read_tracepoint = [&](std::chrono::milliseconds timeout) {
         for (const TracepointStateChange& change : tracepoint->read(timeout)) {
@@ -114,14 +113,6 @@ void KernelStateWatcher::run(StartupReport& report) {
     }
     if (tracepoint) read_tracepoint(std::chrono::milliseconds(0));
     dump_once();
-}
-
-void KernelStateWatcher::wait_for_fresh_dump() {
-    // Two more dumps guarantee one started after this call.
-    const uint64_t target = dumps_done_.load(std::memory_order_acquire) + 2;
-    for (uint64_t seen = dumps_done_.load(); seen < target && thread_.joinable() && !stopping_.load();
-         seen = dumps_done_.load())
-        dumps_done_.wait(seen);
 }
 
 std::vector<SocketInfo> KernelStateWatcher::latest_sockets() const {

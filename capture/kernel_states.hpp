@@ -52,8 +52,8 @@ public:
     // Empty when the tracepoint is live; otherwise why it is not (the dump still works).
     const std::string& tracepoint_unavailable_reason() const { return tracepoint_reason_; }
 
-    // Blocks until a socket dump taken after this call has been pushed.
-    void wait_for_fresh_dump();
+    // How many socket dumps have been taken and pushed so far.
+    uint64_t dumps_done() const { return dumps_done_.load(std::memory_order_acquire); }
 
     // The sockets as of the latest dump, like `ss -tan -o`.
     std::vector<SocketInfo> latest_sockets() const;

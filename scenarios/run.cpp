@@ -7,7 +7,6 @@
 namespace tcplab {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // The kernel tracepoint sees every namespace, so each run picks its own port
 // to tell its sockets apart from those of other runs on the same machine.
@@ -103,50 +102,97 @@ bool ScenarioRun::all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) c
     return true;
 }
 
-const StepOutcome& ScenarioRun::step() {
+bool ScenarioRun::begin_step() {
+    if (in_progress_ || finished()) return false;
+    in_progress_ = std::make_unique<InProgress>();
     const size_t index = outcomes_.size();
-    const Step& step = scenario_.steps.at(index);
-    StepOutcome outcome;
-    outcome.index = index;
-    outcome.begin_ns = realtime_now_ns();
-    trace_.add_note(NoteEvent{outcome.begin_ns, static_cast<int>(index), step.key});
+    in_progress_->outcome.index = index;
+    in_progress_->outcome.begin_ns = realtime_now_ns();
+    trace_.add_note(NoteEvent{in_progress_->outcome.begin_ns, static_cast<int>(index), scenario_.steps[index].key});
+    start_next_action();
+    return true;
+}
 
-    for (const Action& action : step.actions) {
-        ActorThread* actor = action.actor == Actor::Server ? server_.get() : client_.get();
-        std::future<void> done = actor->run(action.calls);
-        // Every call gives up after a few seconds, so this wait is bounded.
-        if (done.wait_for(options_.settle_limit + std::chrono::seconds(10)) != std::future_status::ready) {
-            outcome.failure = std::string("the ") + std::string(actor_name(action.actor)) + "'s calls did not return";
-            break;
-        }
-        try {
-            done.get();
-        } catch (const std::exception& error) {
-            outcome.failure =
-                std::string("the ") + std::string(actor_name(action.actor)) + "'s calls failed: " + error.what();
-            break;
-        }
-        drain();
+void ScenarioRun::start_next_action() {
+    InProgress& step = *in_progress_;
+    const std::vector<Action>& actions = scenario_.steps[step.outcome.index].actions;
+    if (step.next_action >= actions.size()) {
+        step.phase = Phase::Settling;
+        step.settle_started = Clock::now();
+        step.last_change = Clock::now();
+        return;
     }
+    const Action& action = actions[step.next_action++];
+    ActorThread* actor = action.actor == Actor::Server ? server_.get() : client_.get();
+    step.acting = action.actor;
+    step.pending = actor->run(action.calls);
+    step.action_started = Clock::now();
+    step.phase = Phase::Acting;
+}
 
-    const auto started = Clock::now();
-    auto last_change = Clock::now();
-    for (;;) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        if (drain() > 0) last_change = Clock::now();
-        const auto now = Clock::now();
-        if (now - last_change >= options_.quiet_period && all_pass(step, outcome.begin_ns, realtime_now_ns())) break;
-        if (now - started >= options_.settle_limit) break;
+bool ScenarioRun::poll() {
+    if (!in_progress_) return false;
+    InProgress& step = *in_progress_;
+    const Step& script = scenario_.steps[step.outcome.index];
+    const auto now = Clock::now();
+    if (drain() > 0) step.last_change = now;
+
+    switch (step.phase) {
+        case Phase::Acting: {
+            // Every call gives up after a few seconds, so an action that takes
+            // much longer than that is stuck, and the step says so.
+            if (step.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+                if (now - step.action_started > options_.settle_limit + std::chrono::seconds(10)) {
+                    step.outcome.failure =
+                        std::string("the ") + std::string(actor_name(step.acting)) + "'s calls did not return";
+                    step.phase = Phase::Settling;
+                    step.settle_started = now;
+                }
+                return false;
+            }
+            try {
+                step.pending.get();
+            } catch (const std::exception& error) {
+                step.outcome.failure =
+                    std::string("the ") + std::string(actor_name(step.acting)) + "'s calls failed: " + error.what();
+            }
+            if (step.outcome.failure.empty())
+                start_next_action();
+            else {
+                step.phase = Phase::Settling;
+                step.settle_started = now;
+            }
+            return false;
+        }
+        case Phase::Settling: {
+            const bool quiet = now - step.last_change >= options_.quiet_period;
+            const bool settled = quiet && all_pass(script, step.outcome.begin_ns, realtime_now_ns());
+            if (!settled && now - step.settle_started < options_.settle_limit) return false;
+            // A socket dump taken after the step shows what the tracepoint never
+            // reports (TIME_WAIT); two more dumps guarantee one started after now.
+            step.dump_target = watcher_->dumps_done() + 2;
+            step.phase = Phase::Dumping;
+            return false;
+        }
+        case Phase::Dumping: {
+            if (watcher_->dumps_done() < step.dump_target) return false;
+            drain();
+            StepOutcome outcome = std::move(step.outcome);
+            outcome.end_ns = realtime_now_ns();
+            const StepView view(trace_, outcome.begin_ns, outcome.end_ns);
+            for (const Expectation& expectation : script.expectations)
+                outcome.expectations.push_back({expectation.key, expectation.check(view)});
+            outcomes_.push_back(std::move(outcome));
+            in_progress_.reset();
+            return true;
+        }
     }
-    // A socket dump taken after the step shows states the tracepoint never reports (TIME_WAIT).
-    watcher_->wait_for_fresh_dump();
-    drain();
-    outcome.end_ns = realtime_now_ns();
+    return false;
+}
 
-    const StepView view(trace_, outcome.begin_ns, outcome.end_ns);
-    for (const Expectation& expectation : step.expectations)
-        outcome.expectations.push_back({expectation.key, expectation.check(view)});
-    outcomes_.push_back(std::move(outcome));
+const StepOutcome& ScenarioRun::step() {
+    begin_step();
+    while (!poll()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return outcomes_.back();
 }
 

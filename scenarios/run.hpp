@@ -3,6 +3,7 @@
 // the kernel state watcher, and executes steps one at a time. Between steps it
 // owns the trace; the caller (terminal or window) reads it.
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,8 +52,15 @@ public:
     bool finished() const { return outcomes_.size() == scenario_.steps.size(); }
     const std::vector<StepOutcome>& outcomes() const { return outcomes_; }
 
-    // Runs the next step and waits until it has settled.
+    // Runs the next step and waits until it has settled (the terminal's way).
     const StepOutcome& step();
+
+    // The same without blocking (the window's way): begin_step() starts the
+    // next step; poll(), called every frame, drains events into the trace and
+    // returns true once the step has settled and its outcome is outcomes().back().
+    bool begin_step();
+    bool poll();
+    bool stepping() const { return in_progress_ != nullptr; }
     // Stops capturing and watching; the trace stays readable.
     void finish();
 
@@ -61,9 +69,24 @@ public:
     CaptureStats capture_stats() const;
 
 private:
+    using Clock = std::chrono::steady_clock;
+    enum class Phase { Acting, Settling, Dumping };
+    struct InProgress {
+        StepOutcome outcome;
+        Phase phase = Phase::Acting;
+        size_t next_action = 0;
+        Actor acting = Actor::None;
+        std::future<void> pending;
+        Clock::time_point action_started;
+        Clock::time_point settle_started;
+        Clock::time_point last_change;
+        uint64_t dump_target = 0;
+    };
+
     ScenarioRun(Scenario scenario, Addresses addresses, Sandbox sandbox, RunOptions options);
     size_t drain();
     bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
+    void start_next_action();
 
     Scenario scenario_;
     Addresses addresses_;
@@ -75,6 +98,7 @@ private:
     std::unique_ptr<ActorThread> client_;
     std::unique_ptr<ActorThread> server_;
     std::vector<StepOutcome> outcomes_;
+    std::unique_ptr<InProgress> in_progress_;
     std::string tracepoint_note_;
     CaptureStats final_capture_stats_;
     uint64_t lost_counted_ = 0;

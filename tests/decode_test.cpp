@@ -1190,6 +1190,10 @@ const std::vector<MalformedSample> malformed_samples = {
 };
 // clang-format on
 
+// gtest prints a parameter in test names and failures; the name says more than its bytes.
+void PrintTo(const Sample& sample, std::ostream* out) { *out << sample.name; }
+void PrintTo(const MalformedSample& sample, std::ostream* out) { *out << sample.name; }
+
 std::string sample_name(const testing::TestParamInfo<Sample>& info) { return info.param.name; }
 std::string malformed_name(const testing::TestParamInfo<MalformedSample>& info) { return info.param.name; }
 
