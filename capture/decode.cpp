@@ -115,27 +115,6 @@ bool is_ipv6_extension(uint8_t next_header) {
            next_header == Ipv6DestinationOptions;
 }
 
-const char* option_name(TcpOption::Kind kind) {
-    switch (kind) {
-        case TcpOption::Kind::EndOfList:
-            return "eol";
-        case TcpOption::Kind::Nop:
-            return "nop";
-        case TcpOption::Kind::Mss:
-            return "mss";
-        case TcpOption::Kind::WindowScale:
-            return "wscale";
-        case TcpOption::Kind::SackPermitted:
-            return "sackOK";
-        case TcpOption::Kind::Sack:
-            return "sack";
-        case TcpOption::Kind::Timestamps:
-            return "TS";
-        case TcpOption::Kind::Unknown:
-            return "unknown";
-    }
-    return "unknown";
-}
 
 class Decoder {
 public:
@@ -431,7 +410,7 @@ private:
         auto expect_length = [&](TcpOption::Kind kind, size_t expected) {
             option.kind = kind;
             if (length == expected) return true;
-            return fail(std::string("TCP option ") + option_name(kind) + " has length " + std::to_string(length) +
+            return fail(std::string("TCP option ") + tcp_option_name(kind) + " has length " + std::to_string(length) +
                             ", expected " + std::to_string(expected),
                         position);
         };
@@ -765,6 +744,28 @@ std::string format_tcpdump_line(const DecodedPacket& packet) {
     else
         text += source + " > " + destination + ": " + labels + source_port + " > " + destination_port + ": ";
     return text + (is_tcp ? format_tcp(packet) : format_udp(packet));
+}
+
+const char* tcp_option_name(TcpOption::Kind kind) {
+    switch (kind) {
+        case TcpOption::Kind::EndOfList:
+            return "eol";
+        case TcpOption::Kind::Nop:
+            return "nop";
+        case TcpOption::Kind::Mss:
+            return "mss";
+        case TcpOption::Kind::WindowScale:
+            return "wscale";
+        case TcpOption::Kind::SackPermitted:
+            return "sackOK";
+        case TcpOption::Kind::Sack:
+            return "sack";
+        case TcpOption::Kind::Timestamps:
+            return "TS";
+        case TcpOption::Kind::Unknown:
+            return "unknown";
+    }
+    return "unknown";
 }
 
 }  // namespace tcplab

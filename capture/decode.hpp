@@ -150,6 +150,9 @@ std::string format_tcpdump_line(const DecodedPacket& packet);
 // "SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN-ACK", "RST", "RST-ACK", ...
 std::string flags_label(uint8_t flags);
 
+// tcpdump's short name of an option kind: "mss", "wscale", "sackOK", "TS", "nop" ...
+const char* tcp_option_name(TcpOption::Kind kind);
+
 // "mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7" (tcpdump's option text).
 std::string format_tcp_options(const TcpHeader& tcp);
 

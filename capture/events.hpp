@@ -36,6 +36,7 @@ struct PacketEvent {
     uint8_t capture_point = 0;
     Transport transport = Transport::None;
     uint8_t decode_failed = 0;
+    uint8_t retransmission = 0;  // its sequence numbers were already sent from this capture point
 };
 static_assert(sizeof(PacketEvent) <= 64, "a packet event must stay within 64 bytes");
 

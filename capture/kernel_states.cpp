@@ -74,6 +74,22 @@ void KernelStateWatcher::run(StartupReport& report) {
     } else {
         tracepoint_reason_ = "switched off";
     }
+    // Counters change slowly and reading them costs two /proc files, so they are
+    // sampled every ~100 ms; this thread is inside the sandbox, so they are its own.
+    // The first sample is taken before the caller is told we are running, so it
+    // comes before anything the scenario does.
+    constexpr std::chrono::milliseconds counter_interval{100};
+    auto last_counter_sample = std::chrono::steady_clock::now() - counter_interval;
+    auto sample_counters = [&] {
+        last_counter_sample = std::chrono::steady_clock::now();
+        auto sample = read_kernel_counters();
+        if (!sample) return;
+        std::lock_guard lock(latest_mutex_);
+        if (counters_.at_start.values.empty()) counters_.at_start = sample.value();
+        counters_.latest = std::move(sample.value());
+    };
+
+    sample_counters();
     report.succeed();
 
     SocketDumpDiff diff;
@@ -105,6 +121,7 @@ void KernelStateWatcher::run(StartupReport& report) {
     };
 
     while (!stopping_.load(std::memory_order_acquire)) {
+        if (std::chrono::steady_clock::now() - last_counter_sample >= counter_interval) sample_counters();
         if (tracepoint)
             read_tracepoint(options_.dump_interval);
         else
@@ -113,6 +130,12 @@ void KernelStateWatcher::run(StartupReport& report) {
     }
     if (tracepoint) read_tracepoint(std::chrono::milliseconds(0));
     dump_once();
+    sample_counters();
+}
+
+KernelCounters KernelStateWatcher::kernel_counters() const {
+    std::lock_guard lock(latest_mutex_);
+    return counters_;
 }
 
 std::vector<SocketInfo> KernelStateWatcher::latest_sockets() const {

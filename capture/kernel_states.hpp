@@ -16,6 +16,7 @@
 
 #include "event_queue.hpp"
 #include "events.hpp"
+#include "kernel_counters.hpp"
 #include "namespace_thread.hpp"
 #include "result.hpp"
 #include "sock_diag.hpp"
@@ -58,6 +59,10 @@ public:
     // The sockets as of the latest dump, like `ss -tan -o`.
     std::vector<SocketInfo> latest_sockets() const;
 
+    // The sandbox's TCP counters as first read by the watcher and as of its
+    // latest sample (every ~100 ms); both empty if /proc could not be read.
+    KernelCounters kernel_counters() const;
+
     void stop();
 
 private:
@@ -72,6 +77,7 @@ private:
     std::string tracepoint_reason_;
     mutable std::mutex latest_mutex_;  // the latest dump is read rarely, by another thread
     std::vector<SocketInfo> latest_;
+    KernelCounters counters_;  // under latest_mutex_
 };
 
 }  // namespace tcplab

@@ -80,7 +80,10 @@ void PacketCapture::run(StartupReport& report) {
     }
     pcap_setnonblock(pcap.handle, 1, error_buffer);
     const int selectable = pcap_get_selectable_fd(pcap.handle);
-    const auto link = static_cast<LinkType>(pcap_datalink(pcap.handle));
+    // libpcap speaks DLT_ numbers; files and our decoder speak LINKTYPE_ numbers.
+    // They agree except for raw IP (DLT_RAW is 12 on Linux, LINKTYPE_RAW 101).
+    const int dlt = pcap_datalink(pcap.handle);
+    const auto link = dlt == DLT_RAW ? LinkType::Raw : static_cast<LinkType>(dlt);
     report.succeed();
 
     struct Context {

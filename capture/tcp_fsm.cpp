@@ -267,4 +267,18 @@ std::vector<InferredTransition> ConnectionFsm::flush() {
     return transitions;
 }
 
+std::optional<InferredTransition> ConnectionFsm::on_send(Side side, const Segment& segment, uint64_t tag) {
+    TcpEndFsm& sending_end = end(side);
+    const TcpState before = sending_end.state();
+    if (auto moved = sending_end.on_send(segment)) return InferredTransition{side, before, *moved, tag};
+    return std::nullopt;
+}
+
+std::optional<InferredTransition> ConnectionFsm::on_receive(Side side, const Segment& segment, uint64_t tag) {
+    std::vector<InferredTransition> moved;
+    deliver(side, segment, tag, moved);
+    if (moved.empty()) return std::nullopt;
+    return moved.front();
+}
+
 }  // namespace tcplab

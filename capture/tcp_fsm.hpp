@@ -72,6 +72,12 @@ public:
     // Delivers every held segment (at the end of a capture).
     std::vector<InferredTransition> flush();
 
+    // With a capture point at each end (two hosts joined by the wire), the
+    // trace knows when each end sent and when it received a segment, so
+    // nothing needs holding back: these apply one event to one end.
+    std::optional<InferredTransition> on_send(Side side, const Segment& segment, uint64_t tag);
+    std::optional<InferredTransition> on_receive(Side side, const Segment& segment, uint64_t tag);
+
 private:
     struct Held {
         Segment segment;

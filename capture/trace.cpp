@@ -115,16 +115,49 @@ void Trace::add_packet(CapturedPacket packet) {
             connection.client_isn_known = true;
             connection.client_base = syn ? summary.seq : summary.seq - 1;
         }
-        infer_states(summary);
+        summary.retransmission = is_retransmission(connection, summary);
+        infer_states(summary, packet);
     }
     insert_by_time(packets_, summary);
 }
 
-void Trace::infer_states(const PacketEvent& packet) {
+bool Trace::is_retransmission(Connection& connection, const PacketEvent& packet) {
+    // SYN and FIN each take one sequence number, like a byte of data.
+    const uint32_t length = packet.payload_length + ((packet.flags & tcp_flag::Syn) ? 1 : 0) +
+                            ((packet.flags & tcp_flag::Fin) ? 1 : 0);
+    if (length == 0) return false;  // a pure ACK carries no new sequence numbers
+    const uint32_t end = packet.seq + length;
+    const auto key = static_cast<uint16_t>(packet.capture_point * 2 + packet.from_server);
+    auto found = connection.highest_sent.find(key);
+    if (found == connection.highest_sent.end()) {
+        connection.highest_sent[key] = end;
+        return false;
+    }
+    if (static_cast<int32_t>(end - found->second) <= 0) return true;  // nothing new, modulo 2^32
+    found->second = end;
+    return false;
+}
+
+void Trace::infer_states(const PacketEvent& packet, const CapturedPacket& captured) {
     Connection& connection = connections_[packet.connection];
     const Side sender = packet.from_server ? Side::Server : Side::Client;
+    const Side receiver = packet.from_server ? Side::Client : Side::Server;
     const auto tag = static_cast<uint64_t>(packet.time_ns);
-    add_inferred(packet.connection, connection.inferred.on_segment(sender, segment_of(packet), tag));
+    const Segment segment = segment_of(packet);
+
+    auto point = capture_points_.find(packet.capture_point);
+    if (point == capture_points_.end() || point->second.host.is_unspecified()) {
+        add_inferred(packet.connection, connection.inferred.on_segment(sender, segment, tag));
+        return;
+    }
+    // A capture point on one host: there the packet was either sent or received.
+    std::vector<InferredTransition> moved;
+    if (captured.source.address == point->second.host) {
+        if (auto transition = connection.inferred.on_send(sender, segment, tag)) moved.push_back(*transition);
+    } else if (captured.destination.address == point->second.host) {
+        if (auto transition = connection.inferred.on_receive(receiver, segment, tag)) moved.push_back(*transition);
+    }
+    add_inferred(packet.connection, moved);
 }
 
 void Trace::add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions) {
@@ -151,6 +184,11 @@ void Trace::flush_inferred() {
 void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }
 void Trace::add_call(CallEvent event) { insert_by_time(calls_, std::move(event)); }
 void Trace::add_note(NoteEvent event) { insert_by_time(notes_, std::move(event)); }
+void Trace::add_wire(WireEvent event) { insert_by_time(wire_events_, event); }
+
+void Trace::describe_capture_point(uint8_t point, CapturePoint description) {
+    capture_points_[point] = std::move(description);
+}
 
 void Trace::assign_actor(const Endpoint& local, Actor actor) { actors_[local] = actor; }
 
@@ -211,6 +249,7 @@ int64_t Trace::start_ns() const {
     if (!states_.empty()) consider(states_.front().time_ns);
     if (!calls_.empty()) consider(calls_.front().time_ns);
     if (!notes_.empty()) consider(notes_.front().time_ns);
+    if (!wire_events_.empty()) consider(wire_events_.front().time_ns);
     return start;
 }
 

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "events.hpp"
 #include "tcp_fsm.hpp"
+#include "wire.hpp"
 
 namespace tcplab {
 
@@ -23,6 +25,17 @@ struct Connection {
     uint32_t server_base = 0;
     ConnectionFsm inferred;
     uint32_t packet_count = 0;
+    // The end of the highest sequence number sent so far, per direction and
+    // capture point (key: capture_point * 2 + from_server), to spot retransmissions.
+    std::map<uint16_t, uint32_t> highest_sent;
+};
+
+// Where a capture point sits. With one per host (two hosts and the wire), a
+// packet seen at the sender's point was sent then, and at the receiver's point
+// was received then; with one point for both (loopback), both at once.
+struct CapturePoint {
+    IpAddress host;    // unspecified: sees both ends (loopback, or a file)
+    std::string name;  // "lo", "client wire0", "server wire0"
 };
 
 class Trace {
@@ -35,6 +48,11 @@ public:
     void add_state(StateEvent event);
     void add_call(CallEvent event);
     void add_note(NoteEvent event);
+    void add_wire(WireEvent event);
+
+    // Says which host a capture point belongs to; call before adding its packets.
+    void describe_capture_point(uint8_t point, CapturePoint description);
+    const std::map<uint8_t, CapturePoint>& capture_points() const { return capture_points_; }
 
     // At the end of a capture: states still waiting for evidence of what an
     // end took in (see ConnectionFsm) are settled as received in order.
@@ -47,6 +65,7 @@ public:
     const std::vector<StateEvent>& states() const { return states_; }
     const std::vector<CallEvent>& calls() const { return calls_; }
     const std::vector<NoteEvent>& notes() const { return notes_; }
+    const std::vector<WireEvent>& wire_events() const { return wire_events_; }
     const std::vector<Connection>& connections() const { return connections_; }
 
     std::span<const uint8_t> raw_bytes(const PacketEvent& packet) const;
@@ -69,7 +88,8 @@ public:
 
 private:
     uint32_t connection_for(const CapturedPacket& packet, bool& from_server);
-    void infer_states(const PacketEvent& packet);
+    void infer_states(const PacketEvent& packet, const CapturedPacket& captured);
+    bool is_retransmission(Connection& connection, const PacketEvent& packet);
     void add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions);
 
     std::vector<PacketEvent> packets_;
@@ -77,6 +97,8 @@ private:
     std::vector<StateEvent> states_;
     std::vector<CallEvent> calls_;
     std::vector<NoteEvent> notes_;
+    std::vector<WireEvent> wire_events_;
+    std::map<uint8_t, CapturePoint> capture_points_;
     std::vector<Connection> connections_;
     std::map<std::pair<Endpoint, Endpoint>, uint32_t> connection_by_endpoints_;
     std::map<Endpoint, Actor> actors_;

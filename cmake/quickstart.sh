@@ -21,8 +21,14 @@ packages=(
     libpcap-dev libmnl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
     googletest libgtest-dev libbenchmark-dev
     libimgui-dev libglfw3-dev fonts-wqy-microhei
+    libgl-dev libgl1-mesa-dri libfontconfig-dev fonts-dejavu-core libstb-dev xvfb xauth
     util-linux iproute2 tcpdump
+    tshark clang libclang-rt-14-dev
 )
+# tshark's package asks whether non-root users may capture; answer "no" ahead of time so apt never prompts.
+if ! dpkg-query -W -f='${Status}' tshark 2>/dev/null | grep -q "install ok installed"; then
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
+fi
 
 install_missing() {
     local missing=()

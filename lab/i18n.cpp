@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 
 #ifndef TCPLAB_ASSET_DIR
@@ -13,13 +14,40 @@
 namespace tcplab {
 namespace {
 
+// Language files break long texts over several lines so they read well in an
+// editor; the program wraps text itself. A single line break is therefore a
+// space between words (none between Chinese characters), and a blank line
+// starts a new paragraph.
+std::string reflow(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\n') {
+            out += text[i];
+            continue;
+        }
+        if (i + 1 < text.size() && text[i + 1] == '\n') {
+            out += "\n\n";
+            while (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            continue;
+        }
+        const bool ascii_before = !out.empty() && static_cast<unsigned char>(out.back()) < 0x80;
+        const bool ascii_after = i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x80;
+        // Full-width punctuation carries its own space.
+        bool after_full_width_punctuation = false;
+        for (const char* mark : {"。", "，", "、", "；", "：", "？", "！", "）", "”", "」"})
+            if (out.size() >= 3 && out.compare(out.size() - 3, 3, mark) == 0) after_full_width_punctuation = true;
+        if (!out.empty() && (ascii_before || ascii_after) && !after_full_width_punctuation) out += ' ';
+    }
+    return out;
+}
+
 void flatten(const toml::table& table, const std::string& prefix, std::map<std::string, std::string>& out) {
     for (const auto& [name, node] : table) {
         const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
         if (const toml::table* inner = node.as_table())
             flatten(*inner, key, out);
         else if (auto text = node.value<std::string>())
-            out[key] = *text;
+            out[key] = reflow(*text);
     }
 }
 
@@ -33,7 +61,7 @@ std::string program_directory() {
 
 std::string asset_directory() {
     if (const char* from_env = std::getenv("TCPLAB_ASSETS"); from_env && *from_env) return from_env;
-    if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang")) return TCPLAB_ASSET_DIR;
+    if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang" / "en")) return TCPLAB_ASSET_DIR;
     return program_directory() + "/../share/tcplab";
 }
 
@@ -51,17 +79,28 @@ std::string Language::normalize_code(const std::string& code) {
 Result<Language> Language::load(const std::string& requested, const std::string& asset_dir) {
     const std::string code = normalize_code(requested);
     if (code.empty()) return Error{"unknown language \"" + requested + "\"", "use --lang en or --lang zh"};
-    const std::string path = asset_dir + "/lang/" + code + ".toml";
+    // Every .toml file in lang/<code>/ adds its keys; files only group them.
+    const std::filesystem::path folder = std::filesystem::path(asset_dir) / "lang" / code;
+    std::error_code error;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error))
+        if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    if (error || files.empty())
+        return Error{"no language files in " + folder.string(), "set TCPLAB_ASSETS to the folder that holds lang/"};
+    std::sort(files.begin(), files.end());
+
     Language language;
     language.code_ = code;
-    try {
-        const toml::table table = toml::parse_file(path);
-        flatten(table, "", language.texts_);
-    } catch (const toml::parse_error& error) {
-        const auto& where = error.source().begin;
-        return Error{path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
-                         std::string(error.description()),
-                     "set TCPLAB_ASSETS to the folder that holds lang/"};
+    for (const auto& path : files) {
+        try {
+            const toml::table table = toml::parse_file(path.string());
+            flatten(table, "", language.texts_);
+        } catch (const toml::parse_error& parse_error) {
+            const auto& where = parse_error.source().begin;
+            return Error{path.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+                             std::string(parse_error.description()),
+                         "fix the file, or set TCPLAB_ASSETS to a folder with good language files"};
+        }
     }
     return language;
 }

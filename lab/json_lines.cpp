@@ -36,6 +36,8 @@ json packet_json(const Trace& trace, const PacketEvent& packet, int64_t start_ns
     object["payload_length"] = packet.payload_length;
     object["options"] = format_tcp_options(decoded.tcp);
     object["connection"] = packet.connection;
+    object["capture_point"] = packet.capture_point;
+    object["retransmission"] = packet.retransmission != 0;
     return object;
 }
 
@@ -74,6 +76,17 @@ json call_json(const CallEvent& call, int64_t start_ns) {
     return object;
 }
 
+json wire_json(const WireEvent& event, int64_t start_ns) {
+    const char* by = event.by == WireActor::Student ? "student" : event.by == WireActor::Scenario ? "scenario" : "wire";
+    return {{"type", "wire"},
+            {"time_ns", event.time_ns},
+            {"time_us", (event.time_ns - start_ns) / 1000},
+            {"segment", event.segment},
+            {"action", wire_action_name(event.action)},
+            {"by", by},
+            {"direction", event.direction == WireDirection::ToServer ? "to_server" : "to_client"}};
+}
+
 }  // namespace
 
 void JsonLines::print_intro(const ScenarioRun& run) const {
@@ -109,6 +122,9 @@ void JsonLines::print_step(const ScenarioRun& run, const StepOutcome& outcome, i
                 break;
             case EventRow::Kind::State:
                 emit(out_, state_json(trace, row.state, start));
+                break;
+            case EventRow::Kind::Wire:
+                emit(out_, wire_json(*row.wire, start));
                 break;
         }
     }

@@ -1,5 +1,5 @@
 // tcplab: the program. Parses the command line, prepares the process for the
-// sandbox, and runs a scenario in the terminal.
+// sandbox, and opens the window or runs a scenario in the terminal.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
 #include "terminal_view.hpp"
+#include "window/lab_window.hpp"
 
 namespace {
 
@@ -29,6 +30,22 @@ struct Settings {
     bool absolute = false;
     bool no_tracepoint = false;
 };
+
+// What `tcplab gui` was asked for.
+struct GuiSettings {
+    std::string scenario;
+    bool presentation = false;
+    std::string screenshot;
+    std::string steps;  // a number or "all"
+    int frames = 0;
+};
+
+// Namespaces can only be entered once and before any thread exists (GLFW and
+// the OpenGL driver start threads), so whichever path runs first prepares.
+tcplab::Status prepare_once() {
+    static const tcplab::Status prepared = tcplab::prepare_process();
+    return prepared;
+}
 
 void print_error(const tcplab::Error& error) {
     std::fprintf(stderr, "tcplab: %s\n", error.what.c_str());
@@ -67,7 +84,7 @@ int run_with(const View& view, tcplab::ScenarioRun& run) {
 
 int run_scenario(const Settings& settings, const tcplab::Language& language) {
     const tcplab::ScenarioEntry* entry = tcplab::find_scenario(settings.scenario);
-    if (auto prepared = tcplab::prepare_process(); !prepared) {
+    if (auto prepared = prepare_once(); !prepared) {
         print_error(prepared.error());
         return kExitEnvironment;
     }
@@ -83,6 +100,29 @@ int run_scenario(const Settings& settings, const tcplab::Language& language) {
     terminal.absolute = settings.absolute;
     terminal.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     return run_with(tcplab::TerminalView(language, terminal), *run.value());
+}
+
+tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
+    tcplab::WindowOptions options;
+    options.scenario = gui.scenario;
+    if (language_given) options.language = settings.language;
+    options.presentation = gui.presentation;
+    options.run_options.use_tracepoint = !settings.no_tracepoint;
+    options.screenshot_path = gui.screenshot;
+    if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
+    options.frames = gui.frames;
+    // Without a sandbox the window still opens and says why no lesson runs.
+    if (auto prepared = prepare_once(); !prepared) options.startup_error = prepared.error();
+    return options;
+}
+
+int run_gui(const Settings& settings, const GuiSettings& gui, bool language_given) {
+    auto window = tcplab::LabWindow::open(window_options(settings, gui, language_given));
+    if (!window) {
+        print_error(window.error());
+        return kExitEnvironment;
+    }
+    return window.value()->run();
 }
 
 }  // namespace
@@ -110,6 +150,19 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember(names));
     run->fallthrough();
+    GuiSettings gui;
+    CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
+    window->add_option("--scenario", gui.scenario, "the lesson to load (default: the last one)")
+        ->check(CLI::IsMember(names));
+    window->add_flag("--presentation", gui.presentation, "large text and thick lines for a projector (F11)");
+    CLI::Option* screenshot = window->add_option(
+        "--screenshot", gui.screenshot, "run the steps, save the window as this PNG (and PNG.json: its panels), close");
+    window->add_option("--steps", gui.steps, "with --screenshot: how many steps to run first, or all (default)")
+        ->check(CLI::PositiveNumber | CLI::IsMember({"all"}))
+        ->needs(screenshot);
+    window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
+        ->check(CLI::PositiveNumber);
+    window->fallthrough();
     app.require_subcommand(0, 1);
 
     try {
@@ -130,5 +183,13 @@ int main(int argc, char** argv) {
         return kExitEnvironment;
     }
     if (list->parsed()) return list_scenarios(language.value(), settings.json);
+    const bool language_given = app.get_option("--lang")->count() > 0;
+    if (window->parsed()) return run_gui(settings, gui, language_given);
+    if (!run->parsed() && !settings.json && tcplab::display_available()) {
+        auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}, language_given));
+        if (opened) return opened.value()->run();
+        print_error(opened.error());
+    }
+    if (!run->parsed() && !settings.json) std::printf("%s\n\n", language.value().text("app.headless").c_str());
     return run_scenario(settings, language.value());
 }

@@ -40,6 +40,55 @@ std::string timer_text(const StateEvent& state) {
     return fmt::format("  timer:({},{:.1f}sec)", kind, state.timer_expires_ms / 1000.0);
 }
 
+// Wraps text for a terminal `columns` wide: between words, and between any two
+// Chinese characters (which take two columns each), keeping paragraph breaks.
+std::string wrap_for_terminal(const std::string& text, size_t columns) {
+    std::string out;
+    std::string line;
+    size_t line_width = 0;
+    size_t last_break = std::string::npos;  // position in `line` where it may break
+    auto flush_line = [&] {
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        line.clear();
+        line_width = 0;
+        last_break = std::string::npos;
+    };
+    for (size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        const std::string glyph = text.substr(i, length);
+        i += length;
+        if (glyph == "\n") {
+            flush_line();
+            continue;
+        }
+        const bool wide = length >= 3;
+        if (glyph == " " || wide) {
+            last_break = line.size();
+        }
+        line += glyph;
+        line_width += wide ? 2 : 1;
+        if (line_width > columns && last_break != std::string::npos && last_break > 0) {
+            std::string rest = line.substr(last_break);
+            line.resize(last_break);
+            flush_line();
+            if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+            line = rest;
+            line_width = 0;
+            for (size_t j = 0; j < line.size();) {
+                const auto c = static_cast<unsigned char>(line[j]);
+                const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+                line_width += n >= 3 ? 2 : 1;
+                j += n;
+            }
+        }
+    }
+    if (!line.empty()) flush_line();
+    if (!out.empty()) out.pop_back();
+    return out;
+}
+
 }  // namespace
 
 TerminalView::TerminalView(const Language& language, TerminalOptions options, std::FILE* out)
@@ -92,6 +141,28 @@ std::string TerminalView::packet_line(const Trace& trace, const PacketEvent& pac
     line += fmt::format(" win={} len={}", packet.window, packet.payload_length);
     const std::string options = format_tcp_options(decoded.tcp);
     if (!options.empty()) line += paint("  <" + options + ">", kDim);
+    if (packet.retransmission) line += "  " + paint(language_.text("app.retransmission"), kYellow);
+    // With a capture point on each host, say where this copy was seen.
+    if (trace.capture_points().size() > 1) {
+        const Connection* connection =
+            packet.connection == kNoConnection ? nullptr : &trace.connections()[packet.connection];
+        const auto point = trace.capture_points().find(packet.capture_point);
+        if (connection && point != trace.capture_points().end()) {
+            const Actor seen_by = point->second.host == connection->client.address ? Actor::Client : Actor::Server;
+            line += paint("  @" + actor_text(seen_by), kDim);
+        }
+    }
+    return line;
+}
+
+std::string TerminalView::wire_line(const WireEvent& event) const {
+    const std::string direction = event.direction == WireDirection::ToServer
+                                      ? actor_text(Actor::Client) + " → " + actor_text(Actor::Server)
+                                      : actor_text(Actor::Server) + " → " + actor_text(Actor::Client);
+    std::string line = fmt::format("{:>6}  #{} {}  {}", language_.text("wire.name"), event.segment, direction,
+                                   paint(language_.text("wire." + std::string(wire_action_name(event.action))), kYellow));
+    if (event.by == WireActor::Student) line += " " + language_.text("wire.by_student");
+    if (event.by == WireActor::Scenario) line += " " + language_.text("wire.by_scenario");
     return line;
 }
 
@@ -115,7 +186,8 @@ void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome
 
     const std::string heading = fmt::format(fmt::runtime(language_.text("app.step_heading")), outcome.index + 1,
                                             run.scenario().steps.size(), language_.text(step.key + ".title"));
-    fmt::print(out_, "\n{}\n{}\n\n", paint("── " + heading + " ──", kBold), language_.text(step.key + ".text"));
+    fmt::print(out_, "\n{}\n{}\n\n", paint("── " + heading + " ──", kBold),
+               wrap_for_terminal(language_.text(step.key + ".text"), 96));
 
     fmt::print(out_, "  {:>10}  {}\n", paint(language_.text("app.column_time"), kDim),
                paint(language_.text("app.column_what"), kDim));
@@ -131,6 +203,9 @@ void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome
                 break;
             case EventRow::Kind::State:
                 what = state_line(trace, row.state);
+                break;
+            case EventRow::Kind::Wire:
+                what = wire_line(*row.wire);
                 break;
         }
         fmt::print(out_, "  {:>10}  {}\n", time, what);

@@ -26,6 +26,7 @@ private:
     std::string packet_line(const Trace& trace, const PacketEvent& packet) const;
     std::string state_line(const Trace& trace, const StateEvent& state) const;
     std::string call_line(const CallEvent& call) const;
+    std::string wire_line(const WireEvent& event) const;
     std::string paint(const std::string& text, const char* ansi) const;
     std::string actor_text(Actor actor) const;
 

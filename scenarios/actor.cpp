@@ -12,8 +12,6 @@
 namespace tcplab {
 namespace {
 
-// A blocking call that never returns would hang a lesson; calls give up after this.
-constexpr int kCallTimeoutSeconds = 5;
 
 socklen_t to_sockaddr(const Endpoint& endpoint, sockaddr_storage& storage) {
     std::memset(&storage, 0, sizeof storage);
@@ -100,7 +98,7 @@ int Calls::socket(const std::string& name, int type, int family) {
     const int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
     const int error = errno;
     if (fd >= 0) {
-        timeval timeout{kCallTimeoutSeconds, 0};
+        timeval timeout{timeout_seconds_, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
         sockets_[name] = fd;
@@ -212,8 +210,8 @@ int Calls::set_linger(const std::string& name, bool on, int seconds) {
     return result;
 }
 
-ActorThread::ActorThread(Actor actor, const Sandbox& sandbox, size_t queue_capacity)
-    : actor_(actor), queue_(queue_capacity) {
+ActorThread::ActorThread(Actor actor, const Sandbox& sandbox, int call_timeout_seconds, size_t queue_capacity)
+    : actor_(actor), call_timeout_seconds_(call_timeout_seconds), queue_(queue_capacity) {
     std::promise<void> entered;
     auto ready = entered.get_future();
     thread_ = std::thread([this, &sandbox, &entered] {
@@ -247,7 +245,7 @@ std::future<void> ActorThread::run(std::function<void(Calls&)> job) {
 }
 
 void ActorThread::loop(const Sandbox&) {
-    Calls calls(actor_, queue_);
+    Calls calls(actor_, queue_, call_timeout_seconds_);
     for (;;) {
         std::packaged_task<void(Calls&)> job;
         {

@@ -19,7 +19,10 @@ namespace tcplab {
 
 class Calls {
 public:
-    Calls(Actor actor, EventQueue<CallEvent>& queue) : actor_(actor), queue_(queue) {}
+    // A blocking call that never returns would hang a lesson, so every socket
+    // gives up after `timeout_seconds` (longer when a student holds segments).
+    Calls(Actor actor, EventQueue<CallEvent>& queue, int timeout_seconds = 5)
+        : actor_(actor), queue_(queue), timeout_seconds_(timeout_seconds) {}
     ~Calls();  // closes any socket the scenario left open
     Calls(const Calls&) = delete;
     Calls& operator=(const Calls&) = delete;
@@ -52,6 +55,7 @@ private:
 
     Actor actor_;
     EventQueue<CallEvent>& queue_;
+    int timeout_seconds_;
     std::map<std::string, int> sockets_;
     std::string last_received_;
 };
@@ -59,7 +63,7 @@ private:
 class ActorThread {
 public:
     // Starts the thread and moves it into the sandbox.
-    ActorThread(Actor actor, const Sandbox& sandbox, size_t queue_capacity = 4096);
+    ActorThread(Actor actor, const Sandbox& sandbox, int call_timeout_seconds = 5, size_t queue_capacity = 4096);
     ~ActorThread();
     ActorThread(const ActorThread&) = delete;
     ActorThread& operator=(const ActorThread&) = delete;
@@ -75,6 +79,7 @@ private:
     void loop(const Sandbox& sandbox);
 
     Actor actor_;
+    int call_timeout_seconds_;
     EventQueue<CallEvent> queue_;
     std::mutex mutex_;  // guards jobs_; jobs arrive once per step, not on a hot path
     std::condition_variable wake_;

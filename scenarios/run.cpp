@@ -7,14 +7,13 @@
 namespace tcplab {
 namespace {
 
-
 // The kernel tracepoint sees every namespace, so each run picks its own port
 // to tell its sockets apart from those of other runs on the same machine.
-Addresses choose_addresses(uint32_t seed) {
+Addresses choose_addresses(uint32_t seed, Topology topology, const WireAddresses& wire) {
     std::mt19937 random(seed != 0 ? seed : std::random_device{}());
     const auto port = static_cast<uint16_t>(std::uniform_int_distribution<int>(20000, 29998)(random));
-    const IpAddress loopback = IpAddress::v4(127, 0, 0, 1);
-    return Addresses{{loopback, port}, {loopback, static_cast<uint16_t>(port + 1)}};
+    const IpAddress server = topology == Topology::TwoHosts ? wire.server : IpAddress::v4(127, 0, 0, 1);
+    return Addresses{{server, port}, {server, static_cast<uint16_t>(port + 1)}};
 }
 
 std::string capture_filter(const Addresses& addresses) {
@@ -35,47 +34,72 @@ bool StepOutcome::passed() const {
     return true;
 }
 
-ScenarioRun::ScenarioRun(Scenario scenario, Addresses addresses, Sandbox sandbox, RunOptions options)
-    : scenario_(std::move(scenario)), addresses_(addresses), sandbox_(std::move(sandbox)), options_(options) {}
+ScenarioRun::ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options)
+    : scenario_(std::move(scenario)), addresses_(addresses), hosts_(std::move(hosts)), options_(options) {}
 
 ScenarioRun::~ScenarioRun() { finish(); }
 
 Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& entry, RunOptions options) {
-    const Addresses addresses = choose_addresses(options.port_seed);
-    auto sandbox = Sandbox::create();
-    if (!sandbox) return sandbox.error();
+    const WireAddresses wire_addresses;
+    const Addresses addresses = choose_addresses(options.port_seed, options.topology, wire_addresses);
+    std::vector<Sandbox> hosts;
+    for (int host = 0; host < (options.topology == Topology::TwoHosts ? 2 : 1); ++host) {
+        auto sandbox = Sandbox::create();
+        if (!sandbox) return sandbox.error();
+        hosts.push_back(std::move(sandbox.value()));
+    }
+    std::unique_ptr<ScenarioRun> run(new ScenarioRun(entry.build(addresses), addresses, std::move(hosts), options));
 
-    std::unique_ptr<ScenarioRun> run(
-        new ScenarioRun(entry.build(addresses), addresses, std::move(sandbox.value()), options));
-    const int netns = run->sandbox_.netns_fd();
+    if (options.topology == Topology::TwoHosts) {
+        auto wire = Wire::create(run->hosts_.front().netns_fd(), run->hosts_.back().netns_fd(), options.wire,
+                                 wire_addresses);
+        if (!wire) return wire.error();
+        run->wire_ = std::move(wire.value());
+        run->trace_.describe_capture_point(0, {wire_addresses.client, "client wire0"});
+        run->trace_.describe_capture_point(1, {wire_addresses.server, "server wire0"});
+    } else {
+        run->trace_.describe_capture_point(0, {{}, "lo"});
+    }
+    if (auto watching = run->start_watching(); !watching) return watching.error();
 
-    CaptureOptions capture_options;
-    capture_options.interface = "lo";
-    capture_options.filter = capture_filter(addresses);
-    auto capture = PacketCapture::start(netns, capture_options);
-    if (!capture) return capture.error();
-    run->capture_ = std::move(capture.value());
-
-    KernelStateOptions state_options;
-    state_options.ports = addresses.ports();
-    state_options.use_tracepoint = options.use_tracepoint;
-    auto watcher = KernelStateWatcher::start(netns, state_options);
-    if (!watcher) return watcher.error();
-    run->watcher_ = std::move(watcher.value());
-    run->tracepoint_note_ = run->watcher_->tracepoint_unavailable_reason();
-
-    run->client_ = std::make_unique<ActorThread>(Actor::Client, run->sandbox_);
-    run->server_ = std::make_unique<ActorThread>(Actor::Server, run->sandbox_);
+    const int timeout = options.call_timeout_seconds;
+    run->client_ = std::make_unique<ActorThread>(Actor::Client, run->hosts_.front(), timeout);
+    run->server_ = std::make_unique<ActorThread>(Actor::Server, run->hosts_.back(), timeout);
     if (!run->client_->in_sandbox() || !run->server_->in_sandbox())
         return Error{"the scenario's threads could not enter the sandbox", ""};
     return run;
 }
 
+Status ScenarioRun::start_watching() {
+    const bool two_hosts = options_.topology == Topology::TwoHosts;
+    for (size_t host = 0; host < hosts_.size(); ++host) {
+        CaptureOptions capture_options;
+        capture_options.interface = two_hosts ? Wire::kInterface : "lo";
+        capture_options.filter = capture_filter(addresses_);
+        capture_options.capture_point = static_cast<uint8_t>(host);
+        auto capture = PacketCapture::start(hosts_[host].netns_fd(), capture_options);
+        if (!capture) return capture.error();
+        captures_.push_back(std::move(capture.value()));
+
+        KernelStateOptions state_options;
+        state_options.ports = addresses_.ports();
+        // The tracepoint sees every namespace: one reader is enough.
+        state_options.use_tracepoint = options_.use_tracepoint && host == 0;
+        auto watcher = KernelStateWatcher::start(hosts_[host].netns_fd(), state_options);
+        if (!watcher) return watcher.error();
+        if (host == 0) tracepoint_note_ = watcher.value()->tracepoint_unavailable_reason();
+        watchers_.push_back(std::move(watcher.value()));
+    }
+    return Done{};
+}
+
 size_t ScenarioRun::drain() {
     size_t count = 0;
-    if (capture_)
-        count += capture_->queue().drain([this](CapturedPacket packet) { trace_.add_packet(std::move(packet)); });
-    if (watcher_) count += watcher_->queue().drain([this](StateEvent event) { trace_.add_state(std::move(event)); });
+    for (auto& capture : captures_)
+        count += capture->queue().drain([this](CapturedPacket packet) { trace_.add_packet(std::move(packet)); });
+    for (auto& watcher : watchers_)
+        count += watcher->queue().drain([this](StateEvent event) { trace_.add_state(std::move(event)); });
+    if (wire_) count += wire_->events().drain([this](WireEvent event) { trace_.add_wire(event); });
     for (ActorThread* actor : {client_.get(), server_.get()}) {
         if (!actor) continue;
         count += actor->calls().drain([this](CallEvent event) {
@@ -84,8 +108,9 @@ size_t ScenarioRun::drain() {
         });
     }
     uint64_t lost = 0;
-    if (capture_) lost += capture_->queue().dropped();
-    if (watcher_) lost += watcher_->queue().dropped();
+    for (auto& capture : captures_) lost += capture->queue().dropped();
+    for (auto& watcher : watchers_) lost += watcher->queue().dropped();
+    if (wire_) lost += wire_->events().dropped();
     for (ActorThread* actor : {client_.get(), server_.get()})
         if (actor) lost += actor->calls().dropped();
     if (lost > lost_counted_) {
@@ -136,6 +161,13 @@ bool ScenarioRun::poll() {
     const Step& script = scenario_.steps[step.outcome.index];
     const auto now = Clock::now();
     if (drain() > 0) step.last_change = now;
+    // While a segment waits at the gate, the student is deciding: no timer runs.
+    const bool waiting_for_student = wire_ && !wire_->held().empty();
+    if (waiting_for_student) {
+        step.last_change = now;
+        step.action_started = now;
+        step.settle_started = now;
+    }
 
     switch (step.phase) {
         case Phase::Acting: {
@@ -170,12 +202,14 @@ bool ScenarioRun::poll() {
             if (!settled && now - step.settle_started < options_.settle_limit) return false;
             // A socket dump taken after the step shows what the tracepoint never
             // reports (TIME_WAIT); two more dumps guarantee one started after now.
-            step.dump_target = watcher_->dumps_done() + 2;
+            for (size_t host = 0; host < watchers_.size(); ++host)
+                step.dump_targets.push_back(watchers_[host]->dumps_done() + 2);
             step.phase = Phase::Dumping;
             return false;
         }
         case Phase::Dumping: {
-            if (watcher_->dumps_done() < step.dump_target) return false;
+            for (size_t host = 0; host < watchers_.size(); ++host)
+                if (watchers_[host]->dumps_done() < step.dump_targets[host]) return false;
             drain();
             StepOutcome outcome = std::move(step.outcome);
             outcome.end_ns = realtime_now_ns();
@@ -197,19 +231,49 @@ const StepOutcome& ScenarioRun::step() {
 }
 
 void ScenarioRun::finish() {
-    if (capture_) {
-        capture_->stop();
-        final_capture_stats_ = capture_->stats();
+    if (finished_watching_) return;
+    finished_watching_ = true;
+    for (auto& capture : captures_) {
+        capture->stop();
+        const CaptureStats stats = capture->stats();
+        final_capture_stats_.delivered += stats.delivered;
+        final_capture_stats_.kernel_dropped += stats.kernel_dropped;
+        final_capture_stats_.queue_dropped += stats.queue_dropped;
     }
-    if (watcher_) watcher_->stop();
+    for (auto& watcher : watchers_) watcher->stop();
+    if (!watchers_.empty()) final_counters_ = watchers_.back()->kernel_counters();
     drain();
     trace_.flush_inferred();
-    capture_.reset();
-    watcher_.reset();
+    captures_.clear();
+    watchers_.clear();
+}
+
+std::vector<SocketInfo> ScenarioRun::latest_sockets() const {
+    std::vector<SocketInfo> sockets;
+    for (const auto& watcher : watchers_) {
+        const std::vector<SocketInfo> host = watcher->latest_sockets();
+        sockets.insert(sockets.end(), host.begin(), host.end());
+    }
+    return sockets;
+}
+
+KernelCounters ScenarioRun::kernel_counters() const {
+    if (watchers_.empty()) return final_counters_;
+    return watchers_.back()->kernel_counters();
 }
 
 std::string ScenarioRun::tracepoint_note() const { return tracepoint_note_; }
 
-CaptureStats ScenarioRun::capture_stats() const { return capture_ ? capture_->stats() : final_capture_stats_; }
+CaptureStats ScenarioRun::capture_stats() const {
+    if (captures_.empty()) return final_capture_stats_;
+    CaptureStats total;
+    for (const auto& capture : captures_) {
+        const CaptureStats stats = capture->stats();
+        total.delivered += stats.delivered;
+        total.kernel_dropped += stats.kernel_dropped;
+        total.queue_dropped += stats.queue_dropped;
+    }
+    return total;
+}
 
 }  // namespace tcplab

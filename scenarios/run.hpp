@@ -12,18 +12,27 @@
 #include "capture/kernel_states.hpp"
 #include "capture/packet_capture.hpp"
 #include "capture/trace.hpp"
+#include "capture/wire.hpp"
 #include "sandbox.hpp"
 #include "scenario.hpp"
 
 namespace tcplab {
 
+// Where the scenario runs: one host talking to itself over lo (as in the
+// tutorials' examples), or a client host and a server host joined by the wire.
+enum class Topology { Loopback, TwoHosts };
+
 struct RunOptions {
+    Topology topology = Topology::Loopback;
+    WireOptions wire;  // latency, MTU, loss, gate (two hosts only)
     bool use_tracepoint = true;
     // How long a step may take to show what it expects (a delayed ACK takes 40 ms).
     std::chrono::milliseconds settle_limit{3000};
     // A step is over when nothing new happened for this long.
     std::chrono::milliseconds quiet_period{60};
     uint32_t port_seed = 0;  // 0: a random port per run
+    // Socket calls give up after this; a student holding segments needs long.
+    int call_timeout_seconds = 5;
 };
 
 struct ExpectationOutcome {
@@ -47,6 +56,9 @@ public:
 
     const Scenario& scenario() const { return scenario_; }
     const Addresses& addresses() const { return addresses_; }
+    Topology topology() const { return options_.topology; }
+    // The wire between the hosts, to hold, release, drop and inject (two hosts only).
+    Wire* wire() { return wire_.get(); }
     const Trace& trace() const { return trace_; }
     size_t steps_done() const { return outcomes_.size(); }
     bool finished() const { return outcomes_.size() == scenario_.steps.size(); }
@@ -64,6 +76,11 @@ public:
     // Stops capturing and watching; the trace stays readable.
     void finish();
 
+    // What ss would show right now, for every host of the run (empty once finished).
+    std::vector<SocketInfo> latest_sockets() const;
+    // The kernel's TCP counters of the server's host: at the start and now.
+    KernelCounters kernel_counters() const;
+
     // Why the tracepoint is not used ("" when it is).
     std::string tracepoint_note() const;
     CaptureStats capture_stats() const;
@@ -80,28 +97,32 @@ private:
         Clock::time_point action_started;
         Clock::time_point settle_started;
         Clock::time_point last_change;
-        uint64_t dump_target = 0;
+        std::vector<uint64_t> dump_targets;  // per host
     };
 
-    ScenarioRun(Scenario scenario, Addresses addresses, Sandbox sandbox, RunOptions options);
+    ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options);
+    Status start_watching();
     size_t drain();
     bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
     void start_next_action();
 
     Scenario scenario_;
     Addresses addresses_;
-    Sandbox sandbox_;
+    std::vector<Sandbox> hosts_;  // the client's first; one for loopback
     RunOptions options_;
     Trace trace_;
-    std::unique_ptr<PacketCapture> capture_;
-    std::unique_ptr<KernelStateWatcher> watcher_;
+    std::unique_ptr<Wire> wire_;
+    std::vector<std::unique_ptr<PacketCapture>> captures_;      // one per capture point
+    std::vector<std::unique_ptr<KernelStateWatcher>> watchers_;  // one per host
     std::unique_ptr<ActorThread> client_;
     std::unique_ptr<ActorThread> server_;
     std::vector<StepOutcome> outcomes_;
     std::unique_ptr<InProgress> in_progress_;
     std::string tracepoint_note_;
     CaptureStats final_capture_stats_;
+    KernelCounters final_counters_;
     uint64_t lost_counted_ = 0;
+    bool finished_watching_ = false;
 };
 
 }  // namespace tcplab

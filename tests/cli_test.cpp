@@ -3,6 +3,7 @@
 // when the sandbox cannot be created.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -115,6 +116,27 @@ TEST(Cli, NoCommandRunsTheHandshake) {
     const Outcome run = run_tcplab("", "env -u DISPLAY -u WAYLAND_DISPLAY");
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_TRUE(contains(run.output, "Three-way handshake"));
+}
+
+// A user without root gets the same lesson: tcplab makes its own user
+// namespace, and states come from socket dumps and packets.
+TEST(Cli, WorksWithoutRoot) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv to become nobody";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    const Outcome run = run_tcplab("run teardown --json", as_nobody);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const auto lines = json_lines(run.output);
+    EXPECT_EQ(lines.front()["tracepoint"], false);
+    EXPECT_EQ(lines.back()["passed"], true);
+    bool saw_time_wait = false;
+    for (const auto& line : lines) {
+        if (line["type"] != "state") continue;
+        EXPECT_NE(line["source"], "tracepoint");
+        saw_time_wait = saw_time_wait || line["to"] == "TIME_WAIT";
+    }
+    EXPECT_TRUE(saw_time_wait);
 }
 
 // With namespaces forbidden (a user namespace whose limit is 0), tcplab says

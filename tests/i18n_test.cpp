@@ -51,6 +51,18 @@ std::set<std::string> keys_in_use() {
     return keys;
 }
 
+// Files are grouped the same way in every language, so a translator finds the twin.
+TEST(Languages, EveryFileHasATwinInEveryLanguage) {
+    const auto root = std::filesystem::path(TCPLAB_SOURCE_DIR) / "assets" / "lang";
+    std::set<std::string> english;
+    for (const auto& file : std::filesystem::directory_iterator(root / "en")) english.insert(file.path().filename());
+    for (const std::string& code : Language::codes()) {
+        std::set<std::string> files;
+        for (const auto& file : std::filesystem::directory_iterator(root / code)) files.insert(file.path().filename());
+        EXPECT_EQ(files, english) << code;
+    }
+}
+
 TEST(Languages, EveryLanguageHasExactlyTheSameKeys) {
     const Language english = load("en");
     for (const std::string& code : Language::codes()) {
@@ -83,16 +95,30 @@ TEST(Languages, ChineseTextsAreChinese) {
     EXPECT_NE(chinese.text("handshake.title").find("三次握手"), std::string::npos);
 }
 
+// Texts are wrapped by whoever shows them: line breaks in the files only keep
+// the files readable, except blank lines, which separate paragraphs.
+TEST(Languages, LineBreaksInTheFilesAreNotInTheTexts) {
+    const Language english = load("en");
+    const std::string narration = english.text("handshake.connect.text");
+    EXPECT_EQ(narration.find('\n'), std::string::npos);
+    EXPECT_NE(narration.find("random initial sequence number x (CLOSED"), std::string::npos) << narration;
+    const Language chinese = load("zh");
+    const std::string chinese_narration = chinese.text("handshake.connect.text");
+    EXPECT_EQ(chinese_narration.find('\n'), std::string::npos);
+    EXPECT_EQ(chinese_narration.find("。 "), std::string::npos) << "no space between Chinese sentences";
+}
+
 TEST(Languages, MissingKeyIsVisibleNotSilent) { EXPECT_EQ(load("en").text("no.such.key"), "⟨no.such.key⟩"); }
 
 TEST(Languages, UnknownLanguageAndBrokenFileAreErrors) {
     EXPECT_FALSE(Language::load("xx").ok());
     const auto folder = std::filesystem::temp_directory_path() / "tcplab_i18n_test";
-    std::filesystem::create_directories(folder / "lang");
-    std::ofstream(folder / "lang" / "en.toml") << "[app]\ntitle = \"unterminated\n";
+    std::filesystem::create_directories(folder / "lang" / "en");
+    std::ofstream(folder / "lang" / "en" / "app.toml") << "[app]\ntitle = \"unterminated\n";
     auto broken = Language::load("en", folder.string());
     ASSERT_FALSE(broken.ok());
-    EXPECT_NE(broken.error().what.find("en.toml:2"), std::string::npos) << broken.error().what;
+    EXPECT_NE(broken.error().what.find("app.toml:2"), std::string::npos) << broken.error().what;
+    EXPECT_FALSE(Language::load("zh", folder.string()).ok());  // no folder at all
     std::filesystem::remove_all(folder);
 }
 

@@ -670,5 +670,26 @@ TEST(ConnectionScenario, ReusedPortsStartAFreshConnection) {
                  });
 }
 
+// Two capture points: each end's sends and receives are known separately, so
+// crossing FINs need no guessing.
+TEST(ConnectionFsmTwoPoints, CrossingFinsSeenAtEachEnd) {
+    ConnectionFsm connection(TcpState::Established, TcpState::Established);
+    const Segment client_fin = seg(kFinAck, kClientIsn + 1, kServerIsn + 1);
+    const Segment server_fin = seg(kFinAck, kServerIsn + 1, kClientIsn + 1);
+    std::vector<std::string> story;
+    auto note = [&](std::optional<InferredTransition> moved) {
+        if (moved) story.push_back(describe(*moved));
+    };
+    note(connection.on_send(kClient, client_fin, 1));
+    note(connection.on_send(kServer, server_fin, 2));
+    note(connection.on_receive(kServer, client_fin, 3));
+    note(connection.on_receive(kClient, server_fin, 4));
+    note(connection.on_receive(kServer, seg(kAck, kClientIsn + 2, kServerIsn + 2), 5));
+    note(connection.on_receive(kClient, seg(kAck, kServerIsn + 2, kClientIsn + 2), 6));
+    EXPECT_EQ(story, (std::vector<std::string>{"client ESTABLISHED->FIN_WAIT_1", "server ESTABLISHED->FIN_WAIT_1",
+                                               "server FIN_WAIT_1->CLOSING", "client FIN_WAIT_1->CLOSING",
+                                               "server CLOSING->TIME_WAIT", "client CLOSING->TIME_WAIT"}));
+}
+
 }  // namespace
 }  // namespace tcplab

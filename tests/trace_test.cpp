@@ -143,5 +143,57 @@ TEST(Trace, MalformedFrameIsKeptButBelongsToNoConnection) {
     EXPECT_TRUE(trace.connections().empty());
 }
 
+TEST(Trace, RetransmissionsAreMarked) {
+    Trace trace;
+    add(trace, 100, {kClient, kServer, Syn, kX, 0});
+    add(trace, 1'000'100, {kClient, kServer, Syn, kX, 0});  // the SYN again after a second
+    add(trace, 1'000'200, {kServer, kClient, Syn | Ack, kY, kX + 1});
+    add(trace, 1'000'300, {kClient, kServer, Ack, kX + 1, kY + 1});
+    add(trace, 1'000'400, {kClient, kServer, Psh | Ack, kX + 1, kY + 1, 65535, "hello"});
+    add(trace, 1'200'400, {kClient, kServer, Psh | Ack, kX + 1, kY + 1, 65535, "hello"});
+    add(trace, 1'200'500, {kClient, kServer, Psh | Ack, kX + 6, kY + 1, 65535, "world"});
+    std::vector<int> marked;
+    for (const PacketEvent& packet : trace.packets()) marked.push_back(packet.retransmission);
+    EXPECT_EQ(marked, (std::vector<int>{0, 1, 0, 0, 0, 1, 0}));
+}
+
+// Two hosts joined by the wire, a capture point on each: the client's SYN is
+// sent (seen at the client) before it is received (seen at the server), and
+// each end's state moves at its own capture point's time.
+TEST(Trace, TwoCapturePointsInferSendAndReceiveSeparately) {
+    const Endpoint client{IpAddress::v4(198, 18, 0, 1), 40000};
+    const Endpoint server{IpAddress::v4(198, 18, 0, 2), 5000};
+    Trace trace;
+    trace.describe_capture_point(0, {client.address, "client"});
+    trace.describe_capture_point(1, {server.address, "server"});
+    auto add_at = [&](uint8_t point, int64_t time, const TcpFrame& frame) {
+        const auto bytes = test::ethernet_ipv4_tcp(frame);
+        trace.add_packet(Trace::capture(time, point, LinkType::Ethernet, static_cast<uint32_t>(bytes.size()), bytes));
+    };
+    add_at(0, 1000, {client, server, Syn, kX, 0});           // sent
+    add_at(1, 41000, {client, server, Syn, kX, 0});          // received 40 µs later
+    add_at(1, 41100, {server, client, Syn | Ack, kY, kX + 1});
+    add_at(0, 81100, {server, client, Syn | Ack, kY, kX + 1});
+    add_at(0, 81200, {client, server, Ack, kX + 1, kY + 1});
+    add_at(1, 121200, {client, server, Ack, kX + 1, kY + 1});
+    std::vector<std::string> seen;
+    for (const StateEvent& event : trace.states())
+        seen.push_back(std::to_string(event.time_ns) + (event.local == client ? " client " : " server ") +
+                       std::string(state_name(event.to)));
+    EXPECT_EQ(seen, (std::vector<std::string>{"1000 client SYN_SENT", "41100 server SYN_RECV",
+                                              "81100 client ESTABLISHED", "121200 server ESTABLISHED"}));
+    for (const PacketEvent& packet : trace.packets()) EXPECT_EQ(packet.retransmission, 0) << packet.time_ns;
+    EXPECT_EQ(trace.connections().size(), 1u);
+}
+
+TEST(Trace, WireEventsAreKeptInTimeOrder) {
+    Trace trace;
+    trace.add_wire({200, 2, WireAction::Released, WireActor::Student, WireDirection::ToServer});
+    trace.add_wire({100, 2, WireAction::Held, WireActor::Wire, WireDirection::ToServer});
+    ASSERT_EQ(trace.wire_events().size(), 2u);
+    EXPECT_EQ(trace.wire_events()[0].action, WireAction::Held);
+    EXPECT_EQ(trace.start_ns(), 100);
+}
+
 }  // namespace
 }  // namespace tcplab

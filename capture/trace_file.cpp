@@ -1,0 +1,564 @@
+#include "trace_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace tcplab {
+namespace {
+
+// Every record starts with these four bytes, then version, type and body length.
+constexpr std::array<uint8_t, 4> kRecordMagic = {'t', 'c', 'p', 'l'};
+constexpr size_t kRecordHeaderLength = 12;
+constexpr size_t kEndpointLength = 20;
+constexpr size_t kMaxWarnings = 100;
+constexpr uint64_t kProgressEveryBlocks = 4096;
+
+// Record fields are little-endian whatever the section's byte order: the
+// payload is opaque to pcapng tools, which never swap it.
+class RecordWriter {
+public:
+    void u8(uint8_t value) { out_.push_back(value); }
+    void u16(uint16_t value) { put(value, 2); }
+    void u32(uint32_t value) { put(value, 4); }
+    void u64(uint64_t value) { put(value, 8); }
+    void i32(int32_t value) { u32(static_cast<uint32_t>(value)); }
+    void i64(int64_t value) { u64(static_cast<uint64_t>(value)); }
+    void text(std::string_view value) {
+        u32(static_cast<uint32_t>(value.size()));
+        out_.insert(out_.end(), value.begin(), value.end());
+    }
+    void endpoint(const Endpoint& endpoint) {
+        u8(endpoint.address.version);
+        u8(0);
+        u16(endpoint.port);
+        out_.insert(out_.end(), endpoint.address.bytes.begin(), endpoint.address.bytes.end());
+    }
+    std::vector<uint8_t>& bytes() { return out_; }
+
+private:
+    void put(uint64_t value, int width) {
+        for (int i = 0; i < width; ++i) out_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+    }
+    std::vector<uint8_t> out_;
+};
+
+// Reads a record body; any read past the end clears ok() instead of reading.
+class RecordReader {
+public:
+    explicit RecordReader(std::span<const uint8_t> body) : body_(body) {}
+
+    bool ok() const { return ok_; }
+    uint8_t u8() { return static_cast<uint8_t>(get(1)); }
+    uint16_t u16() { return static_cast<uint16_t>(get(2)); }
+    uint32_t u32() { return static_cast<uint32_t>(get(4)); }
+    uint64_t u64() { return get(8); }
+    int32_t i32() { return static_cast<int32_t>(u32()); }
+    int64_t i64() { return static_cast<int64_t>(u64()); }
+    std::string text() {
+        const uint32_t length = u32();
+        if (!ok_ || length > body_.size() - position_) {
+            ok_ = false;
+            return {};
+        }
+        std::string value(body_.begin() + static_cast<std::ptrdiff_t>(position_),
+                          body_.begin() + static_cast<std::ptrdiff_t>(position_ + length));
+        position_ += length;
+        return value;
+    }
+    Endpoint endpoint() {
+        Endpoint endpoint;
+        endpoint.address.version = u8();
+        u8();
+        endpoint.port = u16();
+        if (!ok_ || kEndpointLength - 4 > body_.size() - position_) {
+            ok_ = false;
+            return {};
+        }
+        std::memcpy(endpoint.address.bytes.data(), body_.data() + position_, 16);
+        position_ += 16;
+        if (endpoint.address.version != 0 && endpoint.address.version != 4 && endpoint.address.version != 6)
+            ok_ = false;
+        return endpoint;
+    }
+    // For enumerations: a value beyond the last one we know makes the record invalid.
+    template <class Enum>
+    Enum enumeration(unsigned count) {
+        const uint8_t value = u8();
+        if (value >= count) ok_ = false;
+        return static_cast<Enum>(value);
+    }
+
+private:
+    uint64_t get(size_t width) {
+        if (!ok_ || width > body_.size() - position_) {
+            ok_ = false;
+            return 0;
+        }
+        uint64_t value = 0;
+        for (size_t i = 0; i < width; ++i) value |= uint64_t{body_[position_ + i]} << (8 * i);
+        position_ += width;
+        return value;
+    }
+
+    std::span<const uint8_t> body_;
+    size_t position_ = 0;
+    bool ok_ = true;
+};
+
+constexpr unsigned kStateSourceCount = 3;
+constexpr unsigned kSocketTimerCount = 5;
+constexpr unsigned kActorCount = 4;
+constexpr unsigned kWireActionCount = 6;
+constexpr unsigned kWireActorCount = 3;
+constexpr unsigned kWireDirectionCount = 2;
+
+std::string capture_point_name(const TraceWriteOptions& options, uint8_t capture_point) {
+    if (capture_point < options.capture_point_names.size() && !options.capture_point_names[capture_point].empty())
+        return options.capture_point_names[capture_point];
+    return "capture point " + std::to_string(capture_point);
+}
+
+}  // namespace
+
+namespace trace_record {
+
+std::vector<uint8_t> encode(Type type, std::span<const uint8_t> body) {
+    RecordWriter record;
+    for (uint8_t byte : kRecordMagic) record.u8(byte);
+    record.u16(kTraceFormatVersion);
+    record.u16(static_cast<uint16_t>(type));
+    record.u32(static_cast<uint32_t>(body.size()));
+    record.bytes().insert(record.bytes().end(), body.begin(), body.end());
+    return std::move(record.bytes());
+}
+
+std::vector<uint8_t> state(const StateEvent& event) {
+    RecordWriter body;
+    body.i64(event.time_ns);
+    body.endpoint(event.local);
+    body.endpoint(event.remote);
+    body.u8(static_cast<uint8_t>(event.from));
+    body.u8(static_cast<uint8_t>(event.to));
+    body.u8(static_cast<uint8_t>(event.source));
+    body.u8(static_cast<uint8_t>(event.timer));
+    body.u32(event.connection);
+    body.u32(event.receive_queue);
+    body.u32(event.send_queue);
+    body.u32(event.timer_expires_ms);
+    return encode(Type::State, body.bytes());
+}
+
+std::vector<uint8_t> call(const CallEvent& event) {
+    RecordWriter body;
+    body.i64(event.time_ns);
+    body.i64(event.return_ns);
+    body.i64(event.result);
+    body.i32(event.error_number);
+    body.u8(static_cast<uint8_t>(event.actor));
+    body.u8(0);
+    body.u8(0);
+    body.u8(0);
+    body.endpoint(event.local);
+    body.text(event.call);
+    body.text(event.arguments);
+    body.text(event.data);
+    return encode(Type::Call, body.bytes());
+}
+
+std::vector<uint8_t> note(const NoteEvent& event, bool copied_to_packet) {
+    RecordWriter body;
+    body.i64(event.time_ns);
+    body.i32(event.step);
+    body.u32(copied_to_packet ? 1u : 0u);
+    body.text(event.key);
+    return encode(Type::Note, body.bytes());
+}
+
+}  // namespace trace_record
+
+// ---- writing ----
+
+TraceRecorder::TraceRecorder(PcapngWriter writer, TraceWriteOptions options)
+    : writer_(std::move(writer)), options_(std::move(options)) {}
+
+Result<TraceRecorder> TraceRecorder::create(const std::string& path, const TraceWriteOptions& options) {
+    PcapngWriterOptions writer_options;
+    writer_options.overwrite = options.overwrite;
+    writer_options.sync_each_block = options.sync_each_block;
+    writer_options.application = options.application;
+    auto writer = PcapngWriter::create(path, writer_options);
+    if (!writer) return writer.error();
+    TraceRecorder recorder(std::move(*writer), options);
+    // The first record says "this section is a tcplab recording": readers then
+    // take notes from records, not from packet comments (which copy them).
+    RecordWriter body;
+    body.u32(0);  // flags, none yet
+    body.text(options.application);
+    if (Status written = recorder.write_record(static_cast<uint16_t>(trace_record::Type::Recording), body.bytes());
+        !written)
+        return written.error();
+    for (const ActorAssignment& actor : options.actors)
+        if (Status written = recorder.add_actor(actor); !written) return written.error();
+    return recorder;
+}
+
+Status TraceRecorder::write_record(uint16_t type, std::span<const uint8_t> body) {
+    const auto payload = trace_record::encode(static_cast<trace_record::Type>(type), body);
+    Status written = writer_.write_custom(kTcplabPen, payload);
+    if (written) ++records_;
+    return written;
+}
+
+Result<uint32_t> TraceRecorder::interface_for(uint8_t capture_point, LinkType link) {
+    for (const InterfaceKey& key : interfaces_)
+        if (key.capture_point == capture_point && key.link == link) return key.id;
+    InterfaceSpec spec;
+    spec.link_type = static_cast<uint16_t>(link);
+    spec.name = capture_point_name(options_, capture_point);
+    auto id = writer_.add_interface(spec);
+    if (!id) return id.error();
+    RecordWriter body;
+    body.u32(*id);
+    body.u8(capture_point);
+    body.u8(0);
+    body.u8(0);
+    body.u8(0);
+    if (Status written = write_record(static_cast<uint16_t>(trace_record::Type::CapturePoint), body.bytes()); !written)
+        return written.error();
+    interfaces_.push_back(InterfaceKey{capture_point, link, *id});
+    return *id;
+}
+
+Status TraceRecorder::write_packet(const PacketEvent& packet, std::span<const uint8_t> raw,
+                                   std::span<const std::string> comments) {
+    auto interface = interface_for(packet.capture_point, packet.link);
+    if (!interface) return interface.error();
+    Status written = writer_.write_packet(*interface, packet.time_ns, raw, packet.original_length, comments);
+    if (written) ++packets_;
+    return written;
+}
+
+Status TraceRecorder::add_packet(const PacketEvent& packet, std::span<const uint8_t> raw) {
+    return write_packet(packet, raw, {});
+}
+
+Status TraceRecorder::add_state(const StateEvent& event) {
+    if (event.source == StateSource::Inferred) return Done{};
+    const auto payload = trace_record::state(event);
+    Status written = writer_.write_custom(kTcplabPen, payload);
+    if (written) ++records_;
+    return written;
+}
+
+Status TraceRecorder::add_call(const CallEvent& event) {
+    const auto payload = trace_record::call(event);
+    Status written = writer_.write_custom(kTcplabPen, payload);
+    if (written) ++records_;
+    return written;
+}
+
+Status TraceRecorder::write_note(const NoteEvent& event, bool copied_to_packet) {
+    const auto payload = trace_record::note(event, copied_to_packet);
+    Status written = writer_.write_custom(kTcplabPen, payload);
+    if (written) ++records_;
+    return written;
+}
+
+Status TraceRecorder::add_note(const NoteEvent& event) { return write_note(event, false); }
+
+Status TraceRecorder::add_actor(const ActorAssignment& assignment) {
+    RecordWriter body;
+    body.endpoint(assignment.local);
+    body.u8(static_cast<uint8_t>(assignment.actor));
+    body.u8(0);
+    body.u8(0);
+    body.u8(0);
+    return write_record(static_cast<uint16_t>(trace_record::Type::Actor), body.bytes());
+}
+
+Status TraceRecorder::add_wire(const WireEvent& event) {
+    RecordWriter body;
+    body.i64(event.time_ns);
+    body.u64(event.segment);
+    body.u8(static_cast<uint8_t>(event.action));
+    body.u8(static_cast<uint8_t>(event.by));
+    body.u8(static_cast<uint8_t>(event.direction));
+    body.u8(0);
+    return write_record(static_cast<uint16_t>(trace_record::Type::Wire), body.bytes());
+}
+
+Status TraceRecorder::add_lost_events(uint64_t count) {
+    if (count == 0) return Done{};
+    RecordWriter body;
+    body.u64(count);
+    return write_record(static_cast<uint16_t>(trace_record::Type::LostEvents), body.bytes());
+}
+
+Result<RecordingInfo> TraceRecorder::finish() {
+    RecordingInfo info{writer_.path(), writer_.bytes_written(), writer_.blocks_written(), packets_, records_};
+    if (Status closed = writer_.close(); !closed) return closed.error();
+    return info;
+}
+
+Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, const TraceWriteOptions& options) {
+    auto created = TraceRecorder::create(path, options);
+    if (!created) return created.error();
+    TraceRecorder& recorder = *created;
+
+    const auto& packets = trace.packets();
+    const auto& states = trace.states();
+    const auto& calls = trace.calls();
+    const auto& notes = trace.notes();
+    const auto& wires = options.wire_events;
+
+    // Describe every capture point before the first packet, as most tools expect.
+    for (const PacketEvent& packet : packets)
+        if (auto interface = recorder.interface_for(packet.capture_point, packet.link); !interface)
+            return interface.error();
+
+    // A note with no step at exactly a packet's time is attached to that packet.
+    std::map<size_t, std::vector<std::string>> comments;
+    std::vector<bool> note_copied(notes.size(), false);
+    for (size_t index = 0; index < notes.size(); ++index) {
+        const NoteEvent& note = notes[index];
+        if (note.step != -1) continue;
+        const auto found =
+            std::lower_bound(packets.begin(), packets.end(), note.time_ns,
+                             [](const PacketEvent& packet, int64_t time) { return packet.time_ns < time; });
+        if (found == packets.end() || found->time_ns != note.time_ns) continue;
+        comments[static_cast<size_t>(found - packets.begin())].push_back(note.key);
+        note_copied[index] = true;
+    }
+
+    // Merge the time-sorted lists, so the file reads in the order things happened.
+    size_t next_packet = 0, next_state = 0, next_call = 0, next_note = 0, next_wire = 0;
+    constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+    const auto time_or_never = [](const auto& events, size_t index) {
+        return index < events.size() ? events[index].time_ns : kNever;
+    };
+    while (true) {
+        const int64_t packet_time = time_or_never(packets, next_packet);
+        const int64_t state_time = time_or_never(states, next_state);
+        const int64_t call_time = time_or_never(calls, next_call);
+        const int64_t note_time = time_or_never(notes, next_note);
+        const int64_t wire_time = time_or_never(wires, next_wire);
+        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time});
+        if (next_packet == packets.size() && next_state == states.size() && next_call == calls.size() &&
+            next_note == notes.size() && next_wire == wires.size())
+            break;
+        Status written = Done{};
+        if (packet_time == earliest && next_packet < packets.size()) {
+            const PacketEvent& packet = packets[next_packet];
+            const auto attached = comments.find(next_packet);
+            const std::span<const std::string> packet_comments =
+                attached == comments.end() ? std::span<const std::string>{} : attached->second;
+            written = recorder.write_packet(packet, trace.raw_bytes(packet), packet_comments);
+            ++next_packet;
+        } else if (state_time == earliest && next_state < states.size()) {
+            written = recorder.add_state(states[next_state++]);
+        } else if (call_time == earliest && next_call < calls.size()) {
+            written = recorder.add_call(calls[next_call++]);
+        } else if (note_time == earliest && next_note < notes.size()) {
+            written = recorder.write_note(notes[next_note], note_copied[next_note]);
+            ++next_note;
+        } else {
+            written = recorder.add_wire(wires[next_wire++]);
+        }
+        if (!written) return written.error();
+    }
+    if (Status written = recorder.add_lost_events(trace.lost_events()); !written) return written.error();
+    return recorder.finish();
+}
+
+// ---- reading ----
+
+namespace {
+
+class TraceLoader {
+public:
+    TraceLoader(CaptureFileReader& reader, LoadedTrace& loaded) : reader_(reader), loaded_(loaded) {}
+
+    void packet(const CaptureRecord& record) {
+        const CaptureInterface& interface = reader_.interfaces()[record.interface];
+        uint8_t capture_point = static_cast<uint8_t>(std::min<uint32_t>(record.interface, 255));
+        if (auto found = capture_points_.find({interface.section, interface.id_in_section});
+            found != capture_points_.end())
+            capture_point = found->second;
+        // A link type we cannot decode still gives a packet; it shows as undecodable.
+        const auto link = static_cast<LinkType>(interface.link_type);
+        loaded_.trace.add_packet(
+            Trace::capture(record.time_ns, capture_point, link, record.original_length, record.data));
+        ++loaded_.packets;
+        // In a foreign file, packet comments are the only notes there are; in
+        // ours they copy Note records, which carry the step as well.
+        if (!tcplab_sections_.contains(record.section))
+            for (const std::string& comment : record.comments)
+                loaded_.trace.add_note(NoteEvent{record.time_ns, -1, comment});
+    }
+
+    void custom(const CaptureRecord& record) {
+        if (record.private_enterprise_number != kTcplabPen) return;
+        const auto data = record.data;
+        if (data.size() < kRecordHeaderLength || !std::equal(kRecordMagic.begin(), kRecordMagic.end(), data.begin()))
+            return;  // someone else's use of the documentation PEN
+        RecordReader header(data.subspan(4, 8));
+        const uint16_t version = header.u16();
+        const uint16_t type = header.u16();
+        const uint32_t length = header.u32();
+        if (version != kTraceFormatVersion) {
+            warn(record, "tcplab record version " + std::to_string(version) + " is not version " +
+                             std::to_string(kTraceFormatVersion) + ", which this tcplab reads; skipped");
+            return;
+        }
+        if (length > data.size() - kRecordHeaderLength) {
+            warn(record, "tcplab record body of " + std::to_string(length) + " bytes runs past its block; skipped");
+            return;
+        }
+        // Fields added to a record later are appended, so extra bytes at the end are ignored.
+        RecordReader body(data.subspan(kRecordHeaderLength, length));
+        if (!decode(static_cast<trace_record::Type>(type), body, record))
+            warn(record, "tcplab record of type " + std::to_string(type) + " is malformed; skipped");
+    }
+
+private:
+    bool decode(trace_record::Type type, RecordReader& body, const CaptureRecord& record) {
+        using trace_record::Type;
+        switch (type) {
+            case Type::Recording:
+                body.u32();
+                body.text();
+                if (!body.ok()) return false;
+                tcplab_sections_.insert(record.section);
+                loaded_.from_tcplab = true;
+                return true;
+            case Type::CapturePoint: {
+                const uint32_t interface = body.u32();
+                const uint8_t capture_point = body.u8();
+                if (!body.ok()) return false;
+                capture_points_[{record.section, interface}] = capture_point;
+                return true;
+            }
+            case Type::State: {
+                StateEvent event;
+                event.time_ns = body.i64();
+                event.local = body.endpoint();
+                event.remote = body.endpoint();
+                event.from = body.enumeration<TcpState>(kTcpStateCount);
+                event.to = body.enumeration<TcpState>(kTcpStateCount);
+                event.source = body.enumeration<StateSource>(kStateSourceCount);
+                event.timer = body.enumeration<SocketTimer>(kSocketTimerCount);
+                event.connection = body.u32();
+                event.receive_queue = body.u32();
+                event.send_queue = body.u32();
+                event.timer_expires_ms = body.u32();
+                if (!body.ok()) return false;
+                loaded_.trace.add_state(event);
+                return true;
+            }
+            case Type::Call: {
+                CallEvent event;
+                event.time_ns = body.i64();
+                event.return_ns = body.i64();
+                event.result = body.i64();
+                event.error_number = body.i32();
+                event.actor = body.enumeration<Actor>(kActorCount);
+                body.u8();
+                body.u8();
+                body.u8();
+                event.local = body.endpoint();
+                event.call = body.text();
+                event.arguments = body.text();
+                event.data = body.text();
+                if (!body.ok()) return false;
+                loaded_.trace.add_call(std::move(event));
+                return true;
+            }
+            case Type::Note: {
+                NoteEvent event;
+                event.time_ns = body.i64();
+                event.step = body.i32();
+                body.u32();  // flags: whether a packet comment copies it
+                event.key = body.text();
+                if (!body.ok()) return false;
+                loaded_.trace.add_note(std::move(event));
+                return true;
+            }
+            case Type::Actor: {
+                ActorAssignment assignment;
+                assignment.local = body.endpoint();
+                assignment.actor = body.enumeration<Actor>(kActorCount);
+                if (!body.ok()) return false;
+                loaded_.trace.assign_actor(assignment.local, assignment.actor);
+                loaded_.actors.push_back(assignment);
+                return true;
+            }
+            case Type::LostEvents: {
+                const uint64_t count = body.u64();
+                if (!body.ok()) return false;
+                loaded_.trace.count_lost_events(count);
+                return true;
+            }
+            case Type::Wire: {
+                WireEvent event;
+                event.time_ns = body.i64();
+                event.segment = body.u64();
+                event.action = body.enumeration<WireAction>(kWireActionCount);
+                event.by = body.enumeration<WireActor>(kWireActorCount);
+                event.direction = body.enumeration<WireDirection>(kWireDirectionCount);
+                if (!body.ok()) return false;
+                loaded_.wire_events.push_back(event);
+                return true;
+            }
+        }
+        return true;  // a record type from a later tcplab: nothing we can show
+    }
+
+    void warn(const CaptureRecord& record, std::string text) {
+        if (loaded_.warnings.size() >= kMaxWarnings) return;
+        loaded_.warnings.push_back(FileFault{record.block_index, record.offset, std::move(text)}.message());
+    }
+
+    CaptureFileReader& reader_;
+    LoadedTrace& loaded_;
+    std::map<std::pair<uint32_t, uint32_t>, uint8_t> capture_points_;  // (section, interface id)
+    std::set<uint32_t> tcplab_sections_;
+};
+
+}  // namespace
+
+Result<LoadedTrace> read_trace(CaptureFileReader& reader, const ProgressCallback& progress) {
+    LoadedTrace loaded;
+    loaded.format = reader.format();
+    TraceLoader loader(reader, loaded);
+    CaptureRecord record;
+    uint64_t records = 0;
+    const auto report = [&] {
+        return !progress || progress(ReadProgress{reader.position(), reader.size(), loaded.packets});
+    };
+    while (reader.next(record)) {
+        if (record.kind == CaptureRecord::Kind::Packet)
+            loader.packet(record);
+        else
+            loader.custom(record);
+        if (++records % kProgressEveryBlocks == 0 && !report()) return Error{"reading cancelled", ""};
+    }
+    report();
+    loaded.fault = reader.fault();
+    loaded.interfaces = reader.interfaces();
+    loaded.skipped_blocks = reader.skipped_blocks();
+    loaded.trace.flush_inferred();
+    return loaded;
+}
+
+Result<LoadedTrace> read_trace(const std::string& path, const ProgressCallback& progress) {
+    auto reader = CaptureFileReader::open(path);
+    if (!reader) return reader.error();
+    return read_trace(*reader, progress);
+}
+
+}  // namespace tcplab

@@ -1,0 +1,378 @@
+#include "wire.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "events.hpp"
+
+namespace tcplab {
+
+struct Wire::Command {
+    enum class Kind { Release, Drop, ReleaseAll, Latency, Loss, Gate, Inject } kind;
+    uint64_t segment = 0;
+    WireActor by = WireActor::Student;
+    std::chrono::microseconds latency{0};
+    double loss = 0.0;
+    bool gated = false;
+    WireDirection direction = WireDirection::ToServer;
+    std::vector<uint8_t> bytes = {};
+};
+
+namespace {
+
+constexpr int kBatch = 64;  // packets read from one device before looking at the other
+
+std::string errno_text() { return std::strerror(errno); }
+
+const char* kTunRemedy =
+    "the wire needs /dev/net/tun: run tcplab as root, or allow it with `sudo chmod 0666 /dev/net/tun` "
+    "(the default on Debian desktops); or use the loopback topology";
+
+bool set_ipv4(int control, const char* name, unsigned long request, const IpAddress& address) {
+    ifreq request_data{};
+    std::strncpy(request_data.ifr_name, name, IFNAMSIZ - 1);
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&request_data.ifr_addr);
+    v4->sin_family = AF_INET;
+    std::memcpy(&v4->sin_addr, address.bytes.data(), 4);
+    return ioctl(control, request, &request_data) == 0;
+}
+
+// Creates and configures wire0 in the calling thread's namespace.
+Result<int> make_device(const IpAddress& self, const IpAddress& peer, uint32_t mtu) {
+    const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return Error{"cannot open /dev/net/tun for the wire: " + errno_text(), kTunRemedy};
+    ifreq request{};
+    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    std::strncpy(request.ifr_name, Wire::kInterface, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &request) != 0) {
+        const std::string failure = errno_text();
+        ::close(fd);
+        return Error{"cannot create the wire's device: " + failure, kTunRemedy};
+    }
+    // The wire carries IPv4 only; without this the device would chatter IPv6
+    // router solicitations onto it.
+    const std::string ipv6_switch = std::string("/proc/sys/net/ipv6/conf/") + Wire::kInterface + "/disable_ipv6";
+    if (const int sysctl = ::open(ipv6_switch.c_str(), O_WRONLY | O_CLOEXEC); sysctl >= 0) {
+        (void)!::write(sysctl, "1", 1);
+        ::close(sysctl);
+    }
+    const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool configured = control >= 0 && set_ipv4(control, Wire::kInterface, SIOCSIFADDR, self) &&
+                      set_ipv4(control, Wire::kInterface, SIOCSIFDSTADDR, peer);
+    if (configured) {
+        ifreq settings{};
+        std::strncpy(settings.ifr_name, Wire::kInterface, IFNAMSIZ - 1);
+        settings.ifr_mtu = static_cast<int>(mtu);
+        configured = ioctl(control, SIOCSIFMTU, &settings) == 0 && ioctl(control, SIOCGIFFLAGS, &settings) == 0;
+        settings.ifr_flags |= IFF_UP | IFF_RUNNING;
+        configured = configured && ioctl(control, SIOCSIFFLAGS, &settings) == 0;
+    }
+    if (configured) {
+        // All of 198.18.0.0/15 lies on the wire, so replies to made-up hosts
+        // in it leave through the wire (and vanish there) instead of failing.
+        rtentry route{};
+        auto* destination = reinterpret_cast<sockaddr_in*>(&route.rt_dst);
+        destination->sin_family = AF_INET;
+        destination->sin_addr.s_addr = htonl(0xC6120000);  // 198.18.0.0
+        auto* mask = reinterpret_cast<sockaddr_in*>(&route.rt_genmask);
+        mask->sin_family = AF_INET;
+        mask->sin_addr.s_addr = htonl(0xFFFE0000);  // /15
+        route.rt_flags = RTF_UP;
+        char device[IFNAMSIZ] = {};
+        std::strncpy(device, Wire::kInterface, IFNAMSIZ - 1);
+        route.rt_dev = device;
+        configured = ioctl(control, SIOCADDRT, &route) == 0 || errno == EEXIST;
+    }
+    const std::string failure = errno_text();
+    if (control >= 0) ::close(control);
+    if (!configured) {
+        ::close(fd);
+        return Error{"cannot configure the wire's device: " + failure, ""};
+    }
+    return fd;
+}
+
+Result<int> make_device_in(int netns, const IpAddress& self, const IpAddress& peer, uint32_t mtu) {
+    Result<int> made = Error{"not started", ""};
+    std::thread maker([&] {
+        if (setns(netns, CLONE_NEWNET) != 0) {
+            made = Error{"cannot enter a host's namespace to lay the wire: " + errno_text(), ""};
+            return;
+        }
+        made = make_device(self, peer, mtu);
+    });
+    maker.join();
+    return made;
+}
+
+// The IPv4 or IPv6 destination of a raw IP packet.
+IpAddress destination_of(std::span<const uint8_t> packet) {
+    if (packet.size() >= 20 && (packet[0] >> 4) == 4) return IpAddress::from_v4_bytes(packet.data() + 16);
+    if (packet.size() >= 40 && (packet[0] >> 4) == 6) return IpAddress::from_v6_bytes(packet.data() + 24);
+    return {};
+}
+
+}  // namespace
+
+std::string_view wire_action_name(WireAction action) {
+    switch (action) {
+        case WireAction::Held: return "held";
+        case WireAction::Released: return "released";
+        case WireAction::Dropped: return "dropped";
+        case WireAction::Lost: return "lost";
+        case WireAction::Vanished: return "vanished";
+        case WireAction::Injected: return "injected";
+    }
+    return "?";
+}
+
+Wire::Wire(WireOptions options, WireAddresses addresses)
+    : addresses_(addresses), options_(options), random_(options.seed) {}
+
+Result<std::unique_ptr<Wire>> Wire::create(int client_netns, int server_netns, WireOptions options,
+                                           WireAddresses addresses) {
+    std::unique_ptr<Wire> wire(new Wire(options, addresses));
+    auto client = make_device_in(client_netns, addresses.client, addresses.server, options.mtu);
+    if (!client) return client.error();
+    wire->client_fd_ = client.value();
+    auto server = make_device_in(server_netns, addresses.server, addresses.client, options.mtu);
+    if (!server) return server.error();
+    wire->server_fd_ = server.value();
+    wire->wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wire->wake_fd_ < 0) return Error{"cannot create the wire's wake-up descriptor: " + errno_text(), ""};
+    wire->thread_ = std::thread([raw = wire.get()] { raw->relay(); });
+    return wire;
+}
+
+Wire::~Wire() {
+    if (thread_.joinable()) {
+        stopping_.store(true);
+        wake();
+        thread_.join();
+    }
+    for (int fd : {client_fd_, server_fd_, wake_fd_})
+        if (fd >= 0) ::close(fd);
+}
+
+void Wire::wake() {
+    const uint64_t one = 1;
+    if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
+}
+
+void Wire::record(uint64_t segment, WireAction action, WireActor by, WireDirection direction) {
+    events_.push(WireEvent{realtime_now_ns(), segment, action, by, direction});
+}
+
+void Wire::relay() {
+    pollfd watched[3] = {{client_fd_, POLLIN, 0}, {server_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    while (!stopping_.load(std::memory_order_acquire)) {
+        timespec timeout{0, 100'000'000};  // look at the stop flag at least ten times a second
+        if (!in_flight_.empty()) {
+            const auto wait = std::max(in_flight_.front().due - std::chrono::steady_clock::now(),
+                                       std::chrono::steady_clock::duration::zero());
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+            if (ns < 100'000'000) timeout = {0, static_cast<long>(ns)};
+        }
+        ppoll(watched, 3, &timeout, nullptr);
+        if (watched[2].revents & POLLIN) {
+            uint64_t count = 0;
+            (void)!::read(wake_fd_, &count, sizeof count);
+            run_commands();
+        }
+        if (watched[0].revents & POLLIN) take_from(client_fd_, WireDirection::ToServer);
+        if (watched[1].revents & POLLIN) take_from(server_fd_, WireDirection::ToClient);
+        deliver_due();
+    }
+}
+
+void Wire::take_from(int fd, WireDirection direction) {
+    for (int count = 0; count < kBatch; ++count) {
+        const ssize_t length = ::read(fd, read_buffer_.data(), read_buffer_.size());
+        if (length <= 0) return;
+        const std::span<const uint8_t> packet(read_buffer_.data(), static_cast<size_t>(length));
+        accept_packet(next_segment_++, direction, packet, WireActor::Wire);
+    }
+}
+
+void Wire::accept_packet(uint64_t segment, WireDirection direction, std::span<const uint8_t> bytes, WireActor by) {
+    const IpAddress& receiver = direction == WireDirection::ToServer ? addresses_.server : addresses_.client;
+    if (destination_of(bytes) != receiver) {
+        vanished_.fetch_add(1, std::memory_order_relaxed);
+        record(segment, WireAction::Vanished, WireActor::Wire, direction);
+        return;
+    }
+    if (options_.loss > 0.0 && std::uniform_real_distribution<double>(0.0, 1.0)(random_) < options_.loss) {
+        lost_.fetch_add(1, std::memory_order_relaxed);
+        record(segment, WireAction::Lost, WireActor::Wire, direction);
+        return;
+    }
+    if (options_.gated && by == WireActor::Wire) {
+        {
+            std::lock_guard lock(mutex_);
+            held_.push_back(HeldPacket{segment, realtime_now_ns(), direction, {bytes.begin(), bytes.end()}});
+        }
+        record(segment, WireAction::Held, WireActor::Wire, direction);
+        return;
+    }
+    send_on(segment, direction, bytes);
+}
+
+void Wire::send_on(uint64_t segment, WireDirection direction, std::span<const uint8_t> bytes) {
+    if (options_.latency.count() == 0) {
+        // The common case: straight from the read buffer to the other host, no copy.
+        const int fd = direction == WireDirection::ToServer ? server_fd_ : client_fd_;
+        (void)!::write(fd, bytes.data(), bytes.size());
+        relayed_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    // One latency for every packet keeps the queue ordered by due time.
+    in_flight_.push_back(InFlight{std::chrono::steady_clock::now() + options_.latency, segment, direction,
+                                  std::vector<uint8_t>(bytes.begin(), bytes.end())});
+}
+
+void Wire::deliver_due() {
+    const auto now = std::chrono::steady_clock::now();
+    while (!in_flight_.empty() && in_flight_.front().due <= now) {
+        InFlight& packet = in_flight_.front();
+        const int fd = packet.direction == WireDirection::ToServer ? server_fd_ : client_fd_;
+        (void)!::write(fd, packet.bytes.data(), packet.bytes.size());
+        relayed_.fetch_add(1, std::memory_order_relaxed);
+        in_flight_.pop_front();
+    }
+}
+
+void Wire::run_commands() {
+    std::vector<Command> commands;
+    {
+        std::lock_guard lock(mutex_);
+        commands.swap(commands_);
+    }
+    auto take_held = [this](uint64_t segment) -> std::optional<HeldPacket> {
+        std::lock_guard lock(mutex_);
+        auto found = std::find_if(held_.begin(), held_.end(), [&](const HeldPacket& held) { return held.segment == segment; });
+        if (found == held_.end()) return std::nullopt;
+        HeldPacket packet = std::move(*found);
+        held_.erase(found);
+        return packet;
+    };
+    auto release_everything = [&](WireActor by) {
+        std::vector<HeldPacket> everything;
+        {
+            std::lock_guard lock(mutex_);
+            everything.swap(held_);
+        }
+        for (HeldPacket& packet : everything) {
+            record(packet.segment, WireAction::Released, by, packet.direction);
+            send_on(packet.segment, packet.direction, packet.bytes);
+        }
+    };
+    for (Command& command : commands) {
+        switch (command.kind) {
+            case Command::Kind::Release:
+                if (auto packet = take_held(command.segment)) {
+                    record(packet->segment, WireAction::Released, command.by, packet->direction);
+                    send_on(packet->segment, packet->direction, packet->bytes);
+                }
+                break;
+            case Command::Kind::Drop:
+                if (auto packet = take_held(command.segment)) {
+                    dropped_.fetch_add(1, std::memory_order_relaxed);
+                    record(packet->segment, WireAction::Dropped, command.by, packet->direction);
+                }
+                break;
+            case Command::Kind::ReleaseAll: release_everything(command.by); break;
+            case Command::Kind::Latency: options_.latency = command.latency; break;
+            case Command::Kind::Loss: options_.loss = command.loss; break;
+            case Command::Kind::Gate:
+                options_.gated = command.gated;
+                if (!command.gated) release_everything(command.by);
+                break;
+            case Command::Kind::Inject: {
+                const uint64_t segment = next_segment_++;
+                injected_.fetch_add(1, std::memory_order_relaxed);
+                record(segment, WireAction::Injected, WireActor::Scenario, command.direction);
+                accept_packet(segment, command.direction, command.bytes, WireActor::Scenario);
+                break;
+            }
+        }
+    }
+}
+
+void Wire::post(Command command) {
+    {
+        std::lock_guard lock(mutex_);
+        commands_.push_back(std::move(command));
+    }
+    wake();
+}
+
+void Wire::set_latency(std::chrono::microseconds latency) {
+    Command command{Command::Kind::Latency};
+    command.latency = latency;
+    post(std::move(command));
+}
+
+void Wire::set_loss(double probability) {
+    Command command{Command::Kind::Loss};
+    command.loss = probability;
+    post(std::move(command));
+}
+
+void Wire::set_gated(bool gated) {
+    Command command{Command::Kind::Gate};
+    command.gated = gated;
+    post(std::move(command));
+}
+
+void Wire::release(uint64_t segment, WireActor by) {
+    Command command{Command::Kind::Release};
+    command.segment = segment;
+    command.by = by;
+    post(std::move(command));
+}
+
+void Wire::drop(uint64_t segment, WireActor by) {
+    Command command{Command::Kind::Drop};
+    command.segment = segment;
+    command.by = by;
+    post(std::move(command));
+}
+
+void Wire::release_all(WireActor by) {
+    Command command{Command::Kind::ReleaseAll};
+    command.by = by;
+    post(std::move(command));
+}
+
+void Wire::inject(std::vector<uint8_t> ip_packet, WireDirection direction) {
+    Command command{Command::Kind::Inject};
+    command.direction = direction;
+    command.bytes = std::move(ip_packet);
+    post(std::move(command));
+}
+
+std::vector<HeldPacket> Wire::held() const {
+    std::lock_guard lock(mutex_);
+    return held_;
+}
+
+WireStats Wire::stats() const {
+    return WireStats{relayed_.load(), lost_.load(), dropped_.load(), vanished_.load(), injected_.load()};
+}
+
+}  // namespace tcplab

@@ -1,0 +1,154 @@
+#pragma once
+// The wire: two hosts, each a network namespace of the lab's own with a TUN
+// device, joined by a relay in user space. Every IP packet one host sends
+// comes to us; we give it real one-way latency, lose some at random if asked,
+// and in step mode hold each one at a gate until the student releases or
+// drops it. Packets to an address with no host behind it vanish here, so a
+// server's replies to spoofed sources are real and unanswered.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "endpoint.hpp"
+#include "event_queue.hpp"
+#include "result.hpp"
+
+namespace tcplab {
+
+enum class WireDirection : uint8_t { ToServer, ToClient };
+
+enum class WireAction : uint8_t {
+    Held,      // stopped at the gate, waiting for the student
+    Released,  // let through by the student (or by "release all")
+    Dropped,   // dropped by the student or a script
+    Lost,      // dropped by the random loss setting
+    Vanished,  // addressed to no host on the wire
+    Injected,  // put on the wire by the scenario (a spoofed SYN)
+};
+std::string_view wire_action_name(WireAction action);
+
+enum class WireActor : uint8_t { Wire, Student, Scenario };
+
+struct WireEvent {
+    int64_t time_ns = 0;
+    uint64_t segment = 0;  // the wire's number for the packet, from 1
+    WireAction action = WireAction::Held;
+    WireActor by = WireActor::Wire;
+    WireDirection direction = WireDirection::ToServer;
+};
+
+struct WireOptions {
+    std::chrono::microseconds latency{0};  // one way
+    uint32_t mtu = 1500;
+    double loss = 0.0;  // probability 0..1 that a packet is lost
+    uint64_t seed = 1;  // the same seed loses the same packets
+    bool gated = false; // step mode: every packet waits at the gate
+};
+
+struct WireAddresses {
+    IpAddress client = IpAddress::v4(198, 18, 0, 1);
+    IpAddress server = IpAddress::v4(198, 18, 0, 2);
+};
+
+struct HeldPacket {
+    uint64_t segment = 0;
+    int64_t since_ns = 0;
+    WireDirection direction = WireDirection::ToServer;
+    std::vector<uint8_t> bytes;  // the IP packet
+};
+
+struct WireStats {
+    uint64_t relayed = 0;
+    uint64_t lost = 0;
+    uint64_t dropped = 0;
+    uint64_t vanished = 0;
+    uint64_t injected = 0;
+};
+
+class Wire {
+public:
+    // Creates device "wire0" in each namespace (client and server addresses,
+    // point-to-point, the MTU given, the whole 198.18.0.0/15 routed onto the
+    // wire) and starts the relay thread.
+    static Result<std::unique_ptr<Wire>> create(int client_netns, int server_netns, WireOptions options,
+                                                WireAddresses addresses = {});
+    ~Wire();
+    Wire(const Wire&) = delete;
+    Wire& operator=(const Wire&) = delete;
+
+    const WireAddresses& addresses() const { return addresses_; }
+    static constexpr const char* kInterface = "wire0";
+
+    // Live controls, from any thread.
+    void set_latency(std::chrono::microseconds latency);
+    void set_loss(double probability);
+    void set_gated(bool gated);  // turning the gate off releases everything held
+    void release(uint64_t segment, WireActor by = WireActor::Student);
+    void drop(uint64_t segment, WireActor by = WireActor::Student);
+    void release_all(WireActor by = WireActor::Student);
+    // Puts a crafted IP packet on the wire, as if `direction`'s sender had sent it.
+    void inject(std::vector<uint8_t> ip_packet, WireDirection direction);
+
+    std::vector<HeldPacket> held() const;
+    WireStats stats() const;
+    EventQueue<WireEvent>& events() { return events_; }
+
+    struct Command;  // a control request for the relay thread
+
+private:
+    struct InFlight {
+        std::chrono::steady_clock::time_point due;
+        uint64_t segment;
+        WireDirection direction;
+        std::vector<uint8_t> bytes;
+    };
+
+    Wire(WireOptions options, WireAddresses addresses);
+    void relay();
+    void take_from(int fd, WireDirection direction);
+    void accept_packet(uint64_t segment, WireDirection direction, std::span<const uint8_t> bytes, WireActor by);
+    void send_on(uint64_t segment, WireDirection direction, std::span<const uint8_t> bytes);
+    void deliver_due();
+    void run_commands();
+    void record(uint64_t segment, WireAction action, WireActor by, WireDirection direction);
+    void wake();
+    void post(Command command);
+
+    WireAddresses addresses_;
+    int client_fd_ = -1;
+    int server_fd_ = -1;
+    int wake_fd_ = -1;  // an eventfd: commands and shutdown interrupt the relay's poll
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+
+    // Owned by the relay thread.
+    WireOptions options_;
+    std::mt19937_64 random_;
+    std::deque<InFlight> in_flight_;  // ordered by due time: latency is the same for all
+    uint64_t next_segment_ = 1;
+    std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(65536);
+
+    // Shared with the controlling threads; locked per command or per held
+    // packet (the student's pace), never per relayed packet.
+    mutable std::mutex mutex_;
+    std::vector<Command> commands_;
+    std::vector<HeldPacket> held_;
+
+    std::atomic<uint64_t> relayed_{0};
+    std::atomic<uint64_t> lost_{0};
+    std::atomic<uint64_t> dropped_{0};
+    std::atomic<uint64_t> vanished_{0};
+    std::atomic<uint64_t> injected_{0};
+
+    EventQueue<WireEvent> events_{1 << 16};
+};
+
+}  // namespace tcplab

@@ -1,0 +1,247 @@
+#include "ladder_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "lab/layout/timeline_layout.hpp"
+
+namespace tcplab {
+namespace {
+
+// What takes a row of the ladder. A receive row exists only when a packet was
+// received later than it was sent (a second capture point), so its arrow can
+// end there.
+enum class RowKind : uint8_t { Call, Packet, Receive, State };
+
+struct Row {
+    int64_t time_ns = 0;
+    RowKind kind = RowKind::Packet;
+    size_t index = 0;
+    float y = 0;
+};
+
+bool is_end(Actor actor) { return actor == Actor::Client || actor == Actor::Server; }
+
+std::string call_text(const CallEvent& call) { return call.call + "()"; }
+
+float distance_to_segment(float x, float y, float x0, float y0, float x1, float y1) {
+    const float dx = x1 - x0, dy = y1 - y0;
+    const float length_squared = dx * dx + dy * dy;
+    float along = length_squared > 0 ? ((x - x0) * dx + (y - y0) * dy) / length_squared : 0.0f;
+    along = std::clamp(along, 0.0f, 1.0f);
+    return std::hypot(x - (x0 + along * dx), y - (y0 + along * dy));
+}
+
+}  // namespace
+
+std::string ladder_arrow_text(const Trace& trace, const PacketEvent& packet, bool relative_numbers) {
+    // The order a textbook writes them: what opens or closes first, ACK last.
+    static constexpr std::pair<uint8_t, const char*> kNames[] = {
+        {tcp_flag::Syn, "SYN"}, {tcp_flag::Fin, "FIN"}, {tcp_flag::Rst, "RST"}, {tcp_flag::Psh, "PSH"},
+        {tcp_flag::Urg, "URG"}, {tcp_flag::Ece, "ECE"}, {tcp_flag::Cwr, "CWR"}, {tcp_flag::Ack, "ACK"},
+    };
+    std::string text;
+    for (const auto& [bit, name] : kNames) {
+        if (!(packet.flags & bit)) continue;
+        if (!text.empty()) text += ", ";
+        text += name;
+    }
+    if (text.empty()) text = "-";
+    text += " seq=" + std::to_string(relative_numbers ? trace.relative_seq(packet) : packet.seq);
+    if (packet.flags & tcp_flag::Ack)
+        text += " ack=" + std::to_string(relative_numbers ? trace.relative_ack(packet) : packet.ack);
+    if (packet.payload_length > 0) text += " len=" + std::to_string(packet.payload_length);
+    return text;
+}
+
+LadderLayout layout_ladder(const LadderInput& input) {
+    const Trace& trace = input.trace;
+    const auto visible = [&input](int64_t time_ns) { return input.cursor_ns == 0 || time_ns <= input.cursor_ns; };
+    const auto width_of = [&input](std::string_view text) { return input.text_width ? input.text_width(text) : 0.0f; };
+    const auto receive_of = [&input](size_t index, int64_t send_ns) {
+        std::optional<int64_t> received = input.receive_time_ns ? input.receive_time_ns(index) : std::nullopt;
+        return std::max(send_ns, received.value_or(send_ns));
+    };
+    LadderLayout layout;
+
+    // Every visible event, in time order; ties keep calls before the segments
+    // they cause and states after the segments that caused them.
+    std::vector<Row> rows;
+    float widest_call = 0;
+    const auto& calls = trace.calls();
+    for (size_t index = 0; index < calls.size(); ++index) {
+        if (!is_end(calls[index].actor) || !visible(calls[index].time_ns)) continue;
+        rows.push_back({calls[index].time_ns, RowKind::Call, index});
+        widest_call = std::max(widest_call, width_of(call_text(calls[index])));
+    }
+    const auto& packets = trace.packets();
+    for (size_t index = 0; index < packets.size(); ++index) {
+        const PacketEvent& packet = packets[index];
+        if (packet.transport != Transport::Tcp || !visible(packet.time_ns)) continue;
+        rows.push_back({packet.time_ns, RowKind::Packet, index});
+        const int64_t received = receive_of(index, packet.time_ns);
+        if (received > packet.time_ns && visible(received)) rows.push_back({received, RowKind::Receive, index});
+    }
+    for (size_t index = 0; index < input.transitions.size(); ++index) {
+        const StateEvent& event = input.transitions[index];
+        if (!is_end(trace.actor_of(event.local)) || !visible(event.time_ns)) continue;
+        rows.push_back({event.time_ns, RowKind::State, index});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
+        return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+    });
+    layout.visible_events = static_cast<size_t>(
+        std::count_if(rows.begin(), rows.end(), [](const Row& row) { return row.kind != RowKind::Receive; }));
+
+    // The lanes leave room outside for the widest call, but never so much that
+    // the arrows between them get too short to read.
+    const float outer_margin =
+        std::min(std::max(input.min_outer_margin, widest_call + 2 * input.label_padding), input.width * 0.3f);
+    layout.client_x = outer_margin;
+    layout.server_x = std::max(input.width - outer_margin, outer_margin + 1.0f);
+    const auto lane_x = [&layout](Actor actor) { return actor == Actor::Server ? layout.server_x : layout.client_x; };
+
+    // Rows top to bottom; an arrow's label sits above its line, so the first
+    // row starts a line lower, and a row must leave room for the slant.
+    const float row_height = std::max(input.row_height, input.line_height + input.slant + 8.0f);
+    float y = input.top_margin + input.line_height + 4.0f;
+    for (size_t position = 0; position < rows.size(); ++position) {
+        Row& row = rows[position];
+        if (position > 0) {
+            const int64_t pause = row.time_ns - rows[position - 1].time_ns;
+            if (pause > input.idle_gap_ns) {
+                LadderRecord gap;
+                gap.kind = LadderRecordKind::Gap;
+                gap.x0 = 0;
+                gap.x1 = input.width;
+                // Below the last row's arrow or label, and above the next row's label.
+                gap.y0 = y + std::max(input.slant, input.line_height * 0.5f) + 3.0f;
+                gap.y1 = gap.y0 + input.gap_height;
+                gap.colour = input.colours.gap;
+                gap.text = format_duration(pause);
+                gap.time_ns = rows[position - 1].time_ns;
+                gap.receive_ns = row.time_ns;
+                layout.records.push_back(gap);
+                y = std::max(y + row_height, gap.y1 + input.line_height + 5.0f);
+                row.y = y;
+                continue;
+            }
+            y += row_height;
+        }
+        row.y = y;
+    }
+    layout.height = y + row_height;
+
+    // A packet's receive row, when it has one.
+    std::vector<float> receive_y(packets.size(), -1.0f);
+    for (const Row& row : rows)
+        if (row.kind == RowKind::Receive) receive_y[row.index] = row.y;
+
+    for (const Row& row : rows) {
+        LadderRecord record;
+        record.index = row.index;
+        record.time_ns = row.time_ns;
+        record.receive_ns = row.time_ns;
+        switch (row.kind) {
+            case RowKind::Receive:
+                continue;
+            case RowKind::Packet: {
+                const PacketEvent& packet = packets[row.index];
+                const Actor sender = trace.sender_actor(packet) == Actor::Server ? Actor::Server : Actor::Client;
+                const Actor receiver = sender == Actor::Server ? Actor::Client : Actor::Server;
+                record.kind = LadderRecordKind::Arrow;
+                record.actor = sender;
+                record.x0 = lane_x(sender);
+                record.y0 = row.y;
+                record.x1 = lane_x(receiver);
+                record.receive_ns = receive_of(row.index, packet.time_ns);
+                // Sent and received at once (loopback): a small fixed slant
+                // still shows which way the segment went.
+                record.y1 = std::max(receive_y[row.index], row.y + input.slant);
+                if (!visible(record.receive_ns)) {
+                    record.in_flight = true;  // drawn half-way, without a head
+                    record.x1 = (record.x0 + record.x1) * 0.5f;
+                    record.y1 = row.y + input.slant * 0.5f;
+                }
+                record.colour =
+                    input.colours.for_flags ? input.colours.for_flags(packet.flags, packet.payload_length) : 0;
+                record.text = ladder_arrow_text(trace, packet, input.relative_numbers);
+                const float text_width = width_of(record.text);
+                const float middle = (layout.client_x + layout.server_x) * 0.5f;
+                record.label_x0 = middle - text_width * 0.5f;
+                record.label_x1 = middle + text_width * 0.5f;
+                record.label_y1 = std::min(record.y0, record.y1) - 2.0f;
+                record.label_y0 = record.label_y1 - input.line_height;
+                record.selected = input.selected_packet == row.index;
+                record.hovered = input.hovered_packet == row.index;
+                break;
+            }
+            case RowKind::State: {
+                const StateEvent& event = input.transitions[row.index];
+                record.kind = LadderRecordKind::StateLabel;
+                record.actor = trace.actor_of(event.local);
+                record.source = event.source;
+                record.inferred = event.source == StateSource::Inferred;
+                record.text = std::string(state_name(event.to));
+                if (record.inferred) record.text += " " + input.inferred_mark;
+                record.colour = record.inferred ? input.colours.inferred_state : input.colours.kernel_state;
+                // The inner side of the lane, where the arrows arrive.
+                const float text_width = width_of(record.text);
+                if (record.actor == Actor::Client) {
+                    record.x0 = layout.client_x + input.label_padding;
+                    record.x1 = record.x0 + text_width;
+                } else {
+                    record.x1 = layout.server_x - input.label_padding;
+                    record.x0 = record.x1 - text_width;
+                }
+                record.y0 = row.y - input.line_height * 0.5f;
+                record.y1 = row.y + input.line_height * 0.5f;
+                break;
+            }
+            case RowKind::Call: {
+                const CallEvent& call = calls[row.index];
+                record.kind = LadderRecordKind::CallLabel;
+                record.actor = call.actor;
+                record.receive_ns = call.return_ns;
+                record.text = call_text(call);
+                record.colour = call.actor == Actor::Server ? input.colours.server : input.colours.client;
+                // The outer side, away from the arrows.
+                const float text_width = width_of(record.text);
+                if (record.actor == Actor::Client) {
+                    record.x1 = layout.client_x - input.label_padding;
+                    record.x0 = record.x1 - text_width;
+                } else {
+                    record.x0 = layout.server_x + input.label_padding;
+                    record.x1 = record.x0 + text_width;
+                }
+                record.y0 = row.y - input.line_height * 0.5f;
+                record.y1 = row.y + input.line_height * 0.5f;
+                break;
+            }
+        }
+        layout.records.push_back(std::move(record));
+    }
+    // Gaps were added while walking the rows; keep every record in time order.
+    std::stable_sort(layout.records.begin(), layout.records.end(),
+                     [](const LadderRecord& a, const LadderRecord& b) { return a.y0 < b.y0; });
+    return layout;
+}
+
+std::optional<size_t> ladder_arrow_at(const LadderLayout& layout, float x, float y, float slack) {
+    std::optional<size_t> best;
+    float best_distance = slack;
+    for (size_t index = 0; index < layout.records.size(); ++index) {
+        const LadderRecord& record = layout.records[index];
+        if (record.kind != LadderRecordKind::Arrow) continue;
+        float distance = distance_to_segment(x, y, record.x0, record.y0, record.x1, record.y1);
+        if (x >= record.label_x0 && x <= record.label_x1 && y >= record.label_y0 && y <= record.label_y1) distance = 0;
+        if (distance <= best_distance) {
+            best_distance = distance;
+            best = index;
+        }
+    }
+    return best;
+}
+
+}  // namespace tcplab

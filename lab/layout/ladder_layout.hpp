@@ -1,0 +1,103 @@
+#pragma once
+// The ladder diagram's layout: the textbook picture of a TCP conversation.
+// The client and the server are two vertical lanes, time runs down, and every
+// segment is an arrow from the sender's lane to the receiver's lane. Each end's
+// states are written beside its lane (inner side), socket calls on its outer
+// side. The result is plain draw records in canvas pixels (x to the right, y
+// down, (0, 0) the canvas's top-left); the view turns them into ImDrawList calls.
+//
+// Time to y: the ladder does NOT use a linear TimeAxis. On loopback a whole
+// handshake takes about 100 µs while the student waits seconds between steps,
+// so a linear axis would squeeze every arrow of a step onto one pixel row and
+// leave long empty stretches. Instead every event gets its own row in time
+// order (arrows stay readable and never overlap their labels), and a pause
+// longer than `idle_gap_ns` becomes a short "gap" record that says how long it
+// lasted. Order is what a ladder diagram teaches; exact durations live in the
+// timeline view.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capture/trace.hpp"
+
+namespace tcplab {
+
+enum class LadderRecordKind : uint8_t { Arrow, StateLabel, CallLabel, Gap };
+
+struct LadderRecord {
+    LadderRecordKind kind = LadderRecordKind::Arrow;
+    // Arrow: from (x0, y0) on the sender's lane at the send time to (x1, y1) on
+    // the receiver's lane at the receive time. Labels: their text box. Gap: the
+    // band it takes across the whole width.
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    // An arrow's label box (above the arrow, centred between the lanes).
+    float label_x0 = 0, label_y0 = 0, label_x1 = 0, label_y1 = 0;
+    uint32_t colour = 0;                         // an ImU32
+    std::string text;                            // "SYN, ACK seq=0 ack=1", "SYN_SENT", "connect()", "1.52 s"
+    Actor actor = Actor::None;                   // an arrow's sender; the end a label belongs to
+    size_t index = 0;                            // packet, transition or call index
+    int64_t time_ns = 0;                         // when it was sent / happened
+    int64_t receive_ns = 0;                      // an arrow's receive time (equal to time_ns with one capture point)
+    StateSource source = StateSource::Inferred;  // a state label's source
+    bool selected = false;                       // holds context.shared.selected_packet
+    bool hovered = false;                        // holds context.shared.hovered_packet
+    bool inferred = false;                       // a state worked out from packets, not reported by the kernel
+    bool in_flight = false;                      // sent but not yet received at the cursor
+};
+
+struct LadderColours {  // ImU32 values; the layout does not depend on ImGui
+    std::function<uint32_t(uint8_t flags, uint32_t payload_length)> for_flags;
+    uint32_t kernel_state = 0;
+    uint32_t inferred_state = 0;
+    uint32_t client = 0;
+    uint32_t server = 0;
+    uint32_t gap = 0;
+};
+
+struct LadderInput {
+    const Trace& trace;
+    const std::vector<StateEvent>& transitions;  // observed_transitions(trace), sorted by time
+    float width = 600;                           // canvas pixels
+    int64_t cursor_ns = 0;                       // events after it are hidden; 0 shows everything
+    bool relative_numbers = true;
+    std::optional<size_t> selected_packet = {};
+    std::optional<size_t> hovered_packet = {};
+    LadderColours colours = {};
+    std::function<float(std::string_view)> text_width = {};  // pixels a label needs
+    float line_height = 14;                                  // pixels of one text line
+    float row_height = 30;                                   // pixels between two events
+    float slant = 8;              // how far an arrow drops when sent and received at once (loopback)
+    float label_padding = 6;      // between a lane and the text beside it
+    float min_outer_margin = 40;  // room outside each lane (for calls) when there are none
+    float top_margin = 8;
+    float gap_height = 22;                     // pixels a compressed pause takes
+    int64_t idle_gap_ns = 10'000'000;          // pauses longer than this are compressed into a gap record
+    std::string inferred_mark = "(inferred)";  // appended to inferred state labels
+    // When a second capture point exists: when the receiver took packet `index`
+    // in (nullopt: at the send time, as on loopback).
+    std::function<std::optional<int64_t>(size_t index)> receive_time_ns = {};
+};
+
+struct LadderLayout {
+    std::vector<LadderRecord> records;  // in time order (an arrow by its send time)
+    float client_x = 0;                 // the lanes' x
+    float server_x = 0;
+    float height = 0;           // the canvas height all records fit in
+    size_t visible_events = 0;  // packets, states and calls at or before the cursor
+};
+
+LadderLayout layout_ladder(const LadderInput& input);
+
+// "SYN seq=0", "SYN, ACK seq=0 ack=1", "PSH, ACK seq=1 ack=1 len=5": flags in
+// the textbook's order, then seq, ack (when the ACK flag is set) and len (when
+// there is data); relative or absolute numbers.
+std::string ladder_arrow_text(const Trace& trace, const PacketEvent& packet, bool relative_numbers);
+
+// The arrow under (x, y): within `slack` pixels of its line, or inside its label.
+std::optional<size_t> ladder_arrow_at(const LadderLayout& layout, float x, float y, float slack);
+
+}  // namespace tcplab

@@ -1,0 +1,63 @@
+#pragma once
+// What every view of the window shares. A view is a small class with one job
+// that draws the trace plus its own state; it never changes the trace.
+#include <imgui.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/sock_diag.hpp"
+#include "capture/trace.hpp"
+#include "capture/wire.hpp"
+#include "i18n.hpp"
+#include "palette.hpp"
+
+namespace tcplab {
+
+class ScenarioRun;
+class StepController;
+struct KernelCounters;
+
+// State that belongs to no single view: what is selected, which moment the
+// views show, how numbers and colours look. A plain struct, saved and tested.
+struct SharedViewState {
+    std::optional<size_t> selected_packet;  // index into trace.packets()
+    std::optional<size_t> hovered_packet;   // set by a view while the mouse is over a packet
+    int64_t cursor_ns = 0;                  // the views show what happened up to here
+    bool relative_numbers = true;           // seq/ack relative to each side's ISN
+    bool presentation = false;              // large fonts and thick lines for a projector
+    bool colour_blind_palette = false;
+};
+
+struct LabContext {
+    const Trace& trace;
+    const Language& language;
+    SharedViewState& shared;
+    const Palette& palette;
+    float line_width = 1.0f;  // 1 normally, thicker in presentation mode
+    // The sandbox's sockets (like ss) and kernel counters, when a run is live.
+    const std::vector<SocketInfo>* sockets = nullptr;
+    const KernelCounters* counters = nullptr;
+    // Segments waiting at the wire's gate (two hosts in step mode), oldest first.
+    const std::vector<HeldPacket>* held = nullptr;
+    // The lesson being run, when there is one, and what steps it.
+    ScenarioRun* run = nullptr;
+    StepController* controller = nullptr;
+
+    std::string text(const std::string& key) const { return language.text(key); }
+    // Events at or before the cursor are visible; cursor 0 means "everything".
+    bool visible(int64_t time_ns) const { return shared.cursor_ns == 0 || time_ns <= shared.cursor_ns; }
+};
+
+class View {
+public:
+    virtual ~View() = default;
+    // A stable name: the window's ImGui id, the settings key, and the language
+    // keys "view.<id>.title" and "view.<id>.help" ("what am I looking at").
+    virtual const char* id() const = 0;
+    // Draws the view's contents; the shell has already opened its window.
+    virtual void draw(LabContext& context) = 0;
+};
+
+}  // namespace tcplab

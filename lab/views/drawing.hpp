@@ -1,0 +1,25 @@
+#pragma once
+// Small drawing and wording helpers the views share.
+#include <imgui.h>
+
+#include <string>
+
+#include "lab/view.hpp"
+
+namespace tcplab {
+
+ImU32 with_alpha(ImU32 colour, float alpha);
+
+// "client", "server", "attacker" in the current language ("-" for nobody).
+std::string actor_text(const LabContext& context, Actor actor);
+// "tracepoint", "socket dump", "inferred" in the current language.
+std::string source_text(const LabContext& context, StateSource source);
+
+// ImGui 1.86 draws no dashed lines: segments of `dash` pixels with equal gaps.
+void dashed_line(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float thickness, float dash);
+void dashed_rect(ImDrawList* draw_list, ImVec2 min, ImVec2 max, ImU32 colour, float thickness, float dash = 4.0f);
+
+// A dim label and its value on one line, for tooltips.
+void label_value(const std::string& label, const std::string& value);
+
+}  // namespace tcplab

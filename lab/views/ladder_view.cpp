@@ -1,0 +1,326 @@
+#include "ladder_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "capture/state_timeline.hpp"
+#include "drawing.hpp"
+#include "lab/layout/timeline_layout.hpp"
+
+namespace tcplab {
+namespace {
+
+// "{} later": the first "{}" becomes `value`.
+std::string filled(std::string pattern, const std::string& value) {
+    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
+    return pattern;
+}
+
+// ImGui 1.86 has no arrowhead helper: a line that stops short of the tip, and
+// a filled triangle.
+void arrow(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float thickness, bool head) {
+    const float length = std::hypot(to.x - from.x, to.y - from.y);
+    if (length <= 0) return;
+    const ImVec2 along((to.x - from.x) / length, (to.y - from.y) / length);
+    const ImVec2 across(-along.y, along.x);
+    const float head_length = head ? std::min(6.0f + 3.0f * thickness, length * 0.5f) : 0.0f;
+    const ImVec2 base(to.x - along.x * head_length, to.y - along.y * head_length);
+    draw_list->AddLine(from, head ? base : to, colour, thickness);
+    if (!head) return;
+    const float half_width = head_length * 0.5f;
+    draw_list->AddTriangleFilled(to, ImVec2(base.x + across.x * half_width, base.y + across.y * half_width),
+                                 ImVec2(base.x - across.x * half_width, base.y - across.y * half_width), colour);
+}
+
+}  // namespace
+
+void LadderView::update_transitions(const Trace& trace) {
+    // The trace only grows, so its state count says whether the merge is stale.
+    if (transitions_trace_ == &trace && transitions_state_count_ == trace.states().size()) return;
+    transitions_ = observed_transitions(trace);
+    transitions_trace_ = &trace;
+    transitions_state_count_ = trace.states().size();
+}
+
+void LadderView::draw(LabContext& context) {
+    const Trace& trace = context.trace;
+    update_transitions(trace);
+
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(context.text("view.ladder.help").c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled(
+        "%s", context.text(context.shared.relative_numbers ? "diagrams.ladder.relative" : "diagrams.ladder.absolute")
+                  .c_str());
+
+    // The width leaves room for the scrollbar whether or not it shows, so the
+    // lanes do not jump when the ladder grows past the window.
+    const float line = ImGui::GetTextLineHeight();
+    const float header_left = ImGui::GetCursorScreenPos().x;
+    const float width = std::max(ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize, 200.0f);
+    const LadderInput input{
+        .trace = trace,
+        .transitions = transitions_,
+        .width = width,
+        .cursor_ns = context.shared.cursor_ns,
+        .relative_numbers = context.shared.relative_numbers,
+        .selected_packet = context.shared.selected_packet,
+        .hovered_packet = context.shared.hovered_packet,
+        .colours =
+            LadderColours{
+                .for_flags = [&palette = context.palette](uint8_t flags,
+                                                          uint32_t length) { return palette.for_flags(flags, length); },
+                .kernel_state = context.palette.kernel_state,
+                .inferred_state = context.palette.inferred_state,
+                .client = context.palette.client,
+                .server = context.palette.server,
+                .gap = context.palette.text_dim,
+            },
+        .text_width =
+            [](std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; },
+        .line_height = line,
+        .row_height = line * 2.2f,
+        .slant = std::round(line * 0.6f),
+        .label_padding = 6.0f,
+        .min_outer_margin = line * 3.0f,
+        .top_margin = 4.0f,
+        .gap_height = line + 8.0f,
+        .idle_gap_ns = 10'000'000,
+        .inferred_mark = context.text("diagrams.ladder.inferred_mark"),
+        .receive_time_ns = {},
+    };
+    layout_ = layout_ladder(input);
+
+    draw_header(context, header_left);
+    ImGui::BeginChild("##ladder_scroll", ImVec2(0, 0), false);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    origin_ = origin;
+    ImGui::InvisibleButton("##ladder_canvas", ImVec2(width, std::max(layout_.height, line)));
+    handle_mouse(context, origin);
+    draw_records(context, origin);
+    // Follow new events to the bottom, as a terminal does; stepping back does not jump.
+    if (layout_.visible_events > followed_events_) ImGui::SetScrollHereY(1.0f);
+    followed_events_ = layout_.visible_events;
+    ImGui::EndChild();
+}
+
+void LadderView::draw_header(LabContext& context, float left) const {
+    // The lane names stay put above the scrolling lanes.
+    const Trace& trace = context.trace;
+    ImDrawList* draw_list = ImGui::GetWindowDrawList();
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const float line = ImGui::GetTextLineHeight();
+    // With their addresses when both fit side by side, else the names alone.
+    bool with_address = !trace.connections().empty();
+    if (with_address) {
+        const Connection& connection = trace.connections().front();
+        const std::string both = actor_text(context, Actor::Client) + "  " + connection.client.to_string() + "    " +
+                                 actor_text(context, Actor::Server) + "  " + connection.server.to_string();
+        with_address = ImGui::CalcTextSize(both.c_str()).x <= layout_.server_x + layout_.client_x;
+    }
+    for (const Actor actor : {Actor::Client, Actor::Server}) {
+        std::string name = actor_text(context, actor);
+        if (with_address) {
+            const Connection& connection = trace.connections().front();
+            name += "  " + (actor == Actor::Client ? connection.client : connection.server).to_string();
+        }
+        const float text_width = ImGui::CalcTextSize(name.c_str()).x;
+        const float lane_x = left + (actor == Actor::Client ? layout_.client_x : layout_.server_x);
+        const float x = actor == Actor::Client ? std::max(left, lane_x - text_width * 0.5f)
+                                               : std::min(left + layout_.server_x + layout_.client_x - text_width,
+                                                          lane_x - text_width * 0.5f);
+        draw_list->AddText(ImVec2(x, top.y), actor == Actor::Client ? context.palette.client : context.palette.server,
+                           name.c_str());
+    }
+    ImGui::Dummy(ImVec2(1, line + 2.0f));
+}
+
+void LadderView::handle_mouse(LabContext& context, ImVec2 origin) {
+    // Asked while the canvas is still the last item.
+    const bool hovered = ImGui::IsItemHovered();
+    const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+    if (set_hovered_) context.shared.hovered_packet.reset();
+    set_hovered_ = false;
+    if (!hovered) return;
+
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const float x = mouse.x - origin.x, y = mouse.y - origin.y;
+    if (const auto arrow_index = ladder_arrow_at(layout_, x, y, 5.0f)) {
+        const LadderRecord& record = layout_.records[*arrow_index];
+        context.shared.hovered_packet = record.index;
+        set_hovered_ = true;
+        if (clicked) context.shared.selected_packet = record.index;
+        draw_tooltip(context, record);
+        return;
+    }
+    for (const LadderRecord& record : layout_.records) {
+        if (record.kind != LadderRecordKind::StateLabel && record.kind != LadderRecordKind::CallLabel &&
+            record.kind != LadderRecordKind::Gap)
+            continue;
+        if (x >= record.x0 && x <= record.x1 && y >= record.y0 && y <= record.y1) {
+            draw_tooltip(context, record);
+            return;
+        }
+    }
+}
+
+void LadderView::draw_tooltip(LabContext& context, const LadderRecord& record) const {
+    const Trace& trace = context.trace;
+    const int64_t start = trace.start_ns();
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    switch (record.kind) {
+        case LadderRecordKind::Arrow: {
+            const PacketEvent& packet = trace.packets()[record.index];
+            const Actor to = record.actor == Actor::Server ? Actor::Client : Actor::Server;
+            ImGui::Text("%s → %s", actor_text(context, record.actor).c_str(), actor_text(context, to).c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, record.colour);
+            ImGui::TextUnformatted(record.text.c_str());
+            ImGui::PopStyleColor();
+            ImGui::TextDisabled("seq %u  ack %u  win %u", packet.seq, packet.ack, packet.window);
+            label_value(context.text("diagrams.ladder.time"), format_offset(record.time_ns - start));
+            if (record.in_flight)
+                ImGui::TextDisabled("%s", context.text("diagrams.ladder.in_flight").c_str());
+            else if (record.receive_ns != record.time_ns)
+                label_value(context.text("diagrams.ladder.received"), format_offset(record.receive_ns - start));
+            ImGui::TextDisabled("%s", context.text("diagrams.ladder.select_tip").c_str());
+            break;
+        }
+        case LadderRecordKind::StateLabel: {
+            const StateEvent& event = transitions_[record.index];
+            ImGui::Text("%s  %s → %s", actor_text(context, record.actor).c_str(),
+                        std::string(state_name(event.from)).c_str(), std::string(state_name(event.to)).c_str());
+            const std::string socket = event.remote.port == 0
+                                           ? event.local.to_string()
+                                           : event.local.to_string() + " ↔ " + event.remote.to_string();
+            ImGui::TextDisabled("%s", socket.c_str());
+            label_value(context.text("diagrams.ladder.time"), format_offset(event.time_ns - start));
+            label_value(context.text("diagrams.ladder.source"), source_text(context, event.source));
+            ImGui::TextDisabled(
+                "%s",
+                context.text(record.inferred ? "diagrams.ladder.inferred_tip" : "diagrams.ladder.state_tip").c_str());
+            break;
+        }
+        case LadderRecordKind::CallLabel: {
+            const CallEvent& call = trace.calls()[record.index];
+            ImGui::Text("%s  %s(%s) = %lld", actor_text(context, call.actor).c_str(), call.call.c_str(),
+                        call.arguments.c_str(), static_cast<long long>(call.result));
+            label_value(context.text("diagrams.ladder.time"), format_offset(call.time_ns - start));
+            if (call.return_ns == 0 || !context.visible(call.return_ns))
+                ImGui::TextDisabled("%s", context.text("diagrams.ladder.not_returned").c_str());
+            else
+                label_value(context.text("diagrams.ladder.returned"), format_offset(call.return_ns - start));
+            if (!call.data.empty()) ImGui::Text("\"%s\"", call.data.c_str());
+            break;
+        }
+        case LadderRecordKind::Gap:
+            ImGui::TextUnformatted(filled(context.text("diagrams.ladder.gap_tip"), record.text).c_str());
+            break;
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void LadderView::draw_records(LabContext& context, ImVec2 origin) const {
+    ImDrawList* draw_list = ImGui::GetWindowDrawList();
+    const Palette& palette = context.palette;
+    const float thickness = context.line_width;
+    const float line = ImGui::GetTextLineHeight();
+    const ImVec2 clip_min = draw_list->GetClipRectMin(), clip_max = draw_list->GetClipRectMax();
+    const auto at = [origin](float x, float y) { return ImVec2(origin.x + x, origin.y + y); };
+
+    // The lanes, broken where a pause was shortened.
+    const float bottom = std::max(layout_.height, line);
+    for (const Actor actor : {Actor::Client, Actor::Server}) {
+        const float x = actor == Actor::Client ? layout_.client_x : layout_.server_x;
+        const ImU32 colour = with_alpha(actor == Actor::Client ? palette.client : palette.server, 0.8f);
+        float from = 0;
+        for (const LadderRecord& record : layout_.records) {
+            if (record.kind != LadderRecordKind::Gap) continue;
+            draw_list->AddLine(at(x, from), at(x, record.y0), colour, 2.0f * thickness);
+            dashed_line(draw_list, at(x, record.y0), at(x, record.y1), colour, thickness, 3.0f);
+            from = record.y1;
+        }
+        draw_list->AddLine(at(x, from), at(x, bottom), colour, 2.0f * thickness);
+    }
+
+    if (layout_.records.empty()) {
+        const std::string empty = context.text("diagrams.ladder.empty");
+        const float text_width = ImGui::CalcTextSize(empty.c_str()).x;
+        draw_list->AddText(at((layout_.client_x + layout_.server_x - text_width) * 0.5f, line), palette.text_dim,
+                           empty.c_str());
+        return;
+    }
+
+    for (const LadderRecord& record : layout_.records) {
+        // Cull what is scrolled out of sight: a long run stays cheap.
+        const float top = origin.y + std::min(record.y0, record.label_y0 == 0 ? record.y0 : record.label_y0);
+        const float low = origin.y + std::max(record.y1, record.y0);
+        if (low < clip_min.y - line || top > clip_max.y + line) continue;
+        switch (record.kind) {
+            case LadderRecordKind::Arrow: {
+                // Selected: outlined in the selection colour, its label in full-contrast text.
+                const ImVec2 pad(3.0f, 1.0f);
+                const ImVec2 label_min(origin.x + record.label_x0 - pad.x, origin.y + record.label_y0 - pad.y);
+                const ImVec2 label_max(origin.x + record.label_x1 + pad.x, origin.y + record.label_y1 + pad.y);
+                if (record.selected || record.hovered)
+                    draw_list->AddRectFilled(label_min, label_max, with_alpha(palette.selection, 0.18f), 3.0f);
+                if (record.selected) {
+                    draw_list->AddRect(label_min, label_max, palette.selection, 3.0f, 0, thickness);
+                    draw_list->AddLine(at(record.x0, record.y0), at(record.x1, record.y1),
+                                       with_alpha(palette.selection, 0.6f), 5.0f * thickness);
+                }
+                const float width = (record.hovered || record.selected ? 2.5f : 1.5f) * thickness;
+                arrow(draw_list, at(record.x0, record.y0), at(record.x1, record.y1), record.colour, width,
+                      !record.in_flight);
+                draw_list->AddText(at(record.label_x0, record.label_y0), record.selected ? palette.text : record.colour,
+                                   record.text.c_str());
+                break;
+            }
+            case LadderRecordKind::StateLabel: {
+                const ImVec2 pad(4.0f, 1.0f);
+                const ImVec2 box_min(origin.x + record.x0 - pad.x, origin.y + record.y0 - pad.y);
+                const ImVec2 box_max(origin.x + record.x1 + pad.x, origin.y + record.y1 + pad.y);
+                const ImU32 owner = record.actor == Actor::Server ? palette.server : palette.client;
+                if (record.inferred) {
+                    // Dashed and dim: no kernel source said so.
+                    draw_list->AddRectFilled(box_min, box_max, with_alpha(palette.background, 0.85f), 3.0f);
+                    dashed_rect(draw_list, box_min, box_max, record.colour, thickness);
+                    draw_list->AddText(at(record.x0, record.y0), palette.text_dim, record.text.c_str());
+                } else {
+                    draw_list->AddRectFilled(box_min, box_max, with_alpha(record.colour, 0.35f), 3.0f);
+                    draw_list->AddRect(box_min, box_max, owner, 3.0f, 0, thickness);
+                    draw_list->AddText(at(record.x0, record.y0), palette.text, record.text.c_str());
+                }
+                break;
+            }
+            case LadderRecordKind::CallLabel:
+                draw_list->AddText(at(record.x0, record.y0), with_alpha(record.colour, 0.9f), record.text.c_str());
+                break;
+            case LadderRecordKind::Gap: {
+                const std::string text = filled(context.text("diagrams.ladder.gap"), record.text);
+                const float text_width = ImGui::CalcTextSize(text.c_str()).x;
+                const float middle = (layout_.client_x + layout_.server_x) * 0.5f;
+                const float y = (record.y0 + record.y1 - line) * 0.5f;
+                dashed_line(draw_list, at(layout_.client_x + 8.0f, y + line * 0.5f),
+                            at(middle - text_width * 0.5f - 8.0f, y + line * 0.5f), with_alpha(record.colour, 0.5f),
+                            1.0f, 3.0f);
+                dashed_line(draw_list, at(middle + text_width * 0.5f + 8.0f, y + line * 0.5f),
+                            at(layout_.server_x - 8.0f, y + line * 0.5f), with_alpha(record.colour, 0.5f), 1.0f, 3.0f);
+                draw_list->AddText(at(middle - text_width * 0.5f, y), record.colour, text.c_str());
+                break;
+            }
+        }
+    }
+}
+
+}  // namespace tcplab

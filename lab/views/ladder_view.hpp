@@ -1,0 +1,39 @@
+#pragma once
+// The ladder diagram: client and server lanes, one arrow per segment, states
+// and socket calls beside the lanes (layout: lab/layout/ladder_layout). This
+// class draws the records in a scrolling child window, follows new events to
+// the bottom, and turns hovering and clicking an arrow into the shared
+// hovered/selected packet.
+#include <cstddef>
+#include <vector>
+
+#include "lab/layout/ladder_layout.hpp"
+#include "lab/view.hpp"
+
+namespace tcplab {
+
+class LadderView : public View {
+public:
+    const char* id() const override { return "ladder"; }
+    void draw(LabContext& context) override;
+
+    const LadderLayout& last_layout() const { return layout_; }  // what the last frame drew
+    ImVec2 last_origin() const { return origin_; }               // where its (0, 0) was on screen
+
+private:
+    void update_transitions(const Trace& trace);
+    void draw_header(LabContext& context, float left) const;
+    void handle_mouse(LabContext& context, ImVec2 origin);
+    void draw_records(LabContext& context, ImVec2 origin) const;
+    void draw_tooltip(LabContext& context, const LadderRecord& record) const;
+
+    LadderLayout layout_;
+    ImVec2 origin_{0, 0};
+    const Trace* transitions_trace_ = nullptr;
+    size_t transitions_state_count_ = static_cast<size_t>(-1);
+    std::vector<StateEvent> transitions_;
+    size_t followed_events_ = 0;  // events shown when the view last scrolled to the bottom
+    bool set_hovered_ = false;    // this view set shared.hovered_packet last frame
+};
+
+}  // namespace tcplab

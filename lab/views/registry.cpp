@@ -1,0 +1,26 @@
+// One line per view: add a view here and it appears in the window and the View menu.
+#include "registry.hpp"
+
+#include "ladder_view.hpp"
+#include "packet_detail_view.hpp"
+#include "scenario_bar.hpp"
+#include "sockets_view.hpp"
+#include "state_machine_view.hpp"
+#include "timeline_view.hpp"
+#include "wire_view.hpp"
+
+namespace tcplab {
+
+std::vector<std::unique_ptr<View>> make_views() {
+    std::vector<std::unique_ptr<View>> views;
+    views.push_back(std::make_unique<ScenarioBar>());
+    views.push_back(std::make_unique<TimelineView>());
+    views.push_back(std::make_unique<LadderView>());
+    views.push_back(std::make_unique<StateMachineView>());
+    views.push_back(std::make_unique<PacketDetailView>());
+    views.push_back(std::make_unique<SocketsView>());
+    views.push_back(std::make_unique<WireView>());
+    return views;
+}
+
+}  // namespace tcplab

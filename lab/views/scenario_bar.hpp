@@ -1,0 +1,18 @@
+#pragma once
+// The lesson's controls and words: pick a scenario, step through it, read what
+// each step means and whether the kernel did what the step expected.
+#include "lab/view.hpp"
+
+namespace tcplab {
+
+class ScenarioBar : public View {
+public:
+    const char* id() const override { return "scenario"; }
+    void draw(LabContext& context) override;
+
+private:
+    void draw_controls(LabContext& context, StepController& controller);
+    void draw_narration(LabContext& context, StepController& controller);
+};
+
+}  // namespace tcplab

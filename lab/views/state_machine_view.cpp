@@ -1,0 +1,303 @@
+#include "state_machine_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "capture/state_timeline.hpp"
+#include "drawing.hpp"
+
+namespace tcplab {
+namespace {
+
+std::string filled(std::string pattern, const std::string& value) {
+    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
+    return pattern;
+}
+
+// A polyline whose last segment ends in a filled triangle (ImGui 1.86 has no arrowhead helper).
+void polyline_arrow(ImDrawList* draw_list, const std::vector<ImVec2>& points, ImU32 colour, float thickness) {
+    if (points.size() < 2) return;
+    const ImVec2 tip = points.back();
+    const ImVec2 before = points[points.size() - 2];
+    const float length = std::hypot(tip.x - before.x, tip.y - before.y);
+    const ImVec2 along = length > 0 ? ImVec2((tip.x - before.x) / length, (tip.y - before.y) / length) : ImVec2(0, 1);
+    const float head_length = std::min(7.0f + 2.5f * thickness, std::max(length, 1.0f));
+    const ImVec2 base(tip.x - along.x * head_length, tip.y - along.y * head_length);
+    for (size_t index = 0; index + 1 < points.size(); ++index) {
+        const bool last = index + 2 == points.size();
+        draw_list->AddLine(points[index], last ? base : points[index + 1], colour, thickness);
+    }
+    const ImVec2 across(-along.y * head_length * 0.45f, along.x * head_length * 0.45f);
+    draw_list->AddTriangleFilled(tip, ImVec2(base.x + across.x, base.y + across.y),
+                                 ImVec2(base.x - across.x, base.y - across.y), colour);
+}
+
+// A small legend swatch drawn into the current line, followed by its text.
+template <class Draw>
+void legend_item(const std::string& text, float swatch_width, Draw&& draw) {
+    const float line = ImGui::GetTextLineHeight();
+    const float needed = swatch_width + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(text.c_str()).x;
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < needed) ImGui::NewLine();
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(swatch_width, line));
+    draw(ImGui::GetWindowDrawList(), at, ImVec2(at.x + swatch_width, at.y + line));
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted(text.c_str());
+}
+
+}  // namespace
+
+void StateMachineView::update_transitions(const Trace& trace) {
+    // The trace only grows, so its state count says whether the merge is stale.
+    if (transitions_trace_ == &trace && transitions_state_count_ == trace.states().size()) return;
+    transitions_ = observed_transitions(trace);
+    transitions_trace_ = &trace;
+    transitions_state_count_ = trace.states().size();
+}
+
+void StateMachineView::draw_legend(LabContext& context) const {
+    const Palette& palette = context.palette;
+    const float swatch = ImGui::GetTextLineHeight() * 1.4f;
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(context.text("view.state_machine.help").c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+    legend_item(context.text("diagrams.fsm.legend_client"), swatch, [&](ImDrawList* list, ImVec2 min, ImVec2 max) {
+        list->AddRectFilled(ImVec2(min.x, min.y + 2), ImVec2(max.x, max.y - 2), palette.client, 3.0f);
+    });
+    legend_item(context.text("diagrams.fsm.legend_server"), swatch, [&](ImDrawList* list, ImVec2 min, ImVec2 max) {
+        list->AddRectFilled(ImVec2(min.x, min.y + 2), ImVec2(max.x, max.y - 2), palette.server, 3.0f);
+    });
+    legend_item(context.text("diagrams.fsm.legend_last"), swatch, [&](ImDrawList* list, ImVec2 min, ImVec2 max) {
+        const float y = (min.y + max.y) * 0.5f;
+        polyline_arrow(list, {ImVec2(min.x, y), ImVec2(max.x, y)}, palette.text, 3.0f * context.line_width);
+    });
+    legend_item(context.text("diagrams.fsm.legend_inferred"), swatch, [&](ImDrawList* list, ImVec2 min, ImVec2 max) {
+        dashed_rect(list, ImVec2(min.x + 1, min.y + 2), ImVec2(max.x - 1, max.y - 2), palette.inferred_state,
+                    context.line_width);
+    });
+}
+
+void StateMachineView::draw(LabContext& context) {
+    const Trace& trace = context.trace;
+    update_transitions(trace);
+    progress_ = ends_progress(trace, transitions_, context.shared.cursor_ns);
+    layout_ = layout_state_machine(progress_);
+    draw_legend(context);
+
+    const Palette& palette = context.palette;
+    const float thickness = context.line_width;
+    const float line = ImGui::GetTextLineHeight();
+    const ImVec2 available = ImGui::GetContentRegionAvail();
+    // A small window gets a small picture rather than a scrollbar.
+    const ImVec2 size(std::max(available.x, 160.0f), std::max(available.y, 120.0f));
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("##state_machine_canvas", size);
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* draw_list = ImGui::GetWindowDrawList();
+
+    // The normalized square stretched over the canvas, with a margin for the outer routes.
+    const float margin = line * 0.5f;
+    canvas_min_ = origin;
+    canvas_size_ = size;
+    canvas_margin_ = margin;
+    const auto to_screen = [this](NormalizedPoint point) { return last_screen_point(point); };
+    // Labels were placed for a canvas about 900 pixels wide; smaller ones get a
+    // smaller font, and tiny ones none at all (the boxes still tell the story).
+    ImFont* font = ImGui::GetFont();
+    const float label_size = ImGui::GetFontSize() * std::clamp(size.x / 900.0f, 0.72f, 1.0f);
+    const bool show_labels = size.x >= 380.0f && size.y >= 300.0f;
+
+    draw_list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+    const ImU32 quiet = with_alpha(palette.text_dim, 0.7f);
+    // Plain arrows first, highlighted ones on top.
+    for (const bool highlighted_pass : {false, true}) {
+        for (const StateArrow& state_arrow : layout_.arrows) {
+            const bool highlighted = state_arrow.client_last || state_arrow.server_last;
+            if (highlighted != highlighted_pass) continue;
+            std::vector<ImVec2> points;
+            for (const NormalizedPoint& point : state_arrow.points) points.push_back(to_screen(point));
+            if (state_arrow.server_last)
+                polyline_arrow(draw_list, points, palette.server, (state_arrow.client_last ? 6.0f : 3.0f) * thickness);
+            if (state_arrow.client_last) polyline_arrow(draw_list, points, palette.client, 3.0f * thickness);
+            if (!highlighted) polyline_arrow(draw_list, points, quiet, thickness);
+        }
+    }
+
+    // Labels: the highlighted ones always, the others where they fit. In a
+    // narrow window a label that would cover a box or another label is left
+    // out rather than drawn unreadable; a wider window shows them all.
+    struct PlacedLabel {
+        ImVec2 min, max;
+        std::string text;
+        ImU32 colour;
+    };
+    std::vector<PlacedLabel> placed;
+    std::vector<std::pair<ImVec2, ImVec2>> boxes_on_screen;
+    for (const StateBox& box : layout_.boxes)
+        boxes_on_screen.emplace_back(to_screen({box.rect.x0, box.rect.y0}), to_screen({box.rect.x1, box.rect.y1}));
+    const auto overlaps = [](ImVec2 a_min, ImVec2 a_max, ImVec2 b_min, ImVec2 b_max) {
+        return a_min.x < b_max.x && b_min.x < a_max.x && a_min.y < b_max.y && b_min.y < a_max.y;
+    };
+    for (const bool highlighted_pass : {true, false}) {
+        for (const StateArrow& state_arrow : layout_.arrows) {
+            const bool highlighted = state_arrow.client_last || state_arrow.server_last;
+            if (highlighted != highlighted_pass || state_arrow.label_key.empty()) continue;
+            if (!show_labels && !highlighted) continue;
+            PlacedLabel label;
+            label.text = context.text(state_arrow.label_key);
+            const ImVec2 text_size = font->CalcTextSizeA(label_size, FLT_MAX, 0.0f, label.text.c_str());
+            ImVec2 at = to_screen(state_arrow.label_anchor);
+            if (state_arrow.label_align == LabelAlign::Centre) at.x -= text_size.x * 0.5f;
+            if (state_arrow.label_align == LabelAlign::Right) at.x -= text_size.x;
+            at.y -= text_size.y * 0.5f;
+            // Kept inside the canvas: a label near the edge slides in rather than being cut.
+            at.x = std::clamp(at.x, origin.x + 2, std::max(origin.x + 2, origin.x + size.x - text_size.x - 2));
+            label.min = ImVec2(at.x - 2, at.y);
+            label.max = ImVec2(at.x + text_size.x + 2, at.y + text_size.y);
+            label.colour = state_arrow.client_last   ? palette.client
+                           : state_arrow.server_last ? palette.server
+                                                     : palette.text_dim;
+            if (!highlighted) {
+                bool collides = false;
+                for (const auto& [box_min, box_max] : boxes_on_screen)
+                    collides = collides || overlaps(label.min, label.max, box_min, box_max);
+                for (const PlacedLabel& other : placed)
+                    collides = collides || overlaps(label.min, label.max, other.min, other.max);
+                if (collides) continue;
+            }
+            placed.push_back(std::move(label));
+        }
+    }
+    struct Tag {
+        ImVec2 corner;  // the box's top corner it sits above
+        std::string text;
+        ImU32 colour;
+        bool right;  // ends at the corner instead of starting there
+    };
+    std::vector<Tag> tags;
+    const StateBox* hovered_box = nullptr;
+    // One size for every state name, the largest that fits every box (boxes
+    // shrink with the window; presentation mode makes the font large).
+    float name_size = ImGui::GetFontSize();
+    for (const StateBox& box : layout_.boxes) {
+        const ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
+        const ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
+        const std::string name(state_name(box.state));
+        const float width = font->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0.0f, name.c_str()).x;
+        name_size = std::min({name_size, (max.y - min.y) * 0.85f, ImGui::GetFontSize() * (max.x - min.x - 6) / width});
+    }
+    name_size = std::max(name_size, 6.0f);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (const StateBox& box : layout_.boxes) {
+        const ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
+        const ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
+        const float rounding = 4.0f;
+        const ImU32 idle = ImGui::GetColorU32(ImGuiCol_FrameBg, box.visited ? 1.0f : 0.6f);
+        if (box.client_current && box.server_current) {
+            const float middle = (min.x + max.x) * 0.5f;
+            draw_list->AddRectFilled(min, ImVec2(middle, max.y), palette.client, rounding,
+                                     ImDrawFlags_RoundCornersLeft);
+            draw_list->AddRectFilled(ImVec2(middle, min.y), max, palette.server, rounding,
+                                     ImDrawFlags_RoundCornersRight);
+        } else if (box.client_current || box.server_current) {
+            draw_list->AddRectFilled(min, max, box.client_current ? palette.client : palette.server, rounding);
+        } else {
+            draw_list->AddRectFilled(min, max, ImGui::GetColorU32(ImGuiCol_WindowBg), rounding);
+            draw_list->AddRectFilled(min, max, idle, rounding);
+        }
+        const bool lit = box.client_current || box.server_current;
+        const bool inferred = box.inferred_only || box.client_inferred || box.server_inferred;
+        if (inferred) {
+            // Dashed: no kernel source reported this state, the packets implied it.
+            dashed_rect(draw_list, ImVec2(min.x - 2, min.y - 2), ImVec2(max.x + 2, max.y + 2), palette.inferred_state,
+                        2.0f * thickness);
+        } else {
+            draw_list->AddRect(min, max, lit ? palette.text : with_alpha(palette.text_dim, box.visited ? 1.0f : 0.5f),
+                               rounding, 0, (lit ? 2.0f : 1.0f) * thickness);
+        }
+        const std::string name(state_name(box.state));
+        const ImVec2 text_size = font->CalcTextSizeA(name_size, FLT_MAX, 0.0f, name.c_str());
+        const ImU32 text_colour = lit           ? palette.background
+                                  : box.visited ? palette.text
+                                                : with_alpha(palette.text_dim, 0.9f);
+        draw_list->AddText(font, name_size,
+                           ImVec2((min.x + max.x - text_size.x) * 0.5f, (min.y + max.y - text_size.y) * 0.5f),
+                           text_colour, name.c_str());
+
+        // Colour is never the only clue: the end's name sits on the lit box's corner.
+        if (box.client_current)
+            tags.push_back({ImVec2(min.x, min.y), context.text("actor.client"), palette.client, false});
+        if (box.server_current)
+            tags.push_back({ImVec2(max.x, min.y), context.text("actor.server"), palette.server, true});
+        if (hovered && mouse.x >= min.x && mouse.x <= max.x && mouse.y >= min.y && mouse.y <= max.y) hovered_box = &box;
+    }
+    // Labels and tags above the boxes and routes, each on a backing the colour of the window.
+    const ImU32 backing = with_alpha(ImGui::GetColorU32(ImGuiCol_WindowBg), 0.85f);
+    // Drawn in reverse, so the highlighted labels (placed first) end on top.
+    for (auto label = placed.rbegin(); label != placed.rend(); ++label) {
+        draw_list->AddRectFilled(label->min, label->max, backing, 2.0f);
+        draw_list->AddText(font, label_size, ImVec2(label->min.x + 2, label->min.y), label->colour,
+                           label->text.c_str());
+    }
+
+    const float tag_size = label_size * 0.9f;
+    for (const Tag& tag : tags) {
+        const ImVec2 text_size = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, tag.text.c_str());
+        const ImVec2 at(tag.right ? tag.corner.x - text_size.x : tag.corner.x, tag.corner.y - text_size.y);
+        draw_list->AddRectFilled(ImVec2(at.x - 1, at.y), ImVec2(at.x + text_size.x + 1, tag.corner.y), backing, 2.0f);
+        draw_list->AddText(font, tag_size, at, tag.colour, tag.text.c_str());
+    }
+    if (!progress_.client.state && !progress_.server.state) {
+        const std::string empty = context.text("diagrams.fsm.nothing_yet");
+        draw_list->AddText(ImVec2(origin.x + margin, origin.y + size.y - margin - line), palette.text_dim,
+                           empty.c_str());
+    }
+    draw_list->PopClipRect();
+    if (hovered_box) draw_box_tooltip(context, *hovered_box);
+}
+
+ImVec2 StateMachineView::last_screen_point(NormalizedPoint point) const {
+    return ImVec2(canvas_min_.x + canvas_margin_ + point.x * (canvas_size_.x - 2 * canvas_margin_),
+                  canvas_min_.y + canvas_margin_ + point.y * (canvas_size_.y - 2 * canvas_margin_));
+}
+
+void StateMachineView::draw_box_tooltip(LabContext& context, const StateBox& box) const {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+    ImGui::TextUnformatted(std::string(state_name(box.state)).c_str());
+    for (const Actor actor : {Actor::Client, Actor::Server}) {
+        const bool here = actor == Actor::Client ? box.client_current : box.server_current;
+        if (!here) continue;
+        const EndProgress& end = actor == Actor::Client ? progress_.client : progress_.server;
+        const std::string name = context.text(actor == Actor::Client ? "actor.client" : "actor.server");
+        ImGui::PushStyleColor(ImGuiCol_Text, actor == Actor::Client ? context.palette.client : context.palette.server);
+        ImGui::TextUnformatted(filled(context.text("diagrams.fsm.here"), name).c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+        ImGui::TextDisabled("(%s)", source_text(context, end.source).c_str());
+        if (!end.last_transition) continue;
+        std::string how = std::string(state_name(end.last_transition->from)) + " → " +
+                          std::string(state_name(end.last_transition->to));
+        for (const StateArrow& arrow : layout_.arrows) {
+            const bool last = actor == Actor::Client ? arrow.client_last : arrow.server_last;
+            if (!last) continue;
+            how += "  ·  " +
+                   (arrow.label_key.empty() ? context.text("diagrams.fsm.not_in_rfc") : context.text(arrow.label_key));
+        }
+        ImGui::TextDisabled("%s", filled(context.text("diagrams.fsm.last"), how).c_str());
+    }
+    if (box.inferred_only) ImGui::TextDisabled("%s", context.text("diagrams.fsm.inferred_box").c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+}  // namespace tcplab

@@ -1,0 +1,118 @@
+#include "wire_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "lab/step_controller.hpp"
+
+namespace tcplab {
+namespace {
+
+std::string held_label(const LabContext& context, const HeldPacket& packet) {
+    const DecodedPacket decoded = decode_frame(LinkType::Raw, packet.bytes);
+    const bool to_server = packet.direction == WireDirection::ToServer;
+    std::string label =
+        "#" + std::to_string(packet.segment) + "  " + context.text(to_server ? "actor.client" : "actor.server") +
+        " → " + context.text(to_server ? "actor.server" : "actor.client") + "  " + flags_label(decoded.tcp.flags);
+    // Relative numbers, as in every other view, once the connection is known.
+    for (const Connection& connection : context.trace.connections()) {
+        const bool forward =
+            decoded.source_endpoint() == connection.client && decoded.destination_endpoint() == connection.server;
+        const bool backward =
+            decoded.source_endpoint() == connection.server && decoded.destination_endpoint() == connection.client;
+        if (!forward && !backward) continue;
+        const bool relative = context.shared.relative_numbers;
+        const uint32_t seq =
+            decoded.tcp.seq - (relative ? (forward ? connection.client_base : connection.server_base) : 0);
+        label += " seq=" + std::to_string(seq);
+        if (decoded.tcp.flags & tcp_flag::Ack) {
+            const uint32_t ack =
+                decoded.tcp.ack - (relative ? (forward ? connection.server_base : connection.client_base) : 0);
+            label += " ack=" + std::to_string(ack);
+        }
+        break;
+    }
+    return label + " len=" + std::to_string(decoded.payload_length);
+}
+
+}  // namespace
+
+void WireView::draw(LabContext& context) {
+    if (!context.controller) return;
+    draw_setup(context);
+    ScenarioRun* run = context.controller->run();
+    if (run && run->wire()) {
+        ImGui::Separator();
+        draw_gate(context, *run->wire());
+    }
+}
+
+// Settings for the next run: they take effect on Reset (a new sandbox and wire).
+void WireView::draw_setup(LabContext& context) {
+    StepController& controller = *context.controller;
+    RunOptions& options = controller.options();
+    bool two_hosts = options.topology == Topology::TwoHosts;
+    if (ImGui::Checkbox(context.text("wire_view.two_hosts").c_str(), &two_hosts))
+        options.topology = two_hosts ? Topology::TwoHosts : Topology::Loopback;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("wire_view.two_hosts_tip").c_str());
+    if (!two_hosts) {
+        ImGui::TextDisabled("%s", context.text("wire_view.loopback_note").c_str());
+        return;
+    }
+    int mtu = static_cast<int>(options.wire.mtu);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    if (ImGui::InputInt(context.text("wire_view.mtu").c_str(), &mtu, 64, 256))
+        options.wire.mtu = static_cast<uint32_t>(std::clamp(mtu, 576, 9000));
+    bool gated = options.wire.gated;
+    if (ImGui::Checkbox(context.text("wire_view.step_mode").c_str(), &gated)) options.wire.gated = gated;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("wire_view.step_mode_tip").c_str());
+    // Long enough for a student to think before a socket call gives up.
+    options.call_timeout_seconds = gated ? 600 : 5;
+    if (ImGui::Button(context.text("wire_view.apply").c_str())) controller.reset();
+}
+
+void WireView::draw_gate(LabContext& context, Wire& wire) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::SliderFloat(context.text("wire_view.latency").c_str(), &latency_ms_, 0.0f, 500.0f, "%.0f ms"))
+        wire.set_latency(std::chrono::microseconds(static_cast<int64_t>(latency_ms_ * 1000)));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::SliderFloat(context.text("wire_view.loss").c_str(), &loss_percent_, 0.0f, 50.0f, "%.0f %%"))
+        wire.set_loss(loss_percent_ / 100.0f);
+
+    const WireStats stats = wire.stats();
+    ImGui::TextDisabled("%s %llu  %s %llu  %s %llu  %s %llu", context.text("wire_view.relayed").c_str(),
+                        static_cast<unsigned long long>(stats.relayed), context.text("wire.dropped").c_str(),
+                        static_cast<unsigned long long>(stats.dropped), context.text("wire.lost").c_str(),
+                        static_cast<unsigned long long>(stats.lost), context.text("wire.vanished").c_str(),
+                        static_cast<unsigned long long>(stats.vanished));
+
+    const std::vector<HeldPacket>& held = context.controller->held();
+    if (held.empty()) {
+        ImGui::TextDisabled("%s", context.text("wire_view.nothing_held").c_str());
+        return;
+    }
+    ImGui::TextUnformatted(context.text("wire_view.held_heading").c_str());
+    if (ImGui::Button(context.text("wire_view.release_all").c_str())) wire.release_all(WireActor::Student);
+    if (ImGui::BeginTable("held", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        for (const HeldPacket& packet : held) {
+            ImGui::PushID(static_cast<int>(packet.segment));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(held_label(context, packet).c_str());
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton(context.text("wire_view.release").c_str()))
+                wire.release(packet.segment, WireActor::Student);
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton(context.text("wire_view.drop").c_str()))
+                wire.drop(packet.segment, WireActor::Student);
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::TextDisabled("%s", context.text("wire_view.reorder_hint").c_str());
+}
+
+}  // namespace tcplab

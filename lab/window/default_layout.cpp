@@ -1,0 +1,56 @@
+#include "default_layout.hpp"
+
+#include <algorithm>
+
+namespace tcplab {
+
+std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, float display_width,
+                                      float display_height, float top, float font_size) {
+    const bool has_wire = std::find(view_ids.begin(), view_ids.end(), "wire") != view_ids.end();
+    const float width = std::max(display_width, 1.0f);
+    const float height = std::max(display_height - top, 1.0f);
+    // Fractions of the area under the menu bar, tuned on a 1600x900 window: the
+    // lesson's text needs a few lines, the timeline five rows, the rest the diagrams.
+    // The lesson bar: a row of buttons and about eight lines of narration and checks.
+    constexpr float kLessonLines = 13.0f;
+    const float scenario_height =
+        font_size > 0 ? std::clamp(font_size * kLessonLines, height * 0.15f, height * 0.40f) : height * 0.21f;
+    const float timeline_height = height * 0.30f;
+    const float scenario_width = has_wire ? width * 0.74f : width;
+    const float lower_top = top + scenario_height + timeline_height;
+    const float lower_height = height - scenario_height - timeline_height;
+    const float ladder_width = width * 0.33f;
+    const float machine_width = width * 0.34f;
+    const float right_x = ladder_width + machine_width;
+    const float right_width = width - right_x;
+    const float detail_height = lower_height * 0.55f;
+
+    std::vector<PanelRect> layout;
+    int unknown = 0;
+    for (const std::string& id : view_ids) {
+        PanelRect rect{id};
+        if (id == "scenario")
+            rect = {id, 0, top, scenario_width, scenario_height};
+        else if (id == "wire")
+            rect = {id, scenario_width, top, width - scenario_width, scenario_height};
+        else if (id == "timeline")
+            rect = {id, 0, top + scenario_height, width, timeline_height};
+        else if (id == "ladder")
+            rect = {id, 0, lower_top, ladder_width, lower_height};
+        else if (id == "state_machine")
+            rect = {id, ladder_width, lower_top, machine_width, lower_height};
+        else if (id == "packet_detail")
+            rect = {id, right_x, lower_top, right_width, detail_height};
+        else if (id == "sockets")
+            rect = {id, right_x, lower_top + detail_height, right_width, lower_height - detail_height};
+        else {
+            // Cascaded, so several newcomers stay apart.
+            const float offset = top * static_cast<float>(unknown++ % 8);
+            rect = {id, width / 3 + offset, top + height / 4 + offset, width / 3, height / 2, true};
+        }
+        layout.push_back(rect);
+    }
+    return layout;
+}
+
+}  // namespace tcplab

@@ -1,0 +1,47 @@
+#pragma once
+// The window's fonts: a Latin UI font with a CJK font merged into it, found
+// with fontconfig. Only the CJK characters the language files use are put in
+// the atlas, so it stays small; without a CJK font ImGui's own font is used and
+// the window says so.
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace tcplab {
+
+struct FontFile {
+    std::string path;  // "" when none was found
+    int index = 0;     // the face inside a collection (.ttc)
+};
+
+struct FontFiles {
+    FontFile latin;
+    FontFile cjk;
+};
+
+// Asks fontconfig for DejaVu Sans (or any sans with Latin) and a font that has
+// Simplified Chinese (WenQuanYi Micro Hei, Noto Sans CJK SC, ...).
+FontFiles find_font_files();
+
+class FontSet {
+public:
+    // `texts`: every string the window may show; their characters go in the atlas.
+    FontSet(FontFiles files, const std::vector<std::string>& texts);
+
+    // Clears `atlas` and fills it at `pixel_size`. Call between frames; the
+    // renderer's font texture must be rebuilt afterwards.
+    void build(ImFontAtlas& atlas, float pixel_size);
+
+    bool has_latin_font() const { return latin_loaded_; }
+    bool has_cjk_font() const { return cjk_loaded_; }
+    const FontFiles& files() const { return files_; }
+
+private:
+    FontFiles files_;
+    ImVector<ImWchar> ranges_;  // must outlive every atlas built from it
+    bool latin_loaded_ = false;
+    bool cjk_loaded_ = false;
+};
+
+}  // namespace tcplab

@@ -1,0 +1,646 @@
+#include "lab_window.hpp"
+
+// GLFW brings in the system's OpenGL header; ImGui's backends bring their own loader.
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <vector>
+
+#include "default_layout.hpp"
+#include "fonts.hpp"
+#include "lab/i18n.hpp"
+#include "lab/palette.hpp"
+#include "lab/step_controller.hpp"
+#include "lab/view.hpp"
+#include "lab/views/registry.hpp"
+#include "screenshot.hpp"
+#include "settings.hpp"
+
+namespace tcplab {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitEnvironment = 2;
+constexpr int kExitUsage = 64;
+
+constexpr float kFontPixels = 17.0f;
+constexpr float kPresentationScale = 1.6f;
+constexpr float kPresentationLineWidth = 3.0f;
+constexpr int kScreenshotWidth = 1600;
+constexpr int kScreenshotHeight = 900;
+constexpr int kScreenshotSettleFrames = 5;
+// Long enough for every step to settle (each may take RunOptions::settle_limit).
+constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
+constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
+// After a change, keep drawing at full rate for a while so animations finish.
+constexpr std::chrono::seconds kAnimationTime{2};
+
+const char* const kNoDisplayRemedy = "run under a desktop session, or `xvfb-run -a tcplab gui ...`";
+
+std::string glfw_last_error;
+
+void remember_glfw_error(int code, const char* description) {
+    glfw_last_error = "GLFW error " + std::to_string(code) + ": " + (description ? description : "");
+}
+
+void print_error(const Error& error) {
+    std::fprintf(stderr, "tcplab: %s\n", error.what.c_str());
+    if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
+}
+
+// Every string of every language we ship: their characters go in the font atlas,
+// so switching the language never needs a glyph that is not there.
+std::vector<std::string> every_text() {
+    std::vector<std::string> texts;
+    for (const std::string& code : Language::codes()) {
+        auto language = Language::load(code);
+        if (!language) continue;
+        for (const std::string& key : language->keys()) texts.push_back(language->text(key));
+    }
+    return texts;
+}
+
+}  // namespace
+
+bool display_available() {
+    const char* x11 = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    return (x11 && *x11) || (wayland && *wayland);
+}
+
+struct LabWindow::Impl {
+    WindowOptions options;
+    GLFWwindow* window = nullptr;
+    bool imgui_ready = false;
+    bool glfw_backend_ready = false;
+    bool opengl_backend_ready = false;
+
+    WindowSettings settings;
+    std::optional<Error> settings_error;
+    std::string ini_path;  // kept alive: ImGui holds the pointer
+
+    Language language;
+    Language english;  // for the warning about a missing CJK font, which Chinese cannot show
+    std::optional<std::string> pending_language;
+
+    std::unique_ptr<FontSet> fonts;
+    bool fonts_dirty = false;
+    float font_scale = 0;  // the scale the atlas and style were last built for
+    ImGuiStyle base_style;
+
+    std::unique_ptr<StepController> controller;
+    std::vector<std::unique_ptr<View>> views;
+    SharedViewState shared;
+    Trace empty_trace;  // shown before a lesson is loaded
+
+    float menu_bar_height = 0;
+    bool reset_layout = false;
+    bool help_open = false;
+    int help_section = 0;  // 0: keyboard, 1: views
+    std::string dismissed_error;
+    bool quit = false;
+
+    // Screenshot mode.
+    std::vector<DrawnWindow> drawn_views;
+    std::set<ImGuiWindow*> view_windows;
+    size_t last_shown_steps = 0;
+    std::chrono::steady_clock::time_point animate_until{};
+
+    bool screenshot_mode() const { return !options.screenshot_path.empty(); }
+    void shutdown();
+    Status start(const WindowOptions& requested);
+    void rebuild_fonts_if_needed();
+    void apply_language();
+    void handle_keys();
+    void draw_menu_bar();
+    void draw_views(LabContext& context);
+    void draw_help_marker(const std::string& help);
+    void draw_help_window();
+    void draw_error_window();
+    void set_presentation(bool on);
+    std::optional<Error> current_error() const;
+    ScreenshotInfo screenshot_info() const;
+    int finish_screenshot(bool reached_target);
+    void save_on_exit();
+};
+
+std::optional<Error> LabWindow::Impl::current_error() const {
+    if (options.startup_error) return options.startup_error;
+    if (controller && controller->error()) return controller->error();
+    return std::nullopt;
+}
+
+Status LabWindow::Impl::start(const WindowOptions& requested) {
+    options = requested;
+    if (!screenshot_mode()) {
+        LoadedSettings loaded = load_settings(settings_file_path());
+        settings = loaded.settings;
+        settings_error = loaded.error;
+        if (settings_error) print_error(*settings_error);
+    }
+    if (!options.language.empty()) settings.language = Language::normalize_code(options.language);
+    if (!options.scenario.empty()) settings.scenario = options.scenario;
+    if (options.presentation) settings.presentation = true;
+
+    auto loaded_language = Language::load(settings.language);
+    if (!loaded_language) return loaded_language.error();
+    language = loaded_language.value();
+    if (auto loaded_english = Language::load("en")) english = loaded_english.value();
+
+    glfwSetErrorCallback(remember_glfw_error);
+    if (!display_available()) return Error{"no display: neither DISPLAY nor WAYLAND_DISPLAY is set", kNoDisplayRemedy};
+    if (!glfwInit()) return Error{"cannot connect to the display (" + glfw_last_error + ")", kNoDisplayRemedy};
+
+    // OpenGL 3.0 with GLSL 130: what ImGui's OpenGL 3 backend needs, and what Mesa offers everywhere.
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    const int width = screenshot_mode() ? kScreenshotWidth : settings.width;
+    const int height = screenshot_mode() ? kScreenshotHeight : settings.height;
+    window = glfwCreateWindow(width, height, language.text("app.title").c_str(), nullptr, nullptr);
+    if (!window)
+        return Error{"cannot open a window with OpenGL 3 (" + glfw_last_error + ")",
+                     "install the OpenGL drivers (apt install libgl1-mesa-dri), or " + std::string(kNoDisplayRemedy)};
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(screenshot_mode() ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    imgui_ready = true;
+    ImGuiIO& io = ImGui::GetIO();
+    if (screenshot_mode()) {
+        io.IniFilename = nullptr;  // the default layout, whatever the user arranged
+    } else {
+        ini_path = imgui_ini_path();
+        io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+    }
+    ImGui::StyleColorsDark();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowRounding = 4.0f;
+    style.FrameRounding = 3.0f;
+    style.WindowTitleAlign = ImVec2(0.0f, 0.5f);
+    base_style = style;
+
+    glfw_backend_ready = ImGui_ImplGlfw_InitForOpenGL(window, true);
+    opengl_backend_ready = ImGui_ImplOpenGL3_Init("#version 130");
+    if (!glfw_backend_ready || !opengl_backend_ready)
+        return Error{"cannot start ImGui's GLFW/OpenGL 3 backends", "install the OpenGL drivers (libgl1-mesa-dri)"};
+
+    fonts = std::make_unique<FontSet>(find_font_files(), every_text());
+    fonts_dirty = true;
+    rebuild_fonts_if_needed();
+    if (!fonts->has_cjk_font()) std::fprintf(stderr, "tcplab: %s\n", english.text("window.no_cjk_font").c_str());
+
+    shared.relative_numbers = settings.relative_numbers;
+    shared.colour_blind_palette = settings.colour_blind_palette;
+    shared.presentation = settings.presentation;
+
+    controller = std::make_unique<StepController>(options.run_options);
+    views = make_views();
+    if (!options.startup_error && !settings.scenario.empty()) {
+        if (auto loaded = controller->load(settings.scenario); !loaded) print_error(loaded.error());
+    }
+    return Done{};
+}
+
+// The atlas can only change between frames: ImGui holds the font of the frame in progress.
+void LabWindow::Impl::rebuild_fonts_if_needed() {
+    const float content_scale = [this] {
+        float x = 1, y = 1;
+        glfwGetWindowContentScale(window, &x, &y);
+        return std::clamp(x, 1.0f, 4.0f);
+    }();
+    const float scale = content_scale * (shared.presentation ? kPresentationScale : 1.0f);
+    if (!fonts_dirty && scale == font_scale) return;
+    fonts_dirty = false;
+    font_scale = scale;
+    ImGuiIO& io = ImGui::GetIO();
+    if (opengl_backend_ready) ImGui_ImplOpenGL3_DestroyFontsTexture();
+    fonts->build(*io.Fonts, std::round(kFontPixels * scale));
+    if (opengl_backend_ready) ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style = base_style;
+    style.ScaleAllSizes(scale);
+}
+
+void LabWindow::Impl::apply_language() {
+    if (!pending_language) return;
+    auto loaded = Language::load(*pending_language);
+    pending_language.reset();
+    if (!loaded) {
+        print_error(loaded.error());
+        return;
+    }
+    language = loaded.value();
+    settings.language = language.code();
+    glfwSetWindowTitle(window, language.text("app.title").c_str());
+}
+
+void LabWindow::Impl::set_presentation(bool on) {
+    shared.presentation = on;
+    fonts_dirty = true;
+    // The menu bar and every title bar grow: lay the windows out again for the new size.
+    reset_layout = true;
+}
+
+void LabWindow::Impl::handle_keys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;  // typing in a field is not a command
+    // ImGui 1.86 keeps key state by GLFW key code.
+    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
+    if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+    StepController& steps = *controller;
+    if (steps.busy()) return;  // one step at a time, as the buttons allow
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) steps.back();
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) steps.forward();
+    if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) steps.toggle_play();
+    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) steps.reset();
+}
+
+void LabWindow::Impl::draw_menu_bar() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    menu_bar_height = ImGui::GetWindowSize().y;
+    if (ImGui::BeginMenu(language.text("window.menu_file").c_str())) {
+        if (ImGui::MenuItem(language.text("window.quit").c_str(), "Ctrl+Q")) quit = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
+        for (const std::unique_ptr<View>& view : views) {
+            const std::string id = view->id();
+            bool open = settings.view_open(id);
+            if (ImGui::MenuItem(language.text("view." + id + ".title").c_str(), nullptr, &open))
+                settings.open_views[id] = open;
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem(language.text("window.reset_layout").c_str())) {
+            reset_layout = true;
+            for (const std::unique_ptr<View>& view : views) settings.open_views[view->id()] = true;
+        }
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(language.text("window.menu_options").c_str())) {
+        if (ImGui::BeginMenu(language.text("window.language").c_str())) {
+            // Each language is named in itself, so a reader finds their own.
+            if (ImGui::MenuItem(language.text("window.language_en").c_str(), nullptr, language.code() == "en"))
+                pending_language = "en";
+            if (ImGui::MenuItem(language.text("window.language_zh").c_str(), nullptr, language.code() == "zh-CN"))
+                pending_language = "zh-CN";
+            ImGui::EndMenu();
+        }
+        ImGui::MenuItem(language.text("window.relative_numbers").c_str(), nullptr, &shared.relative_numbers);
+        if (ImGui::MenuItem(language.text("window.presentation").c_str(), "F11", shared.presentation))
+            set_presentation(!shared.presentation);
+        ImGui::MenuItem(language.text("window.colour_blind").c_str(), nullptr, &shared.colour_blind_palette);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(language.text("window.menu_help").c_str())) {
+        if (ImGui::MenuItem(language.text("window.shortcuts").c_str())) {
+            help_open = true;
+            help_section = 0;
+        }
+        if (ImGui::MenuItem(language.text("window.about_views").c_str())) {
+            help_open = true;
+            help_section = 1;
+        }
+        ImGui::EndMenu();
+    }
+    if (!fonts->has_cjk_font()) {
+        // A Chinese warning would itself be unreadable without the font: say it in English too.
+        std::string warning = language.text("window.no_cjk_font");
+        if (language.code() != "en") warning = english.text("window.no_cjk_font");
+        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", warning.c_str());
+    }
+    ImGui::EndMainMenuBar();
+}
+
+// A "?" in the title bar, next to the close button; hovering it explains the view.
+void LabWindow::Impl::draw_help_marker(const std::string& help) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 window_pos = ImGui::GetWindowPos();
+    const float title_height = ImGui::GetFontSize() + style.FramePadding.y * 2;
+    const float close_width = ImGui::GetFontSize() + style.FramePadding.x;
+    const float marker_width = ImGui::CalcTextSize("(?)").x;
+    const ImVec2 marker_min(window_pos.x + ImGui::GetWindowWidth() - style.FramePadding.x - close_width -
+                                style.ItemInnerSpacing.x - marker_width,
+                            window_pos.y + style.FramePadding.y);
+    const ImVec2 marker_max(marker_min.x + marker_width, marker_min.y + ImGui::GetFontSize());
+    if (marker_min.x < window_pos.x + ImGui::GetWindowWidth() / 2) return;  // too narrow for title and marker
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->PushClipRect(window_pos, ImVec2(window_pos.x + ImGui::GetWindowWidth(), window_pos.y + title_height), false);
+    const bool hovered = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+                         ImGui::IsMouseHoveringRect(marker_min, marker_max);
+    draw->AddText(marker_min, ImGui::GetColorU32(hovered ? ImGuiCol_Text : ImGuiCol_TextDisabled), "(?)");
+    draw->PopClipRect();
+    if (hovered) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(help.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+void LabWindow::Impl::draw_views(LabContext& context) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    drawn_views.clear();
+    view_windows.clear();
+    std::vector<std::string> ids;
+    for (const std::unique_ptr<View>& view : views) ids.push_back(view->id());
+    const std::vector<PanelRect> layout =
+        default_layout(ids, display.x, display.y, menu_bar_height, ImGui::GetFontSize());
+    for (size_t index = 0; index < views.size(); ++index) {
+        View& view = *views[index];
+        const std::string id = view.id();
+        bool open = settings.view_open(id);
+        if (!open) continue;
+        const PanelRect& rect = layout[index];
+        const ImGuiCond condition = reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+        ImGui::SetNextWindowPos(ImVec2(rect.x, rect.y), condition);
+        ImGui::SetNextWindowSize(ImVec2(rect.width, rect.height), condition);
+        ImGui::SetNextWindowCollapsed(rect.collapsed, condition);
+        // "###id": the title may change with the language; the window (and its place) stays.
+        const std::string title = language.text("view." + id + ".title");
+        const std::string name = title + "###" + id;
+        const bool expanded = ImGui::Begin(name.c_str(), &open);
+        draw_help_marker(language.text("view." + id + ".help"));
+        if (expanded) view.draw(context);
+        drawn_views.push_back({id, title, ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowWidth(),
+                               ImGui::GetWindowHeight(), ImGui::IsWindowCollapsed()});
+        view_windows.insert(ImGui::GetCurrentWindow());
+        ImGui::End();
+        if (!open) settings.open_views[id] = false;
+    }
+    // ImGui focuses the window it created last; the lesson bar is where a student starts.
+    if (reset_layout || ImGui::GetFrameCount() <= 1) ImGui::SetWindowFocus("###scenario");
+    reset_layout = false;
+}
+
+void LabWindow::Impl::draw_help_window() {
+    if (!help_open) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowSize(ImVec2(display.x * 0.45f, display.y * 0.6f), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowBgAlpha(1.0f);  // it floats over the views: keep it readable
+    const std::string name = language.text("window.help_title") + "###help";
+    if (ImGui::Begin(name.c_str(), &help_open)) {
+        ImGui::SetNextItemOpen(help_section == 0, ImGuiCond_Appearing);
+        if (ImGui::CollapsingHeader(language.text("window.shortcuts").c_str())) {
+            struct Shortcut {
+                const char* key_label;
+                const char* action;
+            };
+            const Shortcut shortcuts[] = {
+                {"window.key.space", "window.key.space_does"}, {"window.key.left", "window.key.left_does"},
+                {"window.key.right", "window.key.right_does"}, {"window.key.play", "window.key.play_does"},
+                {"window.key.reset", "window.key.reset_does"}, {"window.key.f11", "window.key.f11_does"},
+                {"window.key.quit", "window.key.quit_does"},
+            };
+            if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+                // The keys are short; the explanations get the room.
+                ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
+                ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthStretch);
+                for (const Shortcut& shortcut : shortcuts) {
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(language.text(shortcut.key_label).c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextWrapped("%s", language.text(shortcut.action).c_str());
+                }
+                ImGui::EndTable();
+            }
+            ImGui::TextWrapped("%s", language.text("window.key.note").c_str());
+        }
+        ImGui::SetNextItemOpen(help_section == 1, ImGuiCond_Appearing);
+        if (ImGui::CollapsingHeader(language.text("window.about_views").c_str())) {
+            for (const std::unique_ptr<View>& view : views) {
+                const std::string id = view->id();
+                ImGui::Spacing();
+                ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1.0f), "%s",
+                                   language.text("view." + id + ".title").c_str());
+                ImGui::Separator();
+                ImGui::TextWrapped("%s", language.text("view." + id + ".help").c_str());
+            }
+        }
+    }
+    ImGui::End();
+}
+
+void LabWindow::Impl::draw_error_window() {
+    const std::optional<Error> error = current_error();
+    if (!error || error->what == dismissed_error) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(display.x * 0.3f, 0), ImVec2(display.x * 0.6f, display.y * 0.8f));
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    const std::string name = language.text("window.error_title") + "###error";
+    if (ImGui::Begin(
+            name.c_str(), nullptr,
+            ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::PushTextWrapPos(display.x * 0.58f);
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error->what.c_str());
+        if (!error->remedy.empty()) {
+            ImGui::Spacing();
+            ImGui::TextUnformatted(language.text("window.fix").c_str());
+            ImGui::SameLine();
+            ImGui::TextUnformatted(error->remedy.c_str());
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::Spacing();
+        if (ImGui::Button(language.text("window.dismiss").c_str())) dismissed_error = error->what;
+    }
+    ImGui::End();
+}
+
+ScreenshotInfo LabWindow::Impl::screenshot_info() const {
+    ScreenshotInfo info;
+    glfwGetFramebufferSize(window, &info.width, &info.height);
+    info.language = language.code();
+    info.scenario = controller->scenario_name();
+    info.shown_steps = controller->shown_steps();
+    info.step_count = controller->step_count();
+    if (const auto error = current_error()) info.error = error->what;
+    info.cjk_font = fonts->has_cjk_font();
+    info.windows = drawn_views;
+    // The other windows drawn this frame (menu bar, help, error), under ImGui's own names.
+    const ImGuiContext& imgui = *ImGui::GetCurrentContext();
+    for (ImGuiWindow* window_drawn : imgui.Windows) {
+        if (!window_drawn->Active || (window_drawn->Flags & ImGuiWindowFlags_ChildWindow)) continue;
+        if (view_windows.count(window_drawn)) continue;
+        const char* name = window_drawn->Name;
+        const std::string title(name, static_cast<size_t>(ImGui::FindRenderedTextEnd(name) - name));
+        info.windows.push_back({name, title, window_drawn->Pos.x, window_drawn->Pos.y, window_drawn->Size.x,
+                                window_drawn->Size.y, window_drawn->Collapsed});
+    }
+    return info;
+}
+
+int LabWindow::Impl::finish_screenshot(bool reached_target) {
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(window, &width, &height);
+    if (auto saved = save_framebuffer_png(options.screenshot_path, width, height); !saved) {
+        print_error(saved.error());
+        return kExitEnvironment;
+    }
+    if (auto saved = save_screenshot_info(options.screenshot_path, screenshot_info()); !saved) {
+        print_error(saved.error());
+        return kExitEnvironment;
+    }
+    if (const auto error = current_error()) {
+        print_error(*error);
+        return kExitEnvironment;
+    }
+    if (!reached_target) {
+        std::fprintf(stderr, "tcplab: the lesson did not reach step %zu in time (it shows %zu of %zu)\n",
+                     options.screenshot_steps.value_or(controller->step_count()), controller->shown_steps(),
+                     controller->step_count());
+        return kExitEnvironment;
+    }
+    return kExitOk;
+}
+
+void LabWindow::Impl::save_on_exit() {
+    if (screenshot_mode()) return;
+    if (!glfwGetWindowAttrib(window, GLFW_ICONIFIED)) glfwGetWindowSize(window, &settings.width, &settings.height);
+    settings.relative_numbers = shared.relative_numbers;
+    settings.colour_blind_palette = shared.colour_blind_palette;
+    settings.presentation = shared.presentation;
+    if (!controller->scenario_name().empty()) settings.scenario = controller->scenario_name();
+    if (auto saved = save_settings(settings, settings_file_path()); !saved) print_error(saved.error());
+    if (ImGui::GetIO().IniFilename) ImGui::SaveIniSettingsToDisk(ImGui::GetIO().IniFilename);
+}
+
+void LabWindow::Impl::shutdown() {
+    // The lesson's threads and sandbox end before the window goes.
+    controller.reset();
+    views.clear();
+    if (opengl_backend_ready) ImGui_ImplOpenGL3_Shutdown();
+    if (glfw_backend_ready) ImGui_ImplGlfw_Shutdown();
+    if (imgui_ready) ImGui::DestroyContext();
+    opengl_backend_ready = glfw_backend_ready = imgui_ready = false;
+    if (window) glfwDestroyWindow(window);
+    window = nullptr;
+    glfwTerminate();
+}
+
+LabWindow::LabWindow(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+LabWindow::~LabWindow() {
+    if (impl_) impl_->shutdown();
+}
+
+Result<std::unique_ptr<LabWindow>> LabWindow::open(WindowOptions options) {
+    auto impl = std::make_unique<Impl>();
+    if (auto started = impl->start(options); !started) {
+        impl->shutdown();
+        return started.error();
+    }
+    return std::unique_ptr<LabWindow>(new LabWindow(std::move(impl)));
+}
+
+int LabWindow::run() {
+    Impl& self = *impl_;
+    StepController& controller = *self.controller;
+    using Clock = std::chrono::steady_clock;
+
+    std::optional<size_t> target_steps;
+    Clock::time_point deadline{};
+    if (self.screenshot_mode()) {
+        const size_t count = controller.step_count();
+        target_steps = self.options.screenshot_steps.value_or(count);
+        if (controller.run() && *target_steps > count) {
+            std::fprintf(stderr, "tcplab: the %s lesson has %zu steps; --steps %zu asks for more\n",
+                         controller.scenario_name().c_str(), count, *target_steps);
+            return kExitUsage;
+        }
+        deadline = Clock::now() + kScreenshotBaseTimeout + kScreenshotTimeoutPerStep * static_cast<int>(*target_steps);
+    }
+    const int settle_frames = self.options.frames > 0 ? self.options.frames : kScreenshotSettleFrames;
+    int frames_drawn = 0;
+    int frames_at_target = 0;
+
+    while (!glfwWindowShouldClose(self.window) && !self.quit) {
+        const Clock::time_point now = Clock::now();
+        const bool lively = self.screenshot_mode() || self.options.frames > 0 || controller.busy() ||
+                            controller.play().playing || now < self.animate_until;
+        if (lively)
+            glfwPollEvents();
+        else
+            glfwWaitEventsTimeout(0.5);
+
+        self.apply_language();
+        self.rebuild_fonts_if_needed();
+        controller.update(self.shared);
+        if (controller.shown_steps() != self.last_shown_steps || controller.busy()) {
+            self.last_shown_steps = controller.shown_steps();
+            self.animate_until = Clock::now() + kAnimationTime;
+        }
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // Xvfb puts the pointer mid-screen, where it would open a tooltip over the picture.
+        if (self.screenshot_mode()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        ImGui::NewFrame();
+        self.handle_keys();
+
+        const Palette palette = self.shared.colour_blind_palette ? Palette::colour_blind_safe() : Palette::standard();
+        const Trace* trace = controller.trace();
+        LabContext context{trace ? *trace : self.empty_trace, self.language, self.shared, palette};
+        context.line_width = self.shared.presentation ? kPresentationLineWidth : 1.0f;
+        context.run = controller.run();
+        context.controller = &controller;
+        // Live kernel data only while the views show the present; after Back
+        // they rebuild the past from the trace instead.
+        std::vector<SocketInfo> live_sockets;
+        KernelCounters live_counters;
+        if (ScenarioRun* run = controller.run(); run && controller.shown_steps() == run->steps_done()) {
+            live_sockets = run->latest_sockets();
+            live_counters = run->kernel_counters();
+            context.sockets = &live_sockets;
+            context.counters = &live_counters;
+        }
+        context.held = &controller.held();
+
+        self.draw_menu_bar();
+        self.draw_views(context);
+        self.draw_help_window();
+        self.draw_error_window();
+        ImGui::Render();
+
+        int width = 0, height = 0;
+        glfwGetFramebufferSize(self.window, &width, &height);
+        glViewport(0, 0, width, height);
+        const ImVec4 background = ImGui::ColorConvertU32ToFloat4(palette.background);
+        glClearColor(background.x, background.y, background.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        ++frames_drawn;
+
+        if (self.screenshot_mode()) {
+            // Drive the lesson like a student pressing space, one step at a time.
+            const bool failed = self.current_error().has_value();
+            const bool reached = controller.shown_steps() >= *target_steps && !controller.busy();
+            if (!failed && !reached && !controller.busy()) controller.step();
+            if (failed || reached) ++frames_at_target;
+            if (frames_at_target >= settle_frames) return self.finish_screenshot(reached);
+            if (Clock::now() > deadline) return self.finish_screenshot(false);
+        } else if (self.options.frames > 0 && frames_drawn >= self.options.frames) {
+            self.quit = true;
+        }
+        glfwSwapBuffers(self.window);
+    }
+    self.save_on_exit();
+    return kExitOk;
+}
+
+}  // namespace tcplab

@@ -1,0 +1,53 @@
+#pragma once
+// The window: GLFW + OpenGL 3 + Dear ImGui. It owns the lesson (through the
+// StepController), hosts every registered view in its own ImGui window, and
+// has the menus, keyboard shortcuts, fonts, settings and screenshot mode.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "capture/result.hpp"
+#include "scenarios/run.hpp"
+
+namespace tcplab {
+
+struct WindowOptions {
+    std::string scenario;       // "" = the one loaded last time (settings)
+    std::string language;       // "" = the one used last time (settings)
+    bool presentation = false;  // true = start in presentation mode
+    RunOptions run_options;
+    // Shown in the window instead of loading a lesson (e.g. the sandbox could not be prepared).
+    std::optional<Error> startup_error;
+
+    // Screenshot mode: run `screenshot_steps` steps (all when unset), draw a few
+    // more frames, save the PNG and PNG.json, close. Settings are neither read nor written.
+    std::string screenshot_path;
+    std::optional<size_t> screenshot_steps;
+    // > 0: close after this many frames (with a screenshot: frames drawn after the last step).
+    int frames = 0;
+};
+
+// True when $DISPLAY or $WAYLAND_DISPLAY says there is a display to open a window on.
+bool display_available();
+
+class LabWindow {
+public:
+    // Opens the window; an error (with a remedy) when there is no display or
+    // no OpenGL 3 context.
+    static Result<std::unique_ptr<LabWindow>> open(WindowOptions options);
+    ~LabWindow();
+    LabWindow(const LabWindow&) = delete;
+    LabWindow& operator=(const LabWindow&) = delete;
+
+    // Runs until the window closes. Returns the exit code: 0, 2 when a
+    // screenshot could not be taken or the lesson failed, 64 for bad options.
+    int run();
+
+    struct Impl;
+
+private:
+    explicit LabWindow(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tcplab

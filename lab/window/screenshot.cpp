@@ -1,0 +1,56 @@
+#include "screenshot.hpp"
+
+#include <GL/gl.h>
+#include <stb_image_write.h>
+
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace tcplab {
+
+Status save_framebuffer_png(const std::string& path, int width, int height) {
+    if (width <= 0 || height <= 0) return Error{"cannot take a screenshot of an empty window", ""};
+    constexpr int kChannels = 3;
+    const size_t row_bytes = static_cast<size_t>(width) * kChannels;
+    std::vector<unsigned char> pixels(row_bytes * static_cast<size_t>(height));
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);  // rows of width*3 bytes, no padding
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    if (glGetError() != GL_NO_ERROR) return Error{"cannot read the window's pixels (glReadPixels failed)", ""};
+    // OpenGL's rows start at the bottom; PNG's at the top.
+    std::vector<unsigned char> row(row_bytes);
+    for (int top = 0, bottom = height - 1; top < bottom; ++top, --bottom) {
+        unsigned char* upper = pixels.data() + static_cast<size_t>(top) * row_bytes;
+        unsigned char* lower = pixels.data() + static_cast<size_t>(bottom) * row_bytes;
+        std::memcpy(row.data(), upper, row_bytes);
+        std::memcpy(upper, lower, row_bytes);
+        std::memcpy(lower, row.data(), row_bytes);
+    }
+    if (!stbi_write_png(path.c_str(), width, height, kChannels, pixels.data(), static_cast<int>(row_bytes)))
+        return Error{"cannot write " + path, "check that the folder exists and is writable"};
+    return Done{};
+}
+
+Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info) {
+    nlohmann::json windows = nlohmann::json::array();
+    for (const DrawnWindow& window : info.windows)
+        windows.push_back({{"id", window.id},
+                           {"title", window.title},
+                           {"x", window.x},
+                           {"y", window.y},
+                           {"width", window.width},
+                           {"height", window.height},
+                           {"collapsed", window.collapsed}});
+    const nlohmann::json document{
+        {"width", info.width},       {"height", info.height},           {"language", info.language},
+        {"scenario", info.scenario}, {"shown_steps", info.shown_steps}, {"step_count", info.step_count},
+        {"error", info.error},       {"cjk_font", info.cjk_font},       {"windows", windows}};
+    const std::string json_path = path + ".json";
+    std::ofstream out(json_path, std::ios::trunc);
+    out << document.dump(2) << "\n";
+    if (!out) return Error{"cannot write " + json_path, "check that the folder exists and is writable"};
+    return Done{};
+}
+
+}  // namespace tcplab

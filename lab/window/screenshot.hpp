@@ -1,0 +1,36 @@
+#pragma once
+// Saves what the window just rendered as a PNG, and which windows were drawn
+// where as JSON next to it, so a test or a person can check a screenshot.
+#include <string>
+#include <vector>
+
+#include "capture/result.hpp"
+
+namespace tcplab {
+
+// Reads the current framebuffer (call after rendering, before swapping) and writes a PNG.
+Status save_framebuffer_png(const std::string& path, int width, int height);
+
+struct DrawnWindow {
+    std::string id;     // the view's id, or ImGui's name for other windows
+    std::string title;  // as shown in the title bar
+    float x = 0, y = 0, width = 0, height = 0;
+    bool collapsed = false;
+};
+
+struct ScreenshotInfo {
+    int width = 0;
+    int height = 0;
+    std::string language;
+    std::string scenario;
+    size_t shown_steps = 0;
+    size_t step_count = 0;
+    std::string error;  // the run's error, "" when none
+    bool cjk_font = false;
+    std::vector<DrawnWindow> windows;
+};
+
+// `path` is the PNG's; the JSON goes to path + ".json".
+Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info);
+
+}  // namespace tcplab

@@ -1,0 +1,154 @@
+#include "settings.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tcplab {
+namespace {
+
+// Smaller than this and the views cannot show anything; larger is a typo.
+constexpr int kMinimumSide = 320;
+constexpr int kMaximumSide = 16384;
+
+void note(std::optional<Error>& error, const std::string& problem) {
+    if (!error)
+        error = Error{"settings: " + problem, "fix or delete " + settings_file_path()};
+    else
+        error->what += "; " + problem;
+}
+
+template <class T>
+void read_value(const toml::table& table, const char* key, T& out, std::optional<Error>& error) {
+    const toml::node* node = table.get(key);
+    if (!node) return;  // absent: keep the default
+    if (auto value = node->value_exact<T>())
+        out = *value;
+    else
+        note(error, std::string("\"") + key + "\" has the wrong type");
+}
+
+void read_side(const toml::table& table, const char* key, int& out, std::optional<Error>& error) {
+    int64_t side = out;
+    read_value(table, key, side, error);
+    if (side < kMinimumSide || side > kMaximumSide) {
+        note(error, std::string("\"") + key + "\" is out of range");
+        return;
+    }
+    out = static_cast<int>(side);
+}
+
+}  // namespace
+
+bool WindowSettings::view_open(const std::string& view_id) const {
+    const auto found = open_views.find(view_id);
+    return found == open_views.end() || found->second;
+}
+
+std::string WindowSettings::to_toml() const {
+    toml::table views;
+    for (const auto& [id, open] : open_views) views.insert(id, open);
+    toml::table window{{"width", width}, {"height", height}};
+    toml::table root{{"language", language},
+                     {"scenario", scenario},
+                     {"presentation", presentation},
+                     {"colour_blind_palette", colour_blind_palette},
+                     {"relative_numbers", relative_numbers},
+                     {"window", std::move(window)},
+                     {"views", std::move(views)}};
+    std::ostringstream out;
+    out << "# tcplab window settings; written when the window closes.\n" << root << "\n";
+    return out.str();
+}
+
+LoadedSettings settings_from_toml(std::string_view text) {
+    LoadedSettings loaded;
+    toml::table root;
+    try {
+        root = toml::parse(text);
+    } catch (const toml::parse_error& parse_error) {
+        std::ostringstream where;
+        where << "line " << parse_error.source().begin.line << ": " << parse_error.description();
+        note(loaded.error, "cannot be read (" + where.str() + ")");
+        return loaded;
+    }
+    WindowSettings& settings = loaded.settings;
+    read_value(root, "language", settings.language, loaded.error);
+    if (settings.language != "en" && settings.language != "zh-CN") {
+        note(loaded.error, "unknown language \"" + settings.language + "\"");
+        settings.language = "en";
+    }
+    read_value(root, "scenario", settings.scenario, loaded.error);
+    read_value(root, "presentation", settings.presentation, loaded.error);
+    read_value(root, "colour_blind_palette", settings.colour_blind_palette, loaded.error);
+    read_value(root, "relative_numbers", settings.relative_numbers, loaded.error);
+    if (const toml::node* window = root.get("window")) {
+        if (const toml::table* table = window->as_table()) {
+            read_side(*table, "width", settings.width, loaded.error);
+            read_side(*table, "height", settings.height, loaded.error);
+        } else {
+            note(loaded.error, "\"window\" is not a table");
+        }
+    }
+    if (const toml::node* views = root.get("views")) {
+        if (const toml::table* table = views->as_table()) {
+            for (const auto& [id, value] : *table) {
+                if (auto open = value.value_exact<bool>())
+                    settings.open_views[std::string(id.str())] = *open;
+                else
+                    note(loaded.error, "views." + std::string(id.str()) + " is not true or false");
+            }
+        } else {
+            note(loaded.error, "\"views\" is not a table");
+        }
+    }
+    return loaded;
+}
+
+std::string settings_directory() {
+    if (const char* config = std::getenv("XDG_CONFIG_HOME"); config && *config) return std::string(config) + "/tcplab";
+    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/tcplab";
+    return "";
+}
+
+std::string settings_file_path() {
+    const std::string directory = settings_directory();
+    return directory.empty() ? "" : directory + "/settings.toml";
+}
+
+std::string imgui_ini_path() {
+    const std::string directory = settings_directory();
+    return directory.empty() ? "" : directory + "/imgui.ini";
+}
+
+LoadedSettings load_settings(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return {};
+    std::ostringstream text;
+    text << in.rdbuf();
+    LoadedSettings loaded = settings_from_toml(text.str());
+    if (loaded.error) loaded.error->remedy = "fix or delete " + path;
+    return loaded;
+}
+
+Status save_settings(const WindowSettings& settings, const std::string& path) {
+    if (path.empty()) return Error{"cannot save settings: neither XDG_CONFIG_HOME nor HOME is set", ""};
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
+    // Write a neighbour and rename it, so a crash never leaves half a file.
+    const std::string temporary = path + ".new";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << settings.to_toml();
+        if (!out) return Error{"cannot write " + temporary, "check that the folder is writable"};
+    }
+    std::error_code renamed;
+    std::filesystem::rename(temporary, path, renamed);
+    if (renamed) return Error{"cannot replace " + path + ": " + renamed.message(), "check that the folder is writable"};
+    return Done{};
+}
+
+}  // namespace tcplab

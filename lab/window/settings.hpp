@@ -1,0 +1,47 @@
+#pragma once
+// What the window remembers between runs: its size, which views are open, the
+// language and the display options. Saved as TOML in the user's config folder;
+// ImGui keeps window positions in its own ini file next to it.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "capture/result.hpp"
+
+namespace tcplab {
+
+struct WindowSettings {
+    int width = 1600;
+    int height = 900;
+    std::string language = "en";
+    std::string scenario = "handshake";  // the lesson loaded at start
+    bool presentation = false;
+    bool colour_blind_palette = false;
+    bool relative_numbers = true;
+    std::map<std::string, bool> open_views;  // view id -> shown; a view not listed is shown
+
+    bool view_open(const std::string& view_id) const;
+    std::string to_toml() const;
+
+    bool operator==(const WindowSettings&) const = default;
+};
+
+// Settings read from text. A malformed file or a bad value gives the defaults
+// (for what could not be read) and says what was wrong; it never throws.
+struct LoadedSettings {
+    WindowSettings settings;
+    std::optional<Error> error;
+};
+LoadedSettings settings_from_toml(std::string_view text);
+
+// $XDG_CONFIG_HOME/tcplab, else ~/.config/tcplab; "" when neither is known.
+std::string settings_directory();
+std::string settings_file_path();  // <settings_directory>/settings.toml
+std::string imgui_ini_path();      // <settings_directory>/imgui.ini
+
+// A missing file is not an error: the defaults, no error.
+LoadedSettings load_settings(const std::string& path);
+Status save_settings(const WindowSettings& settings, const std::string& path);
+
+}  // namespace tcplab

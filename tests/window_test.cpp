@@ -1,0 +1,228 @@
+// End to end: the window under Xvfb. For each lesson, language and a few step
+// counts, `tcplab gui --screenshot` must draw every panel where its JSON says,
+// with something in it (not one flat colour), titled in the right language.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lab/i18n.hpp"
+
+namespace {
+
+struct Outcome {
+    int exit_code = -1;
+    std::string output;
+};
+
+Outcome run_shell(const std::string& command) {
+    Outcome outcome;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return outcome;
+    std::array<char, 4096> buffer{};
+    size_t read = 0;
+    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
+    const int status = pclose(pipe);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return outcome;
+}
+
+bool have_xvfb() { return run_shell("command -v xvfb-run >/dev/null && command -v xauth >/dev/null").exit_code == 0; }
+
+// Several tests may start Xvfb at once; `-a` can pick a display another just
+// took, which xvfb-run reports as Xvfb failing to start. Then try again.
+Outcome run_in_xvfb(const std::string& arguments) {
+    Outcome outcome;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        outcome = run_shell("xvfb-run -a -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) + "' " + arguments +
+                            " 2>&1");
+        if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
+    }
+    return outcome;
+}
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<unsigned char> rgb;
+    uint32_t pixel(int x, int y) const {
+        const unsigned char* p = &rgb[(static_cast<size_t>(y) * width + x) * 3];
+        return (uint32_t(p[0]) << 16) | (uint32_t(p[1]) << 8) | p[2];
+    }
+};
+
+Image load_png(const std::string& path) {
+    Image image;
+    int channels = 0;
+    unsigned char* data = stbi_load(path.c_str(), &image.width, &image.height, &channels, 3);
+    if (!data) return image;
+    image.rgb.assign(data, data + static_cast<size_t>(image.width) * image.height * 3);
+    stbi_image_free(data);
+    return image;
+}
+
+struct ColourCount {
+    size_t distinct = 0;
+    double dominant_share = 1.0;  // the most common colour's share of the pixels
+};
+
+ColourCount count_colours(const Image& image, int x0, int y0, int x1, int y1) {
+    std::map<uint32_t, size_t> counts;
+    size_t total = 0;
+    for (int y = std::max(y0, 0); y < std::min(y1, image.height); ++y)
+        for (int x = std::max(x0, 0); x < std::min(x1, image.width); ++x, ++total) ++counts[image.pixel(x, y)];
+    ColourCount result;
+    result.distinct = counts.size();
+    size_t most = 0;
+    for (const auto& [colour, count] : counts) most = std::max(most, count);
+    if (total > 0) result.dominant_share = static_cast<double>(most) / static_cast<double>(total);
+    return result;
+}
+
+struct Case {
+    std::string scenario;
+    std::string language;  // as given to --lang
+    std::string steps;     // a number or "all"
+};
+
+// Names the case in ctest's output instead of dumping its bytes.
+void PrintTo(const Case& param, std::ostream* out) {
+    *out << param.scenario << " --lang " << param.language << " --steps " << param.steps;
+}
+
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+    return info.param.scenario + "_" + info.param.language + "_" + info.param.steps;
+}
+
+class WindowScreenshot : public ::testing::TestWithParam<Case> {};
+
+// The panels the default window must show; views added later only add to this.
+const std::vector<std::string> kExpectedPanels = {"scenario",      "timeline",      "ladder",
+                                                  "state_machine", "packet_detail", "sockets"};
+
+TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    const Case& param = GetParam();
+    const std::filesystem::path png =
+        std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-" + param.scenario +
+                                                  "-" + param.language + "-" + param.steps + ".png");
+    const Outcome outcome = run_in_xvfb("gui --scenario " + param.scenario + " --lang " + param.language + " --steps " +
+                                        param.steps + " --screenshot '" + png.string() + "'");
+    ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+
+    std::ifstream json_file(png.string() + ".json");
+    ASSERT_TRUE(json_file) << "no " << png << ".json";
+    const nlohmann::json info = nlohmann::json::parse(json_file);
+    EXPECT_EQ(info["error"], "");
+    EXPECT_EQ(info["scenario"], param.scenario);
+    const size_t step_count = info["step_count"];
+    ASSERT_GT(step_count, 2u);
+    const size_t expected_steps = param.steps == "all" ? step_count : std::stoul(param.steps);
+    EXPECT_EQ(info["shown_steps"], expected_steps);
+
+    auto language = tcplab::Language::load(param.language);
+    ASSERT_TRUE(language);
+    EXPECT_EQ(info["language"], language->code());
+    if (language->code() == "zh-CN") {
+        EXPECT_TRUE(info["cjk_font"]) << "no CJK font: sudo apt install fonts-wqy-microhei";
+    }
+
+    const Image image = load_png(png.string());
+    ASSERT_EQ(image.width, 1600);
+    ASSERT_EQ(image.height, 900);
+    const ColourCount whole = count_colours(image, 0, 0, image.width, image.height);
+    EXPECT_GT(whole.distinct, 100u) << "the screenshot looks blank";
+    EXPECT_LT(whole.dominant_share, 0.9);
+
+    std::map<std::string, nlohmann::json> panels;
+    for (const nlohmann::json& window : info["windows"]) panels[window["id"]] = window;
+    for (const std::string& id : kExpectedPanels) {
+        SCOPED_TRACE(id);
+        ASSERT_TRUE(panels.count(id)) << "panel missing from " << png << ".json";
+        const nlohmann::json& panel = panels[id];
+        EXPECT_EQ(panel["title"], language->text("view." + id + ".title"));
+        EXPECT_FALSE(panel["collapsed"]);
+        const int x = panel["x"], y = panel["y"], width = panel["width"], height = panel["height"];
+        EXPECT_GE(width, 200);
+        EXPECT_GE(height, 100);
+        EXPECT_GE(x, 0);
+        EXPECT_GE(y, 0);
+        EXPECT_LE(x + width, image.width + 1);
+        EXPECT_LE(y + height, image.height + 1);
+        const ColourCount inside = count_colours(image, x, y, x + width, y + height);
+        EXPECT_GT(inside.distinct, 8u) << "the panel is flat";
+        EXPECT_LT(inside.dominant_share, 0.98) << "the panel is nearly one colour";
+    }
+    // Two panels on top of each other would hide one: the default layout tiles.
+    for (const std::string& a : kExpectedPanels)
+        for (const std::string& b : kExpectedPanels) {
+            if (a >= b) continue;
+            const nlohmann::json& p = panels[a];
+            const nlohmann::json& q = panels[b];
+            const bool overlapping = float(p["x"]) + float(p["width"]) > float(q["x"]) + 1 &&
+                                     float(q["x"]) + float(q["width"]) > float(p["x"]) + 1 &&
+                                     float(p["y"]) + float(p["height"]) > float(q["y"]) + 1 &&
+                                     float(q["y"]) + float(q["height"]) > float(p["y"]) + 1;
+            EXPECT_FALSE(overlapping) << a << " and " << b << " overlap";
+        }
+    std::filesystem::remove(png);
+    std::filesystem::remove(png.string() + ".json");
+}
+
+std::vector<Case> cases() {
+    std::vector<Case> all;
+    for (const char* scenario : {"handshake", "teardown"})
+        for (const char* language : {"en", "zh"})
+            for (const char* steps : {"1", "2", "all"}) all.push_back({scenario, language, steps});
+    return all;
+}
+
+INSTANTIATE_TEST_SUITE_P(Lessons, WindowScreenshot, ::testing::ValuesIn(cases()), case_name);
+
+TEST(Window, PresentationModeHasLargerText) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    auto menu_height = [](const std::string& extra) {
+        const std::filesystem::path png =
+            std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-menu.png");
+        const Outcome outcome =
+            run_in_xvfb("gui --scenario handshake --steps 1 " + extra + " --screenshot '" + png.string() + "'");
+        EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+        std::ifstream json_file(png.string() + ".json");
+        if (!json_file) return 0.0f;
+        const nlohmann::json info = nlohmann::json::parse(json_file);
+        for (const nlohmann::json& window : info["windows"])
+            if (window["id"] == "##MainMenuBar") return float(window["height"]);
+        return 0.0f;
+    };
+    const float normal = menu_height("");
+    const float presentation = menu_height("--presentation");
+    EXPECT_GT(normal, 10.0f);
+    EXPECT_GT(presentation, normal * 1.3f);
+}
+
+TEST(Window, TooManyStepsIsAUsageError) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    const Outcome outcome = run_in_xvfb("gui --scenario handshake --steps 99 --screenshot /dev/null");
+    EXPECT_EQ(outcome.exit_code, 64) << outcome.output;
+    EXPECT_NE(outcome.output.find("99"), std::string::npos) << outcome.output;
+}
+
+TEST(Window, WithoutADisplayItSaysHowToGetOne) {
+    const Outcome outcome = run_shell("env -u DISPLAY -u WAYLAND_DISPLAY '" + std::string(TCPLAB_BINARY) +
+                                      "' gui --screenshot /tmp/tcplab-never-written.png 2>&1");
+    EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
+    EXPECT_NE(outcome.output.find("xvfb-run -a tcplab gui"), std::string::npos) << outcome.output;
+    EXPECT_FALSE(std::filesystem::exists("/tmp/tcplab-never-written.png"));
+}
+
+}  // namespace
