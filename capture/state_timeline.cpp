@@ -1,7 +1,6 @@
 #include "state_timeline.hpp"
 
 #include <map>
-#include <set>
 
 namespace tcplab {
 namespace {
@@ -68,9 +67,17 @@ std::vector<StateEvent> observed_transitions(const Trace& trace) {
     const std::vector<StateEvent> states = with_ports_resolved(trace.states());
     // Sockets the tracepoint reported are told by the tracepoint (and the dump,
     // for TIME_WAIT); for the others, packets fill the gaps between dumps.
-    std::set<SocketKey> traced_sockets;
+    // When the tracepoint first spoke of each socket. Before that, a dump may
+    // still see something it cannot: a half-open request socket in SYN_RECV
+    // (the tracepoint reports the server's socket only once the ACK arrives).
+    std::map<SocketKey, int64_t> first_traced;
     for (const StateEvent& event : states)
-        if (event.source == StateSource::Tracepoint) traced_sockets.insert({event.local, event.remote});
+        if (event.source == StateSource::Tracepoint)
+            first_traced.emplace(SocketKey{event.local, event.remote}, event.time_ns);
+    auto traced_at = [&](const SocketKey& key, int64_t time) {
+        auto found = first_traced.find(key);
+        return found != first_traced.end() && found->second <= time;
+    };
 
     std::vector<StateEvent> merged;
     std::map<SocketKey, TcpState> last_state;
@@ -78,7 +85,7 @@ std::vector<StateEvent> observed_transitions(const Trace& trace) {
 
     for (const StateEvent& event : states) {
         const SocketKey key{event.local, event.remote};
-        if (event.source == StateSource::Inferred && traced_sockets.count(key)) continue;
+        if (event.source == StateSource::Inferred && first_traced.count(key)) continue;
         const bool seen = last_state.count(key) != 0;
         const TcpState last = seen ? last_state[key] : TcpState::Closed;
         if (event.to == last) continue;
@@ -86,7 +93,7 @@ std::vector<StateEvent> observed_transitions(const Trace& trace) {
             // For a traced socket the dump only adds what the tracepoint cannot
             // see: the timewait socket that outlives the full one.
             const bool after_traced_close = close_to_timewait.count(key) != 0;
-            if (traced_sockets.count(key) && event.to != TcpState::TimeWait && !after_traced_close) continue;
+            if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close) continue;
             const TcpState reference = after_traced_close ? merged[close_to_timewait[key]].from : last;
             if (progress(event.to, true) < progress(reference, seen)) continue;
         }

@@ -131,12 +131,18 @@ IpAddress destination_of(std::span<const uint8_t> packet) {
 
 std::string_view wire_action_name(WireAction action) {
     switch (action) {
-        case WireAction::Held: return "held";
-        case WireAction::Released: return "released";
-        case WireAction::Dropped: return "dropped";
-        case WireAction::Lost: return "lost";
-        case WireAction::Vanished: return "vanished";
-        case WireAction::Injected: return "injected";
+        case WireAction::Held:
+            return "held";
+        case WireAction::Released:
+            return "released";
+        case WireAction::Dropped:
+            return "dropped";
+        case WireAction::Lost:
+            return "lost";
+        case WireAction::Vanished:
+            return "vanished";
+        case WireAction::Injected:
+            return "injected";
     }
     return "?";
 }
@@ -264,7 +270,8 @@ void Wire::run_commands() {
     }
     auto take_held = [this](uint64_t segment) -> std::optional<HeldPacket> {
         std::lock_guard lock(mutex_);
-        auto found = std::find_if(held_.begin(), held_.end(), [&](const HeldPacket& held) { return held.segment == segment; });
+        auto found =
+            std::find_if(held_.begin(), held_.end(), [&](const HeldPacket& held) { return held.segment == segment; });
         if (found == held_.end()) return std::nullopt;
         HeldPacket packet = std::move(*found);
         held_.erase(found);
@@ -295,9 +302,15 @@ void Wire::run_commands() {
                     record(packet->segment, WireAction::Dropped, command.by, packet->direction);
                 }
                 break;
-            case Command::Kind::ReleaseAll: release_everything(command.by); break;
-            case Command::Kind::Latency: options_.latency = command.latency; break;
-            case Command::Kind::Loss: options_.loss = command.loss; break;
+            case Command::Kind::ReleaseAll:
+                release_everything(command.by);
+                break;
+            case Command::Kind::Latency:
+                options_.latency = command.latency;
+                break;
+            case Command::Kind::Loss:
+                options_.loss = command.loss;
+                break;
             case Command::Kind::Gate:
                 options_.gated = command.gated;
                 if (!command.gated) release_everything(command.by);

@@ -48,9 +48,9 @@ struct WireEvent {
 struct WireOptions {
     std::chrono::microseconds latency{0};  // one way
     uint32_t mtu = 1500;
-    double loss = 0.0;  // probability 0..1 that a packet is lost
-    uint64_t seed = 1;  // the same seed loses the same packets
-    bool gated = false; // step mode: every packet waits at the gate
+    double loss = 0.0;   // probability 0..1 that a packet is lost
+    uint64_t seed = 1;   // the same seed loses the same packets
+    bool gated = false;  // step mode: every packet waits at the gate
 };
 
 struct WireAddresses {

@@ -16,18 +16,22 @@ as_root() {
 }
 
 # Debian 12 packages; third_party/README.md says what each is for and its licence.
+# What building and running the lab needs:
 packages=(
     build-essential cmake ninja-build pkg-config
     libpcap-dev libmnl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
     googletest libgtest-dev libbenchmark-dev
-    libimgui-dev libglfw3-dev fonts-wqy-microhei
-    libgl-dev libgl1-mesa-dri libfontconfig-dev fonts-dejavu-core libstb-dev xvfb xauth
-    util-linux iproute2 tcpdump
-    tshark clang libclang-rt-14-dev
+    libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libfontconfig-dev libstb-dev
+    fonts-dejavu-core fonts-wqy-microhei util-linux
 )
-# tshark's package asks whether non-root users may capture; answer "no" ahead of time so apt never prompts.
-if ! dpkg-query -W -f='${Status}' tshark 2>/dev/null | grep -q "install ok installed"; then
-    echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
+# and what the tests need besides: a virtual display for the window, the real
+# tcpdump and tshark to check our output against, clang for the fuzzers.
+if [ "$mode" = test ]; then
+    packages+=(xvfb xauth tcpdump tshark clang libclang-rt-14-dev)
+    # tshark's package asks whether non-root users may capture; answer "no" ahead of time so apt never prompts.
+    if ! dpkg-query -W -f='${Status}' tshark 2>/dev/null | grep -q "install ok installed"; then
+        echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
+    fi
 fi
 
 install_missing() {
@@ -63,6 +67,11 @@ case "$mode" in
         echo "tcplab: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
         build "$root/build-sanitize" -DTCPLAB_SANITIZE=ON
         ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
+        echo "tcplab: the file reader and the decoder under libFuzzer, 30 seconds each"
+        cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DTCPLAB_FUZZ=ON > /dev/null
+        cmake --build "$root/build-fuzz" -j "$jobs" --target reader_fuzzer decode_fuzzer
+        ctest --test-dir "$root/build-fuzz" --output-on-failure -R '^Fuzz\.'
         ;;
     *)
         echo "usage: bash cmake/quickstart.sh [lab [tcplab arguments…] | test]" >&2

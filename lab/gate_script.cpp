@@ -32,9 +32,12 @@ Result<GateScript> GateScript::parse(const std::string& text) {
             return Error{"cannot read \"" + part + "\" in the script",
                          "write actions like \"drop 2\", \"hold 4\" or \"release 3\", separated by ';'"};
         GateDecision decision;
-        if (verb == "drop") decision = GateDecision::Drop;
-        else if (verb == "hold") decision = GateDecision::Hold;
-        else if (verb == "release") decision = GateDecision::Release;
+        if (verb == "drop")
+            decision = GateDecision::Drop;
+        else if (verb == "hold")
+            decision = GateDecision::Hold;
+        else if (verb == "release")
+            decision = GateDecision::Release;
         else
             return Error{"unknown action \"" + verb + "\" in the script", "the actions are drop, hold and release"};
         script.rules_[static_cast<uint64_t>(segment)] = decision;

@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "i18n.hpp"
 #include "json_lines.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
+#include "terminal_gate.hpp"
 #include "terminal_view.hpp"
 #include "window/lab_window.hpp"
 
@@ -29,7 +32,61 @@ struct Settings {
     bool json = false;
     bool absolute = false;
     bool no_tracepoint = false;
+    // The two-host topology and its wire.
+    std::string topology = "loopback";
+    std::string latency;  // "40ms", "1.5s", "500us"
+    int mtu = 0;
+    double loss_percent = 0.0;
+    uint64_t seed = 1;
+    bool step = false;   // hold every segment at the gate and ask
+    std::string script;  // decide for the gate unattended: "drop 2; hold 4"
+    bool fallback_to_loopback = false;
 };
+
+// "40ms", "40 ms", "1.5s", "500us", "0": a one-way latency.
+std::optional<std::chrono::microseconds> parse_duration(const std::string& text) {
+    size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (...) {
+        return std::nullopt;
+    }
+    std::string unit = text.substr(used);
+    unit.erase(0, unit.find_first_not_of(' '));
+    double microseconds = 0;
+    if (unit == "ms" || unit.empty())
+        microseconds = value * 1000;
+    else if (unit == "s")
+        microseconds = value * 1e6;
+    else if (unit == "us" || unit == "µs")
+        microseconds = value;
+    else
+        return std::nullopt;
+    if (value < 0 || microseconds > 10e6) return std::nullopt;
+    return std::chrono::microseconds(static_cast<int64_t>(microseconds));
+}
+
+// Builds the run's options from the command line; any wire setting means two hosts.
+tcplab::RunOptions run_options(const Settings& settings) {
+    tcplab::RunOptions options;
+    options.use_tracepoint = !settings.no_tracepoint;
+    const bool wants_wire = settings.topology == "two-hosts" || !settings.latency.empty() || settings.mtu > 0 ||
+                            settings.loss_percent > 0 || settings.step || !settings.script.empty();
+    if (!wants_wire) return options;
+    options.topology = tcplab::Topology::TwoHosts;
+    if (!settings.latency.empty()) options.wire.latency = *parse_duration(settings.latency);
+    if (settings.mtu > 0) options.wire.mtu = static_cast<uint32_t>(settings.mtu);
+    options.wire.loss = settings.loss_percent / 100.0;
+    options.wire.seed = settings.seed;
+    options.wire.gated = settings.step || !settings.script.empty();
+    // A student deciding at the gate needs far longer than a socket call normally waits.
+    if (settings.step && settings.script.empty())
+        options.call_timeout_seconds = 600;
+    else if (options.wire.gated)
+        options.call_timeout_seconds = 30;
+    return options;
+}
 
 // What `tcplab gui` was asked for.
 struct GuiSettings {
@@ -66,11 +123,11 @@ int list_scenarios(const tcplab::Language& language, bool json) {
 }
 
 template <class View>
-int run_with(const View& view, tcplab::ScenarioRun& run) {
+int run_with(const View& view, tcplab::ScenarioRun& run, tcplab::TerminalGate* gate) {
     view.print_intro(run);
     int64_t shown_until = 0;
     while (!run.finished()) {
-        const tcplab::StepOutcome& outcome = run.step();
+        const tcplab::StepOutcome& outcome = gate ? gate->run_step(run) : run.step();
         view.print_step(run, outcome, shown_until);
         shown_until = outcome.end_ns;
         std::fflush(stdout);
@@ -84,22 +141,41 @@ int run_with(const View& view, tcplab::ScenarioRun& run) {
 
 int run_scenario(const Settings& settings, const tcplab::Language& language) {
     const tcplab::ScenarioEntry* entry = tcplab::find_scenario(settings.scenario);
+    std::optional<tcplab::GateScript> script;
+    if (!settings.script.empty()) {
+        auto parsed = tcplab::GateScript::parse(settings.script);
+        if (!parsed) {
+            print_error(parsed.error());
+            return kExitUsage;
+        }
+        script = parsed.value();
+    }
     if (auto prepared = prepare_once(); !prepared) {
         print_error(prepared.error());
         return kExitEnvironment;
     }
-    tcplab::RunOptions options;
-    options.use_tracepoint = !settings.no_tracepoint;
+    tcplab::RunOptions options = run_options(settings);
     auto run = tcplab::ScenarioRun::start(*entry, options);
+    if (!run && options.topology == tcplab::Topology::TwoHosts && settings.fallback_to_loopback) {
+        print_error(run.error());
+        std::fprintf(stderr, "tcplab: %s\n", language.text("app.falling_back").c_str());
+        options = tcplab::RunOptions{};
+        options.use_tracepoint = !settings.no_tracepoint;
+        run = tcplab::ScenarioRun::start(*entry, options);
+    }
     if (!run) {
         print_error(run.error());
         return kExitEnvironment;
     }
-    if (settings.json) return run_with(tcplab::JsonLines(language), *run.value());
+    // Questions go to stderr when stdout carries JSON for a script.
+    std::optional<tcplab::TerminalGate> gate;
+    if (options.wire.gated) gate.emplace(language, script, stdin, settings.json ? stderr : stdout);
+    tcplab::TerminalGate* gate_pointer = gate ? &*gate : nullptr;
+    if (settings.json) return run_with(tcplab::JsonLines(language), *run.value(), gate_pointer);
     tcplab::TerminalOptions terminal;
     terminal.absolute = settings.absolute;
     terminal.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    return run_with(tcplab::TerminalView(language, terminal), *run.value());
+    return run_with(tcplab::TerminalView(language, terminal), *run.value(), gate_pointer);
 }
 
 tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
@@ -107,7 +183,7 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.scenario = gui.scenario;
     if (language_given) options.language = settings.language;
     options.presentation = gui.presentation;
-    options.run_options.use_tracepoint = !settings.no_tracepoint;
+    options.run_options = run_options(settings);
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
     options.frames = gui.frames;
@@ -140,6 +216,23 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
     app.add_flag("--json", settings.json, "print events as JSON lines, for scripts");
     app.add_flag("--absolute", settings.absolute, "show raw sequence numbers instead of relative ones");
+    app.add_option("--topology", settings.topology, "loopback (one host, lo) or two-hosts (joined by the wire)")
+        ->check(CLI::IsMember({"loopback", "two-hosts"}));
+    app.add_option("--latency", settings.latency, "one-way latency on the wire, e.g. 40ms (implies two-hosts)")
+        ->check([](const std::string& text) {
+            return parse_duration(text) ? std::string() : "expected a duration such as 40ms, 1.5s or 500us";
+        });
+    app.add_option("--mtu", settings.mtu, "the wire's MTU, e.g. 576 to split large sends (implies two-hosts)")
+        ->check(CLI::Range(576, 9000));
+    app.add_option("--loss", settings.loss_percent, "random loss on the wire, in percent (implies two-hosts)")
+        ->check(CLI::Range(0.0, 100.0));
+    app.add_option("--seed", settings.seed, "seed of the wire's random loss: the same seed loses the same segments");
+    app.add_flag("--step", settings.step,
+                 "hold every segment at the wire's gate and ask: release, drop or hold (implies two-hosts)");
+    app.add_option("--script", settings.script,
+                   "decide for the gate unattended, e.g. \"drop 2; hold 4\" (segments not named are released)");
+    app.add_flag("--fallback-to-loopback", settings.fallback_to_loopback,
+                 "if the wire cannot be laid (no /dev/net/tun), run on loopback instead");
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
 

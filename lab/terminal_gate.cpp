@@ -40,8 +40,10 @@ void TerminalGate::decide(ScenarioRun& run) {
     }
     if (script_) {
         for (const GateMove& move : plan_gate_moves(held, *script_, waiting_behind_)) {
-            if (move.decision == GateDecision::Drop) wire.drop(move.segment, WireActor::Scenario);
-            else wire.release(move.segment, WireActor::Scenario);
+            if (move.decision == GateDecision::Drop)
+                wire.drop(move.segment, WireActor::Scenario);
+            else
+                wire.release(move.segment, WireActor::Scenario);
         }
         // Wait for the relay to act on these before planning again.
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -57,14 +59,18 @@ void TerminalGate::decide(ScenarioRun& run) {
 std::string TerminalGate::describe(const ScenarioRun& run, const HeldPacket& packet) const {
     const DecodedPacket decoded = decode_frame(LinkType::Raw, packet.bytes);
     const Trace& trace = run.trace();
-    const std::string from = language_.text(packet.direction == WireDirection::ToServer ? "actor.client" : "actor.server");
-    const std::string to = language_.text(packet.direction == WireDirection::ToServer ? "actor.server" : "actor.client");
+    const std::string from =
+        language_.text(packet.direction == WireDirection::ToServer ? "actor.client" : "actor.server");
+    const std::string to =
+        language_.text(packet.direction == WireDirection::ToServer ? "actor.server" : "actor.client");
     // Relative numbers, as everywhere else, once the connection's ISNs are known.
     uint32_t seq = decoded.tcp.seq;
     uint32_t ack = decoded.tcp.ack;
     for (const Connection& connection : trace.connections()) {
-        const bool to_server = decoded.source_endpoint() == connection.client && decoded.destination_endpoint() == connection.server;
-        const bool to_client = decoded.source_endpoint() == connection.server && decoded.destination_endpoint() == connection.client;
+        const bool to_server =
+            decoded.source_endpoint() == connection.client && decoded.destination_endpoint() == connection.server;
+        const bool to_client =
+            decoded.source_endpoint() == connection.server && decoded.destination_endpoint() == connection.client;
         if (!to_server && !to_client) continue;
         seq -= to_server ? connection.client_base : connection.server_base;
         if (decoded.tcp.flags & tcp_flag::Ack) ack -= to_server ? connection.server_base : connection.client_base;
@@ -86,7 +92,8 @@ std::optional<char> TerminalGate::read_answer(ScenarioRun& run) {
         char line[64] = {};
         if (!std::fgets(line, sizeof line, in_)) return std::nullopt;
         for (char c : std::string(line))
-            if (c != ' ' && c != '\t' && c != '\n') return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (c != ' ' && c != '\t' && c != '\n')
+                return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return 'r';  // an empty line releases, the most common answer
     }
 }
@@ -125,7 +132,8 @@ void TerminalGate::ask(ScenarioRun& run, const HeldPacket& packet) {
                 release_everything_ = true;
                 wire.release_all(WireActor::Student);
                 return;
-            default: break;  // ask again
+            default:
+                break;  // ask again
         }
     }
 }

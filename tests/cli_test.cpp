@@ -118,10 +118,46 @@ TEST(Cli, NoCommandRunsTheHandshake) {
     EXPECT_TRUE(contains(run.output, "Three-way handshake"));
 }
 
+bool tun_usable() { return access("/dev/net/tun", R_OK | W_OK) == 0; }
+
+// The handshake on two hosts, with the SYN-ACK dropped by a script: TCP
+// recovers on its own, and the output shows the drop and the retransmission.
+TEST(Cli, TwoHostsWithAScriptedDropRecovers) {
+    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    const Outcome run = run_tcplab("run handshake --latency 20ms --script \"drop 2\" --json");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    bool dropped = false;
+    bool retransmitted = false;
+    for (const auto& line : json_lines(run.output)) {
+        if (line["type"] == "wire" && line["segment"] == 2) dropped = dropped || line["action"] == "dropped";
+        if (line["type"] == "packet" && line.value("retransmission", false)) retransmitted = true;
+    }
+    EXPECT_TRUE(dropped);
+    EXPECT_TRUE(retransmitted);
+    EXPECT_EQ(json_lines(run.output).back()["passed"], true);
+}
+
+// Step mode asks about each segment; "a" releases everything from then on.
+TEST(Cli, StepModeAsksAtTheGate) {
+    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    const Outcome run = run_tcplab("run handshake --step", "printf 'r\\nh\\nr\\na\\n' |");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "is waiting on the wire")) << run.output;
+    EXPECT_TRUE(contains(run.output, "Holding #2")) << run.output;
+    EXPECT_TRUE(contains(run.output, "Releasing everything")) << run.output;
+}
+
+TEST(Cli, BadWireSettingsAreUsageErrors) {
+    EXPECT_EQ(run_tcplab("run handshake --script \"explode 3\"").exit_code, 64);
+    EXPECT_EQ(run_tcplab("run handshake --latency soon").exit_code, 64);
+    EXPECT_EQ(run_tcplab("run handshake --mtu 100").exit_code, 64);
+}
+
 // A user without root gets the same lesson: tcplab makes its own user
 // namespace, and states come from socket dumps and packets.
 TEST(Cli, WorksWithoutRoot) {
-    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv to become nobody";
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0)
+        GTEST_SKIP() << "needs root and setpriv to become nobody";
     const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
     if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
         GTEST_SKIP() << "the build folder is not readable by other users";

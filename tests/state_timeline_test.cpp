@@ -93,6 +93,19 @@ TEST(ObservedTransitions, StaleDumpWithoutTracepointIsIgnoredToo) {
                                         "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 inferred"}));
 }
 
+// While the ACK of a handshake is held on the wire, only a dump sees the
+// server's half-open request socket; the tracepoint speaks later.
+TEST(ObservedTransitions, DumpBeforeTheTracepointSpeaksIsShown) {
+    Trace trace;
+    trace.add_state(state(10, kServer, kClient, S::Closed, S::SynReceived, kDump));
+    trace.add_state(state(50, kServer, kClient, S::Listen, S::SynReceived, kTp));
+    trace.add_state(state(51, kServer, kClient, S::SynReceived, S::Established, kTp));
+    trace.add_state(state(60, kServer, kClient, S::SynReceived, S::Established, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:5000 CLOSED->SYN_RECV socket dump",
+                                        "127.0.0.1:5000 SYN_RECV->ESTABLISHED tracepoint"}));
+}
+
 TEST(ObservedTransitions, CloseFromLastAckStaysClosed) {
     Trace trace;
     trace.add_state(state(10, kServer, kClient, S::CloseWait, S::LastAck, kTp));

@@ -90,7 +90,7 @@ TEST(TwoHosts, HeldSynLeavesTheClientInSynSentUntilReleased) {
     wire.gated = true;
     auto run = start(*find_scenario("handshake"), two_hosts(wire));
     ASSERT_NE(run, nullptr);
-    run->step();  // listen: nothing on the wire
+    run->step();                     // listen: nothing on the wire
     ASSERT_TRUE(run->begin_step());  // connect
     ASSERT_TRUE(poll_until(*run, [&] { return run->wire()->held().size() == 1; }));
     std::this_thread::sleep_for(300ms);  // long enough for several socket dumps
@@ -146,14 +146,14 @@ TEST(TwoHosts, DroppedSynAckIsRetransmittedAndMarkedSo) {
 // A lesson made for this test: the client sends two small segments at once.
 Scenario build_two_segments(const Addresses& addresses) {
     Scenario scenario{"two_segments", {}};
-    scenario.steps.push_back({"t.setup",
-                              {server_listens(addresses.server, 8), client_connects(addresses.server),
-                               {Actor::Server, [](Calls& calls) { calls.accept("listener", "connection"); }},
-                               {Actor::Client,
-                                [](Calls& calls) {
-                                    calls.setsockopt("connection", IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-                                }}},
-                              {}});
+    scenario.steps.push_back(
+        {"t.setup",
+         {server_listens(addresses.server, 8),
+          client_connects(addresses.server),
+          {Actor::Server, [](Calls& calls) { calls.accept("listener", "connection"); }},
+          {Actor::Client,
+           [](Calls& calls) { calls.setsockopt("connection", IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY"); }}},
+         {}});
     scenario.steps.push_back({"t.send",
                               {{Actor::Client,
                                 [](Calls& calls) {
@@ -161,9 +161,8 @@ Scenario build_two_segments(const Addresses& addresses) {
                                     calls.send("connection", "second");
                                 }}},
                               {}});
-    scenario.steps.push_back({"t.big",
-                              {{Actor::Client, [](Calls& calls) { calls.send("connection", std::string(4096, 'x')); }}},
-                              {}});
+    scenario.steps.push_back(
+        {"t.big", {{Actor::Client, [](Calls& calls) { calls.send("connection", std::string(4096, 'x')); }}}, {}});
     return scenario;
 }
 

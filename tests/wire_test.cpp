@@ -77,9 +77,7 @@ bool eventually(Condition condition, std::chrono::milliseconds limit = 3000ms) {
     return condition();
 }
 
-uint8_t tcp_flags_of(const HeldPacket& packet) {
-    return decode_frame(LinkType::Raw, packet.bytes).tcp.flags;
-}
+uint8_t tcp_flags_of(const HeldPacket& packet) { return decode_frame(LinkType::Raw, packet.bytes).tcp.flags; }
 
 class WireTest : public testing::Test {
 protected:
@@ -193,7 +191,8 @@ TEST_F(WireTest, DroppedSynAckIsRetransmittedByTheKernel) {
     const int client = start_connect();
     ASSERT_TRUE(eventually([&] { return wire->held().size() == 1; }));
     wire->release(wire->held()[0].segment);
-    ASSERT_TRUE(eventually([&] { return wire->held().size() == 1 && tcp_flags_of(wire->held()[0]) == (tcp_flag::Syn | tcp_flag::Ack); }));
+    ASSERT_TRUE(eventually(
+        [&] { return wire->held().size() == 1 && tcp_flags_of(wire->held()[0]) == (tcp_flag::Syn | tcp_flag::Ack); }));
     const auto dropped_at = Clock::now();
     wire->drop(wire->held()[0].segment);
     ASSERT_TRUE(eventually([&] { return wire->held().empty(); }, 500ms));  // the relay has done it

@@ -78,6 +78,7 @@ LadderLayout layout_ladder(const LadderInput& input) {
     for (size_t index = 0; index < packets.size(); ++index) {
         const PacketEvent& packet = packets[index];
         if (packet.transport != Transport::Tcp || !visible(packet.time_ns)) continue;
+        if (input.is_receive_copy && input.is_receive_copy(index)) continue;
         rows.push_back({packet.time_ns, RowKind::Packet, index});
         const int64_t received = receive_of(index, packet.time_ns);
         if (received > packet.time_ns && visible(received)) rows.push_back({received, RowKind::Receive, index});
@@ -159,7 +160,8 @@ LadderLayout layout_ladder(const LadderInput& input) {
                 // Sent and received at once (loopback): a small fixed slant
                 // still shows which way the segment went.
                 record.y1 = std::max(receive_y[row.index], row.y + input.slant);
-                if (!visible(record.receive_ns)) {
+                const bool lost = input.never_received && input.never_received(row.index);
+                if (lost || !visible(record.receive_ns)) {
                     record.in_flight = true;  // drawn half-way, without a head
                     record.x1 = (record.x0 + record.x1) * 0.5f;
                     record.y1 = row.y + input.slant * 0.5f;

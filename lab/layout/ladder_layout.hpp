@@ -80,6 +80,10 @@ struct LadderInput {
     // When a second capture point exists: when the receiver took packet `index`
     // in (nullopt: at the send time, as on loopback).
     std::function<std::optional<int64_t>(size_t index)> receive_time_ns = {};
+    // The receiver's own copy of a segment (two capture points): not an arrow of its own.
+    std::function<bool(size_t index)> is_receive_copy = {};
+    // A segment that never reached the receiver (dropped, lost, still at the gate).
+    std::function<bool(size_t index)> never_received = {};
 };
 
 struct LadderLayout {

@@ -67,6 +67,12 @@ void LadderView::draw(LabContext& context) {
     const float line = ImGui::GetTextLineHeight();
     const float header_left = ImGui::GetCursorScreenPos().x;
     const float width = std::max(ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize, 200.0f);
+    // Two capture points: one arrow per segment, from its send to its receive.
+    if (copies_trace_ != &trace || copies_packet_count_ != trace.packets().size()) {
+        copies_ = pair_wire_copies(trace);
+        copies_trace_ = &trace;
+        copies_packet_count_ = trace.packets().size();
+    }
     const LadderInput input{
         .trace = trace,
         .transitions = transitions_,
@@ -96,7 +102,18 @@ void LadderView::draw(LabContext& context) {
         .gap_height = line + 8.0f,
         .idle_gap_ns = 10'000'000,
         .inferred_mark = context.text("diagrams.ladder.inferred_mark"),
-        .receive_time_ns = {},
+        .receive_time_ns = [this](size_t index) -> std::optional<int64_t> {
+            if (index >= copies_.role.size() || copies_.role[index] != CopyRole::Sent) return std::nullopt;
+            if (copies_.received_ns[index] == 0) return std::nullopt;
+            return copies_.received_ns[index];
+        },
+        .is_receive_copy =
+            [this](size_t index) { return index < copies_.role.size() && copies_.role[index] == CopyRole::Received; },
+        .never_received =
+            [this](size_t index) {
+                return index < copies_.role.size() && copies_.role[index] == CopyRole::Sent &&
+                       copies_.received_ns[index] == 0;
+            },
     };
     layout_ = layout_ladder(input);
 

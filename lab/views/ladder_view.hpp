@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "capture/wire_copies.hpp"
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/view.hpp"
 
@@ -32,6 +33,9 @@ private:
     const Trace* transitions_trace_ = nullptr;
     size_t transitions_state_count_ = static_cast<size_t>(-1);
     std::vector<StateEvent> transitions_;
+    const Trace* copies_trace_ = nullptr;
+    size_t copies_packet_count_ = static_cast<size_t>(-1);
+    WireCopies copies_;
     size_t followed_events_ = 0;  // events shown when the view last scrolled to the bottom
     bool set_hovered_ = false;    // this view set shared.hovered_packet last frame
 };
