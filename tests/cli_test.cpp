@@ -147,6 +147,16 @@ TEST(Cli, StepModeAsksAtTheGate) {
     EXPECT_TRUE(contains(run.output, "Releasing everything")) << run.output;
 }
 
+// When the kernel does not do what a step expects (here: every segment is
+// lost on the wire), the output says which expectation failed and tcplab exits 1.
+TEST(Cli, AFailedExpectationIsNamedAndExitsOne) {
+    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    const Outcome run = run_tcplab("run handshake --loss 100");
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_TRUE(contains(run.output, "✗ the server's SYN-ACK acknowledges x+1")) << run.output;
+    EXPECT_TRUE(contains(run.output, "Some expectations did not hold.")) << run.output;
+}
+
 TEST(Cli, BadWireSettingsAreUsageErrors) {
     EXPECT_EQ(run_tcplab("run handshake --script \"explode 3\"").exit_code, 64);
     EXPECT_EQ(run_tcplab("run handshake --latency soon").exit_code, 64);
@@ -173,6 +183,24 @@ TEST(Cli, WorksWithoutRoot) {
         saw_time_wait = saw_time_wait || line["to"] == "TIME_WAIT";
     }
     EXPECT_TRUE(saw_time_wait);
+}
+
+// A user who may not open /dev/net/tun (mode 0600, as on these machines) is
+// told why the wire cannot be laid and how to allow it, or gets loopback if asked.
+TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    if (system((as_nobody + " test -w /dev/net/tun").c_str()) == 0)
+        GTEST_SKIP() << "/dev/net/tun is open to everyone here";
+    const Outcome refused = run_tcplab("run handshake --latency 10ms", as_nobody);
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "/dev/net/tun")) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "fix:")) << refused.output;
+    const Outcome fallback = run_tcplab("run handshake --latency 10ms --fallback-to-loopback", as_nobody);
+    EXPECT_EQ(fallback.exit_code, 0) << fallback.output;
+    EXPECT_TRUE(contains(fallback.output, "running on loopback")) << fallback.output;
 }
 
 // With namespaces forbidden (a user namespace whose limit is 0), tcplab says

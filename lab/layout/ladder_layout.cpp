@@ -169,6 +169,7 @@ LadderLayout layout_ladder(const LadderInput& input) {
                 record.colour =
                     input.colours.for_flags ? input.colours.for_flags(packet.flags, packet.payload_length) : 0;
                 record.text = ladder_arrow_text(trace, packet, input.relative_numbers);
+                if (packet.retransmission) record.text += " " + input.retransmission_mark;
                 const float text_width = width_of(record.text);
                 const float middle = (layout.client_x + layout.server_x) * 0.5f;
                 record.label_x0 = middle - text_width * 0.5f;

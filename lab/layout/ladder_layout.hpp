@@ -77,6 +77,7 @@ struct LadderInput {
     float gap_height = 22;                     // pixels a compressed pause takes
     int64_t idle_gap_ns = 10'000'000;          // pauses longer than this are compressed into a gap record
     std::string inferred_mark = "(inferred)";  // appended to inferred state labels
+    std::string retransmission_mark = "(retransmission)";  // appended to a segment sent again
     // When a second capture point exists: when the receiver took packet `index`
     // in (nullopt: at the send time, as on loopback).
     std::function<std::optional<int64_t>(size_t index)> receive_time_ns = {};

@@ -102,6 +102,7 @@ void LadderView::draw(LabContext& context) {
         .gap_height = line + 8.0f,
         .idle_gap_ns = 10'000'000,
         .inferred_mark = context.text("diagrams.ladder.inferred_mark"),
+        .retransmission_mark = "(" + context.text("app.retransmission") + ")",
         .receive_time_ns = [this](size_t index) -> std::optional<int64_t> {
             if (index >= copies_.role.size() || copies_.role[index] != CopyRole::Sent) return std::nullopt;
             if (copies_.received_ns[index] == 0) return std::nullopt;

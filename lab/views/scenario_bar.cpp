@@ -38,7 +38,8 @@ void ScenarioBar::draw(LabContext& context) {
         ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
         ImGui::TextWrapped("%s", error->what.c_str());
         ImGui::PopStyleColor();
-        if (!error->remedy.empty()) ImGui::TextWrapped("%s %s", context.text("scenario_bar.fix").c_str(), error->remedy.c_str());
+        if (!error->remedy.empty())
+            ImGui::TextWrapped("%s %s", context.text("scenario_bar.fix").c_str(), error->remedy.c_str());
         return;
     }
     draw_narration(context, controller);
@@ -76,8 +77,10 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", context.text("scenario_bar.back_tip").c_str());
     ImGui::SameLine();
-    ImGui::BeginDisabled(busy || controller.at_end());
-    if (ImGui::Button(context.text("scenario_bar.step").c_str())) controller.step();
+    // With segments at the wire's gate, the same button (and space) releases the oldest.
+    const bool at_gate = !controller.held().empty();
+    ImGui::BeginDisabled(!at_gate && (busy || controller.at_end()));
+    if (ImGui::Button(context.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str())) controller.step();
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", context.text("scenario_bar.step_tip").c_str());
@@ -99,7 +102,8 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
     } else if (controller.run()) {
         const size_t shown = controller.shown_steps();
         const size_t count = controller.step_count();
-        if (shown == 0) ImGui::TextUnformatted(context.text("scenario_bar.before_first").c_str());
+        if (shown == 0)
+            ImGui::TextUnformatted(context.text("scenario_bar.before_first").c_str());
         else {
             const Step& step = controller.run()->scenario().steps[shown - 1];
             ImGui::TextUnformatted(step_heading(context, shown, count, context.text(step.key + ".title")).c_str());
@@ -132,7 +136,9 @@ void ScenarioBar::draw_narration(LabContext& context, StepController& controller
     // Nothing is dropped silently: a lost event is counted and shown.
     const uint64_t lost = context.trace.lost_events();
     const uint64_t kernel_dropped = run->capture_stats().kernel_dropped;
-    if (lost > 0) ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(lost), context.text("app.lost_events").c_str());
+    if (lost > 0)
+        ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(lost),
+                           context.text("app.lost_events").c_str());
     if (kernel_dropped > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(kernel_dropped),
                            context.text("app.capture_drops").c_str());

@@ -67,6 +67,16 @@ void hatch(ImDrawList* draw_list, ImVec2 min, ImVec2 max, ImU32 colour, float th
 
 }  // namespace
 
+// A segment still waiting at the wire's gate: its captured bytes are the held packet's
+// (the copy seen where it was sent; the receiver has not seen it yet).
+bool TimelineView::is_held(const LabContext& context, size_t packet_index) const {
+    if (!context.held || context.held->empty()) return false;
+    const auto raw = context.trace.raw_bytes(context.trace.packets()[packet_index]);
+    for (const HeldPacket& held : *context.held)
+        if (held.bytes.size() == raw.size() && std::equal(raw.begin(), raw.end(), held.bytes.begin())) return true;
+    return false;
+}
+
 void TimelineView::update_spans(const Trace& trace) {
     // The trace only grows, so its state count says whether the merge is stale.
     if (spans_trace_ == &trace && spans_state_count_ == trace.states().size()) return;
@@ -276,6 +286,12 @@ void TimelineView::draw_tooltip(LabContext& context, const TimelineRecord& recor
             const std::string options = format_tcp_options(decoded.tcp);
             if (!options.empty()) label_value(context.text("timeline.options"), options);
             if (decoded.error) ImGui::TextDisabled("%s", decoded.error->what.c_str());
+            if (packet.retransmission)
+                ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", context.text("app.retransmission").c_str());
+            // With a capture point on each host, say where this copy was seen.
+            if (const auto point = trace.capture_points().find(packet.capture_point);
+                trace.capture_points().size() > 1 && point != trace.capture_points().end())
+                label_value(context.text("timeline.seen_at"), point->second.name);
             ImGui::TextDisabled("%s", context.text("timeline.select_tip").c_str());
             break;
         }
@@ -411,6 +427,13 @@ void TimelineView::draw_record(LabContext& context, const Geometry& geometry, co
                 draw_list->AddRectFilled(min, max, with_alpha(palette.selection, 0.15f), 2.0f);
                 draw_list->AddRect(min, max, with_alpha(palette.selection, record.selected ? 1.0f : 0.5f), 2.0f, 0,
                                    record.selected ? 1.5f * thickness : thickness);
+            }
+            if (is_held(context, record.index)) {
+                // Waiting at the wire's gate: a pending mark, dashed, until the student decides.
+                dashed_rect(draw_list, ImVec2(x0 - 6.0f, top + 1.0f), ImVec2(x0 + 6.0f, bottom - 1.0f),
+                            palette.selection, thickness, 3.0f);
+                draw_list->AddText(ImVec2(x0 + 8.0f, bottom - line - 2.0f), palette.selection,
+                                   context.text("timeline.held").c_str());
             }
             draw_list->AddLine(ImVec2(x0, from_y), ImVec2(x0, to_y - direction * head), record.colour,
                                2.0f * thickness);

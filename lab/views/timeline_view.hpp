@@ -28,6 +28,7 @@ private:
 
     void draw_toolbar(LabContext& context);
     void update_spans(const Trace& trace);
+    bool is_held(const LabContext& context, size_t packet_index) const;
     void handle_mouse(LabContext& context, const Geometry& geometry);
     void draw_canvas(LabContext& context, const Geometry& geometry) const;
     void draw_record(LabContext& context, const Geometry& geometry, const TimelineRecord& record) const;

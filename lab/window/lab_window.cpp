@@ -260,7 +260,11 @@ void LabWindow::Impl::handle_keys() {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
     StepController& steps = *controller;
-    if (steps.busy()) return;  // one step at a time, as the buttons allow
+    // While a step runs, space still releases the oldest segment at the wire's gate.
+    if (steps.busy()) {
+        if (!steps.held().empty() && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
+        return;  // otherwise one step at a time, as the buttons allow
+    }
     if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
     if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) steps.back();
     if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) steps.forward();
