@@ -155,7 +155,7 @@ TEST(LadderLayout, RstAndUnusualFlagsStillReadWell) {
     const auto labels = texts(of_kind(layout_ladder(input_for(fixture)), LadderRecordKind::Arrow));
     ASSERT_EQ(labels.size(), 3u);
     EXPECT_EQ(labels[1].rfind("RST, ACK seq=", 0), 0u) << labels[1];
-    EXPECT_EQ(labels[2], "SYN, ECE, CWR seq=0");
+    EXPECT_EQ(labels[2], "SYN, ECE, CWR seq=0 (retransmission)");
 }
 
 TEST(LadderLayout, StatesSitInsideTheirEndsLaneAndCallsOutside) {
