@@ -12,7 +12,6 @@
 namespace tcplab {
 namespace {
 
-
 socklen_t to_sockaddr(const Endpoint& endpoint, sockaddr_storage& storage) {
     std::memset(&storage, 0, sizeof storage);
     if (endpoint.address.version == 6) {
@@ -64,6 +63,13 @@ std::string quoted(const std::string& data) {
 
 }  // namespace
 
+void Calls::interrupt() {
+    // shutdown() wakes a thread blocked in connect(), accept() or recv() on the
+    // socket; the call returns with an error and the actor's job can finish.
+    std::lock_guard lock(sockets_mutex_);
+    for (const auto& [name, fd] : sockets_) ::shutdown(fd, SHUT_RDWR);
+}
+
 Calls::~Calls() {
     for (auto& [name, fd] : sockets_)
         if (fd >= 0) ::close(fd);
@@ -87,6 +93,7 @@ void Calls::record(int64_t started_ns, const std::string& call, const std::strin
 std::string Calls::describe(const std::string& name) const { return "fd=" + std::to_string(fd(name)); }
 
 int Calls::fd(const std::string& name) const {
+    std::lock_guard lock(sockets_mutex_);
     auto found = sockets_.find(name);
     return found == sockets_.end() ? -1 : found->second;
 }
@@ -101,6 +108,7 @@ int Calls::socket(const std::string& name, int type, int family) {
         timeval timeout{timeout_seconds_, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        std::lock_guard lock(sockets_mutex_);
         sockets_[name] = fd;
     }
     const std::string family_name = family == AF_INET6 ? "AF_INET6" : "AF_INET";
@@ -144,7 +152,10 @@ int Calls::accept(const std::string& listener, const std::string& new_name) {
     const int64_t started = realtime_now_ns();
     const int result = ::accept4(fd(listener), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
     const int error = errno;
-    if (result >= 0) sockets_[new_name] = result;
+    if (result >= 0) {
+        std::lock_guard lock(sockets_mutex_);
+        sockets_[new_name] = result;
+    }
     const std::string peer_text = result >= 0 ? " → peer " + from_sockaddr(peer).to_string() : "";
     record(started, "accept", describe(listener) + peer_text, result, error, {}, local_of(result));
     return result;
@@ -186,7 +197,10 @@ int Calls::close(const std::string& name) {
     const int64_t started = realtime_now_ns();
     const int result = ::close(fd(name));
     const int error = errno;
-    sockets_.erase(name);
+    {
+        std::lock_guard lock(sockets_mutex_);
+        sockets_.erase(name);
+    }
     record(started, "close", arguments, result, error, {}, local);
     return result;
 }
@@ -228,6 +242,8 @@ ActorThread::~ActorThread() {
     {
         std::lock_guard lock(mutex_);
         quitting_ = true;
+        // A call may be blocked for long (a segment held at the gate): wake it.
+        if (calls_) calls_->interrupt();
     }
     wake_.notify_all();
     thread_.join();
@@ -246,12 +262,19 @@ std::future<void> ActorThread::run(std::function<void(Calls&)> job) {
 
 void ActorThread::loop(const Sandbox&) {
     Calls calls(actor_, queue_, call_timeout_seconds_);
+    {
+        std::lock_guard lock(mutex_);
+        calls_ = &calls;
+    }
     for (;;) {
         std::packaged_task<void(Calls&)> job;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return quitting_ || !jobs_.empty(); });
-            if (jobs_.empty()) return;
+            if (jobs_.empty()) {
+                calls_ = nullptr;
+                return;
+            }
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }

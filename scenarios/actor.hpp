@@ -39,6 +39,9 @@ public:
     int setsockopt(const std::string& name, int level, int option, int value, const std::string& option_name);
     int set_linger(const std::string& name, bool on, int seconds);
 
+    // From another thread: wakes any call blocked on this actor's sockets.
+    void interrupt();
+
     Endpoint local_endpoint(const std::string& name) const;
     int fd(const std::string& name) const;
     // What the last recv() returned as bytes.
@@ -56,6 +59,7 @@ private:
     Actor actor_;
     EventQueue<CallEvent>& queue_;
     int timeout_seconds_;
+    mutable std::mutex sockets_mutex_;  // interrupt() reads the sockets from another thread
     std::map<std::string, int> sockets_;
     std::string last_received_;
 };
@@ -85,6 +89,7 @@ private:
     std::condition_variable wake_;
     std::deque<std::packaged_task<void(Calls&)>> jobs_;
     bool quitting_ = false;
+    Calls* calls_ = nullptr;  // the actor thread's Calls, while it runs (under mutex_)
     bool in_sandbox_ = false;
     std::thread thread_;
 };

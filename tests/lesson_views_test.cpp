@@ -108,5 +108,26 @@ TEST(LessonViews, SegmentsWaitingAtTheGateAreShownAndSpaceReleasesThem) {
     EXPECT_TRUE(lab.controller.run()->outcomes().back().passed());
 }
 
+// Reset (or quitting) while a call is blocked behind a held segment must not
+// wait for the call's long timeout: the actors' sockets are shut down.
+TEST(LessonViews, ResetWhileASegmentWaitsAtTheGateIsImmediate) {
+    if (access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no access to /dev/net/tun here";
+    RunOptions options;
+    options.topology = Topology::TwoHosts;
+    options.wire.gated = true;
+    options.call_timeout_seconds = 600;
+    test::ImGuiHarness harness;
+    Lab lab(options);
+    ASSERT_TRUE(lab.controller.load("handshake").ok());
+    lab.controller.step();
+    ASSERT_TRUE(lab.frames_until(harness, [&] { return !lab.controller.busy() && lab.controller.shown_steps() == 1; }));
+    lab.controller.step();  // connect() now blocks: its SYN waits at the gate
+    ASSERT_TRUE(lab.frames_until(harness, [&] { return !lab.controller.held().empty(); }));
+    const auto started = std::chrono::steady_clock::now();
+    lab.controller.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+    EXPECT_EQ(lab.controller.shown_steps(), 0u);
+}
+
 }  // namespace
 }  // namespace tcplab

@@ -632,9 +632,14 @@ int LabWindow::run() {
 
         if (self.screenshot_mode()) {
             // Drive the lesson like a student pressing space, one step at a time.
+            // In step mode the picture is taken with the target step's first
+            // segment waiting at the gate; earlier segments are released as space would.
             const bool failed = self.current_error().has_value();
-            const bool reached = controller.shown_steps() >= *target_steps && !controller.busy();
-            if (!failed && !reached && !controller.busy()) controller.step();
+            const bool waiting_at_gate = !controller.held().empty();
+            const bool at_gate_in_target =
+                controller.busy() && waiting_at_gate && controller.shown_steps() + 1 >= *target_steps;
+            const bool reached = (controller.shown_steps() >= *target_steps && !controller.busy()) || at_gate_in_target;
+            if (!failed && !reached && (!controller.busy() || waiting_at_gate)) controller.step();
             if (failed || reached) ++frames_at_target;
             if (frames_at_target >= settle_frames) return self.finish_screenshot(reached);
             if (Clock::now() > deadline) return self.finish_screenshot(false);
