@@ -496,7 +496,12 @@ bool CaptureFileReader::read_enhanced_packet(const Block& block, CaptureRecord& 
     if (block.length < 32)
         return fail(block.offset, "Enhanced Packet Block of " + std::to_string(block.length) +
                                       " bytes is shorter than its 32-byte minimum");
-    const uint32_t interface_id = block.u32(8);
+    return read_timestamped_packet(block, block.u32(8), record);
+}
+
+// The Enhanced and the obsolete Packet Block share their layout after the
+// interface id: timestamp at 12, captured length at 20, original at 24, data at 28.
+bool CaptureFileReader::read_timestamped_packet(const Block& block, uint32_t interface_id, CaptureRecord& record) {
     const size_t defined = interfaces_.size() - section_first_interface_;
     if (interface_id >= defined)
         return fail(block.offset, "packet refers to interface " + std::to_string(interface_id) +
@@ -539,21 +544,7 @@ bool CaptureFileReader::read_obsolete_packet(const Block& block, CaptureRecord& 
     if (block.length < 32)
         return fail(block.offset,
                     "Packet Block of " + std::to_string(block.length) + " bytes is shorter than its 32-byte minimum");
-    const uint16_t interface_id = block.u16(8);
-    const size_t defined = interfaces_.size() - section_first_interface_;
-    if (interface_id >= defined)
-        return fail(block.offset, "packet refers to interface " + std::to_string(interface_id) +
-                                      ", but this section describes " + plural(defined, "interface"));
-    const auto interface_index = static_cast<uint32_t>(section_first_interface_ + interface_id);
-    const uint32_t captured = block.u32(20);
-    if (!packet_within_limits(block, captured, block.length - 32, interface_index)) return false;
-    record = CaptureRecord{};
-    record.kind = CaptureRecord::Kind::Packet;
-    record.interface = interface_index;
-    record.time_ns = ticks_to_ns(block.timestamp(12), interfaces_[interface_index]);
-    record.original_length = block.u32(24);
-    record.data = block.bytes.subspan(28, captured);
-    return read_options(block, 28 + padded4(captured), &record.comments, nullptr);
+    return read_timestamped_packet(block, block.u16(8), record);
 }
 
 }  // namespace tcplab

@@ -106,6 +106,7 @@ private:
     bool read_enhanced_packet(const Block& block, CaptureRecord& record);
     bool read_simple_packet(const Block& block, CaptureRecord& record);
     bool read_obsolete_packet(const Block& block, CaptureRecord& record);
+    bool read_timestamped_packet(const Block& block, uint32_t interface_id, CaptureRecord& record);
     bool read_options(const Block& block, size_t from, std::vector<std::string>* comments, CaptureInterface* interface);
     bool packet_within_limits(const Block& block, uint32_t captured, size_t room, uint32_t interface_index);
 

@@ -392,6 +392,11 @@ std::vector<HeldPacket> Wire::held() const {
     return held_;
 }
 
+size_t Wire::held_count() const {
+    std::lock_guard lock(mutex_);
+    return held_.size();
+}
+
 WireStats Wire::stats() const {
     return WireStats{relayed_.load(), lost_.load(), dropped_.load(), vanished_.load(), injected_.load()};
 }

@@ -98,6 +98,7 @@ public:
     void inject(std::vector<uint8_t> ip_packet, WireDirection direction);
 
     std::vector<HeldPacket> held() const;
+    size_t held_count() const;
     WireStats stats() const;
     EventQueue<WireEvent>& events() { return events_; }
 

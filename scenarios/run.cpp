@@ -51,8 +51,8 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& ent
     std::unique_ptr<ScenarioRun> run(new ScenarioRun(entry.build(addresses), addresses, std::move(hosts), options));
 
     if (options.topology == Topology::TwoHosts) {
-        auto wire = Wire::create(run->hosts_.front().netns_fd(), run->hosts_.back().netns_fd(), options.wire,
-                                 wire_addresses);
+        auto wire =
+            Wire::create(run->hosts_.front().netns_fd(), run->hosts_.back().netns_fd(), options.wire, wire_addresses);
         if (!wire) return wire.error();
         run->wire_ = std::move(wire.value());
         run->trace_.describe_capture_point(0, {wire_addresses.client, "client wire0"});
@@ -162,7 +162,7 @@ bool ScenarioRun::poll() {
     const auto now = Clock::now();
     if (drain() > 0) step.last_change = now;
     // While a segment waits at the gate, the student is deciding: no timer runs.
-    const bool waiting_for_student = wire_ && !wire_->held().empty();
+    const bool waiting_for_student = wire_ && wire_->held_count() > 0;
     if (waiting_for_student) {
         step.last_change = now;
         step.action_started = now;

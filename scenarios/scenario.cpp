@@ -48,16 +48,21 @@ const CallEvent* StepView::call(Actor actor, const std::string& name) const {
 
 std::vector<TcpState> StepView::states_reached(Actor actor) const {
     std::vector<TcpState> states;
-    for (const StateEvent& event : observed_transitions(trace_))
+    for (const StateEvent& event : transitions())
         if (event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ && trace_.actor_of(event.local) == actor)
             states.push_back(event.to);
     return states;
 }
 
+const std::vector<StateEvent>& StepView::transitions() const {
+    if (!transitions_) transitions_ = observed_transitions(trace_);
+    return *transitions_;
+}
+
 bool StepView::reached(Actor actor, TcpState state) const { return state_event(actor, state).has_value(); }
 
 std::optional<StateEvent> StepView::state_event(Actor actor, TcpState state) const {
-    for (const StateEvent& event : observed_transitions(trace_))
+    for (const StateEvent& event : transitions())
         if (event.to == state && event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ &&
             trace_.actor_of(event.local) == actor)
             return event;

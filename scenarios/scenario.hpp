@@ -40,9 +40,12 @@ public:
     std::optional<StateEvent> state_event(Actor actor, TcpState state) const;
 
 private:
+    const std::vector<StateEvent>& transitions() const;
+
     const Trace& trace_;
     int64_t begin_ns_;
     int64_t end_ns_;
+    mutable std::optional<std::vector<StateEvent>> transitions_;  // merged once, on first use
 };
 
 struct Expectation {
