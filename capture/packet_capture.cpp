@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -33,6 +34,13 @@ Error pcap_error(const std::string& step, pcap_t* handle, int status) {
 }
 
 }  // namespace
+
+CaptureOptions CaptureOptions::for_bursts(CaptureOptions base) {
+    base.immediate = false;
+    base.buffer_bytes = std::max(base.buffer_bytes, 64 << 20);
+    base.queue_capacity = std::max<size_t>(base.queue_capacity, 1 << 18);
+    return base;
+}
 
 PacketCapture::PacketCapture(CaptureOptions options) : options_(std::move(options)), queue_(options_.queue_capacity) {}
 
@@ -102,15 +110,23 @@ void PacketCapture::run(StartupReport& report) {
         while (pcap_dispatch(pcap.handle, -1, on_packet, reinterpret_cast<u_char*>(&context)) > 0) {
         }
     };
+    // The kernel's drop count is read as the capture goes, so a window can
+    // show a loss while it happens, not only after the run.
+    auto read_kernel_stats = [&] {
+        pcap_stat stats{};
+        if (pcap_stats(pcap.handle, &stats) != 0) return;
+        kernel_received_.store(stats.ps_recv, std::memory_order_relaxed);
+        kernel_dropped_.store(uint64_t{stats.ps_drop} + stats.ps_ifdrop, std::memory_order_relaxed);
+    };
+    int rounds = 0;
     while (!stopping_.load(std::memory_order_acquire)) {
         pollfd waiting{selectable, POLLIN, 0};
         poll(&waiting, 1, kPollMilliseconds);
         dispatch_all();
+        if (++rounds % 10 == 0) read_kernel_stats();
     }
     dispatch_all();
-
-    pcap_stat stats{};
-    if (pcap_stats(pcap.handle, &stats) == 0) kernel_dropped_.store(uint64_t{stats.ps_drop} + stats.ps_ifdrop);
+    read_kernel_stats();
 }
 
 void PacketCapture::stop() {
@@ -120,7 +136,7 @@ void PacketCapture::stop() {
 }
 
 CaptureStats PacketCapture::stats() const {
-    return CaptureStats{delivered_.load(), kernel_dropped_.load(), queue_.dropped()};
+    return CaptureStats{delivered_.load(), kernel_received_.load(), kernel_dropped_.load(), queue_.dropped()};
 }
 
 }  // namespace tcplab

@@ -15,20 +15,36 @@
 
 namespace tcplab {
 
+// The defaults suit a lesson that is stepped through: each packet is handed
+// over at once (immediate mode), and the ring is large enough for the bursts a
+// lesson makes. Why the sizes matter (docs/performance-live.md): in immediate
+// mode libpcap uses TPACKET_V2, where every packet takes a whole ring slot of
+// about min(snaplen, interface MTU) bytes; on lo (MTU 65536) a 4 MiB ring then
+// holds only ~64 packets, and a SYN flood overruns it within a millisecond.
 struct CaptureOptions {
     std::string interface = "lo";
-    std::string filter;          // BPF, e.g. "tcp port 24001"
-    uint8_t capture_point = 0;   // which point of the topology this is
-    int snaplen = 262144;        // bytes kept per packet
-    int buffer_bytes = 4 << 20;  // kernel ring buffer
-    bool immediate = true;       // deliver each packet at once (for stepping)
+    std::string filter;           // BPF, e.g. "tcp port 24001"
+    uint8_t capture_point = 0;    // which point of the topology this is
+    int snaplen = 262144;         // bytes kept per packet
+    int buffer_bytes = 32 << 20;  // kernel ring buffer
+    bool immediate = true;        // deliver each packet at once (for stepping)
+    // Packets waiting for the UI thread; a frame at 60 Hz drains it. Sized so
+    // a lesson's bursts never fill it; a full queue is counted, never silent.
     size_t queue_capacity = 1 << 16;
+
+    // For a flood: a block-based ring (immediate mode off: TPACKET_V3 packs
+    // packets tightly, so the ring holds ~a million SYNs; they arrive in
+    // blocks at most 10 ms late, which nobody sees in a flood), a
+    // larger ring, and a queue that rides out a few slow frames at ~600 k
+    // packets/s (SYNs and SYN-ACKs).
+    static CaptureOptions for_bursts(CaptureOptions base);
 };
 
 struct CaptureStats {
-    uint64_t delivered = 0;       // pushed into the queue
-    uint64_t kernel_dropped = 0;  // pcap_stats ps_drop + ps_ifdrop
-    uint64_t queue_dropped = 0;   // the consumer was too slow
+    uint64_t delivered = 0;        // pushed into the queue
+    uint64_t kernel_received = 0;  // pcap_stats ps_recv: what passed the filter
+    uint64_t kernel_dropped = 0;   // pcap_stats ps_drop + ps_ifdrop, updated while capturing
+    uint64_t queue_dropped = 0;    // the consumer was too slow
 };
 
 class PacketCapture {
@@ -56,6 +72,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stopping_{false};
     std::atomic<uint64_t> delivered_{0};
+    std::atomic<uint64_t> kernel_received_{0};
     std::atomic<uint64_t> kernel_dropped_{0};
 };
 

@@ -91,9 +91,13 @@ std::vector<StateEvent> observed_transitions(const Trace& trace) {
         if (event.to == last) continue;
         if (event.source == StateSource::SocketDump) {
             // For a traced socket the dump only adds what the tracepoint cannot
-            // see: the timewait socket that outlives the full one.
+            // see: the timewait socket that outlives the full one, and its end
+            // (after 60 s, or when a class skips the wait).
             const bool after_traced_close = close_to_timewait.count(key) != 0;
-            if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close) continue;
+            const bool timewait_ends = last == TcpState::TimeWait;
+            if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close &&
+                !timewait_ends)
+                continue;
             const TcpState reference = after_traced_close ? merged[close_to_timewait[key]].from : last;
             if (progress(event.to, true) < progress(reference, seen)) continue;
         }

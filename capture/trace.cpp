@@ -1,6 +1,7 @@
 #include "trace.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tcplab {
 namespace {
@@ -53,21 +54,73 @@ CapturedPacket Trace::capture(int64_t time_ns, uint8_t capture_point, LinkType l
     return captured;
 }
 
-uint32_t Trace::connection_for(const CapturedPacket& packet, bool& from_server) {
-    const PacketEvent& summary = packet.summary;
-    const auto key = std::minmax(packet.source, packet.destination);
+namespace {
+
+uint64_t mix64(uint64_t value) {
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdull;
+    value ^= value >> 33;
+    value *= 0xc4ceb9fe1a85ec53ull;
+    return value ^ (value >> 33);
+}
+
+uint64_t hash_endpoint(const Endpoint& endpoint) {
+    uint64_t high = 0, low = 0;
+    std::memcpy(&high, endpoint.address.bytes.data(), 8);
+    std::memcpy(&low, endpoint.address.bytes.data() + 8, 8);
+    return mix64(high ^ (low * 0x9e3779b97f4a7c15ull) ^ (uint64_t{endpoint.port} << 8 | endpoint.address.version));
+}
+
+// The same for both directions of a connection.
+uint64_t hash_pair(const Endpoint& first, const Endpoint& second) {
+    return hash_endpoint(first) ^ hash_endpoint(second);
+}
+
+bool joins(const Connection& connection, const Endpoint& source, const Endpoint& destination) {
+    return (connection.client == source && connection.server == destination) ||
+           (connection.client == destination && connection.server == source);
+}
+
+}  // namespace
+
+uint32_t* Trace::find_slot(const Endpoint& source, const Endpoint& destination) {
+    if (connection_slots_.empty()) grow_index();
+    const size_t mask = connection_slots_.size() - 1;
+    for (size_t slot = hash_pair(source, destination) & mask;; slot = (slot + 1) & mask) {
+        uint32_t& entry = connection_slots_[slot];
+        if (entry == 0 || joins(connections_[entry - 1], source, destination)) return &entry;
+    }
+}
+
+void Trace::grow_index() { rehash_index(std::max<size_t>(64, connection_slots_.size() * 2)); }
+
+void Trace::rehash_index(size_t slots) {
+    std::vector<uint32_t> old = std::move(connection_slots_);
+    connection_slots_.assign(slots, 0);
+    const size_t mask = connection_slots_.size() - 1;
+    for (uint32_t entry : old) {
+        if (entry == 0) continue;
+        const Connection& connection = connections_[entry - 1];
+        size_t slot = hash_pair(connection.client, connection.server) & mask;
+        while (connection_slots_[slot] != 0) slot = (slot + 1) & mask;
+        connection_slots_[slot] = entry;
+    }
+}
+
+uint32_t Trace::connection_for(const PacketEvent& summary, const Endpoint& source, const Endpoint& destination,
+                               bool& from_server) {
     const bool pure_syn = has(summary.flags, tcp_flag::Syn) && !has(summary.flags, tcp_flag::Ack);
 
-    auto found = connection_by_endpoints_.find(key);
-    if (found != connection_by_endpoints_.end()) {
-        Connection& existing = connections_[found->second];
-        const bool same_client = existing.client == packet.source;
+    uint32_t* slot = find_slot(source, destination);
+    if (*slot != 0) {
+        Connection& existing = connections_[*slot - 1];
+        const bool same_client = existing.client == source;
         const bool port_reused = pure_syn && same_client && existing.client_isn_known &&
                                  existing.client_base != summary.seq &&
                                  existing.inferred.state(Side::Client) != TcpState::SynSent;
         if (!port_reused) {
             from_server = !same_client;
-            return found->second;
+            return *slot - 1;
         }
     }
 
@@ -76,19 +129,22 @@ uint32_t Trace::connection_for(const CapturedPacket& packet, bool& from_server) 
     Connection connection;
     const bool syn_ack = has(summary.flags, tcp_flag::Syn) && has(summary.flags, tcp_flag::Ack);
     if (syn_ack) {
-        connection.client = packet.destination;
-        connection.server = packet.source;
+        connection.client = destination;
+        connection.server = source;
         connection.inferred = ConnectionFsm(TcpState::SynSent, TcpState::Listen);
         from_server = true;
     } else {
-        connection.client = packet.source;
-        connection.server = packet.destination;
+        connection.client = source;
+        connection.server = destination;
         if (!pure_syn) connection.inferred = ConnectionFsm(TcpState::Established, TcpState::Established);
         from_server = false;
     }
     connections_.push_back(std::move(connection));
     const auto index = static_cast<uint32_t>(connections_.size() - 1);
-    connection_by_endpoints_[key] = index;
+    const bool replaces = *slot != 0;
+    *slot = index + 1;
+    // Keep the table at most half full, so probes stay short.
+    if (!replaces && ++indexed_connections_ * 2 > connection_slots_.size()) grow_index();
     return index;
 }
 
@@ -97,10 +153,13 @@ void Trace::add_packet(CapturedPacket packet) {
     summary.raw_offset = raw_.size();
     summary.raw_length = static_cast<uint32_t>(packet.raw.size());
     raw_.insert(raw_.end(), packet.raw.begin(), packet.raw.end());
+    add_summary(summary, packet.source, packet.destination);
+}
 
+void Trace::add_summary(PacketEvent summary, const Endpoint& source, const Endpoint& destination) {
     if (summary.transport == Transport::Tcp && !summary.decode_failed) {
         bool from_server = false;
-        summary.connection = connection_for(packet, from_server);
+        summary.connection = connection_for(summary, source, destination, from_server);
         summary.from_server = from_server;
 
         Connection& connection = connections_[summary.connection];
@@ -116,7 +175,7 @@ void Trace::add_packet(CapturedPacket packet) {
             connection.client_base = syn ? summary.seq : summary.seq - 1;
         }
         summary.retransmission = is_retransmission(connection, summary);
-        infer_states(summary, packet);
+        infer_states(summary, source, destination);
     }
     insert_by_time(packets_, summary);
 }
@@ -128,57 +187,79 @@ bool Trace::is_retransmission(Connection& connection, const PacketEvent& packet)
     if (length == 0) return false;  // a pure ACK carries no new sequence numbers
     const uint32_t end = packet.seq + length;
     const auto key = static_cast<uint16_t>(packet.capture_point * 2 + packet.from_server);
-    auto found = connection.highest_sent.find(key);
-    if (found == connection.highest_sent.end()) {
-        connection.highest_sent[key] = end;
-        return false;
+    uint32_t* highest = nullptr;
+    if (key < connection.highest_sent.size()) {
+        const auto bit = static_cast<uint8_t>(1u << key);
+        if (!(connection.highest_sent_known & bit)) {
+            connection.highest_sent_known |= bit;
+            connection.highest_sent[key] = end;
+            return false;
+        }
+        highest = &connection.highest_sent[key];
+    } else {
+        const auto [found, inserted] = highest_sent_elsewhere_.try_emplace({packet.connection, key}, end);
+        if (inserted) return false;
+        highest = &found->second;
     }
-    if (static_cast<int32_t>(end - found->second) <= 0) return true;  // nothing new, modulo 2^32
-    found->second = end;
+    if (static_cast<int32_t>(end - *highest) <= 0) return true;  // nothing new, modulo 2^32
+    *highest = end;
     return false;
 }
 
-void Trace::infer_states(const PacketEvent& packet, const CapturedPacket& captured) {
+void Trace::infer_states(const PacketEvent& packet, const Endpoint& source, const Endpoint& destination) {
     Connection& connection = connections_[packet.connection];
     const Side sender = packet.from_server ? Side::Server : Side::Client;
     const Side receiver = packet.from_server ? Side::Client : Side::Server;
     const auto tag = static_cast<uint64_t>(packet.time_ns);
     const Segment segment = segment_of(packet);
 
-    auto point = capture_points_.find(packet.capture_point);
+    auto point = capture_points_.empty() ? capture_points_.end() : capture_points_.find(packet.capture_point);
     if (point == capture_points_.end() || point->second.host.is_unspecified()) {
         add_inferred(packet.connection, connection.inferred.on_segment(sender, segment, tag));
         return;
     }
     // A capture point on one host: there the packet was either sent or received.
     std::vector<InferredTransition> moved;
-    if (captured.source.address == point->second.host) {
+    if (source.address == point->second.host) {
         if (auto transition = connection.inferred.on_send(sender, segment, tag)) moved.push_back(*transition);
-    } else if (captured.destination.address == point->second.host) {
+    } else if (destination.address == point->second.host) {
         if (auto transition = connection.inferred.on_receive(receiver, segment, tag)) moved.push_back(*transition);
     }
     add_inferred(packet.connection, moved);
 }
 
-void Trace::add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions) {
+StateEvent Trace::inferred_event(uint32_t connection_index, const InferredTransition& transition) const {
     const Connection& connection = connections_[connection_index];
-    for (const InferredTransition& transition : transitions) {
-        StateEvent event;
-        event.time_ns = static_cast<int64_t>(transition.cause);
-        const bool client_side = transition.side == Side::Client;
-        event.local = client_side ? connection.client : connection.server;
-        event.remote = client_side ? connection.server : connection.client;
-        event.from = transition.from;
-        event.to = transition.to;
-        event.source = StateSource::Inferred;
-        event.connection = connection_index;
-        insert_by_time(states_, event);
-    }
+    StateEvent event;
+    event.time_ns = static_cast<int64_t>(transition.cause);
+    const bool client_side = transition.side == Side::Client;
+    event.local = client_side ? connection.client : connection.server;
+    event.remote = client_side ? connection.server : connection.client;
+    event.from = transition.from;
+    event.to = transition.to;
+    event.source = StateSource::Inferred;
+    event.connection = connection_index;
+    return event;
+}
+
+void Trace::add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions) {
+    for (const InferredTransition& transition : transitions)
+        insert_by_time(states_, inferred_event(connection_index, transition));
 }
 
 void Trace::flush_inferred() {
+    // Segments held to the end (a SYN-ACK to a spoofed source is never
+    // answered) settle at times long past: inserting each one would move the
+    // states after it, which for a SYN flood is quadratic. Append them all,
+    // sort them, and merge once; both steps keep equal times in the order
+    // one insert after another would give.
+    const auto appended_from = static_cast<std::ptrdiff_t>(states_.size());
     for (uint32_t index = 0; index < connections_.size(); ++index)
-        add_inferred(index, connections_[index].inferred.flush());
+        for (const InferredTransition& transition : connections_[index].inferred.flush())
+            states_.push_back(inferred_event(index, transition));
+    const auto earlier = [](const StateEvent& left, const StateEvent& right) { return left.time_ns < right.time_ns; };
+    std::stable_sort(states_.begin() + appended_from, states_.end(), earlier);
+    std::inplace_merge(states_.begin(), states_.begin() + appended_from, states_.end(), earlier);
 }
 
 void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }
@@ -193,7 +274,32 @@ void Trace::describe_capture_point(uint8_t point, CapturePoint description) {
 void Trace::assign_actor(const Endpoint& local, Actor actor) { actors_[local] = actor; }
 
 std::span<const uint8_t> Trace::raw_bytes(const PacketEvent& packet) const {
+    if (raw_source_) return raw_source_->bytes(packet.raw_offset, packet.raw_length);
     return std::span<const uint8_t>(raw_).subspan(packet.raw_offset, packet.raw_length);
+}
+
+void Trace::reserve(size_t packets, size_t connections, size_t states) {
+    packets_.reserve(packets);
+    connections_.reserve(connections);
+    states_.reserve(states);
+    size_t slots = 64;
+    while (slots < connections * 2) slots *= 2;
+    if (slots > connection_slots_.size()) rehash_index(slots);
+}
+
+size_t Trace::memory_bytes() const {
+    size_t bytes = sizeof(*this);
+    bytes += packets_.size() * sizeof(PacketEvent) + raw_.size();
+    bytes += states_.size() * sizeof(StateEvent) + wire_events_.size() * sizeof(WireEvent);
+    bytes += connections_.size() * sizeof(Connection) + connection_slots_.size() * sizeof(uint32_t);
+    // A std::map node holds its value plus about four pointers' worth of tree links.
+    constexpr size_t kNodeOverhead = 32;
+    using ElsewhereEntry = decltype(highest_sent_elsewhere_)::value_type;
+    bytes += highest_sent_elsewhere_.size() * (sizeof(ElsewhereEntry) + kNodeOverhead);
+    for (const CallEvent& call : calls_)
+        bytes += sizeof(CallEvent) + call.call.capacity() + call.arguments.capacity() + call.data.capacity();
+    for (const NoteEvent& note : notes_) bytes += sizeof(NoteEvent) + note.key.capacity();
+    return bytes;
 }
 
 DecodedPacket Trace::decode(const PacketEvent& packet) const { return decode_frame(packet.link, raw_bytes(packet)); }
@@ -227,6 +333,16 @@ Actor Trace::actor_of(const Endpoint& local) const {
     // A socket bound to the wildcard address answers for any local address.
     for (const auto& [endpoint, actor] : actors_)
         if (endpoint.port == local.port && endpoint.address.is_unspecified()) return actor;
+    // With a capture point on each host, an address that is no host's is a
+    // spoofed source: the SYN flood's attacker.
+    bool hosts_known = false;
+    bool a_host = false;
+    for (const auto& [number, point] : capture_points_) {
+        if (point.host.is_unspecified()) continue;
+        hosts_known = true;
+        a_host = a_host || point.host == local.address;
+    }
+    if (hosts_known && !a_host && !local.address.is_unspecified()) return Actor::Attacker;
     for (const Connection& connection : connections_) {
         if (connection.client == local) return Actor::Client;
         if (connection.server == local) return Actor::Server;

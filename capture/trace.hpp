@@ -3,8 +3,10 @@
 // thread (the UI thread, or the terminal runner). Every view is a function of
 // the trace plus its own view state, so a live run, a recording and a test all
 // look the same. Each kind of event is kept sorted by time.
+#include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,7 +29,22 @@ struct Connection {
     uint32_t packet_count = 0;
     // The end of the highest sequence number sent so far, per direction and
     // capture point (key: capture_point * 2 + from_server), to spot retransmissions.
-    std::map<uint16_t, uint32_t> highest_sent;
+    // Keys 0-3 (capture points 0 and 1) live here, bit k of highest_sent_known
+    // saying key k was seen; the trace keeps rarer keys aside, so a connection
+    // needs no heap memory of its own (a SYN flood makes millions of them).
+    std::array<uint32_t, 4> highest_sent{};
+    uint8_t highest_sent_known = 0;
+};
+
+// Where the raw bytes of packets live when they are not copied into the trace:
+// an opened capture file, read on demand (capture/capture_index.hpp). Packets
+// added with Trace::add_summary() carry offsets into it.
+class RawByteSource {
+public:
+    virtual ~RawByteSource() = default;
+    // The bytes at [offset, offset + length), or fewer (none) when they are gone,
+    // e.g. the file was truncated after it was opened.
+    virtual std::span<const uint8_t> bytes(uint64_t offset, uint32_t length) const = 0;
 };
 
 // Where a capture point sits. With one per host (two hosts and the wire), a
@@ -45,6 +62,15 @@ public:
                                   std::span<const uint8_t> frame);
 
     void add_packet(CapturedPacket packet);
+    // A packet whose raw bytes stay in the raw source (see set_raw_source):
+    // summary.raw_offset and raw_length locate them there. Nothing is copied.
+    void add_summary(PacketEvent summary, const Endpoint& source, const Endpoint& destination);
+    // Raw bytes of packets added with add_summary(); set it before adding them.
+    void set_raw_source(std::shared_ptr<const RawByteSource> source) { raw_source_ = std::move(source); }
+    // Room for this many events, so a large file is not copied as the vectors grow.
+    void reserve(size_t packets, size_t connections, size_t states);
+    // Bytes the trace holds in memory (events, connections, indexes, copied raw bytes).
+    size_t memory_bytes() const;
     void add_state(StateEvent event);
     void add_call(CallEvent event);
     void add_note(NoteEvent event);
@@ -79,6 +105,8 @@ public:
     Endpoint receiver(const PacketEvent& packet) const;
     Actor sender_actor(const PacketEvent& packet) const;
     Actor actor_of(const Endpoint& local) const;
+    // Every socket a scenario named (assign_actor), for recording them.
+    const std::map<Endpoint, Actor>& actors() const { return actors_; }
 
     // Events that could not be delivered because a queue was full; shown to the user.
     uint64_t lost_events() const { return lost_events_; }
@@ -87,10 +115,17 @@ public:
     int64_t start_ns() const;  // the earliest event, or 0 for an empty trace
 
 private:
-    uint32_t connection_for(const CapturedPacket& packet, bool& from_server);
-    void infer_states(const PacketEvent& packet, const CapturedPacket& captured);
+    uint32_t connection_for(const PacketEvent& summary, const Endpoint& source, const Endpoint& destination,
+                            bool& from_server);
+    void infer_states(const PacketEvent& packet, const Endpoint& source, const Endpoint& destination);
+    // Open addressing over connection indexes (+1; 0 is empty): the newest
+    // connection for each pair of endpoints, in either order.
+    uint32_t* find_slot(const Endpoint& source, const Endpoint& destination);
+    void grow_index();
+    void rehash_index(size_t slots);  // slots: a power of two
     bool is_retransmission(Connection& connection, const PacketEvent& packet);
     void add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions);
+    StateEvent inferred_event(uint32_t connection_index, const InferredTransition& transition) const;
 
     std::vector<PacketEvent> packets_;
     std::vector<uint8_t> raw_;
@@ -100,7 +135,10 @@ private:
     std::vector<WireEvent> wire_events_;
     std::map<uint8_t, CapturePoint> capture_points_;
     std::vector<Connection> connections_;
-    std::map<std::pair<Endpoint, Endpoint>, uint32_t> connection_by_endpoints_;
+    std::vector<uint32_t> connection_slots_;
+    size_t indexed_connections_ = 0;
+    std::map<std::pair<uint32_t, uint16_t>, uint32_t> highest_sent_elsewhere_;  // (connection, key) for keys >= 4
+    std::shared_ptr<const RawByteSource> raw_source_;
     std::map<Endpoint, Actor> actors_;
     uint64_t lost_events_ = 0;
 };

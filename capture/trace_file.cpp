@@ -179,7 +179,38 @@ std::vector<uint8_t> note(const NoteEvent& event, bool copied_to_packet) {
     return encode(Type::Note, body.bytes());
 }
 
+std::vector<uint8_t> lesson(const RecordedLesson& lesson) {
+    RecordWriter body;
+    body.text(lesson.name);
+    body.text(lesson.title_key);
+    body.u32(static_cast<uint32_t>(lesson.step_keys.size()));
+    for (const std::string& key : lesson.step_keys) body.text(key);
+    return encode(Type::Lesson, body.bytes());
+}
+
+std::vector<uint8_t> step(const RecordedStep& step) {
+    RecordWriter body;
+    body.u32(step.index);
+    body.i64(step.begin_ns);
+    body.i64(step.end_ns);
+    body.text(step.failure);
+    body.u32(static_cast<uint32_t>(step.expectations.size()));
+    for (const RecordedExpectation& expectation : step.expectations) {
+        body.text(expectation.key);
+        body.u8(expectation.passed ? 1 : 0);
+        body.text(expectation.detail);
+    }
+    return encode(Type::StepOutcome, body.bytes());
+}
+
 }  // namespace trace_record
+
+bool RecordedStep::passed() const {
+    if (!failure.empty()) return false;
+    for (const RecordedExpectation& expectation : expectations)
+        if (!expectation.passed) return false;
+    return true;
+}
 
 // ---- writing ----
 
@@ -299,6 +330,35 @@ Status TraceRecorder::add_lost_events(uint64_t count) {
     return write_record(static_cast<uint16_t>(trace_record::Type::LostEvents), body.bytes());
 }
 
+Status TraceRecorder::add_capture_point(uint8_t point, const CapturePoint& description) {
+    if (options_.capture_point_names.size() <= point) options_.capture_point_names.resize(size_t{point} + 1);
+    if (options_.capture_point_names[point].empty()) options_.capture_point_names[point] = description.name;
+    RecordWriter body;
+    body.u8(point);
+    body.u8(0);
+    body.u8(0);
+    body.u8(0);
+    body.endpoint(Endpoint{description.host, 0});
+    body.text(description.name);
+    return write_record(static_cast<uint16_t>(trace_record::Type::CapturePointHost), body.bytes());
+}
+
+Status TraceRecorder::add_lesson(const RecordedLesson& lesson) {
+    Status written = writer_.write_custom(kTcplabPen, trace_record::lesson(lesson));
+    if (written) ++records_;
+    return written;
+}
+
+Status TraceRecorder::add_step(const RecordedStep& step) {
+    Status written = writer_.write_custom(kTcplabPen, trace_record::step(step));
+    if (written) ++records_;
+    return written;
+}
+
+RecordingInfo TraceRecorder::progress() const {
+    return RecordingInfo{writer_.path(), writer_.bytes_written(), writer_.blocks_written(), packets_, records_};
+}
+
 Result<RecordingInfo> TraceRecorder::finish() {
     RecordingInfo info{writer_.path(), writer_.bytes_written(), writer_.blocks_written(), packets_, records_};
     if (Status closed = writer_.close(); !closed) return closed.error();
@@ -306,16 +366,28 @@ Result<RecordingInfo> TraceRecorder::finish() {
 }
 
 Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, const TraceWriteOptions& options) {
-    auto created = TraceRecorder::create(path, options);
+    // The sockets the trace knows by name, besides those the caller lists.
+    TraceWriteOptions with_actors = options;
+    for (const auto& [local, actor] : trace.actors()) {
+        const bool listed = std::any_of(options.actors.begin(), options.actors.end(),
+                                        [&](const ActorAssignment& given) { return given.local == local; });
+        if (!listed) with_actors.actors.push_back(ActorAssignment{local, actor});
+    }
+    auto created = TraceRecorder::create(path, with_actors);
     if (!created) return created.error();
     TraceRecorder& recorder = *created;
+    if (options.lesson)
+        if (Status written = recorder.add_lesson(*options.lesson); !written) return written.error();
 
     const auto& packets = trace.packets();
     const auto& states = trace.states();
     const auto& calls = trace.calls();
     const auto& notes = trace.notes();
-    const auto& wires = options.wire_events;
+    const auto& wires = options.wire_events.empty() ? trace.wire_events() : options.wire_events;
 
+    // Which host each capture point is on, so packets are paired and attributed as live.
+    for (const auto& [point, description] : trace.capture_points())
+        if (Status written = recorder.add_capture_point(point, description); !written) return written.error();
     // Describe every capture point before the first packet, as most tools expect.
     for (const PacketEvent& packet : packets)
         if (auto interface = recorder.interface_for(packet.capture_point, packet.link); !interface)
@@ -371,8 +443,142 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         }
         if (!written) return written.error();
     }
+    for (const RecordedStep& step : options.steps)
+        if (Status written = recorder.add_step(step); !written) return written.error();
     if (Status written = recorder.add_lost_events(trace.lost_events()); !written) return written.error();
     return recorder.finish();
+}
+
+// ---- following a live trace ----
+
+namespace {
+
+bool same(const StateEvent& a, const StateEvent& b) {
+    return a.time_ns == b.time_ns && a.local == b.local && a.remote == b.remote && a.from == b.from && a.to == b.to &&
+           a.source == b.source && a.connection == b.connection && a.receive_queue == b.receive_queue &&
+           a.send_queue == b.send_queue && a.timer == b.timer && a.timer_expires_ms == b.timer_expires_ms;
+}
+bool same(const CallEvent& a, const CallEvent& b) {
+    return a.time_ns == b.time_ns && a.return_ns == b.return_ns && a.actor == b.actor && a.call == b.call &&
+           a.arguments == b.arguments && a.result == b.result && a.error_number == b.error_number &&
+           a.data == b.data && a.local == b.local;
+}
+bool same(const NoteEvent& a, const NoteEvent& b) {
+    return a.time_ns == b.time_ns && a.step == b.step && a.key == b.key;
+}
+bool same(const WireEvent& a, const WireEvent& b) {
+    return a.time_ns == b.time_ns && a.segment == b.segment && a.action == b.action && a.by == b.by &&
+           a.direction == b.direction;
+}
+
+// The trace only inserts, never removes or reorders, so what was seen is a
+// subsequence of what is there now. Matching from the end finds the new events
+// (usually at the end) without walking the whole list; identical events are
+// interchangeable, so which copy counts as new does not matter. Returns their
+// indices in time order and brings `seen` up to date.
+template <class Event>
+std::vector<size_t> new_events(const std::vector<Event>& now, std::vector<Event>& seen) {
+    std::vector<size_t> fresh;
+    if (now.size() <= seen.size()) return fresh;
+    size_t remaining = now.size() - seen.size();
+    size_t matched = seen.size();
+    for (size_t index = now.size(); index > 0 && remaining > 0;) {
+        --index;
+        if (matched > 0 && same(now[index], seen[matched - 1])) {
+            --matched;
+        } else {
+            fresh.push_back(index);
+            --remaining;
+        }
+    }
+    std::reverse(fresh.begin(), fresh.end());
+    seen = now;
+    return fresh;
+}
+
+}  // namespace
+
+Result<TraceFollower> TraceFollower::create(const std::string& path, const TraceWriteOptions& options) {
+    auto recorder = TraceRecorder::create(path, options);
+    if (!recorder) return recorder.error();
+    TraceFollower follower(std::move(*recorder));
+    for (const ActorAssignment& actor : options.actors) follower.actors_seen_[actor.local] = actor.actor;
+    return follower;
+}
+
+Status TraceFollower::sync(const Trace& trace) {
+    // Capture points and actor names first: packets after them are read with them.
+    for (const auto& [point, description] : trace.capture_points()) {
+        const auto known = capture_points_seen_.find(point);
+        if (known != capture_points_seen_.end() && known->second.host == description.host &&
+            known->second.name == description.name)
+            continue;
+        if (Status written = recorder_.add_capture_point(point, description); !written) return written;
+        capture_points_seen_[point] = description;
+    }
+    for (const auto& [local, actor] : trace.actors()) {
+        const auto known = actors_seen_.find(local);
+        if (known != actors_seen_.end() && known->second == actor) continue;
+        if (Status written = recorder_.add_actor(ActorAssignment{local, actor}); !written) return written;
+        actors_seen_[local] = actor;
+    }
+
+    // New packets: their raw bytes were appended after everything seen.
+    const auto& packets = trace.packets();
+    std::vector<size_t> new_packets;
+    if (packets.size() > packets_seen_) {
+        size_t remaining = packets.size() - packets_seen_;
+        for (size_t index = packets.size(); index > 0 && remaining > 0;) {
+            --index;
+            if (packets[index].raw_offset >= raw_seen_) {
+                new_packets.push_back(index);
+                --remaining;
+            }
+        }
+        std::reverse(new_packets.begin(), new_packets.end());
+        for (size_t index : new_packets)
+            raw_seen_ = std::max<uint64_t>(raw_seen_, packets[index].raw_offset + packets[index].raw_length);
+        packets_seen_ = packets.size();
+    }
+    const std::vector<size_t> new_states = new_events(trace.states(), states_seen_);
+    const std::vector<size_t> new_calls = new_events(trace.calls(), calls_seen_);
+    const std::vector<size_t> new_notes = new_events(trace.notes(), notes_seen_);
+    const std::vector<size_t> new_wires = new_events(trace.wire_events(), wires_seen_);
+
+    // Merge the batch by time, as write_trace merges a whole trace.
+    size_t packet = 0, state = 0, call = 0, note = 0, wire = 0;
+    constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+    const auto time_of = [](const auto& events, const std::vector<size_t>& fresh, size_t at) {
+        return at < fresh.size() ? events[fresh[at]].time_ns : kNever;
+    };
+    while (packet < new_packets.size() || state < new_states.size() || call < new_calls.size() ||
+           note < new_notes.size() || wire < new_wires.size()) {
+        const int64_t packet_time = time_of(packets, new_packets, packet);
+        const int64_t state_time = time_of(trace.states(), new_states, state);
+        const int64_t call_time = time_of(trace.calls(), new_calls, call);
+        const int64_t note_time = time_of(trace.notes(), new_notes, note);
+        const int64_t wire_time = time_of(trace.wire_events(), new_wires, wire);
+        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time});
+        Status written = Done{};
+        if (packet < new_packets.size() && packet_time == earliest) {
+            const PacketEvent& event = packets[new_packets[packet++]];
+            written = recorder_.add_packet(event, trace.raw_bytes(event));
+        } else if (state < new_states.size() && state_time == earliest) {
+            written = recorder_.add_state(trace.states()[new_states[state++]]);
+        } else if (call < new_calls.size() && call_time == earliest) {
+            written = recorder_.add_call(trace.calls()[new_calls[call++]]);
+        } else if (note < new_notes.size() && note_time == earliest) {
+            written = recorder_.add_note(trace.notes()[new_notes[note++]]);
+        } else {
+            written = recorder_.add_wire(trace.wire_events()[new_wires[wire++]]);
+        }
+        if (!written) return written;
+    }
+    if (trace.lost_events() > lost_seen_) {
+        if (Status written = recorder_.add_lost_events(trace.lost_events() - lost_seen_); !written) return written;
+        lost_seen_ = trace.lost_events();
+    }
+    return Done{};
 }
 
 // ---- reading ----
@@ -512,6 +718,47 @@ private:
                 event.direction = body.enumeration<WireDirection>(kWireDirectionCount);
                 if (!body.ok()) return false;
                 loaded_.wire_events.push_back(event);
+                loaded_.trace.add_wire(event);
+                return true;
+            }
+            case Type::Lesson: {
+                RecordedLesson lesson;
+                lesson.name = body.text();
+                lesson.title_key = body.text();
+                const uint32_t count = body.u32();
+                // Each key reads from the body, so a lying count stops at its end.
+                for (uint32_t index = 0; index < count && body.ok(); ++index) lesson.step_keys.push_back(body.text());
+                if (!body.ok()) return false;
+                loaded_.lesson = std::move(lesson);
+                return true;
+            }
+            case Type::StepOutcome: {
+                RecordedStep step;
+                step.index = body.u32();
+                step.begin_ns = body.i64();
+                step.end_ns = body.i64();
+                step.failure = body.text();
+                const uint32_t count = body.u32();
+                for (uint32_t index = 0; index < count && body.ok(); ++index) {
+                    RecordedExpectation expectation;
+                    expectation.key = body.text();
+                    expectation.passed = body.enumeration<uint8_t>(2) != 0;
+                    expectation.detail = body.text();
+                    step.expectations.push_back(std::move(expectation));
+                }
+                if (!body.ok()) return false;
+                loaded_.steps.push_back(std::move(step));
+                return true;
+            }
+            case Type::CapturePointHost: {
+                const uint8_t point = body.u8();
+                body.u8();
+                body.u8();
+                body.u8();
+                const Endpoint host = body.endpoint();
+                std::string name = body.text();
+                if (!body.ok()) return false;
+                loaded_.trace.describe_capture_point(point, CapturePoint{host.address, std::move(name)});
                 return true;
             }
         }

@@ -149,7 +149,8 @@ private:
     std::atomic<uint64_t> vanished_{0};
     std::atomic<uint64_t> injected_{0};
 
-    EventQueue<WireEvent> events_{1 << 16};
+    // A flood puts hundreds of thousands of packets on the wire in seconds; each is an event.
+    EventQueue<WireEvent> events_{1 << 18};
 };
 
 }  // namespace tcplab

@@ -26,6 +26,12 @@ WireCopies pair_wire_copies(const Trace& trace) {
             waiting[std::move(bytes)].push_back(index);
             continue;
         }
+        // A sender that no capture point watches (a spoofed source) has no
+        // sent copy: what arrived is the only copy there is.
+        bool sender_watched = false;
+        for (const auto& [number, other] : trace.capture_points())
+            if (!other.host.is_unspecified() && other.host == trace.sender(packet).address) sender_watched = true;
+        if (!sender_watched) continue;
         copies.role[index] = CopyRole::Received;
         auto twin = waiting.find(bytes);
         if (twin == waiting.end() || twin->second.empty()) continue;

@@ -7,10 +7,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#ifndef TCPLAB_ASSET_DIR
-#define TCPLAB_ASSET_DIR ""
-#endif
-
 namespace tcplab {
 namespace {
 
@@ -51,19 +47,7 @@ void flatten(const toml::table& table, const std::string& prefix, std::map<std::
     }
 }
 
-std::string program_directory() {
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    return error ? std::string() : self.parent_path().string();
-}
-
 }  // namespace
-
-std::string asset_directory() {
-    if (const char* from_env = std::getenv("TCPLAB_ASSETS"); from_env && *from_env) return from_env;
-    if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang" / "en")) return TCPLAB_ASSET_DIR;
-    return program_directory() + "/../share/tcplab";
-}
 
 const std::vector<std::string>& Language::codes() {
     static const std::vector<std::string> shipped = {"en", "zh-CN"};
@@ -114,6 +98,20 @@ std::vector<std::string> Language::keys() const {
     std::vector<std::string> all;
     for (const auto& [key, text] : texts_) all.push_back(key);
     return all;
+}
+
+void Language::add_lesson_texts(const std::map<std::string, std::map<std::string, std::string>>& by_language) {
+    for (const auto& [code, texts] : by_language) {
+        const bool ours = normalize_code(code) == code_;
+        const bool fallback = normalize_code(code) == "en";
+        if (!ours && !fallback) continue;
+        for (const auto& [key, text] : texts)
+            // The lesson's own language wins over its English; the shipped files win over both.
+            if (!texts_.count(key) || (ours && lesson_keys_.count(key))) {
+                texts_[key] = reflow(text);
+                lesson_keys_.insert(key);
+            }
+    }
 }
 
 }  // namespace tcplab

@@ -2,16 +2,14 @@
 // User-facing prose lives in assets/lang/<code>.toml under dotted keys
 // ("handshake.connect.text"); code refers to keys only.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "capture/result.hpp"
+#include "scenarios/assets.hpp"
 
 namespace tcplab {
-
-// The folder with lang/ and lessons: $TCPLAB_ASSETS, else the source tree's
-// assets/ (when run from a build tree), else ../share/tcplab next to the program.
-std::string asset_directory();
 
 class Language {
 public:
@@ -24,11 +22,15 @@ public:
     bool has(const std::string& key) const { return texts_.count(key) != 0; }
     // The text for `key`; a missing key shows as "⟨key⟩" (a test keeps that from shipping).
     std::string text(const std::string& key) const;
+    // Texts a lesson file brings along (its [text.CODE] tables) for this
+    // language, or English when it has none in this one; the language files win.
+    void add_lesson_texts(const std::map<std::string, std::map<std::string, std::string>>& by_language);
     std::vector<std::string> keys() const;
 
 private:
     std::string code_;
     std::map<std::string, std::string> texts_;
+    std::set<std::string> lesson_keys_;  // keys that came from a lesson file
 };
 
 }  // namespace tcplab

@@ -102,17 +102,32 @@ void JsonLines::print_intro(const ScenarioRun& run) const {
 }
 
 void JsonLines::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
-    const Step& step = run.scenario().steps[outcome.index];
-    const Trace& trace = run.trace();
-    const int64_t start = trace.start_ns();
+    print_step(run.trace(), run.scenario().steps[outcome.index].key, outcome, after_ns);
+}
+
+void JsonLines::print_step(const Trace& trace, const std::string& step_key, const StepOutcome& outcome,
+                           int64_t after_ns) const {
     emit(out_, {{"type", "step"},
                 {"index", outcome.index},
-                {"key", step.key},
-                {"title", language_.text(step.key + ".title")},
-                {"narration", language_.text(step.key + ".text")},
+                {"key", step_key},
+                {"title", language_.text(step_key + ".title")},
+                {"narration", language_.text(step_key + ".text")},
                 {"begin_ns", outcome.begin_ns},
                 {"end_ns", outcome.end_ns}});
-    for (const EventRow& row : event_rows(trace, after_ns, outcome.end_ns)) {
+    print_events(trace, after_ns, outcome.end_ns);
+    if (!outcome.failure.empty()) emit(out_, {{"type", "failure"}, {"step", outcome.index}, {"what", outcome.failure}});
+    for (const ExpectationOutcome& expectation : outcome.expectations)
+        emit(out_, {{"type", "expectation"},
+                    {"step", outcome.index},
+                    {"key", expectation.key},
+                    {"text", language_.text(expectation.key)},
+                    {"passed", expectation.result.passed},
+                    {"detail", expectation.result.detail}});
+}
+
+void JsonLines::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
+    const int64_t start = trace.start_ns();
+    for (const EventRow& row : event_rows(trace, after_ns, until_ns)) {
         switch (row.kind) {
             case EventRow::Kind::Call:
                 emit(out_, call_json(*row.call, start));
@@ -128,14 +143,6 @@ void JsonLines::print_step(const ScenarioRun& run, const StepOutcome& outcome, i
                 break;
         }
     }
-    if (!outcome.failure.empty()) emit(out_, {{"type", "failure"}, {"step", outcome.index}, {"what", outcome.failure}});
-    for (const ExpectationOutcome& expectation : outcome.expectations)
-        emit(out_, {{"type", "expectation"},
-                    {"step", outcome.index},
-                    {"key", expectation.key},
-                    {"text", language_.text(expectation.key)},
-                    {"passed", expectation.result.passed},
-                    {"detail", expectation.result.detail}});
 }
 
 void JsonLines::print_summary(const ScenarioRun& run) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The same events as the terminal view, one JSON object per line, for scripts.
 #include <cstdio>
+#include <string>
 
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
@@ -14,6 +15,11 @@ public:
     void print_intro(const ScenarioRun& run) const;
     void print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const;
     void print_summary(const ScenarioRun& run) const;
+    // The same step for a run that is not live (a recording), as TerminalView.
+    void print_step(const Trace& trace, const std::string& step_key, const StepOutcome& outcome,
+                    int64_t after_ns) const;
+    // Every call, segment, state and wire action with after_ns < time <= until_ns.
+    void print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
 
 private:
     const Language& language_;

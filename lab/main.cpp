@@ -5,15 +5,23 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <type_traits>
 
+#include "export_command.hpp"
 #include "i18n.hpp"
 #include "json_lines.hpp"
+#include "open_command.hpp"
+#include "predict_prompt.hpp"
+#include "record_command.hpp"
+#include "scenarios/lesson_file.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
+#include "stats_command.hpp"
 #include "terminal_gate.hpp"
 #include "terminal_view.hpp"
 #include "window/lab_window.hpp"
@@ -33,7 +41,7 @@ struct Settings {
     bool absolute = false;
     bool no_tracepoint = false;
     // The two-host topology and its wire.
-    std::string topology = "loopback";
+    std::string topology;  // "" : the lesson's own choice
     std::string latency;  // "40ms", "1.5s", "500us"
     int mtu = 0;
     double loss_percent = 0.0;
@@ -41,6 +49,10 @@ struct Settings {
     bool step = false;   // hold every segment at the gate and ask
     std::string script;  // decide for the gate unattended: "drop 2; hold 4"
     bool fallback_to_loopback = false;
+    bool no_predict = false;  // a demonstration: no questions before the steps
+    std::string answers;      // "2,1": answers to the questions, for scripts
+    std::string record;  // run --record FILE: write the run to this pcapng file
+    bool force = false;  // replace FILE if it exists
 };
 
 // "40ms", "40 ms", "1.5s", "500us", "0": a one-way latency.
@@ -71,6 +83,8 @@ std::optional<std::chrono::microseconds> parse_duration(const std::string& text)
 tcplab::RunOptions run_options(const Settings& settings) {
     tcplab::RunOptions options;
     options.use_tracepoint = !settings.no_tracepoint;
+    // An explicit "loopback" overrides a lesson that asks for two hosts.
+    if (settings.topology == "loopback") options.lesson_settings = false;
     const bool wants_wire = settings.topology == "two-hosts" || !settings.latency.empty() || settings.mtu > 0 ||
                             settings.loss_percent > 0 || settings.step || !settings.script.empty();
     if (!wants_wire) return options;
@@ -95,6 +109,7 @@ struct GuiSettings {
     std::string screenshot;
     std::string steps;  // a number or "all"
     int frames = 0;
+    std::string open_file;  // gui --open FILE, or open FILE with a display
 };
 
 // Namespaces can only be entered once and before any thread exists (GLFW and
@@ -123,24 +138,65 @@ int list_scenarios(const tcplab::Language& language, bool json) {
 }
 
 template <class View>
-int run_with(const View& view, tcplab::ScenarioRun& run, tcplab::TerminalGate* gate) {
+int run_with(const View& view, tcplab::ScenarioRun& run, tcplab::TerminalGate* gate,
+             tcplab::RunRecording* recording = nullptr, const tcplab::Language* language = nullptr,
+             tcplab::PredictPrompt* predict = nullptr) {
     view.print_intro(run);
     int64_t shown_until = 0;
     while (!run.finished()) {
+        const std::optional<size_t> picked = predict ? predict->ask(run, run.steps_done()) : std::nullopt;
         const tcplab::StepOutcome& outcome = gate ? gate->run_step(run) : run.step();
         view.print_step(run, outcome, shown_until);
+        if (predict) predict->tell(run, outcome, picked);
         shown_until = outcome.end_ns;
         std::fflush(stdout);
+        if (recording) {
+            if (auto written = recording->after_step(run); !written) print_error(written.error());
+            if (tcplab::RunRecording::interrupted()) break;
+        }
     }
     run.finish();
     view.print_summary(run);
+    if (recording) {
+        auto info = recording->finish(run);
+        if (!info) {
+            print_error(info.error());
+            return kExitEnvironment;
+        }
+        tcplab::RunRecording::print_written(*language, info.value(), std::is_same_v<View, tcplab::JsonLines>,
+                                            std::is_same_v<View, tcplab::JsonLines> ? stdout : stderr);
+        if (tcplab::RunRecording::interrupted()) return 128 + SIGINT;
+    }
     for (const tcplab::StepOutcome& outcome : run.outcomes())
         if (!outcome.passed()) return kExitExpectationFailed;
     return kExitOk;
 }
 
-int run_scenario(const Settings& settings, const tcplab::Language& language) {
-    const tcplab::ScenarioEntry* entry = tcplab::find_scenario(settings.scenario);
+int run_scenario(const Settings& settings, const tcplab::Language& shipped_language) {
+    auto found = tcplab::find_lesson(settings.scenario);
+    if (!found) {
+        print_error(found.error());
+        return kExitUsage;
+    }
+    const tcplab::ScenarioEntry* entry = &found.value();
+    tcplab::Language language = shipped_language;
+    language.add_lesson_texts(entry->texts);
+    tcplab::PredictOptions predict_options;
+    predict_options.enabled = !settings.no_predict;
+    predict_options.ask_on_terminal = isatty(STDIN_FILENO) && !settings.json && !settings.step;
+    if (!settings.answers.empty()) {
+        auto answers = tcplab::parse_answers(settings.answers);
+        if (!answers) {
+            print_error({"--answers must be numbers from 1, separated by commas: e.g. 2,1,3", ""});
+            return kExitUsage;
+        }
+        predict_options.answers = *answers;
+    }
+    if (!settings.record.empty())
+        if (auto target = tcplab::check_record_target(language, settings.record, settings.force); !target) {
+            print_error(target.error());
+            return kExitUsage;
+        }
     std::optional<tcplab::GateScript> script;
     if (!settings.script.empty()) {
         auto parsed = tcplab::GateScript::parse(settings.script);
@@ -161,6 +217,7 @@ int run_scenario(const Settings& settings, const tcplab::Language& language) {
         std::fprintf(stderr, "tcplab: %s\n", language.text("app.falling_back").c_str());
         options = tcplab::RunOptions{};
         options.use_tracepoint = !settings.no_tracepoint;
+        options.lesson_settings = false;
         run = tcplab::ScenarioRun::start(*entry, options);
     }
     if (!run) {
@@ -171,11 +228,23 @@ int run_scenario(const Settings& settings, const tcplab::Language& language) {
     std::optional<tcplab::TerminalGate> gate;
     if (options.wire.gated) gate.emplace(language, script, stdin, settings.json ? stderr : stdout);
     tcplab::TerminalGate* gate_pointer = gate ? &*gate : nullptr;
-    if (settings.json) return run_with(tcplab::JsonLines(language), *run.value(), gate_pointer);
+    std::unique_ptr<tcplab::RunRecording> recording;
+    if (!settings.record.empty()) {
+        auto started = tcplab::RunRecording::start(settings.record, settings.force, *run.value());
+        if (!started) {
+            print_error(started.error());
+            return kExitEnvironment;
+        }
+        recording = std::move(started.value());
+    }
+    if (settings.json)
+        return run_with(tcplab::JsonLines(language), *run.value(), gate_pointer, recording.get(), &language);
     tcplab::TerminalOptions terminal;
     terminal.absolute = settings.absolute;
     terminal.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    return run_with(tcplab::TerminalView(language, terminal), *run.value(), gate_pointer);
+    tcplab::PredictPrompt predict(language, predict_options);
+    return run_with(tcplab::TerminalView(language, terminal), *run.value(), gate_pointer, recording.get(), &language,
+                    &predict);
 }
 
 tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
@@ -187,6 +256,7 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
     options.frames = gui.frames;
+    options.open_file = gui.open_file;
     // Without a sandbox the window still opens and says why no lesson runs.
     if (auto prepared = prepare_once(); !prepared) options.startup_error = prepared.error();
     return options;
@@ -239,9 +309,12 @@ int main(int argc, char** argv) {
     CLI::App* list = app.add_subcommand("list", "name the scenarios");
     list->fallthrough();
     CLI::App* run = app.add_subcommand("run", "run a scenario in the terminal");
-    run->add_option("scenario", settings.scenario, "which scenario (see `tcplab list`)")
-        ->required()
-        ->check(CLI::IsMember(names));
+    run->add_option("scenario", settings.scenario, "which lesson (see `tcplab list`), or a lesson file (.toml)")
+        ->required();
+    run->add_flag("--no-predict", settings.no_predict, "ask no questions before the steps (for a demonstration)");
+    run->add_option("--answers", settings.answers, "answer the lesson's questions in order, e.g. 2,1 (for scripts)");
+    run->add_option("--record", settings.record, "write the run to this pcapng file as it happens (Wireshark opens it)");
+    run->add_flag("--force", settings.force, "with --record: replace the file if it exists");
     run->fallthrough();
     GuiSettings gui;
     CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
@@ -255,7 +328,34 @@ int main(int argc, char** argv) {
         ->needs(screenshot);
     window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
         ->check(CLI::PositiveNumber);
+    window->add_option("--open", gui.open_file, "a tcplab recording or any pcap/pcapng file to show");
     window->fallthrough();
+    tcplab::OpenSettings open_settings;
+    bool open_in_terminal = false;
+    CLI::App* open = app.add_subcommand("open", "replay a recording, or show any pcap/pcapng file (no root needed)");
+    open->add_option("file", open_settings.path, "the file")->required();
+    open->add_flag("--terminal", open_in_terminal, "print it in the terminal even when there is a display");
+    open->fallthrough();
+    tcplab::ExportSettings export_settings;
+    CLI::App* exporter = app.add_subcommand("export", "write a recording's trace as JSON lines or CSV, or its ladder as SVG");
+    exporter->add_option("file", export_settings.path, "a tcplab recording or any pcap/pcapng file")->required();
+    exporter->add_option("--format", export_settings.format, "json (JSON lines), csv, or svg (the ladder diagram)")
+        ->check(CLI::IsMember({"json", "csv", "svg"}));
+    exporter->add_option("--out", export_settings.out, "where to write (default: standard output)");
+    CLI::Option* from_ns = exporter->add_option("--from-ns", export_settings.from_ns,
+                                                "only events at least this many ns after the first one");
+    CLI::Option* to_ns =
+        exporter->add_option("--to-ns", export_settings.to_ns, "only events at most this many ns after the first one");
+    exporter->add_option("--steps", export_settings.steps, "only these recorded steps, e.g. 2 or 2-4 (from 1)")
+        ->excludes(from_ns)
+        ->excludes(to_ns);
+    exporter->fallthrough();
+    std::string stats_path;
+    bool stats_stream = false;
+    CLI::App* stats = app.add_subcommand("stats", "open a capture headless and print what it cost (speed, memory)");
+    stats->add_option("file", stats_path, "a pcap or pcapng file")->required();
+    stats->add_flag("--stream", stats_stream, "read it as read_trace does, copying every frame (for comparison)");
+    stats->fallthrough();
     app.require_subcommand(0, 1);
 
     try {
@@ -276,8 +376,23 @@ int main(int argc, char** argv) {
         return kExitEnvironment;
     }
     if (list->parsed()) return list_scenarios(language.value(), settings.json);
+    if (stats->parsed())
+        return tcplab::run_stats_command(stats_path, settings.json,
+                                         stats_stream ? tcplab::OpenEngine::Stream : tcplab::OpenEngine::Indexed,
+                                         language.value());
     const bool language_given = app.get_option("--lang")->count() > 0;
     if (window->parsed()) return run_gui(settings, gui, language_given);
+    if (exporter->parsed()) return tcplab::export_file(export_settings, language.value());
+    if (open->parsed()) {
+        if (!open_in_terminal && !settings.json && tcplab::display_available()) {
+            gui.open_file = open_settings.path;
+            return run_gui(settings, gui, language_given);
+        }
+        open_settings.json = settings.json;
+        open_settings.absolute = settings.absolute;
+        open_settings.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+        return tcplab::open_in_terminal(open_settings, language.value());
+    }
     if (!run->parsed() && !settings.json && tcplab::display_available()) {
         auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}, language_given));
         if (opened) return opened.value()->run();

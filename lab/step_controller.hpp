@@ -3,11 +3,16 @@
 // blocking the frame, and moves the moment the views show (the cursor) back
 // and forth over the steps already run. The kernel cannot go back, so Back
 // only shows an earlier moment; Step and Forward past the last step run the next.
+//
+// It drives a recording the same way (open_replay): the steps are the ones the
+// file recorded, all of them already run, and no kernel is involved.
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "live_recording.hpp"
+#include "replay.hpp"
 #include "scenarios/run.hpp"
 #include "view.hpp"
 
@@ -21,12 +26,15 @@ struct PlayState {
 class StepController {
 public:
     explicit StepController(RunOptions options = {});
+    ~StepController();
 
-    // Starts `scenario_name` in a fresh sandbox; the previous run ends.
+    // Starts `scenario_name` in a fresh sandbox; the previous run (or replay) ends.
     Status load(const std::string& scenario_name);
+    // Shows a recording instead of a live run; the live run ends.
+    void open_replay(Replay replay);
     // How the next load() or reset() runs: topology, wire latency, MTU, loss, gate.
     RunOptions& options() { return options_; }
-    void reset();    // the same scenario again, from a fresh sandbox
+    void reset();  // the same scenario again, from a fresh sandbox (a replay: back to its start)
     // Space: release the oldest segment held at the wire's gate if there is
     // one; otherwise show the next step, running it when it has not run yet.
     void step();
@@ -38,23 +46,48 @@ public:
     // finishes a settling step, advances play mode, and sets the cursor.
     void update(SharedViewState& shared);
 
+    // The live lesson last loaded (kept while a replay is shown).
     const std::string& scenario_name() const { return scenario_name_; }
     ScenarioRun* run() { return run_.get(); }
-    const Trace* trace() const { return run_ ? &run_->trace() : nullptr; }
+    const Replay* replay() const { return replay_.get(); }
+    Replay* replay() { return replay_.get(); }
+    // The trace the views show: the live run's or the replay's.
+    const Trace* trace() const;
     const std::optional<Error>& error() const { return error_; }
     // Segments at the gate now (refreshed by update()), oldest first.
     const std::vector<HeldPacket>& held() const { return held_; }
     PlayState& play() { return play_; }
 
+    // What the lesson bar shows, the same for a live run and a replay.
+    std::string lesson_name() const;  // "" for a capture that is not a lesson
     size_t step_count() const;
-    size_t shown_steps() const { return shown_; }  // steps whose outcome the views show
+    std::string step_key(size_t index) const;
+    const StepOutcome* step_outcome(size_t index) const;    // null when not known (yet)
+    size_t shown_steps() const { return shown_; }           // steps whose outcome the views show
     bool busy() const { return run_ && run_->stepping(); }  // a step is running on the kernel
     bool at_end() const;
 
+    // Instructor notes. A live run's trace belongs to the run, so its notes are
+    // kept here (and written to the recording); a replay's go into its trace.
+    void add_note(NoteEvent note);
+    std::vector<InstructorNote> notes() const;
+    // The step the note button attaches to: the one shown, if any.
+    std::optional<ReplayStep> current_step() const;
+
+    // Record: write the live run to `path` from now on (what it holds so far first).
+    Status start_recording(const std::string& path, bool overwrite);
+    Result<RecordingInfo> stop_recording();
+    const LiveRecording* recording() const { return recording_ ? &*recording_ : nullptr; }
+
 private:
+    void end_live_run();
+
     RunOptions options_;
     std::string scenario_name_;
     std::unique_ptr<ScenarioRun> run_;
+    std::unique_ptr<Replay> replay_;
+    std::optional<LiveRecording> recording_;
+    std::vector<NoteEvent> live_notes_;
     std::optional<Error> error_;
     PlayState play_;
     size_t shown_ = 0;

@@ -180,18 +180,29 @@ std::string TerminalView::state_line(const Trace& trace, const StateEvent& state
 }
 
 void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
-    const Step& step = run.scenario().steps[outcome.index];
-    const Trace& trace = run.trace();
-    const int64_t start = trace.start_ns();
+    print_step(run.trace(), run.scenario().steps[outcome.index].key, run.scenario().steps.size(), outcome, after_ns);
+}
 
+void TerminalView::print_step(const Trace& trace, const std::string& step_key, size_t step_count,
+                              const StepOutcome& outcome, int64_t after_ns) const {
     const std::string heading = fmt::format(fmt::runtime(language_.text("app.step_heading")), outcome.index + 1,
-                                            run.scenario().steps.size(), language_.text(step.key + ".title"));
+                                            step_count, language_.text(step_key + ".title"));
     fmt::print(out_, "\n{}\n{}\n\n", paint("── " + heading + " ──", kBold),
-               wrap_for_terminal(language_.text(step.key + ".text"), 96));
+               wrap_for_terminal(language_.text(step_key + ".text"), 96));
+    print_events(trace, after_ns, outcome.end_ns);
+    if (!outcome.failure.empty()) fmt::print(out_, "  {} {}\n", paint("✗", kRed), outcome.failure);
+    for (const ExpectationOutcome& expectation : outcome.expectations) {
+        const bool passed = expectation.result.passed;
+        fmt::print(out_, "  {} {}  {}\n", passed ? paint("✓", kGreen) : paint("✗", kRed),
+                   language_.text(expectation.key), paint("(" + expectation.result.detail + ")", kDim));
+    }
+}
 
+void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
+    const int64_t start = trace.start_ns();
     fmt::print(out_, "  {:>10}  {}\n", paint(language_.text("app.column_time"), kDim),
                paint(language_.text("app.column_what"), kDim));
-    for (const EventRow& row : event_rows(trace, after_ns, outcome.end_ns)) {
+    for (const EventRow& row : event_rows(trace, after_ns, until_ns)) {
         const std::string time = fmt::format("+{}", (row.time_ns - start) / 1000);
         std::string what;
         switch (row.kind) {
@@ -211,12 +222,6 @@ void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome
         fmt::print(out_, "  {:>10}  {}\n", time, what);
     }
     fmt::print(out_, "\n");
-    if (!outcome.failure.empty()) fmt::print(out_, "  {} {}\n", paint("✗", kRed), outcome.failure);
-    for (const ExpectationOutcome& expectation : outcome.expectations) {
-        const bool passed = expectation.result.passed;
-        fmt::print(out_, "  {} {}  {}\n", passed ? paint("✓", kGreen) : paint("✗", kRed),
-                   language_.text(expectation.key), paint("(" + expectation.result.detail + ")", kDim));
-    }
 }
 
 void TerminalView::print_summary(const ScenarioRun& run) const {

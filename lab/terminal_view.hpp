@@ -21,6 +21,12 @@ public:
     void print_intro(const ScenarioRun& run) const;
     void print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const;
     void print_summary(const ScenarioRun& run) const;
+    // The same step for a run that is not live (a recording): its narration
+    // key, the lesson's step count and the outcome as recorded.
+    void print_step(const Trace& trace, const std::string& step_key, size_t step_count, const StepOutcome& outcome,
+                    int64_t after_ns) const;
+    // Every call, segment, state and wire action with after_ns < time <= until_ns.
+    void print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
 
 private:
     std::string packet_line(const Trace& trace, const PacketEvent& packet) const;

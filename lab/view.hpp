@@ -28,6 +28,7 @@ struct SharedViewState {
     bool relative_numbers = true;           // seq/ack relative to each side's ISN
     bool presentation = false;              // large fonts and thick lines for a projector
     bool colour_blind_palette = false;
+    bool note_requested = false;  // a view asks the window to open the instructor-note popup
 };
 
 struct LabContext {

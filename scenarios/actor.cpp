@@ -6,8 +6,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 namespace tcplab {
 namespace {
@@ -53,13 +56,44 @@ std::string quoted(const std::string& data) {
     std::string text = "\"";
     for (char c : data) {
         if (c == '"' || c == '\\') text += '\\';
-        if (static_cast<unsigned char>(c) < 0x20)
-            text += "\\x" + std::to_string(static_cast<int>(c));
-        else
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            text += escaped;
+        } else {
             text += c;
+        }
     }
     return text + "\"";
 }
+
+// What a CallEvent keeps of a large buffer: enough to recognise it, not all of it.
+constexpr size_t kPreviewBytes = 32;
+
+std::string preview(const std::string& data) { return data.substr(0, std::min(data.size(), kPreviewBytes)); }
+
+// Argument text for a buffer: the bytes in quotes, shortened with "…" when long.
+std::string shown_bytes(const std::string& data) {
+    return data.size() <= kPreviewBytes ? quoted(data) : quoted(preview(data)) + "…";
+}
+
+// Network byte order, as Python's struct.pack('!I', n). The tutorials use
+// struct.pack('i', n), which is the machine's own order (little-endian on
+// x86): fine while both ends are the same machine, wrong between machines.
+std::string big_endian_length(uint32_t length) {
+    const uint32_t network = htonl(length);
+    return std::string(reinterpret_cast<const char*>(&network), sizeof network);
+}
+
+uint32_t read_big_endian_length(const std::string& bytes) {
+    uint32_t network = 0;
+    std::memcpy(&network, bytes.data(), sizeof network);
+    return ntohl(network);
+}
+
+// A peer's length prefix is not trusted beyond this: a garbled prefix would
+// otherwise make the receiver wait for gigabytes.
+constexpr uint32_t kMaxFrameBytes = 16u << 20;
 
 }  // namespace
 
@@ -171,15 +205,142 @@ long Calls::send(const std::string& name, const std::string& data) {
 }
 
 long Calls::recv(const std::string& name, size_t max_bytes) {
+    std::string received;
+    const long result = recv_into(name, max_bytes, received);
+    last_received_ = std::move(received);
+    return result;
+}
+
+long Calls::send_bytes(const std::string& name, const std::string& bytes, const std::string& shown, std::string data) {
+    const int64_t started = realtime_now_ns();
+    const long result = ::send(fd(name), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const int error = errno;
+    record(started, "send", describe(name) + ", " + shown + ", " + std::to_string(bytes.size()), result, error,
+           std::move(data), local_endpoint(name));
+    return result;
+}
+
+long Calls::recv_into(const std::string& name, size_t max_bytes, std::string& into) {
     std::string buffer(max_bytes, '\0');
     const int64_t started = realtime_now_ns();
     const long result = ::recv(fd(name), buffer.data(), buffer.size(), 0);
     const int error = errno;
     buffer.resize(result > 0 ? static_cast<size_t>(result) : 0);
-    last_received_ = buffer;
-    record(started, "recv", describe(name) + ", " + std::to_string(max_bytes), result, error, buffer,
+    into += buffer;
+    record(started, "recv", describe(name) + ", " + std::to_string(max_bytes), result, error, std::move(buffer),
            local_endpoint(name));
     return result;
+}
+
+bool Calls::recv_exactly(const std::string& name, size_t count, size_t max_each, std::string& into) {
+    const size_t wanted = into.size() + count;
+    while (into.size() < wanted)
+        if (recv_into(name, std::min(max_each, wanted - into.size()), into) <= 0) return false;
+    return true;
+}
+
+long Calls::sendto(const std::string& name, const std::string& data, const Endpoint& to) {
+    sockaddr_storage storage{};
+    const socklen_t length = to_sockaddr(to, storage);
+    const int64_t started = realtime_now_ns();
+    const long result =
+        ::sendto(fd(name), data.data(), data.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&storage), length);
+    const int error = errno;
+    record(started, "sendto",
+           describe(name) + ", " + shown_bytes(data) + ", " + std::to_string(data.size()) + ", " + to.to_string(),
+           result, error, data.size() <= kPreviewBytes ? data : preview(data), local_endpoint(name));
+    return result;
+}
+
+long Calls::recvfrom(const std::string& name, size_t max_bytes) {
+    std::string buffer(max_bytes, '\0');
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    const int64_t started = realtime_now_ns();
+    // With MSG_TRUNC a datagram socket returns the datagram's whole length,
+    // so the trace can say how much the kernel threw away.
+    const long result =
+        ::recvfrom(fd(name), buffer.data(), buffer.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&peer), &length);
+    const int error = errno;
+    const size_t copied = result > 0 ? std::min(static_cast<size_t>(result), max_bytes) : 0;
+    buffer.resize(copied);
+    last_received_ = buffer;
+    std::string arguments = describe(name) + ", " + std::to_string(max_bytes) + ", MSG_TRUNC";
+    if (result >= 0) arguments += " ← " + from_sockaddr(peer).to_string();
+    if (result > static_cast<long>(max_bytes))
+        arguments += " (truncated: " + std::to_string(copied) + " of " + std::to_string(result) + " bytes)";
+    record(started, "recvfrom", arguments, result, error, std::move(buffer), local_endpoint(name));
+    return result;
+}
+
+long Calls::send_repeated(const std::string& name, char fill, size_t count) {
+    const std::string bytes(count, fill);
+    return send_bytes(name, bytes, shown_bytes(bytes), preview(bytes));
+}
+
+long Calls::recv_until(const std::string& name, size_t total, size_t max_each) {
+    std::string received;
+    long first_result = 0;
+    bool first = true;
+    while (received.size() < total) {
+        const long result = recv_into(name, std::min(max_each, total - received.size()), received);
+        if (first) first_result = result;
+        first = false;
+        if (result <= 0) break;
+    }
+    last_received_ = received;
+    return received.empty() && first_result < 0 ? first_result : static_cast<long>(received.size());
+}
+
+long Calls::send_framed(const std::string& name, const std::string& payload) {
+    const std::string prefix = big_endian_length(static_cast<uint32_t>(payload.size()));
+    const std::string shown = "len=" + std::to_string(payload.size()) + " + " + shown_bytes(payload);
+    const std::string message = prefix + payload;
+    return send_bytes(name, message, shown, message.size() <= kPreviewBytes ? message : preview(message));
+}
+
+long Calls::recv_framed(const std::string& name, size_t max_each) {
+    last_received_.clear();
+    std::string prefix;
+    if (!recv_exactly(name, 4, 4, prefix)) return -1;
+    const uint32_t length = read_big_endian_length(prefix);
+    if (length > kMaxFrameBytes) return -1;
+    std::string payload;
+    if (!recv_exactly(name, length, max_each, payload)) return -1;
+    last_received_ = std::move(payload);
+    return static_cast<long>(last_received_.size());
+}
+
+long Calls::send_with_json_header(const std::string& name, const std::string& body, const std::string& file_name) {
+    const std::string header = nlohmann::json{{"file_size", body.size()}, {"file_name", file_name}}.dump();
+    // Three send() calls, as in the tutorials: the receiver copes however they
+    // are glued together or split on the way.
+    const std::string prefix = big_endian_length(static_cast<uint32_t>(header.size()));
+    long result = send_bytes(name, prefix, "len=" + std::to_string(header.size()), prefix);
+    if (result < 0) return result;
+    result = send_bytes(name, header, shown_bytes(header), header);
+    if (result < 0) return result;
+    return send_bytes(name, body, shown_bytes(body), preview(body));
+}
+
+long Calls::recv_with_json_header(const std::string& name, size_t max_each) {
+    last_received_.clear();
+    last_header_.clear();
+    std::string prefix;
+    if (!recv_exactly(name, 4, 4, prefix)) return -1;
+    const uint32_t header_length = read_big_endian_length(prefix);
+    if (header_length > kMaxFrameBytes) return -1;
+    std::string header;
+    if (!recv_exactly(name, header_length, max_each, header)) return -1;
+    last_header_ = header;
+    const auto parsed = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object() || !parsed.contains("file_size") || !parsed["file_size"].is_number_unsigned()) return -1;
+    const auto body_length = parsed["file_size"].get<uint64_t>();
+    if (body_length > kMaxFrameBytes) return -1;
+    std::string body;
+    if (!recv_exactly(name, static_cast<size_t>(body_length), max_each, body)) return -1;
+    last_received_ = std::move(body);
+    return static_cast<long>(last_received_.size());
 }
 
 int Calls::shutdown(const std::string& name, int how) {

@@ -39,6 +39,34 @@ public:
     int setsockopt(const std::string& name, int level, int option, int value, const std::string& option_name);
     int set_linger(const std::string& name, bool on, int seconds);
 
+    // UDP. recvfrom() passes MSG_TRUNC, so it returns the datagram's real length
+    // even when only `max_bytes` of it were copied; last_received() holds the
+    // copied bytes and the CallEvent says "truncated: 11 of 15 bytes".
+    long sendto(const std::string& name, const std::string& data, const Endpoint& to);
+    long recvfrom(const std::string& name, size_t max_bytes);
+
+    // One send() of `count` copies of `fill` (a large write the kernel splits
+    // into segments). The CallEvent keeps a short preview, not all the bytes.
+    long send_repeated(const std::string& name, char fill, size_t count);
+    // recv() of at most `max_each` bytes, again and again, until `total` bytes
+    // arrived or a recv() returns 0 or fails; every recv() is its own CallEvent.
+    // Returns the bytes read (last_received() holds them), or the first
+    // recv()'s error when nothing was read.
+    long recv_until(const std::string& name, size_t total, size_t max_each);
+
+    // The fixes for sticky packets. send_framed(): a 4-byte length in network
+    // byte order (big-endian, Python's struct.pack('!I', n)) and the payload, in
+    // one send(). recv_framed(): reads the 4 bytes, then exactly that many
+    // (several recv() calls when needed); returns the payload's length, or -1.
+    long send_framed(const std::string& name, const std::string& payload);
+    long recv_framed(const std::string& name, size_t max_each = 1024);
+    // The tutorials' file transfer: a 4-byte length of a JSON header, the header
+    // {"file_size": n, "file_name": ...}, then the body, as three send() calls.
+    // recv_with_json_header() returns the body's length (last_received()) and
+    // keeps the header's text (last_header()), or -1.
+    long send_with_json_header(const std::string& name, const std::string& body, const std::string& file_name);
+    long recv_with_json_header(const std::string& name, size_t max_each = 1024);
+
     // From another thread: wakes any call blocked on this actor's sockets.
     void interrupt();
 
@@ -46,6 +74,8 @@ public:
     int fd(const std::string& name) const;
     // What the last recv() returned as bytes.
     const std::string& last_received() const { return last_received_; }
+    // The JSON header the last recv_with_json_header() read.
+    const std::string& last_header() const { return last_header_; }
 
 private:
     struct Started {
@@ -55,6 +85,12 @@ private:
     void record(int64_t started_ns, const std::string& call, const std::string& arguments, long result, int error,
                 std::string data = {}, Endpoint local = {});
     std::string describe(const std::string& name) const;  // "fd=4"
+    // One send() of `bytes`, recorded with `shown` as its argument text and `data`.
+    long send_bytes(const std::string& name, const std::string& bytes, const std::string& shown, std::string data);
+    // One recv() of at most `max_bytes`, recorded, its bytes appended to `into`.
+    long recv_into(const std::string& name, size_t max_bytes, std::string& into);
+    // recv() until `into` holds `count` more bytes; false on error or end of stream.
+    bool recv_exactly(const std::string& name, size_t count, size_t max_each, std::string& into);
 
     Actor actor_;
     EventQueue<CallEvent>& queue_;
@@ -62,6 +98,7 @@ private:
     mutable std::mutex sockets_mutex_;  // interrupt() reads the sockets from another thread
     std::map<std::string, int> sockets_;
     std::string last_received_;
+    std::string last_header_;
 };
 
 class ActorThread {

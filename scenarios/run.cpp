@@ -16,13 +16,27 @@ Addresses choose_addresses(uint32_t seed, Topology topology, const WireAddresses
     return Addresses{{server, port}, {server, static_cast<uint16_t>(port + 1)}};
 }
 
+// TCP and UDP: the sticky-packets lesson shows that UDP keeps message boundaries.
 std::string capture_filter(const Addresses& addresses) {
     std::string filter;
     for (uint16_t port : addresses.ports()) {
         if (!filter.empty()) filter += " or ";
-        filter += "tcp port " + std::to_string(port);
+        filter += "port " + std::to_string(port);
     }
     return filter;
+}
+
+// The lesson's settings, wherever the caller kept the defaults.
+RunOptions with_lesson_settings(RunOptions options, const LessonSettings& lesson) {
+    if (!options.lesson_settings) return options;
+    if (lesson.two_hosts) options.topology = Topology::TwoHosts;
+    const WireOptions defaults;
+    if (lesson.latency && options.wire.latency == defaults.latency) options.wire.latency = *lesson.latency;
+    if (lesson.mtu && options.wire.mtu == defaults.mtu) options.wire.mtu = *lesson.mtu;
+    if (lesson.loss && options.wire.loss == defaults.loss) options.wire.loss = *lesson.loss;
+    options.settle_limit = std::max(options.settle_limit, lesson.settle_limit);
+    options.call_timeout_seconds = std::max(options.call_timeout_seconds, lesson.call_timeout_seconds);
+    return options;
 }
 
 }  // namespace
@@ -37,9 +51,23 @@ bool StepOutcome::passed() const {
 ScenarioRun::ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options)
     : scenario_(std::move(scenario)), addresses_(addresses), hosts_(std::move(hosts)), options_(options) {}
 
-ScenarioRun::~ScenarioRun() { finish(); }
+ScenarioRun::~ScenarioRun() {
+    stopping_ = true;
+    finish();
+    // The actors go first: ending them wakes any call still blocked (a
+    // connect() whose SYN waits at the gate). Actions the run itself still
+    // runs (a flood, a pause, a drop rule) see stopping() and return.
+    client_.reset();
+    server_.reset();
+    if (in_progress_) {
+        if (in_progress_->pending.valid()) in_progress_->pending.wait();
+        for (auto& action : in_progress_->queued) action.wait();
+        for (auto& action : in_progress_->background) action.wait();
+    }
+}
 
 Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& entry, RunOptions options) {
+    options = with_lesson_settings(options, entry.settings);
     const WireAddresses wire_addresses;
     const Addresses addresses = choose_addresses(options.port_seed, options.topology, wire_addresses);
     std::vector<Sandbox> hosts;
@@ -67,7 +95,44 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& ent
     run->server_ = std::make_unique<ActorThread>(Actor::Server, run->hosts_.back(), timeout);
     if (!run->client_->in_sandbox() || !run->server_->in_sandbox())
         return Error{"the scenario's threads could not enter the sandbox", ""};
+    for (const SysctlSetting& sysctl : run->scenario_.settings.sysctls)
+        if (auto set = run->set_sysctl(sysctl.host, sysctl.name, sysctl.value); !set) return set.error();
     return run;
+}
+
+Status ScenarioRun::set_sysctl(Actor host, const std::string& name, const std::string& value) {
+    std::string path = name;
+    std::replace(path.begin(), path.end(), '.', '/');
+    const Sandbox& sandbox = host == Actor::Client ? hosts_.front() : hosts_.back();
+    return sandbox.set_sysctl(path, value);
+}
+
+Result<size_t> ScenarioRun::skip_time_wait() {
+    size_t ended = 0;
+    for (const Sandbox& host : hosts_) {
+        auto destroyed = destroy_time_wait_sockets(host.netns_fd(), addresses_.ports());
+        if (!destroyed) return destroyed.error();
+        ended += destroyed.value();
+    }
+    return ended;
+}
+
+KernelCounters ScenarioRun::counters_now() const {
+    if (watchers_.empty()) return final_counters_;
+    return watchers_.back()->kernel_counters();
+}
+
+std::future<void> ScenarioRun::launch(const Action& action) {
+    if (action.arm) action.arm(*this);
+    if (action.control) {
+        // The run's own actions run on a thread of their own: a flood or a
+        // pause must not stop the window from drawing.
+        return std::async(std::launch::async, [this, control = action.control] {
+            if (auto done = control(*this); !done) throw std::runtime_error(done.error().what);
+        });
+    }
+    ActorThread* actor = action.actor == Actor::Server ? server_.get() : client_.get();
+    return actor->run(action.calls);
 }
 
 Status ScenarioRun::start_watching() {
@@ -77,6 +142,7 @@ Status ScenarioRun::start_watching() {
         capture_options.interface = two_hosts ? Wire::kInterface : "lo";
         capture_options.filter = capture_filter(addresses_);
         capture_options.capture_point = static_cast<uint8_t>(host);
+        if (scenario_.settings.burst_capture) capture_options = CaptureOptions::for_bursts(capture_options);
         auto capture = PacketCapture::start(hosts_[host].netns_fd(), capture_options);
         if (!capture) return capture.error();
         captures_.push_back(std::move(capture.value()));
@@ -121,7 +187,9 @@ size_t ScenarioRun::drain() {
 }
 
 bool ScenarioRun::all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const {
-    const StepView view(trace_, begin_ns, end_ns);
+    KernelCounters counters = in_progress_->outcome.counters;
+    counters.latest = counters_now().latest;
+    const StepView view(trace_, begin_ns, end_ns, &counters);
     for (const Expectation& expectation : step.expectations)
         if (!expectation.check(view).passed) return false;
     return true;
@@ -133,6 +201,7 @@ bool ScenarioRun::begin_step() {
     const size_t index = outcomes_.size();
     in_progress_->outcome.index = index;
     in_progress_->outcome.begin_ns = realtime_now_ns();
+    in_progress_->outcome.counters.at_start = counters_now().latest;
     trace_.add_note(NoteEvent{in_progress_->outcome.begin_ns, static_cast<int>(index), scenario_.steps[index].key});
     start_next_action();
     return true;
@@ -141,18 +210,43 @@ bool ScenarioRun::begin_step() {
 void ScenarioRun::start_next_action() {
     InProgress& step = *in_progress_;
     const std::vector<Action>& actions = scenario_.steps[step.outcome.index].actions;
-    if (step.next_action >= actions.size()) {
-        step.phase = Phase::Settling;
-        step.settle_started = Clock::now();
-        step.last_change = Clock::now();
+    while (step.next_action < actions.size() && !actions[step.next_action].wait)
+        step.background.push_back(launch(actions[step.next_action++]));
+    step.action_started = Clock::now();
+    if (step.next_action < actions.size()) {
+        const Action& action = actions[step.next_action++];
+        step.acting = action.actor;
+        step.pending = launch(action);
+        // The same actor's next calls go to its thread at once, which runs them
+        // in order with no pause between: three quick send()s must be quick,
+        // not one per frame of the window.
+        while (action.calls && step.next_action < actions.size()) {
+            const Action& next = actions[step.next_action];
+            if (!next.wait || !next.calls || next.actor != action.actor) break;
+            step.queued.push_back(launch(next));
+            ++step.next_action;
+        }
+        step.phase = Phase::Acting;
         return;
     }
-    const Action& action = actions[step.next_action++];
-    ActorThread* actor = action.actor == Actor::Server ? server_.get() : client_.get();
-    step.acting = action.actor;
-    step.pending = actor->run(action.calls);
-    step.action_started = Clock::now();
-    step.phase = Phase::Acting;
+    // What runs in the background finishes before the step settles.
+    step.acting = Actor::None;
+    step.phase = step.background.empty() ? Phase::Settling : Phase::Joining;
+    step.settle_started = Clock::now();
+    step.last_change = Clock::now();
+}
+
+// Takes an action's result; a failure becomes the step's failure.
+void ScenarioRun::collect(std::future<void>& action, Actor acting) {
+    try {
+        action.get();
+    } catch (const std::exception& error) {
+        if (!in_progress_->outcome.failure.empty()) return;
+        in_progress_->outcome.failure =
+            acting == Actor::None ? std::string("the lesson's action failed: ") + error.what()
+                                  : std::string("the ") + std::string(actor_name(acting)) + "'s calls failed: " +
+                                        error.what();
+    }
 }
 
 bool ScenarioRun::poll() {
@@ -171,10 +265,13 @@ bool ScenarioRun::poll() {
 
     switch (step.phase) {
         case Phase::Acting: {
-            // Every call gives up after a few seconds, so an action that takes
-            // much longer than that is stuck, and the step says so.
             if (step.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-                if (now - step.action_started > options_.settle_limit + std::chrono::seconds(10)) {
+                // Every call gives up after a few seconds, so socket calls that
+                // take much longer than that are stuck, and the step says so.
+                // The lesson's own actions (a flood, a pause) end by themselves.
+                const bool stuck = step.acting != Actor::None &&
+                                   now - step.action_started > options_.settle_limit + std::chrono::seconds(10);
+                if (stuck) {
                     step.outcome.failure =
                         std::string("the ") + std::string(actor_name(step.acting)) + "'s calls did not return";
                     step.phase = Phase::Settling;
@@ -182,11 +279,13 @@ bool ScenarioRun::poll() {
                 }
                 return false;
             }
-            try {
-                step.pending.get();
-            } catch (const std::exception& error) {
-                step.outcome.failure =
-                    std::string("the ") + std::string(actor_name(step.acting)) + "'s calls failed: " + error.what();
+            collect(step.pending, step.acting);
+            if (!step.queued.empty()) {
+                // The queued calls come next, on the same thread.
+                step.pending = std::move(step.queued.front());
+                step.queued.erase(step.queued.begin());
+                step.action_started = now;
+                return false;
             }
             if (step.outcome.failure.empty())
                 start_next_action();
@@ -194,6 +293,16 @@ bool ScenarioRun::poll() {
                 step.phase = Phase::Settling;
                 step.settle_started = now;
             }
+            return false;
+        }
+        case Phase::Joining: {
+            for (auto& action : step.background)
+                if (action.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+            for (auto& action : step.background) collect(action, Actor::None);
+            step.background.clear();
+            step.phase = Phase::Settling;
+            step.settle_started = now;
+            step.last_change = now;
             return false;
         }
         case Phase::Settling: {
@@ -204,18 +313,27 @@ bool ScenarioRun::poll() {
             // reports (TIME_WAIT); two more dumps guarantee one started after now.
             for (size_t host = 0; host < watchers_.size(); ++host)
                 step.dump_targets.push_back(watchers_[host]->dumps_done() + 2);
+            step.dumping_since_ns = realtime_now_ns();
             step.phase = Phase::Dumping;
             return false;
         }
         case Phase::Dumping: {
             for (size_t host = 0; host < watchers_.size(); ++host)
                 if (watchers_[host]->dumps_done() < step.dump_targets[host]) return false;
+            // The counters are read every 100 ms; the step's end needs a fresh reading.
+            const bool counters_fresh = watchers_.empty() || counters_now().latest.time_ns >= step.dumping_since_ns;
+            if (!counters_fresh && now - step.settle_started < options_.settle_limit + std::chrono::seconds(1))
+                return false;
             drain();
             StepOutcome outcome = std::move(step.outcome);
             outcome.end_ns = realtime_now_ns();
-            const StepView view(trace_, outcome.begin_ns, outcome.end_ns);
+            outcome.counters.latest = counters_now().latest;
+            const StepView view(trace_, outcome.begin_ns, outcome.end_ns, &outcome.counters);
             for (const Expectation& expectation : script.expectations)
                 outcome.expectations.push_back({expectation.key, expectation.check(view)});
+            if (script.predict)
+                for (const PredictChoice& choice : script.predict->choices)
+                    outcome.choices.push_back({choice.label, choice.claim.check(view)});
             outcomes_.push_back(std::move(outcome));
             in_progress_.reset();
             return true;

@@ -2,6 +2,7 @@
 // Runs a scenario for real: creates the sandbox, starts the packet capture and
 // the kernel state watcher, and executes steps one at a time. Between steps it
 // owns the trace; the caller (terminal or window) reads it.
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -33,6 +34,9 @@ struct RunOptions {
     uint32_t port_seed = 0;  // 0: a random port per run
     // Socket calls give up after this; a student holding segments needs long.
     int call_timeout_seconds = 5;
+    // Apply the lesson's own settings (its topology, the wire's latency, MTU
+    // and loss, longer limits) wherever these options keep their defaults.
+    bool lesson_settings = true;
 };
 
 struct ExpectationOutcome {
@@ -45,20 +49,23 @@ struct StepOutcome {
     int64_t begin_ns = 0;
     int64_t end_ns = 0;
     std::vector<ExpectationOutcome> expectations;
+    // The kernel's answer to the step's question: whether each choice held.
+    std::vector<ExpectationOutcome> choices;
     std::string failure;  // an action that could not run at all
+    KernelCounters counters;  // at the step's start and end
     bool passed() const;
 };
 
-class ScenarioRun {
+class ScenarioRun : private RunControl {
 public:
     static Result<std::unique_ptr<ScenarioRun>> start(const ScenarioEntry& entry, RunOptions options = {});
     ~ScenarioRun();
 
     const Scenario& scenario() const { return scenario_; }
-    const Addresses& addresses() const { return addresses_; }
+    const Addresses& addresses() const override { return addresses_; }
     Topology topology() const { return options_.topology; }
     // The wire between the hosts, to hold, release, drop and inject (two hosts only).
-    Wire* wire() { return wire_.get(); }
+    Wire* wire() override { return wire_.get(); }
     const Trace& trace() const { return trace_; }
     size_t steps_done() const { return outcomes_.size(); }
     bool finished() const { return outcomes_.size() == scenario_.steps.size(); }
@@ -84,23 +91,35 @@ public:
     // Why the tracepoint is not used ("" when it is).
     std::string tracepoint_note() const;
     CaptureStats capture_stats() const;
+    const RunOptions& options() const { return options_; }
+
+    // RunControl, for the lesson's own actions (and the window's "skip the wait").
+    Result<size_t> skip_time_wait() override;
 
 private:
     using Clock = std::chrono::steady_clock;
-    enum class Phase { Acting, Settling, Dumping };
+    enum class Phase { Acting, Joining, Settling, Dumping };
     struct InProgress {
         StepOutcome outcome;
         Phase phase = Phase::Acting;
         size_t next_action = 0;
         Actor acting = Actor::None;
         std::future<void> pending;
+        std::vector<std::future<void>> queued;  // the same actor's next calls, already on its thread
+        std::vector<std::future<void>> background;  // actions that do not hold up the next one
         Clock::time_point action_started;
         Clock::time_point settle_started;
         Clock::time_point last_change;
         std::vector<uint64_t> dump_targets;  // per host
+        int64_t dumping_since_ns = 0;
     };
 
     ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options);
+    Status set_sysctl(Actor host, const std::string& name, const std::string& value) override;
+    bool stopping() const override { return stopping_; }
+    std::future<void> launch(const Action& action);
+    void collect(std::future<void>& action, Actor acting);
+    KernelCounters counters_now() const;
     Status start_watching();
     size_t drain();
     bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
@@ -123,6 +142,7 @@ private:
     KernelCounters final_counters_;
     uint64_t lost_counted_ = 0;
     bool finished_watching_ = false;
+    std::atomic<bool> stopping_{false};
 };
 
 }  // namespace tcplab

@@ -1,19 +1,46 @@
 #include "scenario.hpp"
 
+#include <map>
+
+#include "assets.hpp"
 #include "capture/state_timeline.hpp"
+#include "lesson_file.hpp"
 
 namespace tcplab {
+namespace {
 
-Scenario build_handshake(const Addresses& addresses);
-Scenario build_teardown(const Addresses& addresses);
+struct Catalog {
+    std::vector<ScenarioEntry> lessons;
+    std::vector<Error> errors;
+};
 
-const std::vector<ScenarioEntry>& scenario_catalog() {
-    static const std::vector<ScenarioEntry> catalog = {
-        {"handshake", &build_handshake},
-        {"teardown", &build_teardown},
-    };
-    return catalog;
+const Catalog& catalog() {
+    static const Catalog loaded = [] {
+        Catalog catalog;
+        catalog.lessons = load_lesson_folder(asset_directory() + "/lessons", catalog.errors);
+        return catalog;
+    }();
+    return loaded;
 }
+
+// With a capture point on each host a segment is in the trace twice; the
+// copy at its sender's host counts. A sender no capture point watches (a
+// spoofed source) is seen only where its segments arrive.
+bool counts_once(const Trace& trace, const PacketEvent& packet) {
+    const auto& points = trace.capture_points();
+    const auto point = points.find(packet.capture_point);
+    if (point == points.end() || point->second.host.is_unspecified()) return true;
+    const IpAddress sender = trace.sender(packet).address;
+    if (sender == point->second.host) return true;
+    for (const auto& [number, other] : points)
+        if (number != packet.capture_point && other.host == sender) return false;
+    return true;
+}
+
+}  // namespace
+
+const std::vector<ScenarioEntry>& scenario_catalog() { return catalog().lessons; }
+const std::vector<Error>& scenario_catalog_errors() { return catalog().errors; }
 
 const ScenarioEntry* find_scenario(const std::string& name) {
     for (const ScenarioEntry& entry : scenario_catalog())
@@ -21,15 +48,42 @@ const ScenarioEntry* find_scenario(const std::string& name) {
     return nullptr;
 }
 
-StepView::StepView(const Trace& trace, int64_t begin_ns, int64_t end_ns)
-    : trace_(trace), begin_ns_(begin_ns), end_ns_(end_ns) {}
+StepView::StepView(const Trace& trace, int64_t begin_ns, int64_t end_ns, const KernelCounters* counters)
+    : trace_(trace), begin_ns_(begin_ns), end_ns_(end_ns), counters_(counters) {}
 
 std::vector<const PacketEvent*> StepView::segments() const {
     std::vector<const PacketEvent*> found;
     for (const PacketEvent& packet : trace_.packets())
-        if (packet.transport == Transport::Tcp && packet.time_ns >= begin_ns_ && packet.time_ns <= end_ns_)
+        if (packet.transport == Transport::Tcp && packet.time_ns >= begin_ns_ && packet.time_ns <= end_ns_ &&
+            counts_once(trace_, packet))
             found.push_back(&packet);
     return found;
+}
+
+std::vector<const CallEvent*> StepView::calls(Actor actor, const std::string& name) const {
+    std::vector<const CallEvent*> found;
+    for (const CallEvent& event : trace_.calls())
+        if (event.actor == actor && event.call == name && event.time_ns >= begin_ns_ && event.time_ns <= end_ns_)
+            found.push_back(&event);
+    return found;
+}
+
+size_t StepView::most_sockets_in(Actor actor, TcpState state) const {
+    std::map<std::pair<Endpoint, Endpoint>, TcpState> sockets;
+    size_t most = 0;
+    size_t now = 0;
+    for (const StateEvent& event : transitions()) {
+        if (event.time_ns > end_ns_) break;
+        if (trace_.actor_of(event.local) != actor) continue;
+        auto [socket, added] = sockets.try_emplace({event.local, event.remote}, event.to);
+        if (!added) {
+            if (socket->second == state) --now;
+            socket->second = event.to;
+        }
+        if (event.to == state) ++now;
+        if (event.time_ns >= begin_ns_) most = std::max(most, now);
+    }
+    return most;
 }
 
 const PacketEvent* StepView::segment(Actor sender, uint8_t flags) const {
@@ -91,18 +145,22 @@ Expectation expect_state(Actor actor, TcpState state, const std::string& key) {
 }
 
 Action server_listens(const Endpoint& address, int backlog) {
-    return {Actor::Server, [address, backlog](Calls& calls) {
+    return {Actor::Server,
+            [address, backlog](Calls& calls) {
                 calls.socket("listener");
                 calls.bind("listener", address);
                 calls.listen("listener", backlog);
-            }};
+            },
+            {}};
 }
 
 Action client_connects(const Endpoint& address, const std::string& socket_name) {
-    return {Actor::Client, [address, socket_name](Calls& calls) {
+    return {Actor::Client,
+            [address, socket_name](Calls& calls) {
                 calls.socket(socket_name);
                 calls.connect(socket_name, address);
-            }};
+            },
+            {}};
 }
 
 }  // namespace tcplab

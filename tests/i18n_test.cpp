@@ -34,8 +34,17 @@ std::set<std::string> keys_in_use() {
             keys.insert(step.key + ".title");
             keys.insert(step.key + ".text");
             for (const Expectation& expectation : step.expectations) keys.insert(expectation.key);
+            if (!step.predict) continue;
+            keys.insert(step.predict->question_key);
+            // A choice is a key when it looks like one; "x+1" or "SYN_RECV" is shown as written.
+            for (const PredictChoice& choice : step.predict->choices)
+                if (choice.label.find('.') != std::string::npos && choice.label.find(' ') == std::string::npos)
+                    keys.insert(choice.label);
         }
     }
+    EXPECT_TRUE(scenario_catalog_errors().empty())
+        << scenario_catalog_errors().front().what;
+    EXPECT_GE(scenario_catalog().size(), 2u);
     const std::regex literal_key(R"re(text\("([a-z_]+(\.[a-z_0-9]+)+)"\))re");
     for (const auto& file :
          std::filesystem::recursive_directory_iterator(std::filesystem::path(TCPLAB_SOURCE_DIR) / "lab")) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "capture/state_timeline.hpp"
+#include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
 
@@ -17,11 +18,9 @@ using namespace tcp_flag;
 constexpr int kRepeats = 10;
 
 std::unique_ptr<ScenarioRun> run_to_end(const std::string& name, bool use_tracepoint) {
-    const ScenarioEntry* entry = find_scenario(name);
-    EXPECT_NE(entry, nullptr);
     RunOptions options;
     options.use_tracepoint = use_tracepoint;
-    auto run = ScenarioRun::start(*entry, options);
+    auto run = ScenarioRun::start(test::test_lesson(name), options);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
     while (!run.value()->finished()) run.value()->step();
@@ -197,8 +196,8 @@ TEST(ScenarioRun, AFalseExpectationFailsTheStepAndSaysWhy) {
 
 // Two runs at once, each in its own sandbox, each sees only its own traffic.
 TEST(Sandbox, ConcurrentRunsSeeOnlyTheirOwnTraffic) {
-    auto first = ScenarioRun::start(*find_scenario("handshake"));
-    auto second = ScenarioRun::start(*find_scenario("handshake"));
+    auto first = ScenarioRun::start(test::test_lesson("handshake"));
+    auto second = ScenarioRun::start(test::test_lesson("handshake"));
     ASSERT_TRUE(first.ok() && second.ok());
     while (!first.value()->finished()) {
         first.value()->step();

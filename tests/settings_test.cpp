@@ -152,8 +152,8 @@ TEST_F(SettingsFiles, ABrokenFileNamesItselfInTheRemedy) {
     EXPECT_EQ(loaded.settings, WindowSettings{});
 }
 
-const std::vector<std::string> kViews = {"scenario",      "timeline", "ladder", "state_machine",
-                                         "packet_detail", "sockets",  "wire"};
+const std::vector<std::string> kViews = {"scenario", "timeline", "ladder",  "state_machine", "packet_detail",
+                                         "sockets",  "wire",     "framing", "predict"};
 
 bool overlap(const PanelRect& a, const PanelRect& b) {
     constexpr float kSlack = 0.5f;  // shared edges are fine
@@ -187,11 +187,15 @@ TEST(DefaultLayout, KnownViewsTileTheScreenAtAnySize) {
     }
 }
 
+// The timeline is as wide as the lesson bar above it; the wire and the
+// questions share the column beside both.
 TEST(DefaultLayout, TheTimelineSpansTheWidthUnderTheLesson) {
     const std::vector<PanelRect> layout = default_layout(kViews, 1600, 900, 20);
     const PanelRect& scenario = layout[0];
     const PanelRect& timeline = layout[1];
-    EXPECT_EQ(timeline.width, 1600);
+    EXPECT_EQ(timeline.width, scenario.width);
+    EXPECT_FLOAT_EQ(layout[8].x, scenario.width);                          // predict beside them
+    EXPECT_FLOAT_EQ(layout[8].y + layout[8].height, timeline.y + timeline.height);
     EXPECT_FLOAT_EQ(timeline.y, scenario.y + scenario.height);
     EXPECT_LT(layout[2].x, layout[3].x);  // ladder left of the state machine
     EXPECT_LT(layout[3].x, layout[4].x);  // the state machine left of packet detail

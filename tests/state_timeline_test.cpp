@@ -66,6 +66,22 @@ TEST(ObservedTransitions, TimewaitSocketReplacesTheTracepointsClose) {
                                         "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump"}));
 }
 
+// Only the dump sees a timewait socket end (60 s later, or when the lesson
+// skips the wait): that end is part of the story too.
+TEST(ObservedTransitions, TheEndOfATimewaitSocketComesFromTheDump) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Established, S::FinWait1, kTp));
+    trace.add_state(state(20, kClient, kServer, S::FinWait1, S::FinWait2, kTp));
+    trace.add_state(state(30, kClient, kServer, S::FinWait2, S::Closed, kTp));
+    trace.add_state(state(50, kClient, kServer, S::FinWait2, S::TimeWait, kDump));
+    trace.add_state(state(90, kClient, kServer, S::TimeWait, S::Closed, kDump));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{"127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 tracepoint",
+                                        "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump",
+                                        "127.0.0.1:40000 TIME_WAIT->CLOSED socket dump"}));
+}
+
 // A dump that began before the last tracepoint event can report an older state
 // after it; that is staleness, not a step back.
 TEST(ObservedTransitions, StaleDumpAfterTheCloseIsIgnored) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "capture/state_timeline.hpp"
+#include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
@@ -72,7 +73,7 @@ bool socket_dump_showed(const Trace& trace, Actor actor, TcpState state) {
 }
 
 TEST(TwoHosts, HandshakeLessonPassesAndIsSeenAtBothEnds) {
-    auto run = start(*find_scenario("handshake"), two_hosts());
+    auto run = start(test::test_lesson("handshake"), two_hosts());
     ASSERT_NE(run, nullptr);
     while (!run->finished()) run->step();
     run->finish();
@@ -88,7 +89,7 @@ TEST(TwoHosts, HandshakeLessonPassesAndIsSeenAtBothEnds) {
 TEST(TwoHosts, HeldSynLeavesTheClientInSynSentUntilReleased) {
     WireOptions wire;
     wire.gated = true;
-    auto run = start(*find_scenario("handshake"), two_hosts(wire));
+    auto run = start(test::test_lesson("handshake"), two_hosts(wire));
     ASSERT_NE(run, nullptr);
     run->step();                     // listen: nothing on the wire
     ASSERT_TRUE(run->begin_step());  // connect
@@ -115,7 +116,7 @@ TEST(TwoHosts, HeldSynLeavesTheClientInSynSentUntilReleased) {
 TEST(TwoHosts, DroppedSynAckIsRetransmittedAndMarkedSo) {
     WireOptions wire;
     wire.gated = true;
-    auto run = start(*find_scenario("handshake"), two_hosts(wire));
+    auto run = start(test::test_lesson("handshake"), two_hosts(wire));
     ASSERT_NE(run, nullptr);
     run->step();
     ASSERT_TRUE(run->begin_step());
@@ -221,7 +222,7 @@ TEST(TwoHosts, SmallMtuSplitsALargeSendIntoMssSizedSegments) {
 TEST(TwoHosts, LatencyShowsAsTheHandshakeRoundTrip) {
     WireOptions wire;
     wire.latency = 40ms;
-    auto run = start(*find_scenario("handshake"), two_hosts(wire));
+    auto run = start(test::test_lesson("handshake"), two_hosts(wire));
     ASSERT_NE(run, nullptr);
     run->step();
     run->step();

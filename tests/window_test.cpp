@@ -42,11 +42,13 @@ bool have_xvfb() { return run_shell("command -v xvfb-run >/dev/null && command -
 
 // Several tests may start Xvfb at once; `-a` can pick a display another just
 // took, which xvfb-run reports as Xvfb failing to start. Then try again.
-Outcome run_in_xvfb(const std::string& arguments) {
+// `piece`: one of the window's file pieces to show as well (TCPLAB_SCREENSHOT_PIECE).
+Outcome run_in_xvfb(const std::string& arguments, const std::string& piece = "") {
     Outcome outcome;
+    const std::string environment = piece.empty() ? "" : "TCPLAB_SCREENSHOT_PIECE=" + piece + " ";
     for (int attempt = 0; attempt < 3; ++attempt) {
-        outcome = run_shell("xvfb-run -a -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) + "' " + arguments +
-                            " 2>&1");
+        outcome = run_shell(environment + "xvfb-run -a -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) +
+                            "' " + arguments + " 2>&1");
         if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
     }
     return outcome;
@@ -226,3 +228,60 @@ TEST(Window, WithoutADisplayItSaysHowToGetOne) {
 }
 
 }  // namespace
+
+namespace {
+
+// Pixels of the REC indicator's red in a rectangle of the picture.
+size_t red_pixels(const Image& image, int x0, int y0, int x1, int y1) {
+    size_t count = 0;
+    for (int y = std::max(y0, 0); y < std::min(y1, image.height); ++y)
+        for (int x = std::max(x0, 0); x < std::min(x1, image.width); ++x) {
+            const uint32_t pixel = image.pixel(x, y);
+            const int red = (pixel >> 16) & 0xff, green = (pixel >> 8) & 0xff, blue = pixel & 0xff;
+            if (red > 200 && green < 110 && blue < 110) ++count;
+        }
+    return count;
+}
+
+}  // namespace
+
+// Record a lesson from the window, then open the recording and step through it
+// as a student would on a machine without root: same panels, same steps.
+TEST(Window, ARecordingOpensLikeTheLiveRun) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    const std::filesystem::path live = std::filesystem::temp_directory_path() /
+                                       ("tcplab-window-record-" + std::to_string(getpid()) + ".png");
+    const std::string recording = live.string() + ".pcapng";
+    std::filesystem::remove(recording);
+    const Outcome recorded = run_in_xvfb("gui --scenario handshake --lang en --screenshot '" + live.string() + "'",
+                                         "record");
+    ASSERT_EQ(recorded.exit_code, 0) << recorded.output;
+    ASSERT_TRUE(std::filesystem::exists(recording));
+    // "● REC n packets" in red, right of the menu bar.
+    const Image live_image = load_png(live.string());
+    ASSERT_GT(live_image.width, 0);
+    EXPECT_GT(red_pixels(live_image, live_image.width / 2, 0, live_image.width, 30), 20u);
+
+    const std::filesystem::path replay = std::filesystem::temp_directory_path() /
+                                         ("tcplab-window-replay-" + std::to_string(getpid()) + ".png");
+    const Outcome opened =
+        run_in_xvfb("gui --open '" + recording + "' --lang en --steps 2 --screenshot '" + replay.string() + "'");
+    ASSERT_EQ(opened.exit_code, 0) << opened.output;
+    std::ifstream json_file(replay.string() + ".json");
+    ASSERT_TRUE(json_file);
+    const nlohmann::json info = nlohmann::json::parse(json_file);
+    EXPECT_EQ(info["error"], "");
+    EXPECT_EQ(info["scenario"], "handshake");
+    EXPECT_EQ(info["shown_steps"], 2);
+    EXPECT_GT(info["step_count"], 2);
+    const Image image = load_png(replay.string());
+    ASSERT_GT(image.width, 0);
+    for (const auto& window : info["windows"]) {
+        if (window["id"] != "ladder" && window["id"] != "scenario") continue;
+        const int x = window["x"], y = window["y"], width = window["width"], height = window["height"];
+        const ColourCount colours = count_colours(image, x, y + 30, x + width, y + height);
+        EXPECT_GT(colours.distinct, 8u) << window["id"];
+        EXPECT_LT(colours.dominant_share, 0.995) << window["id"];
+    }
+    std::filesystem::remove(recording);
+}

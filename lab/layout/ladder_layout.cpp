@@ -2,23 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "lab/layout/timeline_layout.hpp"
 
 namespace tcplab {
 namespace {
-
-// What takes a row of the ladder. A receive row exists only when a packet was
-// received later than it was sent (a second capture point), so its arrow can
-// end there.
-enum class RowKind : uint8_t { Call, Packet, Receive, State };
-
-struct Row {
-    int64_t time_ns = 0;
-    RowKind kind = RowKind::Packet;
-    size_t index = 0;
-    float y = 0;
-};
 
 bool is_end(Actor actor) { return actor == Actor::Client || actor == Actor::Server; }
 
@@ -54,61 +43,51 @@ std::string ladder_arrow_text(const Trace& trace, const PacketEvent& packet, boo
     return text;
 }
 
-LadderLayout layout_ladder(const LadderInput& input) {
+LadderRows ladder_rows(const LadderInput& input) {
+    using Kind = LadderRows::Kind;
     const Trace& trace = input.trace;
     const auto visible = [&input](int64_t time_ns) { return input.cursor_ns == 0 || time_ns <= input.cursor_ns; };
     const auto width_of = [&input](std::string_view text) { return input.text_width ? input.text_width(text) : 0.0f; };
-    const auto receive_of = [&input](size_t index, int64_t send_ns) {
-        std::optional<int64_t> received = input.receive_time_ns ? input.receive_time_ns(index) : std::nullopt;
-        return std::max(send_ns, received.value_or(send_ns));
-    };
-    LadderLayout layout;
+    LadderRows result;
+    std::vector<LadderRows::Row>& rows = result.rows;
 
     // Every visible event, in time order; ties keep calls before the segments
     // they cause and states after the segments that caused them.
-    std::vector<Row> rows;
-    float widest_call = 0;
     const auto& calls = trace.calls();
     for (size_t index = 0; index < calls.size(); ++index) {
         if (!is_end(calls[index].actor) || !visible(calls[index].time_ns)) continue;
-        rows.push_back({calls[index].time_ns, RowKind::Call, index});
-        widest_call = std::max(widest_call, width_of(call_text(calls[index])));
+        rows.push_back({calls[index].time_ns, Kind::Call, index});
+        result.widest_call = std::max(result.widest_call, width_of(call_text(calls[index])));
     }
     const auto& packets = trace.packets();
     for (size_t index = 0; index < packets.size(); ++index) {
         const PacketEvent& packet = packets[index];
         if (packet.transport != Transport::Tcp || !visible(packet.time_ns)) continue;
         if (input.is_receive_copy && input.is_receive_copy(index)) continue;
-        rows.push_back({packet.time_ns, RowKind::Packet, index});
-        const int64_t received = receive_of(index, packet.time_ns);
-        if (received > packet.time_ns && visible(received)) rows.push_back({received, RowKind::Receive, index});
+        rows.push_back({packet.time_ns, Kind::Packet, index});
+        if (!input.receive_time_ns) continue;
+        const std::optional<int64_t> received = input.receive_time_ns(index);
+        if (received && *received > packet.time_ns && visible(*received))
+            rows.push_back({*received, Kind::Receive, index});
     }
     for (size_t index = 0; index < input.transitions.size(); ++index) {
         const StateEvent& event = input.transitions[index];
-        if (!is_end(trace.actor_of(event.local)) || !visible(event.time_ns)) continue;
-        rows.push_back({event.time_ns, RowKind::State, index});
+        if (!is_end(end_of_transition(trace, event)) || !visible(event.time_ns)) continue;
+        rows.push_back({event.time_ns, Kind::State, index});
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    std::stable_sort(rows.begin(), rows.end(), [](const LadderRows::Row& a, const LadderRows::Row& b) {
         if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
         return static_cast<int>(a.kind) < static_cast<int>(b.kind);
     });
-    layout.visible_events = static_cast<size_t>(
-        std::count_if(rows.begin(), rows.end(), [](const Row& row) { return row.kind != RowKind::Receive; }));
-
-    // The lanes leave room outside for the widest call, but never so much that
-    // the arrows between them get too short to read.
-    const float outer_margin =
-        std::min(std::max(input.min_outer_margin, widest_call + 2 * input.label_padding), input.width * 0.3f);
-    layout.client_x = outer_margin;
-    layout.server_x = std::max(input.width - outer_margin, outer_margin + 1.0f);
-    const auto lane_x = [&layout](Actor actor) { return actor == Actor::Server ? layout.server_x : layout.client_x; };
+    result.visible_events = static_cast<size_t>(
+        std::count_if(rows.begin(), rows.end(), [](const LadderRows::Row& row) { return row.kind != Kind::Receive; }));
 
     // Rows top to bottom; an arrow's label sits above its line, so the first
     // row starts a line lower, and a row must leave room for the slant.
     const float row_height = std::max(input.row_height, input.line_height + input.slant + 8.0f);
     float y = input.top_margin + input.line_height + 4.0f;
     for (size_t position = 0; position < rows.size(); ++position) {
-        Row& row = rows[position];
+        LadderRows::Row& row = rows[position];
         if (position > 0) {
             const int64_t pause = row.time_ns - rows[position - 1].time_ns;
             if (pause > input.idle_gap_ns) {
@@ -123,7 +102,7 @@ LadderLayout layout_ladder(const LadderInput& input) {
                 gap.text = format_duration(pause);
                 gap.time_ns = rows[position - 1].time_ns;
                 gap.receive_ns = row.time_ns;
-                layout.records.push_back(gap);
+                result.gaps.push_back(gap);
                 y = std::max(y + row_height, gap.y1 + input.line_height + 5.0f);
                 row.y = y;
                 continue;
@@ -132,39 +111,109 @@ LadderLayout layout_ladder(const LadderInput& input) {
         }
         row.y = y;
     }
-    layout.height = y + row_height;
+    result.height = y + row_height;
+    for (const LadderRows::Row& row : rows)
+        if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
+    std::sort(result.receive_y.begin(), result.receive_y.end());
+    return result;
+}
 
-    // A packet's receive row, when it has one.
-    std::vector<float> receive_y(packets.size(), -1.0f);
-    for (const Row& row : rows)
-        if (row.kind == RowKind::Receive) receive_y[row.index] = row.y;
+const LadderRows& LadderRowCache::update(const LadderInput& input) {
+    const bool same = trace_ == &input.trace && packets_ == input.trace.packets().size() &&
+                      calls_ == input.trace.calls().size() && transitions_ == input.transitions.size() &&
+                      cursor_ns_ == input.cursor_ns && row_height_ == input.row_height &&
+                      line_height_ == input.line_height && gap_height_ == input.gap_height && slant_ == input.slant &&
+                      built_generation_ == generation_;
+    if (same) return rows_;
+    rows_ = ladder_rows(input);
+    trace_ = &input.trace;
+    packets_ = input.trace.packets().size();
+    calls_ = input.trace.calls().size();
+    transitions_ = input.transitions.size();
+    cursor_ns_ = input.cursor_ns;
+    row_height_ = input.row_height;
+    line_height_ = input.line_height;
+    gap_height_ = input.gap_height;
+    slant_ = input.slant;
+    built_generation_ = generation_;
+    return rows_;
+}
 
-    for (const Row& row : rows) {
+LadderLayout layout_ladder(const LadderInput& input) { return layout_ladder(input, ladder_rows(input)); }
+
+LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows) {
+    using Kind = LadderRows::Kind;
+    const Trace& trace = input.trace;
+    const auto& packets = trace.packets();
+    const auto& calls = trace.calls();
+    const auto visible = [&input](int64_t time_ns) { return input.cursor_ns == 0 || time_ns <= input.cursor_ns; };
+    const auto width_of = [&input](std::string_view text) { return input.text_width ? input.text_width(text) : 0.0f; };
+    const auto receive_of = [&input](size_t index, int64_t send_ns) {
+        std::optional<int64_t> received = input.receive_time_ns ? input.receive_time_ns(index) : std::nullopt;
+        return std::max(send_ns, received.value_or(send_ns));
+    };
+    LadderLayout layout;
+    layout.visible_events = rows.visible_events;
+    layout.height = rows.height;
+
+    // The lanes leave room outside for the widest call, but never so much that
+    // the arrows between them get too short to read.
+    const float outer_margin =
+        std::min(std::max(input.min_outer_margin, rows.widest_call + 2 * input.label_padding), input.width * 0.3f);
+    layout.client_x = outer_margin;
+    layout.server_x = std::max(input.width - outer_margin, outer_margin + 1.0f);
+    const auto lane_x = [&layout](Actor actor) { return actor == Actor::Server ? layout.server_x : layout.client_x; };
+
+    // Only the rows in the window (with a row's worth of margin for labels
+    // and slants), found by binary search over their y.
+    const bool windowed = input.visible_height > 0;
+    const float margin = std::max(input.row_height, input.line_height) * 2.0f;
+    const float window_top = windowed ? input.visible_top - margin : -std::numeric_limits<float>::infinity();
+    const float window_bottom =
+        windowed ? input.visible_top + input.visible_height + margin : std::numeric_limits<float>::infinity();
+    const auto first_row = std::lower_bound(rows.rows.begin(), rows.rows.end(), window_top,
+                                            [](const LadderRows::Row& row, float y) { return row.y < y; });
+    const auto last_row = std::upper_bound(first_row, rows.rows.end(), window_bottom,
+                                           [](float y, const LadderRows::Row& row) { return y < row.y; });
+    const auto first_gap = std::lower_bound(rows.gaps.begin(), rows.gaps.end(), window_top,
+                                            [](const LadderRecord& gap, float y) { return gap.y1 < y; });
+    const auto last_gap = std::upper_bound(first_gap, rows.gaps.end(), window_bottom,
+                                           [](float y, const LadderRecord& gap) { return y < gap.y0; });
+    layout.records.assign(first_gap, last_gap);
+    for (LadderRecord& gap : layout.records) gap.x1 = input.width;
+
+    const auto receive_y = [&rows](size_t index) {
+        const auto found =
+            std::lower_bound(rows.receive_y.begin(), rows.receive_y.end(), std::make_pair(index, -1e30f));
+        return found != rows.receive_y.end() && found->first == index ? found->second : -1.0f;
+    };
+
+    for (auto row = first_row; row != last_row; ++row) {
         LadderRecord record;
-        record.index = row.index;
-        record.time_ns = row.time_ns;
-        record.receive_ns = row.time_ns;
-        switch (row.kind) {
-            case RowKind::Receive:
+        record.index = row->index;
+        record.time_ns = row->time_ns;
+        record.receive_ns = row->time_ns;
+        switch (row->kind) {
+            case Kind::Receive:
                 continue;
-            case RowKind::Packet: {
-                const PacketEvent& packet = packets[row.index];
-                const Actor sender = trace.sender_actor(packet) == Actor::Server ? Actor::Server : Actor::Client;
+            case Kind::Packet: {
+                const PacketEvent& packet = packets[row->index];
+                const Actor sender = end_of_sender(trace, packet) == Actor::Server ? Actor::Server : Actor::Client;
                 const Actor receiver = sender == Actor::Server ? Actor::Client : Actor::Server;
                 record.kind = LadderRecordKind::Arrow;
                 record.actor = sender;
                 record.x0 = lane_x(sender);
-                record.y0 = row.y;
+                record.y0 = row->y;
                 record.x1 = lane_x(receiver);
-                record.receive_ns = receive_of(row.index, packet.time_ns);
+                record.receive_ns = receive_of(row->index, packet.time_ns);
                 // Sent and received at once (loopback): a small fixed slant
                 // still shows which way the segment went.
-                record.y1 = std::max(receive_y[row.index], row.y + input.slant);
-                const bool lost = input.never_received && input.never_received(row.index);
+                record.y1 = std::max(receive_y(row->index), row->y + input.slant);
+                const bool lost = input.never_received && input.never_received(row->index);
                 if (lost || !visible(record.receive_ns)) {
                     record.in_flight = true;  // drawn half-way, without a head
                     record.x1 = (record.x0 + record.x1) * 0.5f;
-                    record.y1 = row.y + input.slant * 0.5f;
+                    record.y1 = row->y + input.slant * 0.5f;
                 }
                 record.colour =
                     input.colours.for_flags ? input.colours.for_flags(packet.flags, packet.payload_length) : 0;
@@ -176,14 +225,14 @@ LadderLayout layout_ladder(const LadderInput& input) {
                 record.label_x1 = middle + text_width * 0.5f;
                 record.label_y1 = std::min(record.y0, record.y1) - 2.0f;
                 record.label_y0 = record.label_y1 - input.line_height;
-                record.selected = input.selected_packet == row.index;
-                record.hovered = input.hovered_packet == row.index;
+                record.selected = input.selected_packet == row->index;
+                record.hovered = input.hovered_packet == row->index;
                 break;
             }
-            case RowKind::State: {
-                const StateEvent& event = input.transitions[row.index];
+            case Kind::State: {
+                const StateEvent& event = input.transitions[row->index];
                 record.kind = LadderRecordKind::StateLabel;
-                record.actor = trace.actor_of(event.local);
+                record.actor = end_of_transition(trace, event);
                 record.source = event.source;
                 record.inferred = event.source == StateSource::Inferred;
                 record.text = std::string(state_name(event.to));
@@ -198,12 +247,12 @@ LadderLayout layout_ladder(const LadderInput& input) {
                     record.x1 = layout.server_x - input.label_padding;
                     record.x0 = record.x1 - text_width;
                 }
-                record.y0 = row.y - input.line_height * 0.5f;
-                record.y1 = row.y + input.line_height * 0.5f;
+                record.y0 = row->y - input.line_height * 0.5f;
+                record.y1 = row->y + input.line_height * 0.5f;
                 break;
             }
-            case RowKind::Call: {
-                const CallEvent& call = calls[row.index];
+            case Kind::Call: {
+                const CallEvent& call = calls[row->index];
                 record.kind = LadderRecordKind::CallLabel;
                 record.actor = call.actor;
                 record.receive_ns = call.return_ns;
@@ -218,14 +267,14 @@ LadderLayout layout_ladder(const LadderInput& input) {
                     record.x0 = layout.server_x + input.label_padding;
                     record.x1 = record.x0 + text_width;
                 }
-                record.y0 = row.y - input.line_height * 0.5f;
-                record.y1 = row.y + input.line_height * 0.5f;
+                record.y0 = row->y - input.line_height * 0.5f;
+                record.y1 = row->y + input.line_height * 0.5f;
                 break;
             }
         }
         layout.records.push_back(std::move(record));
     }
-    // Gaps were added while walking the rows; keep every record in time order.
+    // Gaps came first; keep every record in time order.
     std::stable_sort(layout.records.begin(), layout.records.end(),
                      [](const LadderRecord& a, const LadderRecord& b) { return a.y0 < b.y0; });
     return layout;

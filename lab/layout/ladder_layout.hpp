@@ -74,9 +74,9 @@ struct LadderInput {
     float label_padding = 6;      // between a lane and the text beside it
     float min_outer_margin = 40;  // room outside each lane (for calls) when there are none
     float top_margin = 8;
-    float gap_height = 22;                     // pixels a compressed pause takes
-    int64_t idle_gap_ns = 10'000'000;          // pauses longer than this are compressed into a gap record
-    std::string inferred_mark = "(inferred)";  // appended to inferred state labels
+    float gap_height = 22;                                 // pixels a compressed pause takes
+    int64_t idle_gap_ns = 10'000'000;                      // pauses longer than this are compressed into a gap record
+    std::string inferred_mark = "(inferred)";              // appended to inferred state labels
     std::string retransmission_mark = "(retransmission)";  // appended to a segment sent again
     // When a second capture point exists: when the receiver took packet `index`
     // in (nullopt: at the send time, as on loopback).
@@ -85,6 +85,50 @@ struct LadderInput {
     std::function<bool(size_t index)> is_receive_copy = {};
     // A segment that never reached the receiver (dropped, lost, still at the gate).
     std::function<bool(size_t index)> never_received = {};
+    // The window of canvas y the caller will draw (its scroll position and
+    // height): only events there get records, so a frame costs what is on
+    // screen. A height of 0 lays out everything.
+    float visible_top = 0;
+    float visible_height = 0;
+};
+
+// Every visible event of the ladder in time order with its row's y: what the
+// layout walks. Building it is linear in the trace; a view keeps it between
+// frames (see LadderRowCache) and lays out only the rows in its window.
+struct LadderRows {
+    enum class Kind : uint8_t { Call, Packet, Receive, State };
+    struct Row {
+        int64_t time_ns = 0;
+        Kind kind = Kind::Packet;
+        size_t index = 0;
+        float y = 0;
+    };
+    std::vector<Row> rows;
+    std::vector<LadderRecord> gaps;                   // compressed pauses, in time order
+    std::vector<std::pair<size_t, float>> receive_y;  // (packet, y) of receive rows, by packet index
+    float widest_call = 0;
+    float height = 0;
+    size_t visible_events = 0;
+};
+
+LadderRows ladder_rows(const LadderInput& input);
+
+// Keeps the rows between frames, built again only when the trace, the
+// transitions, the cursor or the sizes changed.
+class LadderRowCache {
+public:
+    const LadderRows& update(const LadderInput& input);
+    // Call when something the rows depend on changed without any count
+    // changing (e.g. which copies were paired): the next update rebuilds.
+    void invalidate() { ++generation_; }
+
+private:
+    LadderRows rows_;
+    const Trace* trace_ = nullptr;
+    size_t packets_ = 0, calls_ = 0, transitions_ = 0;
+    int64_t cursor_ns_ = 0;
+    float row_height_ = 0, line_height_ = 0, gap_height_ = 0, slant_ = 0;
+    uint64_t generation_ = 0, built_generation_ = static_cast<uint64_t>(-1);
 };
 
 struct LadderLayout {
@@ -95,7 +139,10 @@ struct LadderLayout {
     size_t visible_events = 0;  // packets, states and calls at or before the cursor
 };
 
+// Everything at once: ladder_rows then layout_ladder (tests, exports).
 LadderLayout layout_ladder(const LadderInput& input);
+// The records of the rows that fall in the input's visible window.
+LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows);
 
 // "SYN seq=0", "SYN, ACK seq=0 ack=1", "PSH, ACK seq=1 ack=1 len=5": flags in
 // the textbook's order, then seq, ack (when the ACK flag is set) and len (when

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
+#include <queue>
 
 namespace tcplab {
 namespace {
@@ -170,7 +172,64 @@ void layout_calls(const TimelineInput& input, Actor actor, TimelineLane lane, in
     fit_lane_labels(layout.records, lane_begin, input);
 }
 
+TimelineRecord state_record(const TimelineInput& input, TimelineLane lane, size_t index, int64_t shown_end) {
+    const StateSpan& span = input.spans[index];
+    const int64_t end = std::min(span.end_ns, shown_end);
+    TimelineRecord record;
+    record.kind = TimelineRecordKind::State;
+    record.lane = lane;
+    record.row = span.row;
+    record.index = index;
+    record.x0 = clip_to_canvas(input.axis.to_pixel(span.begin_ns), input.axis.length);
+    record.x1 = clip_to_canvas(input.axis.to_pixel(end), input.axis.length);
+    record.inferred = span.source == StateSource::Inferred;
+    record.colour = record.inferred ? input.colours.inferred_state : input.colours.kernel_state;
+    record.open = span.end_ns > shown_end;
+    record.label = std::string(state_name(span.state));
+    // The name stays readable while the span's start is scrolled off to the left.
+    record.label_x = std::max(record.x0, 0.0f) + input.label_padding;
+    const float room = std::min(record.x1, input.axis.length) - record.label_x - input.label_padding;
+    fit_label(record, room, input);
+    return record;
+}
+
+// With the per-row index: each shown row is culled by binary search (spans in
+// a row never overlap, so their ends are sorted too), and spans narrower than
+// the fold distance are skipped to the first one starting past it, so a row
+// costs at most one record per few pixels however many spans it holds.
+void layout_indexed_states(const TimelineInput& input, int64_t shown_end, TimelineLayout& layout) {
+    const int64_t view_end = std::min(input.axis.end_ns, shown_end);
+    const auto fold_ns = static_cast<int64_t>(std::ceil(input.fold_pixels * input.axis.ns_per_pixel()));
+    for (const TimelineLane lane : {TimelineLane::ClientState, TimelineLane::ServerState}) {
+        if (!input.show_lane[static_cast<size_t>(lane)]) continue;
+        const auto& rows = lane == TimelineLane::ClientState ? input.span_rows->client : input.span_rows->server;
+        const size_t shown_rows = std::min(rows.size(), static_cast<size_t>(std::max(input.max_state_rows, 1)));
+        for (size_t row = 0; row < shown_rows; ++row) {
+            const std::vector<uint32_t>& in_row = rows[row];
+            auto span =
+                std::lower_bound(in_row.begin(), in_row.end(), input.axis.begin_ns,
+                                 [&input](uint32_t index, int64_t time) { return input.spans[index].end_ns < time; });
+            while (span != in_row.end() && input.spans[*span].begin_ns <= view_end) {
+                layout.records.push_back(state_record(input, lane, *span, shown_end));
+                const StateSpan& drawn = input.spans[*span];
+                if (drawn.end_ns - drawn.begin_ns >= fold_ns) {
+                    ++span;
+                    continue;
+                }
+                const int64_t past = drawn.begin_ns + fold_ns;
+                span = std::upper_bound(span + 1, in_row.end(), past, [&input](int64_t time, uint32_t index) {
+                    return time < input.spans[index].begin_ns;
+                });
+            }
+        }
+    }
+}
+
 void layout_states(const TimelineInput& input, int64_t shown_end, TimelineLayout& layout) {
+    if (input.span_rows) {
+        layout_indexed_states(input, shown_end, layout);
+        return;
+    }
     const int64_t view_end = std::min(input.axis.end_ns, shown_end);
     // Spans are a few per socket; those starting by the view's end are scanned.
     const auto stop = std::upper_bound(input.spans.begin(), input.spans.end(), view_end,
@@ -309,14 +368,15 @@ std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEv
     };
     std::vector<StateSpan> spans;
     std::map<SocketKey, Alive> alive;
-    std::map<Actor, std::vector<bool>> rows_in_use;
+    std::map<Actor, std::priority_queue<int, std::vector<int>, std::greater<int>>> free_rows;
+    std::map<Actor, int> next_row;
 
     for (size_t index = 0; index < transitions.size(); ++index) {
         const StateEvent& event = transitions[index];
-        const Actor actor = trace.actor_of(event.local);
+        const Actor actor = end_of_transition(trace, event);
         if (actor != Actor::Client && actor != Actor::Server) continue;
         const SocketKey key{event.local, event.remote};
-        std::vector<bool>& rows = rows_in_use[actor];
+        auto& rows = free_rows[actor];
         int row = -1;
         if (auto found = alive.find(key); found != alive.end()) {
             spans[found->second.span].end_ns = event.time_ns;
@@ -324,17 +384,18 @@ std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEv
             alive.erase(found);
         }
         if (event.to == TcpState::Closed) {
-            if (row >= 0) rows[static_cast<size_t>(row)] = false;
+            if (row >= 0) rows.push(row);
             continue;
         }
         if (row < 0) {
-            // The first row no living socket of this end holds.
-            const auto free_row = std::find(rows.begin(), rows.end(), false);
-            row = static_cast<int>(free_row - rows.begin());
-            if (free_row == rows.end())
-                rows.push_back(true);
-            else
-                *free_row = true;
+            // The lowest row no living socket of this end holds (a min-heap
+            // of freed rows: a flood leaves thousands of sockets alive).
+            if (rows.empty()) {
+                row = next_row[actor]++;
+            } else {
+                row = rows.top();
+                rows.pop();
+            }
         }
         alive[key] = Alive{spans.size(), row};
         spans.push_back(StateSpan{actor, row, event.time_ns, kForever, event.to, event.source, index});
@@ -342,12 +403,53 @@ std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEv
     return spans;
 }
 
+Actor end_of_transition(const Trace& trace, const StateEvent& event) {
+    if (event.connection >= trace.connections().size()) return trace.actor_of(event.local);
+    if (const auto named = trace.actors().find(event.local); named != trace.actors().end()) return named->second;
+    for (const auto& [endpoint, actor] : trace.actors())  // a socket bound to the wildcard address
+        if (endpoint.port == event.local.port && endpoint.address.is_unspecified()) return actor;
+    const Connection& connection = trace.connections()[event.connection];
+    return event.local == connection.client   ? Actor::Client
+           : event.local == connection.server ? Actor::Server
+                                              : trace.actor_of(event.local);
+}
+
+Actor end_of_sender(const Trace& trace, const PacketEvent& packet) {
+    if (packet.connection == kNoConnection) return trace.sender_actor(packet);
+    const Endpoint sender = trace.sender(packet);
+    if (const auto named = trace.actors().find(sender); named != trace.actors().end()) return named->second;
+    for (const auto& [endpoint, actor] : trace.actors())
+        if (endpoint.port == sender.port && endpoint.address.is_unspecified()) return actor;
+    return packet.from_server ? Actor::Server : Actor::Client;
+}
+
+StateSpanRows index_state_spans(const std::vector<StateSpan>& spans) {
+    StateSpanRows index;
+    for (size_t position = 0; position < spans.size(); ++position) {
+        const StateSpan& span = spans[position];
+        auto& rows = span.actor == Actor::Client ? index.client : index.server;
+        const auto row = static_cast<size_t>(span.row);
+        if (rows.size() <= row) rows.resize(row + 1);
+        rows[row].push_back(static_cast<uint32_t>(position));  // spans come in time order
+    }
+    return index;
+}
+
 TimelineLayout layout_timeline(const TimelineInput& input) {
     TimelineLayout layout;
-    for (const StateSpan& span : input.spans) {
-        const TimelineLane lane = span.actor == Actor::Client ? TimelineLane::ClientState : TimelineLane::ServerState;
-        int& rows = layout.rows[static_cast<size_t>(lane)];
-        rows = std::max(rows, span.row + 1);
+    if (input.span_rows) {
+        const auto cap = static_cast<size_t>(std::max(input.max_state_rows, 1));
+        layout.rows[static_cast<size_t>(TimelineLane::ClientState)] =
+            static_cast<int>(std::clamp<size_t>(input.span_rows->client.size(), 1, cap));
+        layout.rows[static_cast<size_t>(TimelineLane::ServerState)] =
+            static_cast<int>(std::clamp<size_t>(input.span_rows->server.size(), 1, cap));
+    } else {
+        for (const StateSpan& span : input.spans) {
+            const TimelineLane lane =
+                span.actor == Actor::Client ? TimelineLane::ClientState : TimelineLane::ServerState;
+            int& rows = layout.rows[static_cast<size_t>(lane)];
+            rows = std::max(rows, span.row + 1);
+        }
     }
     const int64_t shown_end = shown_end_ns(input.trace, input.cursor_ns);
     const int64_t view_begin = input.axis.begin_ns;

@@ -28,8 +28,8 @@ struct TimelineState {
     bool auto_fit = true;  // fit the current step every frame until the student zooms or pans
     std::array<bool, kTimelineLaneCount> show_lane = {true, true, true, true, true};
 
-    void zoom_at(float pixel, float wheel_steps);     // mouse wheel; stops following
-    void pan(float pixels);                           // drag; stops following
+    void zoom_at(float pixel, float wheel_steps);               // mouse wheel; stops following
+    void pan(float pixels);                                     // drag; stops following
     void fit(const Trace& trace, int64_t cursor_ns);            // the current step (what Follow shows)
     void fit_whole_run(const Trace& trace, int64_t cursor_ns);  // the whole run up to the cursor
 };
@@ -48,6 +48,22 @@ struct StateSpan {
 // Spans from observed_transitions(trace) (sorted by time), for client and
 // server sockets; CLOSED is where a socket ends, so it has no span.
 std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEvent>& transitions);
+
+// Which end a transition belongs to: Trace::actor_of, without its walk over
+// every connection when the transition names its connection (an opened
+// capture has a million connections; the walk per event would take hours).
+Actor end_of_transition(const Trace& trace, const StateEvent& event);
+// Which end sent a packet: Trace::sender_actor, without that walk.
+Actor end_of_sender(const Trace& trace, const PacketEvent& packet);
+
+// The spans of each state row, in time order. A socket holds its row until it
+// closes, so spans in one row never overlap and a binary search finds those
+// in view. Built once per change of the spans (a view keeps it).
+struct StateSpanRows {
+    std::vector<std::vector<uint32_t>> client;  // [row] -> span indexes
+    std::vector<std::vector<uint32_t>> server;
+};
+StateSpanRows index_state_spans(const std::vector<StateSpan>& spans);
 
 enum class TimelineRecordKind : uint8_t { Packet, PacketGroup, State, Call, StepMarker };
 
@@ -101,6 +117,11 @@ struct TimelineInput {
     float fold_pixels = 3.0f;                                // marks closer than this fold into one
     float label_padding = 4.0f;
     float tick_spacing = 90.0f;  // at least this many pixels between labelled ticks
+    // With this index the state lanes are culled per row by binary search and
+    // show at most max_state_rows rows (a flood leaves thousands of half-open
+    // sockets); without it every span is looked at (small traces, tests).
+    const StateSpanRows* span_rows = nullptr;
+    int max_state_rows = 8;
 };
 
 struct TimelineLayout {

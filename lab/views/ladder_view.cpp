@@ -72,6 +72,7 @@ void LadderView::draw(LabContext& context) {
         copies_ = pair_wire_copies(trace);
         copies_trace_ = &trace;
         copies_packet_count_ = trace.packets().size();
+        rows_.invalidate();  // receive rows come from the pairing
     }
     const LadderInput input{
         .trace = trace,
@@ -116,10 +117,23 @@ void LadderView::draw(LabContext& context) {
                        copies_.received_ns[index] == 0;
             },
     };
-    layout_ = layout_ladder(input);
+    // Rows are built once per change of the trace; each frame lays out only
+    // what the scrolled window shows (a 10 M-packet ladder costs a screenful).
+    LadderInput windowed = input;
+    windowed.visible_top = scroll_y_ - view_height_;
+    windowed.visible_height = 3 * view_height_;
+    layout_ = layout_ladder(windowed, rows_.update(input));
 
     draw_header(context, header_left);
     ImGui::BeginChild("##ladder_scroll", ImVec2(0, 0), false);
+    // A jump further than the margin (dragging the scrollbar): lay out the new window now.
+    const float scroll_y = ImGui::GetScrollY();
+    if (std::abs(scroll_y - scroll_y_) > view_height_) {
+        windowed.visible_top = scroll_y - view_height_;
+        layout_ = layout_ladder(windowed, rows_.update(input));
+    }
+    scroll_y_ = scroll_y;
+    view_height_ = std::max(ImGui::GetWindowHeight(), line);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     origin_ = origin;
     ImGui::InvisibleButton("##ladder_canvas", ImVec2(width, std::max(layout_.height, line)));

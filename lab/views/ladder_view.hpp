@@ -29,6 +29,9 @@ private:
     void draw_tooltip(LabContext& context, const LadderRecord& record) const;
 
     LadderLayout layout_;
+    LadderRowCache rows_;  // every event's row, kept while the trace does not change
+    float scroll_y_ = 0;       // the scrolling child's last scroll position and height:
+    float view_height_ = 2000;  // the layout covers that window (plus a screen each side)
     ImVec2 origin_{0, 0};
     const Trace* transitions_trace_ = nullptr;
     size_t transitions_state_count_ = static_cast<size_t>(-1);

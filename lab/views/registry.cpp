@@ -1,8 +1,10 @@
 // One line per view: add a view here and it appears in the window and the View menu.
 #include "registry.hpp"
 
+#include "framing_view.hpp"
 #include "ladder_view.hpp"
 #include "packet_detail_view.hpp"
+#include "predict_view.hpp"
 #include "scenario_bar.hpp"
 #include "sockets_view.hpp"
 #include "state_machine_view.hpp"
@@ -20,6 +22,8 @@ std::vector<std::unique_ptr<View>> make_views() {
     views.push_back(std::make_unique<PacketDetailView>());
     views.push_back(std::make_unique<SocketsView>());
     views.push_back(std::make_unique<WireView>());
+    views.push_back(std::make_unique<FramingView>());
+    views.push_back(std::make_unique<PredictView>());
     return views;
 }
 

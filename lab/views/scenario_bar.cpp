@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <filesystem>
 #include <string>
 
 #include "lab/step_controller.hpp"
@@ -12,6 +13,7 @@ namespace {
 const ImVec4 kPassed{0.35f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kFailed{0.95f, 0.35f, 0.30f, 1.0f};
 const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
+const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
     std::string heading = context.text("app.step_heading");
@@ -22,6 +24,12 @@ std::string step_heading(const LabContext& context, size_t shown, size_t count, 
         heading.replace(slot, 2, value);
     }
     return heading;
+}
+
+// A step of a foreign lesson (a recording made with other lesson files) may
+// have no text here: its key is better than the "missing" marker.
+std::string text_or_key(const LabContext& context, const std::string& key) {
+    return context.language.has(key) ? context.text(key) : key;
 }
 
 }  // namespace
@@ -46,14 +54,16 @@ void ScenarioBar::draw(LabContext& context) {
 }
 
 void ScenarioBar::draw_controls(LabContext& context, StepController& controller) {
-    // Scenario picker, by translated title.
-    const std::string current_title = controller.scenario_name().empty()
-                                          ? context.text("scenario_bar.pick")
-                                          : context.text(controller.scenario_name() + ".title");
+    // Scenario picker, by translated title; while a recording is shown, its file name.
+    const Replay* replay = controller.replay();
+    const std::string current_title =
+        replay ? std::filesystem::path(replay->path).filename().string()
+        : controller.scenario_name().empty() ? context.text("scenario_bar.pick")
+                                             : context.text(controller.scenario_name() + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
         for (const ScenarioEntry& entry : scenario_catalog()) {
-            const bool selected = entry.name == controller.scenario_name();
+            const bool selected = !replay && entry.name == controller.scenario_name();
             const std::string title = context.text(entry.name + ".title");
             if (ImGui::Selectable(title.c_str(), selected)) {
                 controller.load(entry.name);
@@ -63,6 +73,7 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
         }
         ImGui::EndCombo();
     }
+    if (replay && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", replay->path.c_str());
 
     const bool busy = controller.busy();
     ImGui::SameLine();
@@ -83,7 +94,7 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
     if (ImGui::Button(context.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str())) controller.step();
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-        ImGui::SetTooltip("%s", context.text("scenario_bar.step_tip").c_str());
+        ImGui::SetTooltip("%s", context.text(replay ? "replay.step_tip" : "scenario_bar.step_tip").c_str());
     ImGui::SameLine();
     ImGui::BeginDisabled(busy || controller.at_end());
     if (ImGui::ArrowButton("##forward", ImGuiDir_Right)) controller.forward();
@@ -95,55 +106,110 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::SliderFloat("##speed", &play.seconds_between_steps, 0.5f, 10.0f, context.text("scenario_bar.speed").c_str());
+    ImGui::SameLine();
+    if (ImGui::Button(context.text("replay.note_button").c_str())) context.shared.note_requested = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("replay.note_tip").c_str());
 
     ImGui::SameLine();
     if (busy) {
         ImGui::TextColored(kWarning, "%s", context.text("scenario_bar.running").c_str());
-    } else if (controller.run()) {
+    } else if (controller.step_count() > 0) {
         const size_t shown = controller.shown_steps();
         const size_t count = controller.step_count();
         if (shown == 0)
             ImGui::TextUnformatted(context.text("scenario_bar.before_first").c_str());
-        else {
-            const Step& step = controller.run()->scenario().steps[shown - 1];
-            ImGui::TextUnformatted(step_heading(context, shown, count, context.text(step.key + ".title")).c_str());
-        }
+        else
+            ImGui::TextUnformatted(
+                step_heading(context, shown, count, text_or_key(context, controller.step_key(shown - 1) + ".title"))
+                    .c_str());
     }
 }
 
 void ScenarioBar::draw_narration(LabContext& context, StepController& controller) {
-    ScenarioRun* run = controller.run();
-    if (!run) return;
+    const Replay* replay = controller.replay();
+    if (replay) draw_replay_summary(context, *replay);
+    if (!replay && !controller.run()) return;
     const size_t shown = controller.shown_steps();
+    const std::string lesson = controller.lesson_name();
     if (shown == 0) {
-        ImGui::TextWrapped("%s", context.text(run->scenario().name + ".summary").c_str());
-        ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
+        if (!lesson.empty() && context.language.has(lesson + ".summary"))
+            ImGui::TextWrapped("%s", context.text(lesson + ".summary").c_str());
+        if (controller.step_count() > 0)
+            ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
+        else if (replay)
+            ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
     } else {
-        const Step& step = run->scenario().steps[shown - 1];
-        ImGui::TextWrapped("%s", context.text(step.key + ".text").c_str());
-        const StepOutcome& outcome = run->outcomes()[shown - 1];
+        ImGui::TextWrapped("%s", text_or_key(context, controller.step_key(shown - 1) + ".text").c_str());
         ImGui::Spacing();
-        if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
-        for (const ExpectationOutcome& expectation : outcome.expectations) {
-            const bool passed = expectation.result.passed;
-            ImGui::TextColored(passed ? kPassed : kFailed, "%s", passed ? "✓" : "✗");
-            ImGui::SameLine();
-            ImGui::TextUnformatted(context.text(expectation.key).c_str());
-            ImGui::SameLine();
-            ImGui::TextDisabled("(%s)", expectation.result.detail.c_str());
-        }
+        if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
+            draw_outcome(context, *outcome);
+        else if (replay)
+            ImGui::TextDisabled("%s", context.text("replay.no_outcome").c_str());
     }
+    draw_notes(context, controller);
     // Nothing is dropped silently: a lost event is counted and shown.
     const uint64_t lost = context.trace.lost_events();
-    const uint64_t kernel_dropped = run->capture_stats().kernel_dropped;
     if (lost > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(lost),
                            context.text("app.lost_events").c_str());
+    ScenarioRun* run = controller.run();
+    if (!run) return;
+    const uint64_t kernel_dropped = run->capture_stats().kernel_dropped;
     if (kernel_dropped > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(kernel_dropped),
                            context.text("app.capture_drops").c_str());
     if (!run->tracepoint_note().empty())
         ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
+}
+
+void ScenarioBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
+    if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
+    for (const ExpectationOutcome& expectation : outcome.expectations) {
+        const bool passed = expectation.result.passed;
+        ImGui::TextColored(passed ? kPassed : kFailed, "%s", passed ? "✓" : "✗");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(context.text(expectation.key).c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("(%s)", expectation.result.detail.c_str());
+    }
+}
+
+// Which file is shown, how much of it, and what was wrong with it.
+void ScenarioBar::draw_replay_summary(LabContext& context, const Replay& replay) {
+    const LoadedTrace& loaded = replay.loaded;
+    ImGui::TextDisabled("%s %llu %s", context.text(loaded.from_tcplab ? "replay.recording" : "replay.capture").c_str(),
+                        static_cast<unsigned long long>(loaded.packets), context.text("replay.packets").c_str());
+    if (!loaded.from_tcplab) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", context.text("replay.states_inferred").c_str());
+    }
+    if (loaded.fault) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+        ImGui::TextWrapped("%s %s", context.text("replay.fault").c_str(), loaded.fault->message().c_str());
+        ImGui::PopStyleColor();
+    }
+    for (const std::string& warning : loaded.warnings) ImGui::TextColored(kWarning, "%s", warning.c_str());
+    ImGui::Separator();
+}
+
+// The instructor's notes on the step shown and on the selected packet.
+void ScenarioBar::draw_notes(LabContext& context, StepController& controller) {
+    const size_t shown = controller.shown_steps();
+    const std::optional<size_t> selected = context.shared.selected_packet;
+    bool heading = false;
+    for (const InstructorNote& note : controller.notes()) {
+        const bool on_step = note.step && shown > 0 && *note.step == shown - 1;
+        const bool on_packet = note.packet && selected && *note.packet == *selected;
+        if (!on_step && !on_packet) continue;
+        if (!heading) {
+            ImGui::Spacing();
+            heading = true;
+        }
+        const std::string where = on_packet ? "#" + std::to_string(*note.packet + 1) : context.text("replay.on_step");
+        ImGui::TextColored(kNote, "%s %s:", context.text("replay.note").c_str(), where.c_str());
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", note.text.c_str());
+    }
 }
 
 }  // namespace tcplab

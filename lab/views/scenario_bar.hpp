@@ -1,6 +1,7 @@
 #pragma once
 // The lesson's controls and words: pick a scenario, step through it, read what
 // each step means and whether the kernel did what the step expected.
+#include "lab/step_controller.hpp"
 #include "lab/view.hpp"
 
 namespace tcplab {
@@ -13,6 +14,9 @@ public:
 private:
     void draw_controls(LabContext& context, StepController& controller);
     void draw_narration(LabContext& context, StepController& controller);
+    void draw_outcome(LabContext& context, const StepOutcome& outcome);
+    void draw_replay_summary(LabContext& context, const Replay& replay);
+    void draw_notes(LabContext& context, StepController& controller);
 };
 
 }  // namespace tcplab

@@ -30,6 +30,8 @@ struct TimelineView::Geometry {
 
 namespace {
 
+constexpr size_t kMaxStateRows = 8;
+
 constexpr std::array<TimelineLane, kTimelineLaneCount> kLanes = {TimelineLane::ClientCalls, TimelineLane::ClientState,
                                                                  TimelineLane::Wire, TimelineLane::ServerState,
                                                                  TimelineLane::ServerCalls};
@@ -82,6 +84,7 @@ void TimelineView::update_spans(const Trace& trace) {
     if (spans_trace_ == &trace && spans_state_count_ == trace.states().size()) return;
     transitions_ = observed_transitions(trace);
     spans_ = state_spans(trace, transitions_);
+    span_rows_ = index_state_spans(spans_);
     spans_trace_ = &trace;
     spans_state_count_ = trace.states().size();
 }
@@ -96,11 +99,11 @@ void TimelineView::draw(LabContext& context) {
     const float line = ImGui::GetTextLineHeight();
     Geometry geometry;
     geometry.rows.fill(1);
-    for (const StateSpan& span : spans_) {
-        const size_t lane =
-            static_cast<size_t>(span.actor == Actor::Client ? TimelineLane::ClientState : TimelineLane::ServerState);
-        geometry.rows[lane] = std::max(geometry.rows[lane], span.row + 1);
-    }
+    // At most kMaxStateRows rows per end: a flood leaves thousands of half-open sockets.
+    geometry.rows[static_cast<size_t>(TimelineLane::ClientState)] =
+        static_cast<int>(std::clamp<size_t>(span_rows_.client.size(), 1, kMaxStateRows));
+    geometry.rows[static_cast<size_t>(TimelineLane::ServerState)] =
+        static_cast<int>(std::clamp<size_t>(span_rows_.server.size(), 1, kMaxStateRows));
     geometry.row_height = line + 8.0f;
     float label_width = 0;
     for (const TimelineLane lane : kLanes)
@@ -217,6 +220,8 @@ void TimelineView::handle_mouse(LabContext& context, const Geometry& geometry) {
         .fold_pixels = 3.0f,
         .label_padding = 4.0f,
         .tick_spacing = ImGui::GetFontSize() * 7.0f,
+        .span_rows = &span_rows_,
+        .max_state_rows = static_cast<int>(kMaxStateRows),
     };
     layout_ = layout_timeline(input);
 

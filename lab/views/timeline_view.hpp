@@ -41,6 +41,7 @@ private:
     size_t spans_state_count_ = static_cast<size_t>(-1);
     std::vector<StateEvent> transitions_;
     std::vector<StateSpan> spans_;
+    StateSpanRows span_rows_;  // spans_ by row: the state lanes are culled per row
     float axis_screen_x_ = 0;  // last frame's geometry, for screen_point()
     std::array<float, kTimelineLaneCount> lane_middle_y_{};
     bool dragged_ = false;      // the current press moved the view, so its release is no click

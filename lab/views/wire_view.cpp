@@ -54,9 +54,14 @@ void WireView::draw(LabContext& context) {
 void WireView::draw_setup(LabContext& context) {
     StepController& controller = *context.controller;
     RunOptions& options = controller.options();
-    bool two_hosts = options.topology == Topology::TwoHosts;
-    if (ImGui::Checkbox(context.text("wire_view.two_hosts").c_str(), &two_hosts))
+    // A lesson may ask for two hosts itself; the box shows what the run really is.
+    const ScenarioRun* run = controller.run();
+    bool two_hosts = options.topology == Topology::TwoHosts ||
+                     (options.lesson_settings && run && run->topology() == Topology::TwoHosts);
+    if (ImGui::Checkbox(context.text("wire_view.two_hosts").c_str(), &two_hosts)) {
         options.topology = two_hosts ? Topology::TwoHosts : Topology::Loopback;
+        options.lesson_settings = two_hosts;
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("wire_view.two_hosts_tip").c_str());
     if (!two_hosts) {
         ImGui::TextDisabled("%s", context.text("wire_view.loopback_note").c_str());
@@ -75,6 +80,12 @@ void WireView::draw_setup(LabContext& context) {
 }
 
 void WireView::draw_gate(LabContext& context, Wire& wire) {
+    // The sliders start from the run's own wire (a lesson sets its latency).
+    if (const ScenarioRun* run = context.controller->run(); run && run != synced_run_) {
+        synced_run_ = run;
+        latency_ms_ = static_cast<float>(run->options().wire.latency.count()) / 1000.0f;
+        loss_percent_ = static_cast<float>(run->options().wire.loss * 100.0);
+    }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     if (ImGui::SliderFloat(context.text("wire_view.latency").c_str(), &latency_ms_, 0.0f, 500.0f, "%.0f ms"))
         wire.set_latency(std::chrono::microseconds(static_cast<int64_t>(latency_ms_ * 1000)));

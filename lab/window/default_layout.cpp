@@ -7,6 +7,9 @@ namespace tcplab {
 std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, float display_width,
                                       float display_height, float top, float font_size) {
     const bool has_wire = std::find(view_ids.begin(), view_ids.end(), "wire") != view_ids.end();
+    const bool has_predict = std::find(view_ids.begin(), view_ids.end(), "predict") != view_ids.end();
+    // The wire and the questions share the column beside the lesson bar.
+    const float wire_share = has_predict ? (has_wire ? 0.4f : 0.0f) : 1.0f;
     const float width = std::max(display_width, 1.0f);
     const float height = std::max(display_height - top, 1.0f);
     // Fractions of the area under the menu bar, tuned on a 1600x900 window: the
@@ -16,8 +19,10 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     const float scenario_height =
         font_size > 0 ? std::clamp(font_size * kLessonLines, height * 0.15f, height * 0.40f) : height * 0.21f;
     const float timeline_height = height * 0.30f;
-    const float scenario_width = has_wire ? width * 0.74f : width;
+    const float scenario_width = has_wire || has_predict ? width * 0.74f : width;
     const float lower_top = top + scenario_height + timeline_height;
+    // With the questions there, the side column reaches down beside the timeline too.
+    const float side_height = has_predict ? scenario_height + timeline_height : scenario_height;
     const float lower_height = height - scenario_height - timeline_height;
     const float ladder_width = width * 0.33f;
     const float machine_width = width * 0.34f;
@@ -32,13 +37,18 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
         if (id == "scenario")
             rect = {id, 0, top, scenario_width, scenario_height};
         else if (id == "wire")
-            rect = {id, scenario_width, top, width - scenario_width, scenario_height};
+            rect = {id, scenario_width, top, width - scenario_width, side_height * wire_share};
+        else if (id == "predict")
+            rect = {id, scenario_width, top + side_height * wire_share, width - scenario_width,
+                    side_height * (1.0f - wire_share)};
         else if (id == "timeline")
-            rect = {id, 0, top + scenario_height, width, timeline_height};
+            rect = {id, 0, top + scenario_height, has_predict ? scenario_width : width, timeline_height};
         else if (id == "ladder")
             rect = {id, 0, lower_top, ladder_width, lower_height};
         else if (id == "state_machine")
-            rect = {id, ladder_width, lower_top, machine_width, lower_height};
+            rect = {id, ladder_width, lower_top, machine_width, lower_height * 0.55f};
+        else if (id == "framing")
+            rect = {id, ladder_width, lower_top + lower_height * 0.55f, machine_width, lower_height * 0.45f};
         else if (id == "packet_detail")
             rect = {id, right_x, lower_top, right_width, detail_height};
         else if (id == "sockets")

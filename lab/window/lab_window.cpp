@@ -23,6 +23,7 @@
 #include "lab/step_controller.hpp"
 #include "lab/view.hpp"
 #include "lab/views/registry.hpp"
+#include "replay_ui.hpp"
 #include "screenshot.hpp"
 #include "settings.hpp"
 
@@ -99,6 +100,8 @@ struct LabWindow::Impl {
     ImGuiStyle base_style;
 
     std::unique_ptr<StepController> controller;
+    std::unique_ptr<ReplayUi> replay_ui;  // File ▸ Open/Save/Record, notes, exports
+    int replay_errors_seen = 0;
     std::vector<std::unique_ptr<View>> views;
     SharedViewState shared;
     Trace empty_trace;  // shown before a lesson is loaded
@@ -135,7 +138,9 @@ struct LabWindow::Impl {
 };
 
 std::optional<Error> LabWindow::Impl::current_error() const {
-    if (options.startup_error) return options.startup_error;
+    if (replay_ui && replay_ui->error()) return replay_ui->error();
+    // A recording needs no sandbox: why one could not be made does not matter then.
+    if (options.startup_error && !(controller && controller->replay())) return options.startup_error;
     if (controller && controller->error()) return controller->error();
     return std::nullopt;
 }
@@ -206,9 +211,28 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
 
     controller = std::make_unique<StepController>(options.run_options);
     views = make_views();
-    if (!options.startup_error && !settings.scenario.empty()) {
+    replay_ui = std::make_unique<ReplayUi>(*controller, settings);
+    // Files dropped on the window arrive between frames, on this thread.
+    glfwSetWindowUserPointer(window, this);
+    glfwSetDropCallback(window, [](GLFWwindow* dropped_on, int count, const char** paths) {
+        auto* self = static_cast<Impl*>(glfwGetWindowUserPointer(dropped_on));
+        if (!self || !self->replay_ui) return;
+        self->replay_ui->drop(std::vector<std::string>(paths, paths + count));
+    });
+    if (!options.open_file.empty()) {
+        // A screenshot needs the file shown before its first frame; a person sees the progress bar.
+        if (screenshot_mode())
+            replay_ui->open_file_now(options.open_file, shared);
+        else
+            replay_ui->open_file(options.open_file);
+    } else if (!options.startup_error && !settings.scenario.empty()) {
         if (auto loaded = controller->load(settings.scenario); !loaded) print_error(loaded.error());
     }
+    // The pieces can also be asked for from outside (tests, docs): the command line stays for users.
+    if (const char* piece = std::getenv("TCPLAB_SCREENSHOT_PIECE"); piece && options.screenshot_piece.empty())
+        options.screenshot_piece = piece;
+    if (screenshot_mode() && !options.screenshot_piece.empty())
+        replay_ui->show_for_screenshot(options.screenshot_piece, options.screenshot_path + ".pcapng", shared, language);
     return Done{};
 }
 
@@ -254,7 +278,8 @@ void LabWindow::Impl::set_presentation(bool on) {
 
 void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput) return;  // typing in a field is not a command
+    replay_ui->handle_keys(shared);
+    if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
     // ImGui 1.86 keeps key state by GLFW key code.
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
@@ -276,9 +301,12 @@ void LabWindow::Impl::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     menu_bar_height = ImGui::GetWindowSize().y;
     if (ImGui::BeginMenu(language.text("window.menu_file").c_str())) {
+        replay_ui->draw_file_items(language);
+        ImGui::Separator();
         if (ImGui::MenuItem(language.text("window.quit").c_str(), "Ctrl+Q")) quit = true;
         ImGui::EndMenu();
     }
+    replay_ui->draw_export_menu(language);
     if (ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
         for (const std::unique_ptr<View>& view : views) {
             const std::string id = view->id();
@@ -325,6 +353,7 @@ void LabWindow::Impl::draw_menu_bar() {
         if (language.code() != "en") warning = english.text("window.no_cjk_font");
         ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", warning.c_str());
     }
+    replay_ui->draw_status(language);
     ImGui::EndMainMenuBar();
 }
 
@@ -461,7 +490,10 @@ void LabWindow::Impl::draw_error_window() {
         }
         ImGui::PopTextWrapPos();
         ImGui::Spacing();
-        if (ImGui::Button(language.text("window.dismiss").c_str())) dismissed_error = error->what;
+        if (ImGui::Button(language.text("window.dismiss").c_str())) {
+            dismissed_error = error->what;
+            replay_ui->clear_error();
+        }
     }
     ImGui::End();
 }
@@ -470,7 +502,7 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
     ScreenshotInfo info;
     glfwGetFramebufferSize(window, &info.width, &info.height);
     info.language = language.code();
-    info.scenario = controller->scenario_name();
+    info.scenario = controller->replay() ? controller->lesson_name() : controller->scenario_name();
     info.shown_steps = controller->shown_steps();
     info.step_count = controller->step_count();
     if (const auto error = current_error()) info.error = error->what;
@@ -525,7 +557,8 @@ void LabWindow::Impl::save_on_exit() {
 }
 
 void LabWindow::Impl::shutdown() {
-    // The lesson's threads and sandbox end before the window goes.
+    // The lesson's threads and sandbox end before the window goes; a file being read stops.
+    replay_ui.reset();
     controller.reset();
     views.clear();
     if (opengl_backend_ready) ImGui_ImplOpenGL3_Shutdown();
@@ -562,7 +595,7 @@ int LabWindow::run() {
     if (self.screenshot_mode()) {
         const size_t count = controller.step_count();
         target_steps = self.options.screenshot_steps.value_or(count);
-        if (controller.run() && *target_steps > count) {
+        if ((controller.run() || controller.replay()) && *target_steps > count) {
             std::fprintf(stderr, "tcplab: the %s lesson has %zu steps; --steps %zu asks for more\n",
                          controller.scenario_name().c_str(), count, *target_steps);
             return kExitUsage;
@@ -576,7 +609,7 @@ int LabWindow::run() {
     while (!glfwWindowShouldClose(self.window) && !self.quit) {
         const Clock::time_point now = Clock::now();
         const bool lively = self.screenshot_mode() || self.options.frames > 0 || controller.busy() ||
-                            controller.play().playing || now < self.animate_until;
+                            controller.play().playing || now < self.animate_until || self.replay_ui->loading();
         if (lively)
             glfwPollEvents();
         else
@@ -584,6 +617,12 @@ int LabWindow::run() {
 
         self.apply_language();
         self.rebuild_fonts_if_needed();
+        // A file read in the background is shown from this frame on.
+        self.replay_ui->take_loaded(self.shared);
+        if (self.replay_ui->error_count() != self.replay_errors_seen) {
+            self.replay_errors_seen = self.replay_ui->error_count();
+            self.dismissed_error.clear();  // a new file error is shown even if it reads like an old one
+        }
         controller.update(self.shared);
         if (controller.shown_steps() != self.last_shown_steps || controller.busy()) {
             self.last_shown_steps = controller.shown_steps();
@@ -618,6 +657,7 @@ int LabWindow::run() {
         self.draw_menu_bar();
         self.draw_views(context);
         self.draw_help_window();
+        self.replay_ui->draw_windows(self.language, context);
         self.draw_error_window();
         ImGui::Render();
 
@@ -628,6 +668,7 @@ int LabWindow::run() {
         glClearColor(background.x, background.y, background.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        self.replay_ui->after_render(self.drawn_views, width, height, ImGui::GetIO().DisplayFramebufferScale.x);
         ++frames_drawn;
 
         if (self.screenshot_mode()) {

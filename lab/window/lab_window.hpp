@@ -18,6 +18,9 @@ struct WindowOptions {
     RunOptions run_options;
     // Shown in the window instead of loading a lesson (e.g. the sandbox could not be prepared).
     std::optional<Error> startup_error;
+    // A recording or any pcap/pcapng to show instead of a live lesson (tcplab open FILE,
+    // gui --open FILE). No sandbox is needed for it.
+    std::string open_file;
 
     // Screenshot mode: run `screenshot_steps` steps (all when unset), draw a few
     // more frames, save the PNG and PNG.json, close. Settings are neither read nor written.
@@ -25,6 +28,10 @@ struct WindowOptions {
     std::optional<size_t> screenshot_steps;
     // > 0: close after this many frames (with a screenshot: frames drawn after the last step).
     int frames = 0;
+    // With a screenshot: also show one of the file pieces, for tests and docs:
+    // "open" (the Open dialog), "progress" (loading open_file), "note" (the note
+    // popup), "record" (recording to screenshot_path + ".pcapng").
+    std::string screenshot_piece;
 };
 
 // True when $DISPLAY or $WAYLAND_DISPLAY says there is a display to open a window on.

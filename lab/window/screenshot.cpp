@@ -10,13 +10,21 @@
 namespace tcplab {
 
 Status save_framebuffer_png(const std::string& path, int width, int height) {
+    return save_framebuffer_region_png(path, 0, 0, width, height, height);
+}
+
+Status save_framebuffer_region_png(const std::string& path, int x, int y, int width, int height,
+                                   int framebuffer_height) {
     if (width <= 0 || height <= 0) return Error{"cannot take a screenshot of an empty window", ""};
+    if (x < 0 || y < 0 || y + height > framebuffer_height)
+        return Error{"the region to save is outside the window", ""};
     constexpr int kChannels = 3;
     const size_t row_bytes = static_cast<size_t>(width) * kChannels;
     std::vector<unsigned char> pixels(row_bytes * static_cast<size_t>(height));
     glPixelStorei(GL_PACK_ALIGNMENT, 1);  // rows of width*3 bytes, no padding
     glReadBuffer(GL_BACK);
-    glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    // OpenGL counts rows from the bottom of the framebuffer.
+    glReadPixels(x, framebuffer_height - y - height, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
     if (glGetError() != GL_NO_ERROR) return Error{"cannot read the window's pixels (glReadPixels failed)", ""};
     // OpenGL's rows start at the bottom; PNG's at the top.
     std::vector<unsigned char> row(row_bytes);

@@ -10,6 +10,9 @@ namespace tcplab {
 
 // Reads the current framebuffer (call after rendering, before swapping) and writes a PNG.
 Status save_framebuffer_png(const std::string& path, int width, int height);
+// A part of it: (x, y) is the top-left corner in framebuffer pixels, counted from the top.
+Status save_framebuffer_region_png(const std::string& path, int x, int y, int width, int height,
+                                   int framebuffer_height);
 
 struct DrawnWindow {
     std::string id;     // the view's id, or ImGui's name for other windows

@@ -51,6 +51,8 @@ bool WindowSettings::view_open(const std::string& view_id) const {
 std::string WindowSettings::to_toml() const {
     toml::table views;
     for (const auto& [id, open] : open_views) views.insert(id, open);
+    toml::array recent;
+    for (const std::string& path : recent_files) recent.push_back(path);
     toml::table window{{"width", width}, {"height", height}};
     toml::table root{{"language", language},
                      {"scenario", scenario},
@@ -58,7 +60,9 @@ std::string WindowSettings::to_toml() const {
                      {"colour_blind_palette", colour_blind_palette},
                      {"relative_numbers", relative_numbers},
                      {"window", std::move(window)},
-                     {"views", std::move(views)}};
+                     {"views", std::move(views)},
+                     {"recent_files", std::move(recent)},
+                     {"last_directory", last_directory}};
     std::ostringstream out;
     out << "# tcplab window settings; written when the window closes.\n" << root << "\n";
     return out.str();
@@ -91,6 +95,19 @@ LoadedSettings settings_from_toml(std::string_view text) {
             read_side(*table, "height", settings.height, loaded.error);
         } else {
             note(loaded.error, "\"window\" is not a table");
+        }
+    }
+    read_value(root, "last_directory", settings.last_directory, loaded.error);
+    if (const toml::node* recent = root.get("recent_files")) {
+        if (const toml::array* paths = recent->as_array()) {
+            for (const toml::node& path : *paths) {
+                if (auto recent_path = path.value_exact<std::string>())
+                    settings.recent_files.push_back(*recent_path);
+                else
+                    note(loaded.error, "recent_files holds something that is not a path");
+            }
+        } else {
+            note(loaded.error, "\"recent_files\" is not a list");
         }
     }
     if (const toml::node* views = root.get("views")) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capture/result.hpp"
 
@@ -20,6 +21,8 @@ struct WindowSettings {
     bool colour_blind_palette = false;
     bool relative_numbers = true;
     std::map<std::string, bool> open_views;  // view id -> shown; a view not listed is shown
+    std::vector<std::string> recent_files;   // File ▸ Open recent, the most recent first
+    std::string last_directory;              // where the Open…/Save… dialog starts
 
     bool view_open(const std::string& view_id) const;
     std::string to_toml() const;

@@ -1,0 +1,584 @@
+#include "capture_index.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "pcapng_writer.hpp"
+
+namespace tcplab {
+namespace {
+
+uint16_t be16(const uint8_t* at) { return static_cast<uint16_t>(at[0] << 8 | at[1]); }
+uint32_t be32(const uint8_t* at) {
+    uint32_t value = 0;
+    std::memcpy(&value, at, 4);
+    return __builtin_bswap32(value);
+}
+uint16_t host16(const uint8_t* at) {
+    uint16_t value = 0;
+    std::memcpy(&value, at, 2);
+    return value;
+}
+uint32_t host32(const uint8_t* at) {
+    uint32_t value = 0;
+    std::memcpy(&value, at, 4);
+    return value;
+}
+
+constexpr uint16_t kEtherTypeIpv4 = 0x0800;
+constexpr uint16_t kEtherTypeIpv6 = 0x86DD;
+constexpr uint16_t kEtherTypeVlan = 0x8100;
+constexpr uint16_t kEtherTypeQinQ = 0x88A8;
+constexpr uint8_t kProtocolTcp = 6;
+constexpr uint8_t kProtocolUdp = 17;
+
+// The same checks, in the same order, as decode.cpp's parse_tcp_options: true
+// only when the full decoder would accept these options too.
+bool options_acceptable(const uint8_t* frame, size_t start, size_t header_end, size_t available_end) {
+    size_t position = start;
+    size_t count = 0;
+    constexpr size_t kMaxOptions = 20;  // TcpHeader::options
+    while (position < header_end) {
+        if (position >= available_end || count == kMaxOptions) return false;
+        const uint8_t kind = frame[position];
+        ++count;
+        if (kind == 0) return true;
+        if (kind == 1) {
+            ++position;
+            continue;
+        }
+        if (position + 1 >= header_end || position + 1 >= available_end) return false;
+        const size_t length = frame[position + 1];
+        if (length < 2 || position + length > header_end || position + length > available_end) return false;
+        switch (kind) {
+            case 2:
+                if (length != 4) return false;
+                break;
+            case 3:
+                if (length != 3) return false;
+                break;
+            case 4:
+                if (length != 2) return false;
+                break;
+            case 5:
+                if ((length - 2) % 8 != 0 || (length - 2) / 8 > 4) return false;
+                break;
+            case 8:
+                if (length != 10) return false;
+                break;
+            default:
+                break;
+        }
+        position += length;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent& summary, Endpoint& source,
+                     Endpoint& destination) {
+    const uint8_t* bytes = frame.data();
+    const size_t size = frame.size();
+    size_t network = 0;
+    uint16_t ether_type = 0;
+    switch (link) {
+        case LinkType::Ethernet: {
+            if (size < 14) return false;
+            size_t type_offset = 12;
+            ether_type = be16(bytes + type_offset);
+            while (ether_type == kEtherTypeVlan || ether_type == kEtherTypeQinQ) {
+                if (type_offset + 4 + 2 > size || type_offset > 12 + 4 * 254) return false;
+                type_offset += 4;
+                ether_type = be16(bytes + type_offset);
+            }
+            network = type_offset + 2;
+            break;
+        }
+        case LinkType::LinuxSll:
+            if (size < 16) return false;
+            ether_type = be16(bytes + 14);
+            network = 16;
+            break;
+        case LinkType::LinuxSll2:
+            if (size < 20) return false;
+            ether_type = be16(bytes);
+            network = 20;
+            break;
+        case LinkType::Raw:
+            if (size < 1) return false;
+            ether_type = (bytes[0] >> 4) == 4 ? kEtherTypeIpv4 : (bytes[0] >> 4) == 6 ? kEtherTypeIpv6 : 0;
+            break;
+        case LinkType::Ipv4:
+            ether_type = kEtherTypeIpv4;
+            break;
+        case LinkType::Ipv6:
+            ether_type = kEtherTypeIpv6;
+            break;
+        default:
+            return false;
+    }
+
+    size_t transport = 0;
+    size_t ip_end = 0;
+    uint8_t protocol = 0;
+    IpAddress source_address, destination_address;
+    if (ether_type == kEtherTypeIpv4) {
+        if (network + 20 > size) return false;
+        const uint8_t* ip = bytes + network;
+        if ((ip[0] >> 4) != 4) return false;
+        const size_t header_length = size_t{ip[0] & 0x0Fu} * 4;
+        if (header_length < 20 || network + header_length > size) return false;
+        const uint16_t total_length = be16(ip + 2);
+        if (total_length < header_length) return false;
+        if ((be16(ip + 6) & 0x1FFF) != 0) return false;  // a later fragment: no transport header
+        protocol = ip[9];
+        source_address.version = 4;
+        std::memcpy(source_address.bytes.data(), ip + 12, 4);
+        destination_address.version = 4;
+        std::memcpy(destination_address.bytes.data(), ip + 16, 4);
+        ip_end = network + total_length;
+        transport = network + header_length;
+    } else if (ether_type == kEtherTypeIpv6) {
+        if (network + 40 > size) return false;
+        const uint8_t* ip = bytes + network;
+        if ((ip[0] >> 4) != 6) return false;
+        protocol = ip[6];
+        source_address.version = 6;
+        std::memcpy(source_address.bytes.data(), ip + 8, 16);
+        destination_address.version = 6;
+        std::memcpy(destination_address.bytes.data(), ip + 24, 16);
+        ip_end = network + 40 + be16(ip + 4);
+        transport = network + 40;
+    } else {
+        return false;
+    }
+    if (protocol != kProtocolTcp && protocol != kProtocolUdp) return false;  // extension headers, ICMP, ...
+
+    const size_t limit = std::min(ip_end, size);
+    const size_t have = transport < limit ? limit - transport : 0;
+    const uint8_t* header = bytes + transport;
+    uint32_t payload_length = 0;
+    if (protocol == kProtocolTcp) {
+        if (have < 20) return false;
+        const size_t header_length = size_t{header[12]} >> 4 << 2;
+        const size_t header_end = transport + header_length;
+        if (header_length < 20 || header_end > ip_end) return false;
+        if (header_length > 20 && !options_acceptable(bytes, transport + 20, header_end, limit)) return false;
+        if (header_end > limit) return false;
+        payload_length = static_cast<uint32_t>(limit > header_end ? limit - header_end : 0);
+        summary.transport = Transport::Tcp;
+        summary.seq = be32(header + 4);
+        summary.ack = be32(header + 8);
+        summary.flags = header[13];
+        summary.window = be16(header + 14);
+    } else {
+        if (have < 8) return false;
+        const uint16_t udp_length = be16(header + 4);
+        if (udp_length < 8) return false;
+        const size_t end = std::min({ip_end, transport + udp_length, size});
+        payload_length = static_cast<uint32_t>(end > transport + 8 ? end - transport - 8 : 0);
+        summary.transport = Transport::Udp;
+    }
+    summary.payload_length = payload_length;
+    summary.decode_failed = 0;
+    source.address = source_address;
+    source.port = be16(header);
+    destination.address = destination_address;
+    destination.port = be16(header + 2);
+    return true;
+}
+
+// ---- the mapped file ----
+
+Result<std::shared_ptr<MappedCaptureFile>> MappedCaptureFile::map(const std::string& path) {
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return Error{"cannot open " + path + ": " + std::strerror(errno), ""};
+    struct stat status {};
+    if (::fstat(descriptor, &status) != 0 || status.st_size <= 0) {
+        ::close(descriptor);
+        return Error{"cannot map " + path + ": it is empty or cannot be examined", ""};
+    }
+    const auto size = static_cast<uint64_t>(status.st_size);
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, descriptor, 0);
+    if (mapped == MAP_FAILED) {
+        ::close(descriptor);
+        return Error{"cannot map " + path + ": " + std::strerror(errno), ""};
+    }
+    // Views jump around the file (the packet a student clicks), so do not read ahead far.
+    ::madvise(mapped, size, MADV_RANDOM);
+    return std::shared_ptr<MappedCaptureFile>(
+        new MappedCaptureFile(descriptor, static_cast<const uint8_t*>(mapped), size));
+}
+
+MappedCaptureFile::~MappedCaptureFile() {
+    if (base_) ::munmap(const_cast<uint8_t*>(base_), size_);
+    if (descriptor_ >= 0) ::close(descriptor_);
+}
+
+std::span<const uint8_t> MappedCaptureFile::bytes(uint64_t offset, uint32_t length) const {
+    if (offset > size_ || length > size_ - offset) return {};
+    // Touching a mapped page past the end of a file that shrank raises SIGBUS.
+    struct stat status {};
+    if (::fstat(descriptor_, &status) != 0 || static_cast<uint64_t>(status.st_size) < offset + length) return {};
+    return std::span<const uint8_t>(base_ + offset, length);
+}
+
+// ---- the scan ----
+
+namespace {
+
+constexpr size_t kWindow = 4u << 20;
+constexpr uint64_t kProgressEveryPackets = 1u << 16;
+constexpr uint64_t kSamplePackets = 1u << 14;  // packets read before sizing the trace for the whole file
+
+// pread() through a window that slides forward.
+class Window {
+public:
+    Window(int descriptor, uint64_t size) : descriptor_(descriptor), size_(size), buffer_(kWindow) {}
+
+    // `length` bytes at `offset`, or nullptr when the file does not hold them.
+    const uint8_t* at(uint64_t offset, size_t length) {
+        if (offset >= start_ && offset + length <= start_ + filled_) return buffer_.data() + (offset - start_);
+        if (offset > size_ || length > size_ - offset) return nullptr;
+        const size_t wanted = static_cast<size_t>(std::min<uint64_t>(std::max(length, kWindow), size_ - offset));
+        if (buffer_.size() < wanted) buffer_.resize(wanted);
+        size_t done = 0;
+        while (done < wanted) {
+            const ssize_t count =
+                ::pread(descriptor_, buffer_.data() + done, wanted - done, static_cast<off_t>(offset + done));
+            if (count < 0 && errno == EINTR) continue;
+            if (count <= 0) break;
+            done += static_cast<size_t>(count);
+        }
+        start_ = offset;
+        filled_ = done;
+        return done >= length ? buffer_.data() : nullptr;
+    }
+
+private:
+    int descriptor_;
+    uint64_t size_;
+    std::vector<uint8_t> buffer_;
+    uint64_t start_ = 0;
+    size_t filled_ = 0;
+};
+
+int64_t saturate(__int128 value) {
+    if (value > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
+    if (value < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(value);
+}
+
+// Ticks to nanoseconds as CaptureFileReader converts them (same rounding, same saturation).
+int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface) {
+    // The common case (micro- or nanoseconds, no offset) without 128-bit arithmetic.
+    static constexpr std::array<uint64_t, 10> kScale = {1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000,
+                                                        10'000,        1'000,       100,        10,        1};
+    if (!interface.power_of_two && interface.resolution_exponent <= 9 && interface.offset_seconds == 0) {
+        uint64_t nanoseconds = 0;
+        if (!__builtin_mul_overflow(ticks, kScale[interface.resolution_exponent], &nanoseconds) &&
+            nanoseconds <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return static_cast<int64_t>(nanoseconds);
+    }
+    using u128 = unsigned __int128;
+    u128 nanoseconds = 0;
+    const unsigned exponent = interface.resolution_exponent;
+    if (interface.power_of_two) {
+        nanoseconds = exponent >= 128 ? 0 : (u128{ticks} * 1'000'000'000u) >> exponent;
+    } else if (exponent <= 9) {
+        u128 scale = 1;
+        for (unsigned i = exponent; i < 9; ++i) scale *= 10;
+        nanoseconds = u128{ticks} * scale;
+    } else if (exponent - 9 <= 38) {
+        u128 scale = 1;
+        for (unsigned i = 9; i < exponent; ++i) scale *= 10;
+        nanoseconds = u128{ticks} / scale;
+    }
+    const __int128 offset = static_cast<__int128>(interface.offset_seconds) * 1'000'000'000;
+    const __int128 capped = nanoseconds > u128{std::numeric_limits<int64_t>::max()}
+                                ? __int128{std::numeric_limits<int64_t>::max()}
+                                : static_cast<__int128>(nanoseconds);
+    return saturate(capped + offset);
+}
+
+std::string option_text(const uint8_t* value, size_t length, size_t limit) {
+    const uint8_t* end = std::find(value, value + length, uint8_t{0});
+    std::string text(value, end);
+    if (text.size() > limit) text.resize(limit);
+    return text;
+}
+
+// Why the fast path gave up: the file goes to read_trace() instead.
+struct Unsupported {};
+
+class Indexer {
+public:
+    Indexer(int descriptor, uint64_t size, LoadedTrace& loaded, const ProgressCallback& progress)
+        : window_(descriptor, size), size_(size), loaded_(loaded), progress_(progress) {}
+
+    // nullopt: hand the file to read_trace(). false: cancelled.
+    std::optional<bool> run() {
+        const uint8_t* head = window_.at(0, 4);
+        if (!head) return std::nullopt;
+        const uint32_t magic = host32(head);
+        if (magic == pcapng::kSectionHeaderBlock) return pcapng();
+        return pcap(magic);
+    }
+
+private:
+    std::optional<bool> pcap(uint32_t magic) {
+        const bool nano = magic == 0xA1B23C4D || magic == 0x4D3CB2A1;
+        const bool swapped = magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1;
+        if (!nano && !swapped && magic != 0xA1B2C3D4) return std::nullopt;
+        const auto load32 = [swapped](const uint8_t* at) {
+            const uint32_t value = host32(at);
+            return swapped ? __builtin_bswap32(value) : value;
+        };
+        const uint8_t* header = window_.at(0, 24);
+        if (!header) return std::nullopt;
+        const uint32_t major = swapped ? __builtin_bswap16(host16(header + 4)) : host16(header + 4);
+        if (major != 2) return std::nullopt;
+        CaptureInterface interface;
+        interface.snaplen = load32(header + 16);
+        interface.link_type = static_cast<uint16_t>(load32(header + 20));
+        interface.resolution_exponent = nano ? 9 : 6;
+        interface.name = "pcap";
+        loaded_.format = CaptureFormat::Pcap;
+        loaded_.interfaces.push_back(interface);
+        const auto link = static_cast<LinkType>(interface.link_type);
+        const int64_t scale = nano ? 1 : 1000;
+
+        uint64_t offset = 24;
+        while (offset < size_) {
+            const uint8_t* record = window_.at(offset, 16);
+            if (!record) return std::nullopt;  // a truncated header: read_trace() names the fault
+            const uint32_t captured = load32(record + 8);
+            if (captured > pcapng::kMaxBlockLength || (interface.snaplen != 0 && captured > interface.snaplen) ||
+                captured > size_ - offset - 16)
+                return std::nullopt;
+            const uint8_t* data = window_.at(offset + 16, captured);
+            if (!data) return std::nullopt;
+            const int64_t time_ns = int64_t{load32(record)} * 1'000'000'000 + int64_t{load32(record + 4)} * scale;
+            add(time_ns, 0, link, load32(record + 12), offset + 16, std::span<const uint8_t>(data, captured));
+            offset += 16 + captured;
+            if (!keep_going(offset)) return false;
+        }
+        return finish(offset);
+    }
+
+    std::optional<bool> pcapng() {
+        loaded_.format = CaptureFormat::Pcapng;
+        uint64_t offset = 0;
+        uint32_t section = 0;
+        bool first_section = true;
+        size_t section_first_interface = 0;
+        while (offset < size_) {
+            if (size_ - offset < 12) return std::nullopt;
+            const uint8_t* head = window_.at(offset, 12);
+            if (!head) return std::nullopt;
+            const uint32_t type = host32(head);
+            const uint32_t length = host32(head + 4);
+            if (length < 12 || length % 4 != 0 || length > size_ - offset || length > pcapng::kMaxBlockLength)
+                return std::nullopt;
+            const uint8_t* block = window_.at(offset, length);
+            if (!block || host32(block + length - 4) != length) return std::nullopt;
+            switch (type) {
+                case pcapng::kSectionHeaderBlock:
+                    // Another byte order, or another version: the reader's job.
+                    if (length < 28 || host32(block + 8) != pcapng::kByteOrderMagic || host16(block + 12) != 1 ||
+                        !options_fit(block, length, 24))
+                        return std::nullopt;
+                    if (!first_section) ++section;
+                    first_section = false;
+                    section_first_interface = loaded_.interfaces.size();
+                    break;
+                case pcapng::kInterfaceDescriptionBlock: {
+                    if (first_section || length < 20) return std::nullopt;
+                    CaptureInterface interface;
+                    interface.section = section;
+                    interface.id_in_section =
+                        static_cast<uint32_t>(loaded_.interfaces.size() - section_first_interface);
+                    interface.link_type = host16(block + 8);
+                    interface.snaplen = host32(block + 12);
+                    if (!interface_options(block, length, interface)) return std::nullopt;
+                    loaded_.interfaces.push_back(std::move(interface));
+                    if (loaded_.interfaces.size() > 100'000) return std::nullopt;
+                    break;
+                }
+                case pcapng::kEnhancedPacketBlock: {
+                    if (first_section || length < 32) return std::nullopt;
+                    const uint32_t interface_id = host32(block + 8);
+                    if (interface_id >= loaded_.interfaces.size() - section_first_interface) return std::nullopt;
+                    const auto index = static_cast<uint32_t>(section_first_interface + interface_id);
+                    const CaptureInterface& interface = loaded_.interfaces[index];
+                    const uint32_t captured = host32(block + 20);
+                    if (captured > length - 32 || (interface.snaplen != 0 && captured > interface.snaplen))
+                        return std::nullopt;
+                    const uint64_t ticks = uint64_t{host32(block + 12)} << 32 | host32(block + 16);
+                    const int64_t time_ns = ticks_to_ns(ticks, interface);
+                    const size_t options_at = 28 + (captured + 3u) / 4 * 4;
+                    if (!options_fit(block, length, options_at)) return std::nullopt;
+                    add(time_ns, static_cast<uint8_t>(std::min<uint32_t>(index, 255)),
+                        static_cast<LinkType>(interface.link_type), host32(block + 24), offset + 28,
+                        std::span<const uint8_t>(block + 28, captured));
+                    // In a foreign file, packet comments are the notes there are.
+                    if (options_at + 4 <= length - 4) add_comments(block, length, options_at, time_ns);
+                    break;
+                }
+                case pcapng::kCustomBlockCopyable:
+                case pcapng::kCustomBlockDoNotCopy:
+                    // tcplab's own recording: its events need trace_file's decoder.
+                    if (length < 16 || host32(block + 8) == kTcplabPen) return std::nullopt;
+                    break;
+                case pcapng::kSimplePacketBlock:
+                case pcapng::kObsoletePacketBlock:
+                    return std::nullopt;
+                default:
+                    ++loaded_.skipped_blocks;
+                    break;
+            }
+            offset += length;
+            if (!keep_going(offset)) return false;
+        }
+        return finish(offset);
+    }
+
+    // Options from `from` to the trailer are well formed (as CaptureFileReader checks them).
+    static bool options_fit(const uint8_t* block, uint32_t length, size_t from) {
+        const size_t end = length - 4;
+        while (from + 4 <= end) {
+            const uint16_t code = host16(block + from);
+            const uint16_t option_length = host16(block + from + 2);
+            if (code == pcapng::kOptionEnd) return true;
+            if ((option_length + 3u) / 4 * 4 > end - from - 4) return false;
+            from += 4 + (option_length + 3u) / 4 * 4;
+        }
+        return true;
+    }
+
+    static bool interface_options(const uint8_t* block, uint32_t length, CaptureInterface& interface) {
+        constexpr size_t kTextLimit = 256;
+        const size_t end = length - 4;
+        size_t from = 16;
+        while (from + 4 <= end) {
+            const uint16_t code = host16(block + from);
+            const uint16_t option_length = host16(block + from + 2);
+            if (code == pcapng::kOptionEnd) return true;
+            if ((option_length + 3u) / 4 * 4 > end - from - 4) return false;
+            const uint8_t* value = block + from + 4;
+            if (code == pcapng::kInterfaceName) interface.name = option_text(value, option_length, kTextLimit);
+            if (code == pcapng::kInterfaceDescription)
+                interface.description = option_text(value, option_length, kTextLimit);
+            if (code == pcapng::kInterfaceTimestampResolution) {
+                if (option_length != 1) return false;
+                interface.power_of_two = (value[0] & 0x80) != 0;
+                interface.resolution_exponent = value[0] & 0x7F;
+            }
+            if (code == pcapng::kInterfaceTimestampOffset) {
+                if (option_length != 8) return false;
+                uint64_t seconds = 0;
+                std::memcpy(&seconds, value, 8);
+                interface.offset_seconds = static_cast<int64_t>(seconds);
+            }
+            from += 4 + (option_length + 3u) / 4 * 4;
+        }
+        return true;
+    }
+
+    void add_comments(const uint8_t* block, uint32_t length, size_t from, int64_t time_ns) {
+        const size_t end = length - 4;
+        while (from + 4 <= end) {
+            const uint16_t code = host16(block + from);
+            const uint16_t option_length = host16(block + from + 2);
+            if (code == pcapng::kOptionEnd) return;
+            if (code == pcapng::kOptionComment)
+                loaded_.trace.add_note(NoteEvent{time_ns, -1, option_text(block + from + 4, option_length, 0xFFFF)});
+            from += 4 + (option_length + 3u) / 4 * 4;
+        }
+    }
+
+    void add(int64_t time_ns, uint8_t capture_point, LinkType link, uint32_t original_length, uint64_t file_offset,
+             std::span<const uint8_t> frame) {
+        PacketEvent summary;
+        Endpoint source, destination;
+        if (!summarize_frame(link, frame, summary, source, destination)) {
+            // The full decoder for anything unusual; its raw copy is dropped, the file keeps the bytes.
+            CapturedPacket captured = Trace::capture(time_ns, capture_point, link, original_length, frame);
+            summary = captured.summary;
+            source = captured.source;
+            destination = captured.destination;
+        }
+        summary.time_ns = time_ns;
+        summary.capture_point = capture_point;
+        summary.link = link;
+        summary.original_length = original_length;
+        summary.raw_offset = file_offset;
+        summary.raw_length = static_cast<uint32_t>(frame.size());
+        loaded_.trace.add_summary(summary, source, destination);
+        ++loaded_.packets;
+    }
+
+    bool keep_going(uint64_t offset) {
+        if (loaded_.packets == kSamplePackets && !sized_) {
+            // Size the trace for the whole file from what the first packets cost,
+            // so the vectors are not copied as they grow (the copy would double the peak).
+            sized_ = true;
+            const double share = static_cast<double>(size_) / static_cast<double>(std::max<uint64_t>(offset, 1));
+            const auto scaled = [share](size_t count) { return static_cast<size_t>(count * share * 1.15) + 1024; };
+            loaded_.trace.reserve(scaled(loaded_.trace.packets().size()), scaled(loaded_.trace.connections().size()),
+                                  scaled(loaded_.trace.states().size()));
+        }
+        if (++blocks_ % kProgressEveryPackets != 0 || !progress_) return true;
+        return progress_(ReadProgress{offset, size_, loaded_.packets});
+    }
+
+    bool finish(uint64_t offset) {
+        if (progress_) progress_(ReadProgress{offset, size_, loaded_.packets});
+        loaded_.trace.flush_inferred();
+        return true;
+    }
+
+    Window window_;
+    uint64_t size_;
+    LoadedTrace& loaded_;
+    const ProgressCallback& progress_;
+    uint64_t blocks_ = 0;
+    bool sized_ = false;
+};
+
+}  // namespace
+
+Result<OpenedCapture> open_capture(const std::string& path, const ProgressCallback& progress) {
+    auto mapped = MappedCaptureFile::map(path);
+    const auto fall_back = [&]() -> Result<OpenedCapture> {
+        auto loaded = read_trace(path, progress);
+        if (!loaded) return loaded.error();
+        return OpenedCapture{std::move(loaded.value()), OpenPath::ReadTrace};
+    };
+    if (!mapped) return fall_back();  // read_trace() says what is wrong with the file
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return fall_back();
+    struct stat status {};
+    ::fstat(descriptor, &status);
+    OpenedCapture opened;
+    opened.loaded.trace.set_raw_source(mapped.value());
+    Indexer indexer(descriptor, static_cast<uint64_t>(status.st_size), opened.loaded, progress);
+    const std::optional<bool> finished = indexer.run();
+    ::close(descriptor);
+    if (!finished) return fall_back();
+    if (!*finished) return Error{"reading cancelled", ""};
+    return opened;
+}
+
+}  // namespace tcplab

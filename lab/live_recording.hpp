@@ -1,0 +1,42 @@
+#pragma once
+// The window's Record toggle: writes a live run to a pcapng file as it grows,
+// through capture/'s TraceFollower (the same as `tcplab run --record`). After
+// each frame's drain, sync() appends what the trace gained and the outcomes of
+// steps that finished since the last call.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/trace_file.hpp"
+#include "scenarios/run.hpp"
+
+namespace tcplab {
+
+class LiveRecording {
+public:
+    // Fails when `path` exists and `overwrite` is false (the window asks first).
+    static Result<LiveRecording> start(const std::string& path, bool overwrite, const ScenarioRun& run);
+
+    Status sync(const ScenarioRun& run);
+    // An instructor's note: the run's trace is not ours to add to, so it goes
+    // to the file directly when the follower can take it; otherwise finish()
+    // writes the file once more with the notes in (packet notes as comments).
+    Status add_note(const NoteEvent& note);
+    Result<RecordingInfo> finish();
+
+    const std::string& path() const { return path_; }
+    uint64_t packets() const { return follower_ ? follower_->progress().packets : 0; }
+    // Notes waiting for finish() (see add_note).
+    size_t notes_pending() const { return pending_notes_.size(); }
+
+private:
+    LiveRecording(std::string path, TraceFollower follower) : path_(std::move(path)), follower_(std::move(follower)) {}
+
+    std::string path_;
+    std::optional<TraceFollower> follower_;
+    size_t steps_written_ = 0;
+    std::vector<NoteEvent> pending_notes_;
+};
+
+}  // namespace tcplab

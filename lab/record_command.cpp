@@ -1,0 +1,127 @@
+#include "record_command.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+namespace tcplab {
+namespace {
+
+// Set by the SIGINT handler; read between steps.
+volatile sig_atomic_t interrupt_requested = 0;
+struct sigaction previous_handler {};
+
+void on_interrupt(int) {
+    interrupt_requested = 1;
+    // The next Ctrl-C is not ours to soften: the default action ends the process.
+    signal(SIGINT, SIG_DFL);
+}
+
+}  // namespace
+
+RecordedLesson recorded_lesson(const Scenario& scenario) {
+    RecordedLesson lesson;
+    lesson.name = scenario.name;
+    lesson.title_key = scenario.name + ".title";
+    for (const Step& step : scenario.steps) lesson.step_keys.push_back(step.key);
+    return lesson;
+}
+
+RecordedStep recorded_step(const StepOutcome& outcome) {
+    RecordedStep step;
+    step.index = static_cast<uint32_t>(outcome.index);
+    step.begin_ns = outcome.begin_ns;
+    step.end_ns = outcome.end_ns;
+    step.failure = outcome.failure;
+    for (const ExpectationOutcome& expectation : outcome.expectations)
+        step.expectations.push_back(
+            RecordedExpectation{expectation.key, expectation.result.passed, expectation.result.detail});
+    return step;
+}
+
+StepOutcome step_outcome(const RecordedStep& step) {
+    StepOutcome outcome;
+    outcome.index = step.index;
+    outcome.begin_ns = step.begin_ns;
+    outcome.end_ns = step.end_ns;
+    outcome.failure = step.failure;
+    for (const RecordedExpectation& expectation : step.expectations) {
+        ExpectationOutcome converted;
+        converted.key = expectation.key;
+        converted.result.passed = expectation.passed;
+        converted.result.detail = expectation.detail;
+        outcome.expectations.push_back(std::move(converted));
+    }
+    return outcome;
+}
+
+Status check_record_target(const Language& language, const std::string& path, bool force) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return Done{};
+    if (S_ISDIR(info.st_mode))
+        return Error{fmt::format(fmt::runtime(language.text("record.is_directory")), path),
+                     language.text("record.is_directory_fix")};
+    if (!force)
+        return Error{fmt::format(fmt::runtime(language.text("record.exists")), path),
+                     language.text("record.exists_fix")};
+    return Done{};
+}
+
+Result<std::unique_ptr<RunRecording>> RunRecording::start(const std::string& path, bool force, const ScenarioRun& run) {
+    TraceWriteOptions options;
+    options.overwrite = force;
+    auto follower = TraceFollower::create(path, options);
+    if (!follower) return follower.error();
+    std::unique_ptr<RunRecording> recording(new RunRecording(std::move(*follower)));
+    if (Status written = recording->follower_.add_lesson(recorded_lesson(run.scenario())); !written)
+        return written.error();
+    if (Status written = recording->follower_.sync(run.trace()); !written) return written.error();
+    interrupt_requested = 0;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    // Restart interrupted system calls: the step in progress should finish as it would have.
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, &previous_handler);
+    return recording;
+}
+
+RunRecording::~RunRecording() {
+    if (!finished_) sigaction(SIGINT, &previous_handler, nullptr);
+}
+
+bool RunRecording::interrupted() { return interrupt_requested != 0; }
+
+Status RunRecording::after_step(const ScenarioRun& run) {
+    if (Status written = follower_.sync(run.trace()); !written) return written;
+    const auto& outcomes = run.outcomes();
+    for (; steps_written_ < outcomes.size(); ++steps_written_)
+        if (Status written = follower_.add_step(recorded_step(outcomes[steps_written_])); !written) return written;
+    return Done{};
+}
+
+Result<RecordingInfo> RunRecording::finish(const ScenarioRun& run) {
+    Status synced = after_step(run);
+    sigaction(SIGINT, &previous_handler, nullptr);
+    finished_ = true;
+    auto info = follower_.finish();
+    if (!synced) return synced.error();
+    return info;
+}
+
+void RunRecording::print_written(const Language& language, const RecordingInfo& info, bool json, std::FILE* out) {
+    if (json) {
+        const nlohmann::json line = {{"type", "recording"},   {"path", info.path},   {"packets", info.packets},
+                                     {"events", info.events}, {"bytes", info.bytes}, {"interrupted", interrupted()}};
+        fmt::print(out, "{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        return;
+    }
+    if (interrupted()) fmt::print(out, "{}\n", language.text("record.interrupted"));
+    fmt::print(out, "{}\n",
+               fmt::format(fmt::runtime(language.text("record.written")), info.packets, info.events, info.path));
+}
+
+}  // namespace tcplab

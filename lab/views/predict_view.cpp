@@ -1,0 +1,98 @@
+#include "predict_view.hpp"
+
+#include <string>
+
+#include "lab/step_controller.hpp"
+
+namespace tcplab {
+namespace {
+
+// A label that names a language key is shown in the student's language; a
+// literal ("x+1", "SYN_RECV", "3") is shown as written.
+std::string choice_text(const LabContext& context, const std::string& label) {
+    return context.language.has(label) ? context.text(label) : label;
+}
+
+const ImVec4 kRight{0.30f, 0.75f, 0.35f, 1.0f};
+const ImVec4 kWrong{0.90f, 0.35f, 0.30f, 1.0f};
+
+}  // namespace
+
+void PredictView::draw(LabContext& context) {
+    ScenarioRun* run = context.controller ? context.controller->run() : nullptr;
+    ImGui::Checkbox(context.text("predict.asking").c_str(), &asking_);
+    if (!run) {
+        ImGui::TextDisabled("%s", context.text("predict.no_run").c_str());
+        return;
+    }
+    if (run != run_seen_) {
+        run_seen_ = run;
+        picks_.clear();
+        skip_result_.clear();
+    }
+    draw_skip_wait(context, *run);
+    if (!asking_) return;
+
+    const auto& steps = run->scenario().steps;
+    const size_t shown = context.controller->shown_steps();
+    // The step that runs next asks before it runs; the one just shown answers.
+    if (shown < steps.size() && shown == run->steps_done() && steps[shown].predict && !run->stepping()) {
+        const Prediction& question = *steps[shown].predict;
+        ImGui::Separator();
+        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.30f, 1.0f), "%s", context.text("predict.ask").c_str());
+        ImGui::TextWrapped("%s", context.text(question.question_key).c_str());
+        for (size_t choice = 0; choice < question.choices.size(); ++choice) {
+            const bool chosen = picks_.count(shown) && picks_[shown] == choice;
+            if (ImGui::RadioButton((choice_text(context, question.choices[choice].label) + "##choice" +
+                                    std::to_string(choice))
+                                       .c_str(),
+                                   chosen))
+                picks_[shown] = choice;
+        }
+        ImGui::TextDisabled("%s", context.text("predict.choose").c_str());
+        return;
+    }
+    if (shown == 0 || shown > run->outcomes().size() || !steps[shown - 1].predict) return;
+    const Prediction& question = *steps[shown - 1].predict;
+    const StepOutcome& outcome = run->outcomes()[shown - 1];
+    ImGui::Separator();
+    ImGui::TextWrapped("%s", context.text(question.question_key).c_str());
+    std::string kernel;
+    for (size_t choice = 0; choice < outcome.choices.size() && choice < question.choices.size(); ++choice)
+        if (outcome.choices[choice].result.passed)
+            kernel += (kernel.empty() ? "" : ", ") + choice_text(context, question.choices[choice].label);
+    ImGui::Text("%s: %s", context.text("predict.kernel_answer").c_str(), kernel.empty() ? "—" : kernel.c_str());
+    const auto pick = picks_.find(shown - 1);
+    if (pick == picks_.end()) {
+        ImGui::TextDisabled("%s", context.text("predict.skipped").c_str());
+        return;
+    }
+    const bool right = pick->second < outcome.choices.size() && outcome.choices[pick->second].result.passed;
+    ImGui::TextColored(right ? kRight : kWrong, "%s %s: %s — %s", right ? "✓" : "✗",
+                       context.text("predict.your_answer").c_str(),
+                       choice_text(context, question.choices[pick->second].label).c_str(),
+                       context.text(right ? "predict.right" : "predict.wrong").c_str());
+}
+
+void PredictView::draw_skip_wait(LabContext& context, ScenarioRun& run) {
+    size_t waiting = 0;
+    if (context.sockets)
+        for (const SocketInfo& socket : *context.sockets) waiting += socket.state == TcpState::TimeWait ? 1 : 0;
+    if (waiting == 0 && skip_result_.empty()) return;
+    ImGui::SameLine();
+    ImGui::BeginDisabled(waiting == 0 || run.stepping());
+    if (ImGui::Button(context.text("predict.skip_wait").c_str())) {
+        auto skipped = run.skip_time_wait();
+        skip_result_ = skipped ? context.text("predict.skipped_sockets") + " " + std::to_string(skipped.value())
+                               : skipped.error().what;
+    }
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s", context.text("predict.skip_wait_tip").c_str());
+    if (!skip_result_.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", skip_result_.c_str());
+    }
+}
+
+}  // namespace tcplab

@@ -1,0 +1,26 @@
+#pragma once
+// "Predict, then see" in the window: before a step with a question the view
+// asks it, the student picks an answer, and after the step it shows what the
+// kernel did and whether the pick was right. Also the class's "skip the wait"
+// for TIME_WAIT sockets. Questions can be switched off for a demonstration.
+#include <map>
+
+#include "lab/view.hpp"
+
+namespace tcplab {
+
+class PredictView : public View {
+public:
+    const char* id() const override { return "predict"; }
+    void draw(LabContext& context) override;
+
+private:
+    void draw_skip_wait(LabContext& context, ScenarioRun& run);
+
+    bool asking_ = true;
+    const ScenarioRun* run_seen_ = nullptr;  // picks belong to one run
+    std::map<size_t, size_t> picks_;         // step index → chosen answer
+    std::string skip_result_;
+};
+
+}  // namespace tcplab

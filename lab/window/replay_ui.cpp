@@ -1,0 +1,366 @@
+#include "replay_ui.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <cfloat>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "lab/export_command.hpp"
+
+namespace tcplab {
+namespace {
+
+constexpr auto kStatusTime = std::chrono::seconds(6);
+const ImVec4 kRecordRed{0.95f, 0.25f, 0.25f, 1.0f};
+const std::vector<std::string> kPngExtensions = {".png"};
+const std::vector<std::string> kPcapngExtensions = {".pcapng"};
+const std::vector<std::string> kSvgExtensions = {".svg"};
+
+// "{}" placeholders filled in order, as the language files write them.
+std::string filled(std::string text, std::initializer_list<std::string> values) {
+    for (const std::string& value : values) {
+        const size_t slot = text.find("{}");
+        if (slot == std::string::npos) break;
+        text.replace(slot, 2, value);
+    }
+    return text;
+}
+
+}  // namespace
+
+void ReplayUi::fail(const std::string& what, const std::string& remedy) {
+    error_ = Error{what, remedy};
+    ++error_count_;
+}
+
+std::string ReplayUi::dialog_directory() const {
+    std::error_code error;
+    if (!settings_.last_directory.empty() && std::filesystem::is_directory(settings_.last_directory, error))
+        return settings_.last_directory;
+    return std::filesystem::current_path(error).string();
+}
+
+void ReplayUi::open_file(const std::string& path) {
+    error_.reset();
+    loader_.start(path);
+}
+
+void ReplayUi::shown(const std::string& path, Replay replay, SharedViewState& shared) {
+    controller_.open_replay(std::move(replay));
+    shared.selected_packet.reset();
+    shared.hovered_packet.reset();
+    std::error_code error;
+    const std::string absolute = std::filesystem::absolute(path, error).string();
+    remember_recent(settings_.recent_files, error ? path : absolute);
+    settings_.last_directory = std::filesystem::path(error ? path : absolute).parent_path().string();
+}
+
+void ReplayUi::open_file_now(const std::string& path, SharedViewState& shared) {
+    auto loaded = read_trace(path);
+    if (!loaded) {
+        fail(loaded.error().what, loaded.error().remedy);
+        return;
+    }
+    shown(path, make_replay(path, std::move(*loaded)), shared);
+}
+
+void ReplayUi::take_loaded(SharedViewState& shared) {
+    if (!dropped_.empty()) {
+        // Several files dropped at once: the first is opened (one trace at a time).
+        open_file(dropped_.front());
+        dropped_.clear();
+    }
+    if (freeze_progress_) return;
+    std::optional<LoadOutcome> outcome = loader_.take();
+    if (!outcome || outcome->cancelled) return;
+    if (outcome->error) {
+        fail(outcome->error->what, outcome->error->remedy);
+        return;
+    }
+    shown(outcome->path, std::move(*outcome->replay), shared);
+}
+
+void ReplayUi::request_note(const SharedViewState& shared) {
+    note_open_ = true;
+    note_focus_ = true;
+    note_on_packet_ = shared.selected_packet.has_value();
+    note_text_[0] = '\0';
+}
+
+void ReplayUi::handle_keys(SharedViewState& shared) {
+    if (shared.note_requested) {
+        shared.note_requested = false;
+        request_note(shared);
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || wants_keyboard()) return;
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
+        dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
+                     dialog_directory());
+    if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
+}
+
+void ReplayUi::draw_file_items(const Language& language) {
+    if (ImGui::MenuItem(language.text("replay.menu.open").c_str(), "Ctrl+O"))
+        dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
+                     dialog_directory());
+    if (ImGui::BeginMenu(language.text("replay.menu.recent").c_str(), !settings_.recent_files.empty())) {
+        std::optional<std::string> chosen;
+        for (const std::string& path : settings_.recent_files)
+            if (ImGui::MenuItem(path.c_str())) chosen = path;
+        ImGui::Separator();
+        if (ImGui::MenuItem(language.text("replay.menu.clear_recent").c_str())) settings_.recent_files.clear();
+        ImGui::EndMenu();
+        if (chosen) open_file(*chosen);
+    }
+    const Replay* replay = controller_.replay();
+    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), nullptr, false, replay != nullptr)) {
+        const std::string name = replay ? std::filesystem::path(replay->path).stem().string() + "-notes.pcapng" : "";
+        dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
+                     name);
+    }
+    ImGui::Separator();
+    if (const LiveRecording* recording = controller_.recording()) {
+        if (ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str())) {
+            auto finished = controller_.stop_recording();
+            if (!finished)
+                fail(finished.error().what, finished.error().remedy);
+            else {
+                status_ = filled(language.text("replay.recorded"), {std::to_string(finished->packets), finished->path});
+                status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+            }
+        }
+        (void)recording;
+    } else if (ImGui::MenuItem(language.text("replay.menu.record").c_str(), nullptr, false,
+                               controller_.run() != nullptr)) {
+        dialog_.open(FileDialogMode::Save, "record", "replay.dialog.record_title", kPcapngExtensions,
+                     dialog_directory(), controller_.scenario_name() + ".pcapng");
+    }
+}
+
+void ReplayUi::draw_export_menu(const Language& language) {
+    if (!ImGui::BeginMenu(language.text("replay.menu.export").c_str())) return;
+    if (ImGui::MenuItem(language.text("replay.menu.ladder_png").c_str(), nullptr, false,
+                        controller_.trace() != nullptr))
+        dialog_.open(FileDialogMode::Save, "ladder_png", "replay.dialog.png_title", kPngExtensions, dialog_directory(),
+                     "ladder.png");
+    if (ImGui::MenuItem(language.text("replay.menu.ladder_svg").c_str(), nullptr, false,
+                        controller_.trace() != nullptr))
+        dialog_.open(FileDialogMode::Save, "ladder_svg", "replay.dialog.svg_title", kSvgExtensions, dialog_directory(),
+                     "ladder.svg");
+    ImGui::EndMenu();
+}
+
+void ReplayUi::draw_status(const Language& language) {
+    if (const LiveRecording* recording = controller_.recording()) {
+        const std::string label = filled(language.text("replay.rec_indicator"), {std::to_string(recording->packets())});
+        // Right-aligned, where the eye finds it, and red as a camera's light.
+        ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::CalcTextSize(label.c_str()).x -
+                             ImGui::GetStyle().ItemSpacing.x * 2);
+        ImGui::TextColored(kRecordRed, "%s", label.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", recording->path().c_str());
+        return;
+    }
+    if (!status_.empty() && std::chrono::steady_clock::now() < status_until_) {
+        ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status_.c_str()).x -
+                             ImGui::GetStyle().ItemSpacing.x * 2);
+        ImGui::TextDisabled("%s", status_.c_str());
+    }
+}
+
+void ReplayUi::act_on(const FileChoice& choice) {
+    settings_.last_directory = std::filesystem::path(choice.path).parent_path().string();
+    if (choice.purpose == "open") {
+        open_file(choice.path);
+    } else if (choice.purpose == "record") {
+        if (Status started = controller_.start_recording(choice.path, choice.overwrite); !started)
+            fail(started.error().what, started.error().remedy);
+    } else if (choice.purpose == "save_as") {
+        Replay* replay = controller_.replay();
+        if (!replay) return;
+        auto saved = save_replay(*replay, choice.path, choice.overwrite);
+        if (!saved) {
+            fail(saved.error().what, saved.error().remedy);
+            return;
+        }
+        replay->notes_changed = false;
+        remember_recent(settings_.recent_files, choice.path);
+        status_ = choice.path;
+        status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+    } else if (choice.purpose == "ladder_svg") {
+        export_svg(choice.path);
+    } else if (choice.purpose == "ladder_png") {
+        png_export_path_ = choice.path;
+        png_export_wait_frames_ = 2;
+    }
+}
+
+// The ladder up to the moment the views show, as `tcplab export --format svg` draws it.
+void ReplayUi::export_svg(const std::string& path) {
+    const Trace* trace = controller_.trace();
+    if (!trace || !language_) return;
+    ExportRange range;
+    if (cursor_ns_ != 0) range.until_ns = cursor_ns_;
+    std::string svg;
+    if (const Replay* replay = controller_.replay()) {
+        svg = trace_ladder_svg(replay->loaded, range, *language_,
+                               std::filesystem::path(replay->path).filename().string());
+    } else {
+        LoadedTrace live;
+        live.trace = *trace;  // a lesson's trace is small; the export wants a loaded one
+        live.from_tcplab = true;
+        svg = trace_ladder_svg(live, range, *language_, language_->text(controller_.scenario_name() + ".title"));
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << svg;
+    if (!out) {
+        fail("cannot write " + path, "check that the folder exists and is writable");
+        return;
+    }
+    status_ = path;
+    status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+}
+
+void ReplayUi::draw_progress(const Language& language) {
+    if (!loader_.loading() && !freeze_progress_) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(display.x * 0.4f, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    const std::string name = language.text("replay.loading_title") + "###loading";
+    if (ImGui::Begin(name.c_str(), nullptr,
+                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
+                         ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted(std::filesystem::path(loader_.path()).filename().string().c_str());
+        const ReadProgress progress = loader_.progress();
+        const std::string overlay = filled(
+            language.text("replay.loading_progress"),
+            {human_size(progress.bytes_done), human_size(progress.bytes_total), std::to_string(progress.packets)});
+        ImGui::ProgressBar(loader_.fraction(), ImVec2(-FLT_MIN, 0), overlay.c_str());
+        if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) {
+            loader_.cancel();
+            freeze_progress_ = false;
+        }
+    }
+    ImGui::End();
+}
+
+void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
+    if (!note_open_) return;
+    const std::optional<ReplayStep> step = controller_.current_step();
+    const std::optional<size_t> packet = context.shared.selected_packet;
+    const bool packet_ok = packet && *packet < context.trace.packets().size();
+    if (!packet_ok) note_on_packet_ = false;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(display.x * 0.35f, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    ImGui::SetNextWindowFocus();
+    const std::string name = language.text("replay.note_title") + "###note";
+    bool keep_open = true;
+    if (ImGui::Begin(
+            name.c_str(), &keep_open,
+            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+        if (!packet_ok && !step) {
+            ImGui::TextWrapped("%s", language.text("replay.note_nothing").c_str());
+        } else {
+            ImGui::BeginDisabled(!packet_ok);
+            const std::string on_packet =
+                packet_ok ? filled(language.text("replay.note_on_packet"), {std::to_string(*packet + 1)})
+                          : language.text("replay.note_no_packet");
+            if (ImGui::RadioButton(on_packet.c_str(), note_on_packet_)) note_on_packet_ = true;
+            ImGui::EndDisabled();
+            ImGui::BeginDisabled(!step);
+            const std::string on_step =
+                filled(language.text("replay.note_on_step"), {step ? std::to_string(step->index + 1) : "-"});
+            if (ImGui::RadioButton(on_step.c_str(), !note_on_packet_)) note_on_packet_ = false;
+            ImGui::EndDisabled();
+            if (note_focus_) {
+                ImGui::SetKeyboardFocusHere();
+                note_focus_ = false;
+            }
+            ImGui::InputTextMultiline("##note_text", note_text_.data(), note_text_.size(),
+                                      ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 4));
+            const bool can_add = note_text_[0] != '\0' && (note_on_packet_ ? packet_ok : step.has_value());
+            ImGui::BeginDisabled(!can_add);
+            if (ImGui::Button(language.text("replay.note_add").c_str())) {
+                const std::string text = note_text_.data();
+                if (note_on_packet_)
+                    controller_.add_note(note_on_packet(context.trace, *packet, text));
+                else
+                    controller_.add_note(note_on_step(*step, text));
+                note_open_ = false;
+            }
+            ImGui::EndDisabled();
+            ImGui::SameLine();
+            ImGui::TextDisabled(
+                "%s", language.text(controller_.replay() ? "replay.note_saved_with" : "replay.note_live").c_str());
+        }
+        if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) note_open_ = false;
+    }
+    ImGui::End();
+    if (!keep_open) note_open_ = false;
+}
+
+void ReplayUi::draw_windows(const Language& language, LabContext& context) {
+    language_ = &language;
+    cursor_ns_ = context.shared.cursor_ns;
+    if (std::optional<FileChoice> choice = dialog_.draw(language)) act_on(*choice);
+    draw_progress(language);
+    draw_note_popup(language, context);
+}
+
+void ReplayUi::after_render(const std::vector<DrawnWindow>& views, int framebuffer_width, int framebuffer_height,
+                            float framebuffer_scale) {
+    if (png_export_path_.empty()) return;
+    if (png_export_wait_frames_ > 0) {
+        --png_export_wait_frames_;
+        return;
+    }
+    const std::string path = std::move(png_export_path_);
+    png_export_path_.clear();
+    for (const DrawnWindow& view : views) {
+        if (view.id != "ladder") continue;
+        if (view.collapsed) break;
+        // The view's own window, title bar included; clipped to the framebuffer.
+        const int x = std::max(0, static_cast<int>(view.x * framebuffer_scale));
+        const int y = std::max(0, static_cast<int>(view.y * framebuffer_scale));
+        const int width = std::min(framebuffer_width - x, static_cast<int>(view.width * framebuffer_scale));
+        const int height = std::min(framebuffer_height - y, static_cast<int>(view.height * framebuffer_scale));
+        if (Status saved = save_framebuffer_region_png(path, x, y, width, height, framebuffer_height); !saved)
+            fail(saved.error().what, saved.error().remedy);
+        else {
+            status_ = path;
+            status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+        }
+        return;
+    }
+    fail("the ladder view is closed or folded: nothing to export", "open it from the View menu");
+}
+
+void ReplayUi::show_for_screenshot(const std::string& piece, const std::string& record_path, SharedViewState& shared,
+                                   const Language& language) {
+    example_note_ = language.text("replay.note_example");
+    if (piece == "open") {
+        const std::string directory = controller_.replay()
+                                          ? std::filesystem::path(controller_.replay()->path).parent_path().string()
+                                          : dialog_directory();
+        dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(), directory);
+    } else if (piece == "progress") {
+        if (const Replay* replay = controller_.replay()) {
+            loader_.start(replay->path);
+            freeze_progress_ = true;
+        }
+    } else if (piece == "note") {
+        request_note(shared);
+        std::snprintf(note_text_.data(), note_text_.size(), "%s", example_note_.c_str());
+    } else if (piece == "record") {
+        if (Status started = controller_.start_recording(record_path, true); !started)
+            fail(started.error().what, started.error().remedy);
+    }
+}
+
+}  // namespace tcplab

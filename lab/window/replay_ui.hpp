@@ -1,0 +1,91 @@
+#pragma once
+// The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
+// drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
+// Everything here runs on the UI thread; only the file reading (TraceLoader)
+// runs beside it, and its result is taken at a frame's start.
+#include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "file_dialog.hpp"
+#include "lab/i18n.hpp"
+#include "lab/step_controller.hpp"
+#include "screenshot.hpp"
+#include "settings.hpp"
+#include "trace_loader.hpp"
+
+namespace tcplab {
+
+class ReplayUi {
+public:
+    ReplayUi(StepController& controller, WindowSettings& settings) : controller_(controller), settings_(settings) {}
+
+    // Starts reading `path` in the background (File ▸ Open, a drop, `tcplab open`).
+    void open_file(const std::string& path);
+    // Reads `path` now, on this thread (screenshots and tests need it shown at once).
+    void open_file_now(const std::string& path, SharedViewState& shared);
+    // At a frame's start: shows a file that has finished loading.
+    void take_loaded(SharedViewState& shared);
+    // Files dropped on the window (GLFW calls back between frames).
+    void drop(std::vector<std::string> paths) { dropped_ = std::move(paths); }
+
+    // Keyboard: Ctrl+O, N. Call where the window handles its keys.
+    void handle_keys(SharedViewState& shared);
+    // The File menu's own items and the Export menu, inside BeginMainMenuBar.
+    void draw_file_items(const Language& language);
+    void draw_export_menu(const Language& language);
+    // Right side of the menu bar: ● REC with the packet count, or a short status.
+    void draw_status(const Language& language);
+    // The dialog, the progress window and the note popup.
+    void draw_windows(const Language& language, LabContext& context);
+    // After rendering, before swapping: a requested PNG of the ladder view.
+    void after_render(const std::vector<DrawnWindow>& views, int framebuffer_width, int framebuffer_height,
+                      float framebuffer_scale);
+
+    // A dialog or popup is open: lesson keys (space, arrows) are not commands.
+    bool wants_keyboard() const { return dialog_.is_open() || note_open_; }
+    bool loading() const { return loader_.loading(); }
+    const std::optional<Error>& error() const { return error_; }
+    int error_count() const { return error_count_; }  // grows with each new error
+    void clear_error() { error_.reset(); }
+
+    // For screenshots of these pieces: "open", "progress", "note", "record".
+    void show_for_screenshot(const std::string& piece, const std::string& record_path, SharedViewState& shared,
+                             const Language& language);
+
+private:
+    void fail(const std::string& what, const std::string& remedy = "");
+    void request_note(const SharedViewState& shared);
+    void act_on(const FileChoice& choice);
+    void draw_progress(const Language& language);
+    void export_svg(const std::string& path);
+    void draw_note_popup(const Language& language, LabContext& context);
+    void shown(const std::string& path, Replay replay, SharedViewState& shared);
+    std::string dialog_directory() const;
+
+    StepController& controller_;
+    WindowSettings& settings_;
+    FileDialog dialog_;
+    TraceLoader loader_;
+    std::vector<std::string> dropped_;
+    std::optional<Error> error_;
+    int error_count_ = 0;
+    std::string status_;
+    std::chrono::steady_clock::time_point status_until_{};
+    bool freeze_progress_ = false;  // screenshot of the progress window: keep it up
+
+    bool note_open_ = false;
+    bool note_focus_ = false;
+    bool note_on_packet_ = true;
+    std::array<char, 2048> note_text_{};
+    std::string example_note_;
+
+    const Language* language_ = nullptr;  // this frame's, for exports chosen in it
+    int64_t cursor_ns_ = 0;
+    std::string png_export_path_;
+    int png_export_wait_frames_ = 0;  // the frame that closed the dialog still shows it
+};
+
+}  // namespace tcplab

@@ -1,0 +1,27 @@
+#include "assets.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+#ifndef TCPLAB_ASSET_DIR
+#define TCPLAB_ASSET_DIR ""
+#endif
+
+namespace tcplab {
+namespace {
+
+std::string program_directory() {
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string() : self.parent_path().string();
+}
+
+}  // namespace
+
+std::string asset_directory() {
+    if (const char* from_env = std::getenv("TCPLAB_ASSETS"); from_env && *from_env) return from_env;
+    if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang" / "en")) return TCPLAB_ASSET_DIR;
+    return program_directory() + "/../share/tcplab";
+}
+
+}  // namespace tcplab

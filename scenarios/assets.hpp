@@ -1,0 +1,11 @@
+#pragma once
+// Where tcplab's data files live: language files (lang/) and lessons (lessons/).
+#include <string>
+
+namespace tcplab {
+
+// $TCPLAB_ASSETS, else the source tree's assets/ (when run from a build tree),
+// else ../share/tcplab next to the program.
+std::string asset_directory();
+
+}  // namespace tcplab

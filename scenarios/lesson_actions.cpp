@@ -1,0 +1,211 @@
+// What each action of a lesson file does: a socket call on an actor's thread,
+// or something the run does itself (the wire, a sysctl, a pause, a flood).
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "lesson_spec.hpp"
+#include "syn_flood.hpp"
+
+namespace tcplab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sleeps in small slices so that a run being closed is not kept waiting.
+void pause(RunControl& control, std::chrono::milliseconds length) {
+    const auto until = Clock::now() + length;
+    while (Clock::now() < until && !control.stopping())
+        std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(10)));
+}
+
+struct SocketOption {
+    int level;
+    int name;
+};
+
+SocketOption option_of(const std::string& name) {
+    if (name == "SO_REUSEADDR") return {SOL_SOCKET, SO_REUSEADDR};
+    if (name == "SO_REUSEPORT") return {SOL_SOCKET, SO_REUSEPORT};
+    if (name == "SO_KEEPALIVE") return {SOL_SOCKET, SO_KEEPALIVE};
+    if (name == "SO_RCVBUF") return {SOL_SOCKET, SO_RCVBUF};
+    if (name == "SO_SNDBUF") return {SOL_SOCKET, SO_SNDBUF};
+    if (name == "TCP_NODELAY") return {IPPROTO_TCP, TCP_NODELAY};
+    if (name == "TCP_CORK") return {IPPROTO_TCP, TCP_CORK};
+    if (name == "TCP_QUICKACK") return {IPPROTO_TCP, TCP_QUICKACK};
+    return {IPPROTO_TCP, TCP_MAXSEG};  // the file reader accepts no other name
+}
+
+std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses& addresses) {
+    const Endpoint address = spec.address == "closed" ? addresses.closed_port : addresses.server;
+    const std::string& call = spec.call;
+    if (call == "socket") {
+        const int type = spec.type == "dgram" ? SOCK_DGRAM : SOCK_STREAM;
+        return [spec, type](Calls& calls) { calls.socket(spec.socket, type); };
+    }
+    if (call == "bind") return [spec, address](Calls& calls) { calls.bind(spec.socket, address); };
+    if (call == "connect") return [spec, address](Calls& calls) { calls.connect(spec.socket, address); };
+    if (call == "listen")
+        return [spec](Calls& calls) { calls.listen(spec.socket, static_cast<int>(spec.backlog)); };
+    if (call == "accept") return [spec](Calls& calls) { calls.accept(spec.socket, spec.new_socket); };
+    if (call == "send") {
+        if (spec.bytes > 0)
+            return [spec](Calls& calls) { calls.send_repeated(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
+        return [spec](Calls& calls) { calls.send(spec.socket, spec.data); };
+    }
+    if (call == "recv") {
+        if (spec.until > 0)
+            return [spec](Calls& calls) {
+                calls.recv_until(spec.socket, static_cast<size_t>(spec.until), static_cast<size_t>(spec.max_bytes));
+            };
+        return [spec](Calls& calls) { calls.recv(spec.socket, static_cast<size_t>(spec.max_bytes)); };
+    }
+    if (call == "sendto") return [spec, address](Calls& calls) { calls.sendto(spec.socket, spec.data, address); };
+    if (call == "recvfrom")
+        return [spec](Calls& calls) { calls.recvfrom(spec.socket, static_cast<size_t>(spec.max_bytes)); };
+    if (call == "shutdown") {
+        const int how = spec.how == "read" ? SHUT_RD : spec.how == "write" ? SHUT_WR : SHUT_RDWR;
+        return [spec, how](Calls& calls) { calls.shutdown(spec.socket, how); };
+    }
+    if (call == "close") return [spec](Calls& calls) { calls.close(spec.socket); };
+    if (call == "setsockopt") {
+        const SocketOption option = option_of(spec.option);
+        return [spec, option](Calls& calls) {
+            calls.setsockopt(spec.socket, option.level, option.name, static_cast<int>(spec.value), spec.option);
+        };
+    }
+    if (call == "linger")
+        return [spec](Calls& calls) { calls.set_linger(spec.socket, true, static_cast<int>(spec.value)); };
+    if (call == "send_framed") return [spec](Calls& calls) { calls.send_framed(spec.socket, spec.data); };
+    if (call == "recv_framed") return [spec](Calls& calls) { calls.recv_framed(spec.socket); };
+    if (call == "send_with_header")
+        return [spec](Calls& calls) { calls.send_with_json_header(spec.socket, spec.data, spec.file_name); };
+    if (call == "recv_with_header") return [spec](Calls& calls) { calls.recv_with_json_header(spec.socket); };
+    // "sleep": the actor waits, so that its next call is a separate moment on the wire.
+    return [spec](Calls&) { std::this_thread::sleep_for(std::chrono::milliseconds(spec.milliseconds)); };
+}
+
+// Holds every segment at the wire's gate for a moment, drops the next `count`
+// with exactly `flags` from `sender`, and lets the rest through.
+Status drop_next(RunControl& control, uint8_t flags, Actor sender, int64_t count) {
+    Wire* wire = control.wire();
+    if (!wire) return Error{"dropping a segment needs the wire: set topology = \"two-hosts\"", ""};
+    const WireDirection direction = sender == Actor::Client ? WireDirection::ToServer : WireDirection::ToClient;
+    wire->set_gated(true);
+    int64_t dropped = 0;
+    const auto give_up = Clock::now() + std::chrono::seconds(20);
+    while (dropped < count && !control.stopping() && Clock::now() < give_up) {
+        for (const HeldPacket& held : wire->held()) {
+            const DecodedPacket packet = decode_frame(LinkType::Raw, held.bytes);
+            const bool wanted = packet.transport == Transport::Tcp && held.direction == direction &&
+                                packet.tcp.flags == flags && dropped < count;
+            if (wanted) {
+                wire->drop(held.segment, WireActor::Scenario);
+                ++dropped;
+            } else {
+                wire->release(held.segment, WireActor::Scenario);
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    wire->set_gated(false);
+    if (dropped < count) return Error{"the segment to drop never came", ""};
+    return Done{};
+}
+
+Status flood(RunControl& control, const ActionSpec& spec) {
+    Wire* wire = control.wire();
+    if (!wire) return Error{"a SYN flood needs the wire: set topology = \"two-hosts\"", ""};
+    SynFloodOptions options;
+    options.target = control.addresses().server;
+    options.count = static_cast<uint64_t>(spec.count);
+    options.rate = static_cast<double>(spec.rate);
+    options.sources = static_cast<uint32_t>(spec.sources);
+    options.seed = static_cast<uint64_t>(spec.seed);
+    auto started = SynFlood::start(*wire, options);
+    if (!started) return started.error();
+    while (!started.value()->stats().finished) {
+        if (control.stopping()) started.value()->stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    started.value()->wait();
+    return Done{};
+}
+
+std::function<Status(RunControl&)> control_action(const ActionSpec& spec) {
+    switch (spec.kind) {
+        case ActionSpec::Kind::Pause:
+            return [spec](RunControl& control) -> Status {
+                pause(control, std::chrono::milliseconds(spec.milliseconds));
+                return Done{};
+            };
+        case ActionSpec::Kind::Sysctl:
+            return [spec](RunControl& control) { return control.set_sysctl(spec.host, spec.name, spec.data); };
+        case ActionSpec::Kind::WireDrop:
+            return [spec](RunControl& control) { return drop_next(control, spec.flags, spec.actor, spec.count); };
+        case ActionSpec::Kind::WireLatency:
+            return [spec](RunControl& control) -> Status {
+                if (!control.wire()) return Error{"latency needs the wire: set topology = \"two-hosts\"", ""};
+                control.wire()->set_latency(std::chrono::milliseconds(spec.milliseconds));
+                return Done{};
+            };
+        case ActionSpec::Kind::WireLoss:
+            return [spec](RunControl& control) -> Status {
+                if (!control.wire()) return Error{"loss needs the wire: set topology = \"two-hosts\"", ""};
+                control.wire()->set_loss(spec.percent / 100.0);
+                return Done{};
+            };
+        case ActionSpec::Kind::Flood:
+            return [spec](RunControl& control) { return flood(control, spec); };
+        case ActionSpec::Kind::SkipTimeWait:
+            return [](RunControl& control) -> Status {
+                auto skipped = control.skip_time_wait();
+                if (!skipped) return skipped.error();
+                return Done{};
+            };
+        case ActionSpec::Kind::Call:
+            break;
+    }
+    return {};
+}
+
+}  // namespace
+
+Action make_action(const ActionSpec& spec, const Addresses& addresses) {
+    Action action;
+    action.wait = spec.wait;
+    if (spec.kind == ActionSpec::Kind::Call) {
+        action.actor = spec.actor;
+        action.calls = socket_call(spec, addresses);
+    } else {
+        action.control = control_action(spec);
+        if (spec.kind == ActionSpec::Kind::WireDrop)
+            action.arm = [](RunControl& control) {
+                if (control.wire()) control.wire()->set_gated(true);
+            };
+    }
+    return action;
+}
+
+Scenario make_scenario(const LessonSpec& lesson, const Addresses& addresses) {
+    Scenario scenario{lesson.name, {}, lesson.settings};
+    for (const StepSpec& spec : lesson.steps) {
+        Step step;
+        step.key = spec.key;
+        for (const ActionSpec& action : spec.actions) step.actions.push_back(make_action(action, addresses));
+        for (const CheckSpec& check : spec.expectations) step.expectations.push_back(make_expectation(check));
+        if (spec.predict) {
+            Prediction prediction{spec.predict->question_key, {}};
+            for (const PredictSpec::Choice& choice : spec.predict->choices)
+                prediction.choices.push_back({choice.label, make_expectation(choice.claim)});
+            step.predict = std::move(prediction);
+        }
+        scenario.steps.push_back(std::move(step));
+    }
+    return scenario;
+}
+
+}  // namespace tcplab

@@ -1,0 +1,112 @@
+#pragma once
+// A lesson file as plain data, once read and checked (lesson_file.cpp), before
+// it becomes a runnable Scenario for one run's addresses (lesson_actions.cpp,
+// lesson_checks.cpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/events.hpp"
+#include "capture/tcp_state.hpp"
+#include "scenario.hpp"
+
+namespace tcplab {
+
+// One socket call by an actor, or one thing the run does itself.
+struct ActionSpec {
+    enum class Kind { Call, Pause, Sysctl, WireDrop, WireLatency, WireLoss, Flood, SkipTimeWait };
+    Kind kind = Kind::Call;
+    int line = 0;
+    bool wait = true;
+
+    // Kind::Call
+    Actor actor = Actor::None;
+    std::string call;     // "socket", "connect", "send", ...
+    std::string socket;   // the scenario's name for the socket
+    std::string address;  // "server" or "closed"
+    std::string new_socket;  // accept(): the name of the accepted connection
+    std::string data;
+    std::string type = "stream";  // socket(): "stream" or "dgram"
+    std::string how;              // shutdown(): "read", "write", "both"
+    std::string option;           // setsockopt(): "SO_REUSEADDR", "TCP_NODELAY", ...
+    std::string file_name;        // send_with_header()
+    int64_t value = 1;            // setsockopt() value; linger() seconds
+    int64_t backlog = 8;
+    int64_t bytes = 0;      // send(): this many bytes instead of `data`
+    int64_t max_bytes = 1024;  // recv(), recvfrom(): the buffer size
+    int64_t until = 0;      // recv(): keep reading until this many bytes arrived
+
+    // Pause: milliseconds. Sysctl: host, name, value (in `data`).
+    int64_t milliseconds = 0;
+    Actor host = Actor::Server;
+    std::string name;
+
+    // WireDrop: the next `count` segments with exactly these flags from `actor`.
+    uint8_t flags = 0;
+    int64_t count = 1;
+    // WireLoss: percent. Flood: count, rate (packets/s, 0 = as fast as possible), sources, seed.
+    double percent = 0;
+    int64_t rate = 0;
+    int64_t sources = 100;
+    int64_t seed = 1;
+};
+
+// One claim about what the kernel did in the step.
+struct CheckSpec {
+    enum class Kind { Call, State, Segment, Sockets, Counter, Timer, DistinctIsn };
+    Kind kind = Kind::Call;
+    int line = 0;
+    std::string key;  // the sentence, in assets/lang (a predict choice has none)
+
+    Actor actor = Actor::None;  // whose call/state/socket; for segments the sender
+    std::string subject;        // call name, counter name ("TcpExt.ListenOverflows"), "any"/"data" segments
+    std::optional<uint8_t> flags;  // Segment: exactly these flags
+    TcpState state = TcpState::Closed;
+    bool reached = true;  // State: false means "never reached in this step"
+
+    std::optional<int64_t> result;
+    std::optional<int64_t> result_at_least;
+    std::optional<int> error_number;
+    std::optional<std::string> data;
+    std::optional<int64_t> rel_seq, rel_ack, length;
+    std::optional<int64_t> length_at_least, length_at_most;  // Segment: payload length bounds
+    std::optional<bool> retransmission;
+    // Sockets: count only what the socket dumps saw (as ss shows it), not states
+    // inferred from packets (a SYN cookie's SYN-ACK leaves no SYN_RECV socket behind).
+    bool dumps_only = false;
+
+    // How many: calls, segments, sockets, counter change, timer seconds, distinct ISNs.
+    std::optional<int64_t> exactly, at_least, at_most;
+};
+
+struct PredictSpec {
+    std::string question_key;
+    struct Choice {
+        std::string label;
+        CheckSpec claim;
+    };
+    std::vector<Choice> choices;
+};
+
+struct StepSpec {
+    std::string key;
+    int line = 0;
+    std::vector<ActionSpec> actions;
+    std::vector<CheckSpec> expectations;
+    std::optional<PredictSpec> predict;
+};
+
+struct LessonSpec {
+    std::string name;
+    int order = 100;
+    LessonSettings settings;
+    std::vector<StepSpec> steps;
+};
+
+// Makes the runnable pieces for one run's addresses.
+Action make_action(const ActionSpec& spec, const Addresses& addresses);
+Expectation make_expectation(const CheckSpec& spec);
+Scenario make_scenario(const LessonSpec& lesson, const Addresses& addresses);
+
+}  // namespace tcplab

@@ -1,0 +1,210 @@
+// The socket calls of the sticky-packets lesson, on the real kernel in a fresh
+// sandbox: TCP glues quick sends together, UDP keeps each datagram (and cuts
+// one that does not fit), and the framing helpers find the messages again.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scenarios/actor.hpp"
+#include "scenarios/sandbox.hpp"
+
+namespace tcplab {
+namespace {
+
+const Endpoint kServer{*IpAddress::parse("127.0.0.1"), 5000};
+
+// A sandbox with a client and a server actor, and what their calls reported.
+class FramingCalls : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto made = Sandbox::create();
+        if (!made) GTEST_SKIP() << "no sandbox: " << made.error().what;
+        sandbox_.emplace(std::move(made.value()));
+        client_.emplace(Actor::Client, *sandbox_);
+        server_.emplace(Actor::Server, *sandbox_);
+        ASSERT_TRUE(client_->in_sandbox());
+        ASSERT_TRUE(server_->in_sandbox());
+    }
+
+    void TearDown() override {
+        client_.reset();
+        server_.reset();
+    }
+
+    void on_client(std::function<void(Calls&)> job) { client_->run(std::move(job)).get(); }
+    void on_server(std::function<void(Calls&)> job) { server_->run(std::move(job)).get(); }
+
+    // A connected pair: the client's socket "c", the server's accepted "conn".
+    void connect_tcp() {
+        on_server([](Calls& calls) {
+            ASSERT_GE(calls.socket("listener"), 0);
+            ASSERT_EQ(calls.bind("listener", kServer), 0);
+            ASSERT_EQ(calls.listen("listener", 4), 0);
+        });
+        on_client([](Calls& calls) {
+            ASSERT_GE(calls.socket("c"), 0);
+            ASSERT_EQ(calls.connect("c", kServer), 0);
+        });
+        on_server([](Calls& calls) { ASSERT_GE(calls.accept("listener", "conn"), 0); });
+    }
+
+    // Loopback hands data over at once, but give the receive queue a moment
+    // so "everything was sent before the first recv()" really holds.
+    static void let_data_arrive() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+
+    static std::vector<CallEvent> drain(ActorThread& actor, const std::string& call) {
+        std::vector<CallEvent> events;
+        while (auto event = actor.calls().pop())
+            if (event->call == call) events.push_back(std::move(*event));
+        return events;
+    }
+
+    std::optional<Sandbox> sandbox_;
+    std::optional<ActorThread> client_;
+    std::optional<ActorThread> server_;
+};
+
+TEST_F(FramingCalls, ThreeQuickSendsAreReadByOneRecv) {
+    connect_tcp();
+    on_client([](Calls& calls) {
+        EXPECT_EQ(calls.send("c", "hello"), 5);
+        EXPECT_EQ(calls.send("c", "world"), 5);
+        EXPECT_EQ(calls.send("c", "egon"), 4);
+    });
+    let_data_arrive();
+    std::string received;
+    on_server([&](Calls& calls) {
+        EXPECT_EQ(calls.recv("conn", 1024), 14);
+        received = calls.last_received();
+    });
+    EXPECT_EQ(received, "helloworldegon");
+    EXPECT_EQ(drain(*client_, "send").size(), 3u);
+    const auto recvs = drain(*server_, "recv");
+    ASSERT_EQ(recvs.size(), 1u);
+    EXPECT_EQ(recvs[0].data, "helloworldegon");
+}
+
+TEST_F(FramingCalls, UdpKeepsEachDatagramAndTruncatesOneTooLarge) {
+    on_server([](Calls& calls) {
+        ASSERT_GE(calls.socket("udp", SOCK_DGRAM), 0);
+        ASSERT_EQ(calls.bind("udp", kServer), 0);
+    });
+    on_client([](Calls& calls) {
+        ASSERT_GE(calls.socket("udp", SOCK_DGRAM), 0);
+        for (const char* message : {"hello", "world", "egon", "hello big world"})
+            EXPECT_EQ(calls.sendto("udp", message, kServer), static_cast<long>(std::string(message).size()));
+    });
+    let_data_arrive();
+    std::vector<std::string> received;
+    long truncated_result = 0;
+    on_server([&](Calls& calls) {
+        for (int i = 0; i < 3; ++i) {
+            calls.recvfrom("udp", 1024);
+            received.push_back(calls.last_received());
+        }
+        truncated_result = calls.recvfrom("udp", 11);
+        received.push_back(calls.last_received());
+    });
+    EXPECT_EQ(received, (std::vector<std::string>{"hello", "world", "egon", "hello big w"}));
+    EXPECT_EQ(truncated_result, 15);  // MSG_TRUNC: the datagram's real length
+
+    EXPECT_EQ(drain(*client_, "sendto").size(), 4u);
+    const auto recvs = drain(*server_, "recvfrom");
+    ASSERT_EQ(recvs.size(), 4u);
+    EXPECT_EQ(recvs[0].arguments.find("truncated"), std::string::npos);
+    EXPECT_NE(recvs[3].arguments.find("truncated: 11 of 15 bytes"), std::string::npos) << recvs[3].arguments;
+    EXPECT_EQ(recvs[3].result, 15);
+    EXPECT_EQ(recvs[3].data, "hello big w");
+}
+
+TEST_F(FramingCalls, LargeSendIsReadInPiecesAndItsEventStaysSmall) {
+    connect_tcp();
+    on_client([](Calls& calls) { EXPECT_EQ(calls.send_repeated("c", 'x', 20000), 20000); });
+    let_data_arrive();
+    long total = 0;
+    std::string received;
+    on_server([&](Calls& calls) {
+        total = calls.recv_until("conn", 20000, 1000);
+        received = calls.last_received();
+    });
+    EXPECT_EQ(total, 20000);
+    EXPECT_EQ(received, std::string(20000, 'x'));
+
+    const auto sends = drain(*client_, "send");
+    ASSERT_EQ(sends.size(), 1u);
+    EXPECT_EQ(sends[0].result, 20000);
+    EXPECT_LE(sends[0].data.size(), 64u);
+    EXPECT_LE(sends[0].arguments.size(), 100u);
+    const auto recvs = drain(*server_, "recv");
+    ASSERT_GE(recvs.size(), 20u);
+    long sum = 0;
+    for (const CallEvent& event : recvs) {
+        EXPECT_GT(event.result, 0);
+        EXPECT_LE(event.result, 1000);
+        sum += event.result;
+    }
+    EXPECT_EQ(sum, 20000);
+}
+
+TEST_F(FramingCalls, LengthPrefixSeparatesMessagesSentBackToBack) {
+    connect_tcp();
+    on_client([](Calls& calls) {
+        EXPECT_EQ(calls.send_framed("c", "hello"), 9);
+        EXPECT_EQ(calls.send_framed("c", "world, again"), 16);
+    });
+    let_data_arrive();
+    std::vector<std::string> messages;
+    on_server([&](Calls& calls) {
+        EXPECT_EQ(calls.recv_framed("conn"), 5);
+        messages.push_back(calls.last_received());
+        EXPECT_EQ(calls.recv_framed("conn"), 12);
+        messages.push_back(calls.last_received());
+    });
+    EXPECT_EQ(messages, (std::vector<std::string>{"hello", "world, again"}));
+
+    const auto sends = drain(*client_, "send");
+    ASSERT_EQ(sends.size(), 2u);                                // prefix and payload leave in one send()
+    EXPECT_EQ(sends[0].data, std::string("\0\0\0\5hello", 9));  // big-endian length
+    const auto recvs = drain(*server_, "recv");
+    std::vector<long> lengths;
+    for (const CallEvent& event : recvs) lengths.push_back(event.result);
+    EXPECT_EQ(lengths, (std::vector<long>{4, 5, 4, 12}));
+}
+
+TEST_F(FramingCalls, GarbledLengthPrefixFailsInsteadOfWaiting) {
+    connect_tcp();
+    on_client([](Calls& calls) { calls.send("c", std::string("\xff\xff\xff\xff", 4)); });
+    let_data_arrive();
+    long result = 0;
+    on_server([&](Calls& calls) { result = calls.recv_framed("conn"); });
+    EXPECT_EQ(result, -1);
+}
+
+TEST_F(FramingCalls, JsonHeaderCarriesTheBodyLength) {
+    connect_tcp();
+    const std::string body = "line one\nline two\n";
+    on_client([&](Calls& calls) { EXPECT_EQ(calls.send_with_json_header("c", body, "notes.txt"), 18); });
+    let_data_arrive();
+    long length = 0;
+    std::string received, header;
+    on_server([&](Calls& calls) {
+        length = calls.recv_with_json_header("conn");
+        received = calls.last_received();
+        header = calls.last_header();
+    });
+    EXPECT_EQ(length, static_cast<long>(body.size()));
+    EXPECT_EQ(received, body);
+    const auto parsed = nlohmann::json::parse(header);
+    EXPECT_EQ(parsed["file_name"], "notes.txt");
+    EXPECT_EQ(parsed["file_size"], body.size());
+    EXPECT_EQ(drain(*client_, "send").size(), 3u);  // length, header, body: as the tutorials do
+}
+
+}  // namespace
+}  // namespace tcplab

@@ -1,0 +1,202 @@
+// Lesson files: every built-in one loads, every kind of mistake is reported
+// with its file, line and what was expected, and an edited lesson that
+// expects something false is run for real and reported ✗.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "scenarios/assets.hpp"
+#include "scenarios/lesson_file.hpp"
+#include "scenarios/run.hpp"
+
+namespace tcplab {
+namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// A small lesson that is right; each test breaks one thing in it.
+const std::string kGood = R"(name = "tiny"
+
+[[step]]
+key = "tiny.listen"
+do = [
+  { actor = "server", call = "socket", socket = "listener" },
+  { actor = "server", call = "bind", socket = "listener", address = "server" },
+  { actor = "server", call = "listen", socket = "listener", backlog = 8 },
+]
+expect = [
+  { key = "expect.tiny.listening", state = "LISTEN", actor = "server" },
+]
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+}
+
+// The message of the error a broken lesson gives, or "" when it loads.
+std::string mistake(const std::string& text) {
+    auto lesson = parse_lesson(text, "broken.toml");
+    return lesson ? "" : lesson.error().what;
+}
+
+TEST(LessonFile, TheSmallLessonLoads) {
+    auto lesson = parse_lesson(kGood, "tiny.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    const Scenario scenario = lesson.value().build(Addresses{});
+    ASSERT_EQ(scenario.steps.size(), 1u);
+    EXPECT_EQ(scenario.steps[0].actions.size(), 3u);
+    EXPECT_EQ(scenario.steps[0].expectations[0].key, "expect.tiny.listening");
+}
+
+TEST(LessonFile, EveryBuiltInLessonLoads) {
+    EXPECT_TRUE(scenario_catalog_errors().empty()) << scenario_catalog_errors().front().what;
+    std::vector<std::string> names;
+    for (const ScenarioEntry& entry : scenario_catalog()) names.push_back(entry.name);
+    ASSERT_GE(names.size(), 2u);
+    EXPECT_EQ(names[0], "handshake");
+    EXPECT_EQ(names[1], "teardown");
+}
+
+TEST(LessonFile, NotTomlAtAll) {
+    const std::string message = mistake(replaced(kGood, "backlog = 8 }", "backlog = 8"));
+    EXPECT_TRUE(std::regex_search(message, std::regex(R"(^broken\.toml:8:\d+: not valid TOML)"))) << message;
+}
+
+TEST(LessonFile, UnknownKeyInAStep) {
+    const std::string message = mistake(replaced(kGood, "key = \"tiny.listen\"", "key = \"tiny.listen\"\nnarration = 1"));
+    EXPECT_NE(message.find("broken.toml:5:"), std::string::npos) << message;
+    EXPECT_NE(message.find("unknown key 'narration' in a [[step]]"), std::string::npos) << message;
+}
+
+TEST(LessonFile, MisspelledKeyInACall) {
+    const std::string message = mistake(replaced(kGood, "backlog = 8", "bakclog = 8"));
+    EXPECT_NE(message.find("broken.toml:8:"), std::string::npos) << message;
+    EXPECT_NE(message.find("unknown key 'bakclog' in listen()"), std::string::npos) << message;
+    EXPECT_NE(message.find("backlog"), std::string::npos) << message;
+}
+
+TEST(LessonFile, UnknownCall) {
+    const std::string message = mistake(replaced(kGood, "call = \"listen\"", "call = \"listne\""));
+    EXPECT_NE(message.find("broken.toml:8:"), std::string::npos) << message;
+    EXPECT_NE(message.find("unknown call \"listne\""), std::string::npos) << message;
+}
+
+TEST(LessonFile, MissingRequiredKey) {
+    const std::string message = mistake(replaced(kGood, ", address = \"server\"", ""));
+    EXPECT_NE(message.find("broken.toml:7:"), std::string::npos) << message;
+    EXPECT_NE(message.find("bind() needs 'address'"), std::string::npos) << message;
+}
+
+TEST(LessonFile, WrongType) {
+    const std::string message = mistake(replaced(kGood, "backlog = 8", "backlog = \"8\""));
+    EXPECT_NE(message.find("broken.toml:8:"), std::string::npos) << message;
+    EXPECT_NE(message.find("'backlog' must be a whole number"), std::string::npos) << message;
+}
+
+TEST(LessonFile, UnknownActorAddressStateFlagAndErrno) {
+    EXPECT_NE(mistake(replaced(kGood, "actor = \"server\", call = \"socket\"", "actor = \"sever\", call = \"socket\""))
+                  .find("must be \"client\" or \"server\", not \"sever\""),
+              std::string::npos);
+    EXPECT_NE(mistake(replaced(kGood, "address = \"server\"", "address = \"127.0.0.1\"")).find("'address' must be"),
+              std::string::npos);
+    EXPECT_NE(mistake(replaced(kGood, "state = \"LISTEN\"", "state = \"LISTENING\"")).find("unknown TCP state"),
+              std::string::npos);
+    const std::string flags = mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"",
+                                               "segment = \"SYN-AKC\", from = \"server\""));
+    EXPECT_NE(flags.find("unknown TCP flag \"AKC\""), std::string::npos) << flags;
+    const std::string error_name =
+        mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"",
+                         "call = \"listen\", actor = \"server\", errno = \"ECONNREFUSD\""));
+    EXPECT_NE(error_name.find("unknown errno name \"ECONNREFUSD\""), std::string::npos) << error_name;
+}
+
+TEST(LessonFile, SocketUsedBeforeItIsMade) {
+    const std::string message =
+        mistake(replaced(kGood, "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n", ""));
+    EXPECT_NE(message.find("broken.toml:6:"), std::string::npos) << message;
+    EXPECT_NE(message.find("no socket named \"listener\""), std::string::npos) << message;
+}
+
+TEST(LessonFile, LessonWithoutSteps) {
+    const std::string message = mistake("name = \"empty\"\n");
+    EXPECT_NE(message.find("needs 'step'"), std::string::npos) << message;
+}
+
+TEST(LessonFile, ExpectationWithoutAKind) {
+    const std::string message = mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"", "actor = \"server\""));
+    EXPECT_NE(message.find("broken.toml:11:"), std::string::npos) << message;
+    EXPECT_NE(message.find("needs one of 'call', 'state', 'segment'"), std::string::npos) << message;
+}
+
+TEST(LessonFile, SettingsThatCannotHold) {
+    const std::string host_sysctl =
+        mistake(kGood + "\n[settings]\nsysctl = [ { name = \"kernel.panic\", value = \"1\" } ]\n");
+    EXPECT_NE(host_sysctl.find("only net.* sysctls"), std::string::npos) << host_sysctl;
+    const std::string latency_on_lo = mistake(kGood + "\n[settings]\nlatency = \"40ms\"\n");
+    EXPECT_NE(latency_on_lo.find("need topology = \"two-hosts\""), std::string::npos) << latency_on_lo;
+    const std::string bad_latency = mistake(kGood + "\n[settings]\ntopology = \"two-hosts\"\nlatency = \"fast\"\n");
+    EXPECT_NE(bad_latency.find("'latency' must look like"), std::string::npos) << bad_latency;
+}
+
+TEST(LessonFile, PredictNeedsTwoChoices) {
+    const std::string message = mistake(kGood + R"(
+[step.predict]
+question = "predict.tiny.state"
+choices = [ { label = "LISTEN", state = "LISTEN", actor = "server" } ]
+)");
+    EXPECT_NE(message.find("at least two choices"), std::string::npos) << message;
+}
+
+TEST(LessonFile, UnknownControlAction) {
+    const std::string message = mistake(replaced(kGood, "{ actor = \"server\", call = \"socket\", socket = \"listener\" }",
+                                                 "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n"
+                                                 "  { wire = \"cut\" }"));
+    EXPECT_NE(message.find("unknown wire action \"cut\""), std::string::npos) << message;
+}
+
+TEST(LessonFile, MissingFileSaysSo) {
+    auto lesson = load_lesson_file("/nonexistent/lesson.toml");
+    ASSERT_FALSE(lesson);
+    EXPECT_NE(lesson.error().what.find("/nonexistent/lesson.toml: cannot open"), std::string::npos);
+}
+
+// An instructor edits the handshake to expect ack = x+2: the real kernel
+// disagrees, and the run says so beside that expectation only.
+TEST(LessonFile, AnEditedLessonThatExpectsSomethingFalseIsReportedFalse) {
+    const std::string original = read_text(asset_directory() + "/lessons/handshake.toml");
+    const std::string wrong = replaced(original, R"(segment = "SYN-ACK", from = "server", rel_ack = 1 })",
+                                       R"(segment = "SYN-ACK", from = "server", rel_ack = 2 })");
+    auto lesson = parse_lesson(wrong, "handshake-edited.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    RunOptions options;
+    options.lesson_settings = false;  // on lo: this test is about the check, not the wire
+    auto run = ScenarioRun::start(lesson.value(), options);
+    ASSERT_TRUE(run) << run.error().what;
+    run.value()->step();
+    const StepOutcome& connect = run.value()->step();
+    bool saw_synack = false;
+    for (const ExpectationOutcome& outcome : connect.expectations) {
+        if (outcome.key == "expect.handshake.synack") {
+            saw_synack = true;
+            EXPECT_FALSE(outcome.result.passed);
+            EXPECT_NE(outcome.result.detail.find("SYN-ACK seq=0 ack=1"), std::string::npos) << outcome.result.detail;
+        } else {
+            EXPECT_TRUE(outcome.result.passed) << outcome.key << ": " << outcome.result.detail;
+        }
+    }
+    EXPECT_TRUE(saw_synack);
+    EXPECT_FALSE(connect.passed());
+}
+
+}  // namespace
+}  // namespace tcplab

@@ -1,0 +1,539 @@
+// Recording a live run and replaying it (issue 6, terminal side), on the real
+// kernel: every built-in lesson recorded with TraceFollower reads back event
+// for event; a recording killed with SIGKILL or stopped with Ctrl-C still
+// opens; tshark reads every file we write without a word on stderr; and the
+// tcplab program's --record, open and export as a user runs them.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capture/trace_file.hpp"
+#include "lab/open_command.hpp"
+#include "lab/record_command.hpp"
+#include "scenarios/run.hpp"
+#include "tests/fresh_netns.hpp"
+
+namespace tcplab {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// World-readable, so tshark can run as nobody (as root it warns on stderr).
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "record_replay_test.XXXXXX").string();
+        path_ = ::mkdtemp(pattern.data());
+        ::chmod(path_.c_str(), 0755);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    fs::path path_;
+};
+
+struct Outcome {
+    int exit_code = -1;
+    std::string output;
+};
+
+Outcome run_shell(const std::string& command) {
+    Outcome outcome;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return outcome;
+    std::array<char, 4096> buffer{};
+    size_t read = 0;
+    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
+    const int status = pclose(pipe);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return outcome;
+}
+
+// The program without a display, so `open` stays in the terminal.
+Outcome run_tcplab(const std::string& arguments, bool with_stderr = true) {
+    return run_shell(std::string("env -u DISPLAY -u WAYLAND_DISPLAY NO_COLOR=1 '") + TCPLAB_BINARY + "' " + arguments +
+                     (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool have_tshark() { return ::system("command -v tshark > /dev/null 2>&1") == 0; }
+
+struct TsharkRead {
+    int exit_code = -1;
+    std::vector<std::string> lines;  // "number<TAB>comment" per packet
+    std::string errors;
+};
+
+// Lists the packets (custom blocks are rows without a time, left out) with their comments.
+TsharkRead tshark_read(const std::string& path) {
+    const std::string errors_path = path + ".tshark-stderr";
+    // As nobody, with a home of its own: root's Wireshark profile is not readable to it.
+    const std::string home = fs::path(path).parent_path().string();
+    const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME='" +
+                                                       home + "' XDG_CONFIG_HOME='" + home + "' "
+                                                 : "";
+    const Outcome listed =
+        run_shell(as_user + "tshark -r '" + path +
+                  "' -Y 'frame.time_epoch > 0' -T fields -e frame.number -e frame.comment 2>'" + errors_path + "'");
+    TsharkRead read;
+    read.exit_code = listed.exit_code;
+    std::istringstream in(listed.output);
+    for (std::string line; std::getline(in, line);) read.lines.push_back(line);
+    std::ifstream errors(errors_path);
+    read.errors.assign(std::istreambuf_iterator<char>(errors), {});
+    fs::remove(errors_path);
+    return read;
+}
+
+void expect_tshark_reads(const std::string& path, size_t packets) {
+    if (!have_tshark()) return;
+    const TsharkRead read = tshark_read(path);
+    EXPECT_EQ(read.exit_code, 0) << path;
+    EXPECT_EQ(read.errors, "") << path;
+    EXPECT_EQ(read.lines.size(), packets) << path;
+}
+
+std::vector<StateEvent> kernel_states(const Trace& trace) {
+    std::vector<StateEvent> states;
+    for (const StateEvent& state : trace.states())
+        if (state.source != StateSource::Inferred) states.push_back(state);
+    return states;
+}
+
+void expect_same_events(const Trace& live, const Trace& loaded) {
+    ASSERT_EQ(live.packets().size(), loaded.packets().size());
+    for (size_t i = 0; i < live.packets().size(); ++i) {
+        SCOPED_TRACE("packet " + std::to_string(i));
+        const PacketEvent& want = live.packets()[i];
+        const PacketEvent& got = loaded.packets()[i];
+        EXPECT_EQ(want.time_ns, got.time_ns);
+        EXPECT_EQ(want.original_length, got.original_length);
+        EXPECT_EQ(want.seq, got.seq);
+        EXPECT_EQ(want.ack, got.ack);
+        EXPECT_EQ(want.flags, got.flags);
+        EXPECT_EQ(want.connection, got.connection);
+        EXPECT_EQ(want.from_server, got.from_server);
+        EXPECT_EQ(want.capture_point, got.capture_point);
+        EXPECT_EQ(want.retransmission, got.retransmission);
+        const auto want_bytes = live.raw_bytes(want), got_bytes = loaded.raw_bytes(got);
+        EXPECT_TRUE(std::equal(want_bytes.begin(), want_bytes.end(), got_bytes.begin(), got_bytes.end()));
+        EXPECT_EQ(live.relative_seq(want), loaded.relative_seq(got));
+        EXPECT_EQ(live.relative_ack(want), loaded.relative_ack(got));
+        EXPECT_EQ(live.sender_actor(want), loaded.sender_actor(got));
+    }
+    const auto want_states = kernel_states(live), got_states = kernel_states(loaded);
+    ASSERT_EQ(want_states.size(), got_states.size());
+    for (size_t i = 0; i < want_states.size(); ++i) {
+        SCOPED_TRACE("state " + std::to_string(i));
+        EXPECT_EQ(want_states[i].time_ns, got_states[i].time_ns);
+        EXPECT_EQ(want_states[i].local, got_states[i].local);
+        EXPECT_EQ(want_states[i].remote, got_states[i].remote);
+        EXPECT_EQ(want_states[i].from, got_states[i].from);
+        EXPECT_EQ(want_states[i].to, got_states[i].to);
+        EXPECT_EQ(want_states[i].source, got_states[i].source);
+        EXPECT_EQ(want_states[i].timer, got_states[i].timer);
+        EXPECT_EQ(want_states[i].timer_expires_ms, got_states[i].timer_expires_ms);
+        EXPECT_EQ(want_states[i].receive_queue, got_states[i].receive_queue);
+        EXPECT_EQ(want_states[i].send_queue, got_states[i].send_queue);
+    }
+    ASSERT_EQ(live.calls().size(), loaded.calls().size());
+    for (size_t i = 0; i < live.calls().size(); ++i) {
+        SCOPED_TRACE("call " + std::to_string(i));
+        const CallEvent& want = live.calls()[i];
+        const CallEvent& got = loaded.calls()[i];
+        EXPECT_EQ(want.time_ns, got.time_ns);
+        EXPECT_EQ(want.return_ns, got.return_ns);
+        EXPECT_EQ(want.actor, got.actor);
+        EXPECT_EQ(want.call, got.call);
+        EXPECT_EQ(want.arguments, got.arguments);
+        EXPECT_EQ(want.result, got.result);
+        EXPECT_EQ(want.error_number, got.error_number);
+        EXPECT_EQ(want.data, got.data);
+        EXPECT_EQ(want.local, got.local);
+    }
+    ASSERT_EQ(live.notes().size(), loaded.notes().size());
+    for (size_t i = 0; i < live.notes().size(); ++i) {
+        EXPECT_EQ(live.notes()[i].time_ns, loaded.notes()[i].time_ns);
+        EXPECT_EQ(live.notes()[i].step, loaded.notes()[i].step);
+        EXPECT_EQ(live.notes()[i].key, loaded.notes()[i].key);
+    }
+    ASSERT_EQ(live.wire_events().size(), loaded.wire_events().size());
+    for (size_t i = 0; i < live.wire_events().size(); ++i) {
+        EXPECT_EQ(live.wire_events()[i].time_ns, loaded.wire_events()[i].time_ns);
+        EXPECT_EQ(live.wire_events()[i].segment, loaded.wire_events()[i].segment);
+        EXPECT_EQ(live.wire_events()[i].action, loaded.wire_events()[i].action);
+    }
+    EXPECT_EQ(live.actors(), loaded.actors());
+    EXPECT_EQ(live.lost_events(), loaded.lost_events());
+    ASSERT_EQ(live.capture_points().size(), loaded.capture_points().size());
+    for (const auto& [point, description] : live.capture_points()) {
+        EXPECT_EQ(loaded.capture_points().at(point).host, description.host);
+        EXPECT_EQ(loaded.capture_points().at(point).name, description.name);
+    }
+    ASSERT_EQ(live.connections().size(), loaded.connections().size());
+    for (size_t i = 0; i < live.connections().size(); ++i) {
+        EXPECT_EQ(live.connections()[i].client, loaded.connections()[i].client);
+        EXPECT_EQ(live.connections()[i].server, loaded.connections()[i].server);
+    }
+}
+
+std::unique_ptr<ScenarioRun> start_run(const ScenarioEntry& entry, RunOptions options = {}) {
+    auto run = ScenarioRun::start(entry, options);
+    EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
+    if (!run.ok()) return nullptr;
+    return std::move(run.value());
+}
+
+void record_and_compare(const ScenarioEntry& entry, const std::string& path, RunOptions options = {}) {
+    auto run = start_run(entry, options);
+    ASSERT_NE(run, nullptr);
+    auto recording = RunRecording::start(path, false, *run);
+    ASSERT_TRUE(recording) << recording.error().what;
+    while (!run->finished()) {
+        run->step();
+        ASSERT_TRUE((*recording)->after_step(*run));
+    }
+    run->finish();
+    auto info = (*recording)->finish(*run);
+    ASSERT_TRUE(info) << info.error().what;
+    EXPECT_EQ(info->packets, run->trace().packets().size());
+
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_FALSE(loaded->fault) << loaded->fault->message();
+    EXPECT_TRUE(loaded->warnings.empty());
+    EXPECT_TRUE(loaded->from_tcplab);
+    expect_same_events(run->trace(), loaded->trace);
+    ASSERT_TRUE(loaded->lesson);
+    EXPECT_EQ(*loaded->lesson, recorded_lesson(run->scenario()));
+    ASSERT_EQ(loaded->steps.size(), run->outcomes().size());
+    for (size_t i = 0; i < loaded->steps.size(); ++i) {
+        EXPECT_EQ(loaded->steps[i], recorded_step(run->outcomes()[i]));
+        EXPECT_EQ(step_outcome(loaded->steps[i]).passed(), run->outcomes()[i].passed());
+    }
+    expect_tshark_reads(path, run->trace().packets().size());
+}
+
+TEST(RecordReplay, EveryLessonRecordedLiveReadsBackEventForEvent) {
+    TempDir dir;
+    for (const ScenarioEntry& entry : scenario_catalog()) {
+        SCOPED_TRACE(entry.name);
+        record_and_compare(entry, dir.file(entry.name + ".pcapng"));
+    }
+}
+
+TEST(RecordReplay, TwoHostsWithWireEventsReadBack) {
+    if (::access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/net/tun: the wire cannot be laid";
+    TempDir dir;
+    RunOptions options;
+    options.topology = Topology::TwoHosts;
+    options.wire.latency = 5ms;
+    options.wire.loss = 0.3;  // some segments are lost, so the file has wire events
+    options.wire.seed = 7;
+    record_and_compare(*find_scenario("handshake"), dir.file("two-hosts.pcapng"), options);
+}
+
+TEST(RecordReplay, SavedAgainWithANoteTsharkShowsTheComment) {
+    TempDir dir;
+    const std::string recorded = dir.file("recorded.pcapng");
+    record_and_compare(*find_scenario("handshake"), recorded);
+    auto loaded = read_trace(recorded);
+    ASSERT_TRUE(loaded);
+    ASSERT_GE(loaded->trace.packets().size(), 2u);
+    // An instructor's note on the second packet, then "save as".
+    loaded->trace.add_note(NoteEvent{loaded->trace.packets()[1].time_ns, -1, "look: ack = x+1"});
+    TraceWriteOptions options;
+    options.lesson = loaded->lesson;
+    options.steps = loaded->steps;
+    const std::string saved = dir.file("saved.pcapng");
+    ASSERT_TRUE(write_trace(loaded->trace, saved, options));
+    auto again = read_trace(saved);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->steps, loaded->steps);
+    EXPECT_EQ(again->lesson, loaded->lesson);
+    expect_same_events(loaded->trace, again->trace);
+    if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (apt-get install tshark)";
+    const TsharkRead read = tshark_read(saved);
+    EXPECT_EQ(read.errors, "");
+    ASSERT_EQ(read.lines.size(), loaded->trace.packets().size());
+    // Frame numbers count the custom blocks too; the comment is the second field.
+    const auto comment = [](const std::string& line) { return line.substr(line.find('\t') + 1); };
+    EXPECT_EQ(comment(read.lines[1]), "look: ack = x+1");
+    EXPECT_EQ(comment(read.lines[0]), "");
+}
+
+pid_t spawn_recording(const std::string& lesson, const std::string& path) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::setenv("NO_COLOR", "1", 1);
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, STDOUT_FILENO);
+        ::dup2(null, STDERR_FILENO);
+        ::execl(TCPLAB_BINARY, TCPLAB_BINARY, "run", lesson.c_str(), "--record", path.c_str(), nullptr);
+        ::_exit(127);
+    }
+    return child;
+}
+
+// Waits until the recording being written holds at least `packets` packets.
+bool wait_for_packets(const std::string& path, size_t packets) {
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        if (auto loaded = read_trace(path); loaded && loaded->packets >= packets) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+TEST(RecordReplay, RecordingKilledMidRunStillOpens) {
+    TempDir dir;
+    const std::string path = dir.file("killed.pcapng");
+    const pid_t child = spawn_recording("teardown", path);
+    ASSERT_GT(child, 0);
+    const bool started = wait_for_packets(path, 3);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(started) << "the recording never reached three packets";
+    EXPECT_TRUE(WIFSIGNALED(status));
+
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_FALSE(loaded->fault) << "every block is written whole: " << loaded->fault->message();
+    EXPECT_GE(loaded->packets, 3u);
+    ASSERT_TRUE(loaded->lesson);
+    EXPECT_EQ(loaded->lesson->name, "teardown");
+    EXPECT_LE(loaded->steps.size(), loaded->lesson->step_keys.size());
+    expect_tshark_reads(path, loaded->packets);
+    // The terminal replay shows it, and says the recording stops early if it does.
+    const Outcome opened = run_tcplab("open '" + path + "'");
+    EXPECT_EQ(opened.exit_code, 0) << opened.output;
+}
+
+TEST(RecordReplay, CtrlCFinishesTheFile) {
+    TempDir dir;
+    const std::string path = dir.file("interrupted.pcapng");
+    const pid_t child = spawn_recording("teardown", path);
+    ASSERT_GT(child, 0);
+    const bool started = wait_for_packets(path, 1);
+    ::kill(child, SIGINT);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(started);
+    ASSERT_TRUE(WIFEXITED(status)) << "Ctrl-C ends the run after its step, not the process at once";
+    EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_FALSE(loaded->fault);
+    EXPECT_GE(loaded->steps.size(), 1u) << "the step in progress is finished and recorded";
+    expect_tshark_reads(path, loaded->packets);
+}
+
+// ---- the program, as a user runs it ----
+
+TEST(RecordCli, RefusesToOverwriteWithoutForce) {
+    TempDir dir;
+    const std::string path = dir.file("taken.pcapng");
+    std::ofstream(path) << "an earlier recording";
+    const Outcome refused = run_tcplab("run handshake --record '" + path + "'");
+    EXPECT_EQ(refused.exit_code, 64) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "already exists")) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "--force"));
+    EXPECT_FALSE(contains(refused.output, "SYN")) << "nothing runs";
+    std::ifstream kept(path);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "an earlier recording");
+
+    const Outcome forced = run_tcplab("run handshake --record '" + path + "' --force");
+    EXPECT_EQ(forced.exit_code, 0) << forced.output;
+    EXPECT_TRUE(contains(forced.output, "Recorded ")) << forced.output;
+    EXPECT_TRUE(contains(forced.output, path));
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded);
+    EXPECT_GT(loaded->packets, 0u);
+}
+
+// What a step shows in the terminal: its heading, every event line and each
+// ✓/✗, the same live and in a replay. (Questions asked live, such as
+// predictions, are not part of the recording.)
+std::string steps_part(const std::string& output) {
+    static const std::regex kEvent(R"(^\s+\+\d+\s.*)");
+    std::string kept;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("── ", 0) == 0 || contains(line, "  ✓ ") || contains(line, "  ✗ ") ||
+            std::regex_match(line, kEvent))
+            kept += line + "\n";
+    return kept;
+}
+
+TEST(RecordCli, OpenReplaysARecordingAsTheRunLooked) {
+    TempDir dir;
+    const std::string path = dir.file("lesson.pcapng");
+    const Outcome live = run_tcplab("run handshake --record '" + path + "'", false);
+    ASSERT_EQ(live.exit_code, 0) << live.output;
+    const Outcome replay = run_tcplab("open '" + path + "'", false);
+    ASSERT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_TRUE(contains(replay.output, "tcplab recording")) << replay.output;
+    EXPECT_TRUE(contains(replay.output, "✓"));
+    EXPECT_TRUE(contains(steps_part(live.output), "── ")) << live.output;
+    EXPECT_EQ(steps_part(live.output), steps_part(replay.output));
+
+    const Outcome chinese = run_tcplab("--lang zh open '" + path + "'", false);
+    EXPECT_EQ(chinese.exit_code, 0);
+    EXPECT_TRUE(contains(chinese.output, "回放")) << chinese.output;
+
+    const Outcome json = run_tcplab("--json open '" + path + "'", false);
+    ASSERT_EQ(json.exit_code, 0);
+    std::istringstream in(json.output);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.front()["type"], "file");
+    EXPECT_EQ(lines.front()["lesson"], "handshake");
+    EXPECT_EQ(lines.back()["type"], "summary");
+    EXPECT_EQ(lines.back()["passed"], true);
+    size_t steps = 0, expectations = 0;
+    for (const auto& line : lines) {
+        steps += line["type"] == "step";
+        expectations += line["type"] == "expectation";
+    }
+    EXPECT_EQ(steps, find_scenario("handshake")->build(Addresses{}).steps.size());
+    EXPECT_GT(expectations, 0u);
+}
+
+TEST(RecordCli, OpenShowsWhatIsValidInADamagedFile) {
+    TempDir dir;
+    const std::string path = dir.file("damaged.pcapng");
+    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, 0);
+    // Cut the file in the middle of a block.
+    const auto size = fs::file_size(path);
+    fs::resize_file(path, size - size / 3 - 2);
+    const Outcome opened = run_tcplab("open '" + path + "'");
+    EXPECT_EQ(opened.exit_code, kExitFileDamaged) << opened.output;
+    EXPECT_TRUE(contains(opened.output, "damaged")) << opened.output;
+    EXPECT_TRUE(contains(opened.output, "at byte offset"));
+    EXPECT_TRUE(contains(opened.output, "SYN")) << "what came before the fault is shown";
+
+    const Outcome missing = run_tcplab("open '" + dir.file("nothing.pcapng") + "'");
+    EXPECT_EQ(missing.exit_code, kExitFileUnreadable) << missing.output;
+}
+
+// tcpdump writes a capture of a real connection in a fresh namespace.
+std::optional<std::string> tcpdump_capture(const std::string& path) {
+    if (::system("command -v tcpdump > /dev/null 2>&1") != 0) return "tcpdump is not installed";
+    std::optional<std::string> problem;
+    auto failure = test::run_in_fresh_network_namespace([&] {
+        const pid_t dumper = ::fork();
+        if (dumper == 0) {
+            const int null = ::open("/dev/null", O_WRONLY);
+            ::dup2(null, STDERR_FILENO);
+            ::dup2(null, STDOUT_FILENO);
+            ::execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "-w", path.c_str(), "tcp", nullptr);
+            ::_exit(127);
+        }
+        std::this_thread::sleep_for(1s);  // until tcpdump listens
+        const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(5000);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        ::listen(listener, 1);
+        const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) problem = "connect failed";
+        const int server = ::accept(listener, nullptr, nullptr);
+        ::send(client, "hello", 5, 0);
+        char buffer[16];
+        ::recv(server, buffer, sizeof buffer, 0);
+        ::close(client);
+        ::close(server);
+        ::close(listener);
+        std::this_thread::sleep_for(300ms);
+        ::kill(dumper, SIGINT);
+        int status = 0;
+        ::waitpid(dumper, &status, 0);
+    });
+    return failure ? failure : problem;
+}
+
+TEST(RecordCli, OpenATcpdumpCaptureWithInferredStates) {
+    TempDir dir;
+    const std::string path = dir.file("tcpdump.pcap");
+    if (auto failure = tcpdump_capture(path)) GTEST_SKIP() << *failure;
+    const Outcome opened = run_tcplab("open '" + path + "'");
+    ASSERT_EQ(opened.exit_code, 0) << opened.output;
+    EXPECT_TRUE(contains(opened.output, "Not a tcplab recording")) << opened.output;
+    EXPECT_TRUE(contains(opened.output, "127.0.0.1:5000")) << opened.output;
+    EXPECT_TRUE(contains(opened.output, "SYN"));
+    EXPECT_TRUE(contains(opened.output, "[inferred]"));
+    EXPECT_TRUE(contains(opened.output, "ESTABLISHED"));
+
+    const Outcome json = run_tcplab("--json open '" + path + "'", false);
+    ASSERT_EQ(json.exit_code, 0);
+    std::istringstream in(json.output);
+    size_t states = 0, packets = 0;
+    for (std::string line; std::getline(in, line);) {
+        const auto object = nlohmann::json::parse(line);
+        if (object["type"] == "state") {
+            ++states;
+            EXPECT_EQ(object["source"], "inferred");
+        }
+        packets += object["type"] == "packet";
+    }
+    EXPECT_GT(states, 0u);
+    EXPECT_GE(packets, 8u) << "handshake, data, its ACK, and the teardown";
+    const Outcome exported = run_tcplab("export '" + path + "' --format csv", false);
+    EXPECT_EQ(exported.exit_code, 0);
+    EXPECT_TRUE(contains(exported.output, ",SYN-ACK,"));
+}
+
+TEST(RecordCli, ExportFormats) {
+    TempDir dir;
+    const std::string path = dir.file("lesson.pcapng");
+    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, 0);
+
+    const std::string svg_path = dir.file("ladder.svg");
+    const Outcome svg = run_tcplab("export '" + path + "' --format svg --out '" + svg_path + "'");
+    EXPECT_EQ(svg.exit_code, 0) << svg.output;
+    std::ifstream svg_file(svg_path);
+    const std::string svg_text(std::istreambuf_iterator<char>(svg_file), {});
+    EXPECT_EQ(svg_text.rfind("<?xml", 0), 0u);
+    EXPECT_TRUE(contains(svg_text, "class=\"arrow\""));
+    EXPECT_TRUE(contains(svg_text, "SYN, ACK seq=0 ack=1"));
+
+    const Outcome csv = run_tcplab("export '" + path + "' --format csv", false);
+    EXPECT_EQ(csv.exit_code, 0);
+    EXPECT_EQ(csv.output.rfind("kind,time_ns,", 0), 0u);
+    EXPECT_TRUE(contains(csv.output, ",tracepoint,") || contains(csv.output, ",socket dump,"));
+
+    const Outcome first_step = run_tcplab("export '" + path + "' --format json --steps 1", false);
+    const Outcome all = run_tcplab("export '" + path + "' --format json", false);
+    EXPECT_EQ(first_step.exit_code, 0);
+    EXPECT_LT(first_step.output.size(), all.output.size());
+    EXPECT_EQ(run_tcplab("export '" + path + "' --steps 99").exit_code, 64);
+    EXPECT_EQ(run_tcplab("export '" + path + "' --format png").exit_code, 64);
+}
+
+}  // namespace
+}  // namespace tcplab
