@@ -231,12 +231,17 @@ TEST(TwoHosts, LatencyShowsAsTheHandshakeRoundTrip) {
     ASSERT_GE(at_client.size(), 2u);
     ASSERT_EQ(at_client[0]->flags, Syn);
     ASSERT_EQ(at_client[1]->flags, Syn | Ack);
+    // The wire never delivers early; a busy machine may deliver late, so the
+    // upper bounds are loose (a shared CI machine once measured 92 ms).
     const double rtt_ms = static_cast<double>(at_client[1]->time_ns - at_client[0]->time_ns) / 1e6;
-    EXPECT_NEAR(rtt_ms, 80.0, 8.0);
+    EXPECT_GE(rtt_ms, 79.0);
+    EXPECT_LT(rtt_ms, 160.0);
     // And one way: the SYN reaches the server's capture point 40 ms after it left.
     const auto at_server = seen_at(run->trace(), 1);
     ASSERT_FALSE(at_server.empty());
-    EXPECT_NEAR(static_cast<double>(at_server[0]->time_ns - at_client[0]->time_ns) / 1e6, 40.0, 4.0);
+    const double one_way_ms = static_cast<double>(at_server[0]->time_ns - at_client[0]->time_ns) / 1e6;
+    EXPECT_GE(one_way_ms, 39.5);
+    EXPECT_LT(one_way_ms, 80.0);
 }
 
 }  // namespace
