@@ -365,13 +365,33 @@ Result<RecordingInfo> TraceRecorder::finish() {
     return info;
 }
 
+namespace {
+
+// The trace keeps packets sorted by time, but a packet's raw bytes were stored
+// when it arrived, so raw offsets give the order of arrival. Empty when that
+// is already the order of the list (the usual case), to spare a copy.
+std::vector<uint32_t> arrival_order(const std::vector<PacketEvent>& packets) {
+    const auto by_offset = [](const PacketEvent& left, const PacketEvent& right) {
+        return left.raw_offset < right.raw_offset;
+    };
+    if (std::is_sorted(packets.begin(), packets.end(), by_offset)) return {};
+    std::vector<uint32_t> order(packets.size());
+    for (uint32_t index = 0; index < order.size(); ++index) order[index] = index;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t left, uint32_t right) {
+        return packets[left].raw_offset < packets[right].raw_offset;
+    });
+    return order;
+}
+
+}  // namespace
+
 Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, const TraceWriteOptions& options) {
     // The sockets the trace knows by name, besides those the caller lists.
     TraceWriteOptions with_actors = options;
-    for (const auto& [local, actor] : trace.actors()) {
+    for (const auto& named : trace.actors()) {
         const bool listed = std::any_of(options.actors.begin(), options.actors.end(),
-                                        [&](const ActorAssignment& given) { return given.local == local; });
-        if (!listed) with_actors.actors.push_back(ActorAssignment{local, actor});
+                                        [&](const ActorAssignment& given) { return given.local == named.first; });
+        if (!listed) with_actors.actors.push_back(ActorAssignment{named.first, named.second});
     }
     auto created = TraceRecorder::create(path, with_actors);
     if (!created) return created.error();
@@ -407,6 +427,13 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         note_copied[index] = true;
     }
 
+    // Packets go out in the order the trace took them in (their raw bytes were
+    // appended in that order), which is time order except where two capture
+    // points raced. Reading them back in that order numbers connections and
+    // spots retransmissions exactly as the live run did.
+    const std::vector<uint32_t> arrival = arrival_order(packets);
+    const auto packet_at = [&](size_t position) -> size_t { return arrival.empty() ? position : arrival[position]; };
+
     // Merge the time-sorted lists, so the file reads in the order things happened.
     size_t next_packet = 0, next_state = 0, next_call = 0, next_note = 0, next_wire = 0;
     constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
@@ -414,7 +441,7 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         return index < events.size() ? events[index].time_ns : kNever;
     };
     while (true) {
-        const int64_t packet_time = time_or_never(packets, next_packet);
+        const int64_t packet_time = next_packet < packets.size() ? packets[packet_at(next_packet)].time_ns : kNever;
         const int64_t state_time = time_or_never(states, next_state);
         const int64_t call_time = time_or_never(calls, next_call);
         const int64_t note_time = time_or_never(notes, next_note);
@@ -425,8 +452,9 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
             break;
         Status written = Done{};
         if (packet_time == earliest && next_packet < packets.size()) {
-            const PacketEvent& packet = packets[next_packet];
-            const auto attached = comments.find(next_packet);
+            const size_t index = packet_at(next_packet);
+            const PacketEvent& packet = packets[index];
+            const auto attached = comments.find(index);
             const std::span<const std::string> packet_comments =
                 attached == comments.end() ? std::span<const std::string>{} : attached->second;
             written = recorder.write_packet(packet, trace.raw_bytes(packet), packet_comments);
@@ -460,8 +488,8 @@ bool same(const StateEvent& a, const StateEvent& b) {
 }
 bool same(const CallEvent& a, const CallEvent& b) {
     return a.time_ns == b.time_ns && a.return_ns == b.return_ns && a.actor == b.actor && a.call == b.call &&
-           a.arguments == b.arguments && a.result == b.result && a.error_number == b.error_number &&
-           a.data == b.data && a.local == b.local;
+           a.arguments == b.arguments && a.result == b.result && a.error_number == b.error_number && a.data == b.data &&
+           a.local == b.local;
 }
 bool same(const NoteEvent& a, const NoteEvent& b) {
     return a.time_ns == b.time_ns && a.step == b.step && a.key == b.key;
@@ -535,7 +563,9 @@ Status TraceFollower::sync(const Trace& trace) {
                 --remaining;
             }
         }
-        std::reverse(new_packets.begin(), new_packets.end());
+        // In the order they arrived, as write_trace orders a whole trace.
+        std::sort(new_packets.begin(), new_packets.end(),
+                  [&](size_t left, size_t right) { return packets[left].raw_offset < packets[right].raw_offset; });
         for (size_t index : new_packets)
             raw_seen_ = std::max<uint64_t>(raw_seen_, packets[index].raw_offset + packets[index].raw_length);
         packets_seen_ = packets.size();

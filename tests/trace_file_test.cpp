@@ -322,6 +322,59 @@ TEST(TraceFile, StreamingRecorderMatchesTheLiveTrace) {
     EXPECT_EQ(loaded->wire_events.size(), kWire.size());
 }
 
+// Two capture points race: the server's point hands over a SYN of a second
+// connection before the client's point hands over an earlier SYN of the
+// first. The trace numbers connections in arrival order; a file read back
+// must number them the same, whether written whole or followed in batches.
+std::vector<CapturedPacket> racing_arrivals() {
+    const Endpoint second_client{IpAddress::v4(10, 0, 0, 1), 41000};
+    const auto at = [](int64_t offset, uint8_t point, const std::vector<uint8_t>& frame) {
+        return Trace::capture(kStart + offset, point, LinkType::Ethernet, static_cast<uint32_t>(frame.size()), frame);
+    };
+    return {
+        at(100, 0, segment(kClient, kServer, tcp_flag::Syn, 1000, 0)),
+        at(300, 1, segment(second_client, kServer, tcp_flag::Syn, 9000, 0)),  // later, but here first
+        at(200, 1, segment(kClient, kServer, tcp_flag::Syn, 1000, 0)),
+        at(250, 0, segment(kOther, kServer, tcp_flag::Syn, 77, 0)),
+        at(400, 1, segment(kServer, second_client, tcp_flag::Syn | tcp_flag::Ack, 5000, 9001)),
+        at(350, 0, segment(kOther, kServer, tcp_flag::Syn, 77, 0)),  // sent again: a retransmission
+    };
+}
+
+Trace racing_trace(size_t first_arrivals) {
+    Trace trace;
+    trace.describe_capture_point(0, CapturePoint{IpAddress::v4(10, 0, 0, 1), "client wire0"});
+    trace.describe_capture_point(1, CapturePoint{IpAddress::v4(10, 0, 0, 2), "server wire0"});
+    const auto arrivals = racing_arrivals();
+    for (size_t index = 0; index < std::min(first_arrivals, arrivals.size()); ++index)
+        trace.add_packet(arrivals[index]);
+    return trace;
+}
+
+TEST(TraceFile, PacketsThatArriveOutOfOrderReadBackWithTheSameConnections) {
+    TempDir dir;
+    const Trace live = racing_trace(racing_arrivals().size());
+    ASSERT_EQ(live.connections().size(), 3u);
+    ASSERT_EQ(live.packets()[3].connection, 1u) << "the second connection to arrive, though the third in time";
+    ASSERT_TRUE(live.packets()[4].retransmission);
+
+    const std::string whole = dir.file("whole.pcapng");
+    ASSERT_TRUE(write_trace(live, whole, {}));
+    auto loaded = read_trace(whole);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    expect_identical(live, loaded->trace);
+
+    // Followed as a live recording is: a sync after every arrival or two.
+    const std::string followed = dir.file("followed.pcapng");
+    auto follower = TraceFollower::create(followed, {});
+    ASSERT_TRUE(follower) << follower.error().what;
+    for (size_t arrived : {1u, 3u, 4u, 6u}) ASSERT_TRUE(follower->sync(racing_trace(arrived)));
+    ASSERT_TRUE(follower->finish());
+    auto followed_back = read_trace(followed);
+    ASSERT_TRUE(followed_back) << followed_back.error().what;
+    expect_identical(live, followed_back->trace);
+}
+
 TEST(TraceFile, NeverOverwritesWithoutForce) {
     TempDir dir;
     const std::string path = dir.file("taken.pcapng");
