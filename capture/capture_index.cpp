@@ -367,10 +367,12 @@ private:
             if (captured > pcapng::kMaxBlockLength || (interface.snaplen != 0 && captured > interface.snaplen) ||
                 captured > size_ - offset - 16)
                 return std::nullopt;
+            const int64_t time_ns = int64_t{load32(record)} * 1'000'000'000 + int64_t{load32(record + 4)} * scale;
+            const uint32_t original_length = load32(record + 12);
+            // Reading the frame may slide the window: `record` is stale after this.
             const uint8_t* data = window_.at(offset + 16, captured);
             if (!data) return std::nullopt;
-            const int64_t time_ns = int64_t{load32(record)} * 1'000'000'000 + int64_t{load32(record + 4)} * scale;
-            add(time_ns, 0, link, load32(record + 12), offset + 16, std::span<const uint8_t>(data, captured));
+            add(time_ns, 0, link, original_length, offset + 16, std::span<const uint8_t>(data, captured));
             offset += 16 + captured;
             if (!keep_going(offset)) return false;
         }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "capture/capture_index.hpp"
 #include "capture/state_timeline.hpp"
 #include "capture/wire_copies.hpp"
 #include "layout/ladder_svg.hpp"
@@ -263,11 +264,12 @@ std::string trace_ladder_svg(const LoadedTrace& loaded, const ExportRange& range
 }
 
 int export_file(const ExportSettings& settings, const Language& language) {
-    auto loaded = read_trace(settings.path);
-    if (!loaded) {
-        std::fprintf(stderr, "tcplab: %s\n", loaded.error().what.c_str());
+    auto opened = open_capture(settings.path);
+    if (!opened) {
+        std::fprintf(stderr, "tcplab: %s\n", opened.error().what.c_str());
         return kExitFileUnreadable;
     }
+    const LoadedTrace* loaded = &opened->loaded;
     if (loaded->fault)
         std::fprintf(stderr, "tcplab: %s\n  %s\n", language.text("record.fault").c_str(),
                      loaded->fault->message().c_str());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "capture/capture_index.hpp"
 #include "json_lines.hpp"
 #include "record_command.hpp"
 #include "terminal_view.hpp"
@@ -249,14 +250,15 @@ std::vector<ReplayedStep> replayed_steps(const LoadedTrace& loaded) {
 }
 
 int open_in_terminal(const OpenSettings& settings, const Language& language, std::FILE* out) {
-    auto loaded = read_trace(settings.path);
-    if (!loaded) {
-        std::fprintf(stderr, "tcplab: %s\n", loaded.error().what.c_str());
-        if (!loaded.error().remedy.empty()) std::fprintf(stderr, "  fix: %s\n", loaded.error().remedy.c_str());
+    auto opened = open_capture(settings.path);
+    if (!opened) {
+        std::fprintf(stderr, "tcplab: %s\n", opened.error().what.c_str());
+        if (!opened.error().remedy.empty()) std::fprintf(stderr, "  fix: %s\n", opened.error().remedy.c_str());
         return kExitFileUnreadable;
     }
-    Printer(settings, language, out, *loaded).print();
-    return loaded->fault ? kExitFileDamaged : 0;
+    const LoadedTrace& loaded = opened->loaded;
+    Printer(settings, language, out, loaded).print();
+    return loaded.fault ? kExitFileDamaged : 0;
 }
 
 }  // namespace tcplab

@@ -117,10 +117,11 @@ int count_time_wait_ends(const Trace& trace) {
     return ends;
 }
 
-void expect_generated_file_opens(GeneratedFormat format, LinkType link, const std::string& name) {
+void expect_generated_file_opens(GeneratedFormat format, LinkType link, const std::string& name,
+                                 uint64_t packets = 10'000) {
     TempDir directory;
     const std::string path = directory.file(name);
-    auto written = write_generated_capture(path, small(format, link));
+    auto written = write_generated_capture(path, small(format, link, packets));
     ASSERT_TRUE(written) << written.error().what;
     const GeneratorTotals& totals = written.value();
 
@@ -168,6 +169,10 @@ void expect_generated_file_opens(GeneratedFormat format, LinkType link, const st
 
 TEST(OpenCapture, GeneratedPcapEthernet) {
     expect_generated_file_opens(GeneratedFormat::Pcap, LinkType::Ethernet, "gen.pcap");
+}
+// Some record headers end a read window and their frames start the next one.
+TEST(OpenCapture, GeneratedPcapLargerThanTheReadWindow) {
+    expect_generated_file_opens(GeneratedFormat::Pcap, LinkType::Ethernet, "large.pcap", 50'000);
 }
 TEST(OpenCapture, GeneratedPcapngEthernet) {
     expect_generated_file_opens(GeneratedFormat::Pcapng, LinkType::Ethernet, "gen.pcapng");

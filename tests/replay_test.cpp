@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "bench/capture_generator.hpp"
 #include "capture/segment_builder.hpp"
 #include "imgui_harness.hpp"
 #include "lab/step_controller.hpp"
@@ -356,6 +357,38 @@ TEST(TraceLoader, CancelStopsALargeFile) {
     const std::optional<LoadOutcome> full = wait_for(loader, 60s);
     ASSERT_TRUE(full && full->replay);
     EXPECT_EQ(full->replay->loaded.trace.packets().size(), 200'000u);
+}
+
+// An instructor's tcpdump capture: File > Open maps it and keeps only a summary
+// per packet, so a file larger than memory still opens (issue 6, "large files
+// stream"). The bytes a view asks for come from the file and match it.
+TEST(TraceLoader, AForeignCaptureKeepsItsBytesInTheFile) {
+    TempDir dir;
+    const std::string path = dir.file("tcpdump.pcap");
+    GeneratorOptions options;
+    options.packets = 50'000;
+    options.seed = 3;
+    options.format = GeneratedFormat::Pcap;
+    auto written = write_generated_capture(path, options);
+    ASSERT_TRUE(written) << written.error().what;
+
+    TraceLoader loader;
+    loader.start(path);
+    const std::optional<LoadOutcome> outcome = wait_for(loader, 60s);
+    ASSERT_TRUE(outcome && outcome->replay);
+    const Trace& trace = outcome->replay->loaded.trace;
+    ASSERT_EQ(trace.packets().size(), written->packets);
+    EXPECT_LT(trace.memory_bytes(), written->bytes / 2) << "frames were copied into memory";
+    EXPECT_LE(trace.memory_bytes() / trace.packets().size(), 128u);
+
+    auto copied = read_trace(path);
+    ASSERT_TRUE(copied);
+    for (size_t index : {size_t{0}, trace.packets().size() / 2, trace.packets().size() - 1}) {
+        const auto want = copied->trace.raw_bytes(copied->trace.packets()[index]);
+        const auto got = trace.raw_bytes(trace.packets()[index]);
+        ASSERT_FALSE(got.empty()) << index;
+        EXPECT_TRUE(std::equal(want.begin(), want.end(), got.begin(), got.end())) << index;
+    }
 }
 
 TEST(TraceLoader, ADamagedFileOpensUpToTheFaultAndSaysWhere) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "capture/capture_index.hpp"
 #include "lab/export_command.hpp"
 
 namespace tcplab {
@@ -59,12 +60,12 @@ void ReplayUi::shown(const std::string& path, Replay replay, SharedViewState& sh
 }
 
 void ReplayUi::open_file_now(const std::string& path, SharedViewState& shared) {
-    auto loaded = read_trace(path);
-    if (!loaded) {
-        fail(loaded.error().what, loaded.error().remedy);
+    auto opened = open_capture(path);
+    if (!opened) {
+        fail(opened.error().what, opened.error().remedy);
         return;
     }
-    shown(path, make_replay(path, std::move(*loaded)), shared);
+    shown(path, make_replay(path, std::move(opened->loaded)), shared);
 }
 
 void ReplayUi::take_loaded(SharedViewState& shared) {

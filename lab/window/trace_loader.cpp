@@ -1,5 +1,7 @@
 #include "trace_loader.hpp"
 
+#include "capture/capture_index.hpp"
+
 namespace tcplab {
 
 TraceLoader::~TraceLoader() {
@@ -29,7 +31,9 @@ void TraceLoader::start(const std::string& path) {
     thread_ = std::thread([this, path] {
         LoadOutcome outcome;
         outcome.path = path;
-        auto loaded = read_trace(path, [this](const ReadProgress& progress) {
+        // open_capture leaves a large capture's raw bytes in the file (mapped), so
+        // a 1 GB file does not become 1 GB of memory.
+        auto opened = open_capture(path, [this](const ReadProgress& progress) {
             bytes_done_ = progress.bytes_done;
             bytes_total_ = progress.bytes_total;
             packets_ = progress.packets;
@@ -37,10 +41,10 @@ void TraceLoader::start(const std::string& path) {
         });
         if (cancel_.load())
             outcome.cancelled = true;
-        else if (!loaded)
-            outcome.error = loaded.error();
+        else if (!opened)
+            outcome.error = opened.error();
         else
-            outcome.replay = make_replay(path, std::move(*loaded));  // finding the steps is work too
+            outcome.replay = make_replay(path, std::move(opened->loaded));  // finding the steps is work too
         {
             std::lock_guard lock(result_mutex_);
             result_ = std::move(outcome);
