@@ -8,6 +8,7 @@
 #include "capture/capture_index.hpp"
 #include "json_lines.hpp"
 #include "record_command.hpp"
+#include "replay.hpp"
 #include "terminal_view.hpp"
 
 namespace tcplab {
@@ -62,9 +63,9 @@ public:
         int64_t shown_until = kBeforeAll;
         for (const ReplayedStep& step : steps_) {
             if (settings_.json)
-                json_.print_step(loaded_.trace, step.key, step_outcome(step.outcome), step.after_ns);
+                json_.print_step(loaded_.trace, step.key, to_step_outcome(step.outcome), step.after_ns);
             else
-                terminal_.print_step(loaded_.trace, step.key, lesson_step_count(loaded_), step_outcome(step.outcome),
+                terminal_.print_step(loaded_.trace, step.key, lesson_step_count(loaded_), to_step_outcome(step.outcome),
                                      step.after_ns);
             notes(step.after_ns, step.outcome.end_ns);
             shown_until = step.outcome.end_ns;

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "replay.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -21,42 +23,6 @@ void on_interrupt(int) {
 }
 
 }  // namespace
-
-RecordedLesson recorded_lesson(const Scenario& scenario) {
-    RecordedLesson lesson;
-    lesson.name = scenario.name;
-    lesson.title_key = scenario.name + ".title";
-    for (const Step& step : scenario.steps) lesson.step_keys.push_back(step.key);
-    return lesson;
-}
-
-RecordedStep recorded_step(const StepOutcome& outcome) {
-    RecordedStep step;
-    step.index = static_cast<uint32_t>(outcome.index);
-    step.begin_ns = outcome.begin_ns;
-    step.end_ns = outcome.end_ns;
-    step.failure = outcome.failure;
-    for (const ExpectationOutcome& expectation : outcome.expectations)
-        step.expectations.push_back(
-            RecordedExpectation{expectation.key, expectation.result.passed, expectation.result.detail});
-    return step;
-}
-
-StepOutcome step_outcome(const RecordedStep& step) {
-    StepOutcome outcome;
-    outcome.index = step.index;
-    outcome.begin_ns = step.begin_ns;
-    outcome.end_ns = step.end_ns;
-    outcome.failure = step.failure;
-    for (const RecordedExpectation& expectation : step.expectations) {
-        ExpectationOutcome converted;
-        converted.key = expectation.key;
-        converted.result.passed = expectation.passed;
-        converted.result.detail = expectation.detail;
-        outcome.expectations.push_back(std::move(converted));
-    }
-    return outcome;
-}
 
 Status check_record_target(const Language& language, const std::string& path, bool force) {
     struct stat info {};
@@ -76,7 +42,7 @@ Result<std::unique_ptr<RunRecording>> RunRecording::start(const std::string& pat
     auto follower = TraceFollower::create(path, options);
     if (!follower) return follower.error();
     std::unique_ptr<RunRecording> recording(new RunRecording(std::move(*follower)));
-    if (Status written = recording->follower_.add_lesson(recorded_lesson(run.scenario())); !written)
+    if (Status written = recording->follower_.add_lesson(to_recorded_lesson(run.scenario())); !written)
         return written.error();
     if (Status written = recording->follower_.sync(run.trace()); !written) return written.error();
     interrupt_requested = 0;
@@ -99,7 +65,7 @@ Status RunRecording::after_step(const ScenarioRun& run) {
     if (Status written = follower_.sync(run.trace()); !written) return written;
     const auto& outcomes = run.outcomes();
     for (; steps_written_ < outcomes.size(); ++steps_written_)
-        if (Status written = follower_.add_step(recorded_step(outcomes[steps_written_])); !written) return written;
+        if (Status written = follower_.add_step(to_recorded_step(outcomes[steps_written_])); !written) return written;
     return Done{};
 }
 

@@ -3,9 +3,6 @@
 // happens (capture/trace_file.hpp's TraceFollower), one block at a time, so a
 // killed run leaves a file that opens up to its last complete block. Ctrl-C
 // stops after the step in progress and closes the file properly.
-//
-// Also converts between the scenarios' StepOutcome and the plain records the
-// file keeps (capture/ does not know scenarios).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -15,10 +12,6 @@
 #include "scenarios/run.hpp"
 
 namespace tcplab {
-
-RecordedLesson recorded_lesson(const Scenario& scenario);
-RecordedStep recorded_step(const StepOutcome& outcome);
-StepOutcome step_outcome(const RecordedStep& step);
 
 // Checked before anything runs: an existing file is kept unless `force`.
 Status check_record_target(const Language& language, const std::string& path, bool force);

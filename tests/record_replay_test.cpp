@@ -29,6 +29,7 @@
 #include "capture/trace_file.hpp"
 #include "lab/open_command.hpp"
 #include "lab/record_command.hpp"
+#include "lab/replay.hpp"
 #include "scenarios/run.hpp"
 #include "tests/fresh_netns.hpp"
 
@@ -227,11 +228,11 @@ void record_and_compare(const ScenarioEntry& entry, const std::string& path, Run
     EXPECT_TRUE(loaded->from_tcplab);
     expect_same_events(run->trace(), loaded->trace);
     ASSERT_TRUE(loaded->lesson);
-    EXPECT_EQ(*loaded->lesson, recorded_lesson(run->scenario()));
+    EXPECT_EQ(*loaded->lesson, to_recorded_lesson(run->scenario()));
     ASSERT_EQ(loaded->steps.size(), run->outcomes().size());
     for (size_t i = 0; i < loaded->steps.size(); ++i) {
-        EXPECT_EQ(loaded->steps[i], recorded_step(run->outcomes()[i]));
-        EXPECT_EQ(step_outcome(loaded->steps[i]).passed(), run->outcomes()[i].passed());
+        EXPECT_EQ(loaded->steps[i], to_recorded_step(run->outcomes()[i]));
+        EXPECT_EQ(to_step_outcome(loaded->steps[i]).passed(), run->outcomes()[i].passed());
     }
     expect_tshark_reads(path, run->trace().packets().size());
 }
