@@ -262,8 +262,10 @@ std::vector<InferredTransition> ConnectionFsm::flush() {
     std::vector<InferredTransition> transitions;
     for (const Held& held : held_for_server_) deliver(Side::Server, held.segment, held.tag, transitions);
     for (const Held& held : held_for_client_) deliver(Side::Client, held.segment, held.tag, transitions);
-    held_for_server_.clear();
-    held_for_client_.clear();
+    // Give the memory back too: after a SYN flood, hundreds of thousands of
+    // connections each held a SYN-ACK that nobody answered.
+    held_for_server_ = {};
+    held_for_client_ = {};
     return transitions;
 }
 

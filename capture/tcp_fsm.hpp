@@ -71,6 +71,8 @@ public:
 
     // Delivers every held segment (at the end of a capture).
     std::vector<InferredTransition> flush();
+    // Segments held now; flush() makes at most one transition of each.
+    size_t held_count() const { return held_for_client_.size() + held_for_server_.size(); }
 
     // With a capture point at each end (two hosts joined by the wire), the
     // trace knows when each end sent and when it received a segment, so

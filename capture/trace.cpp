@@ -182,8 +182,8 @@ void Trace::add_summary(PacketEvent summary, const Endpoint& source, const Endpo
 
 bool Trace::is_retransmission(Connection& connection, const PacketEvent& packet) {
     // SYN and FIN each take one sequence number, like a byte of data.
-    const uint32_t length = packet.payload_length + ((packet.flags & tcp_flag::Syn) ? 1 : 0) +
-                            ((packet.flags & tcp_flag::Fin) ? 1 : 0);
+    const uint32_t length =
+        packet.payload_length + ((packet.flags & tcp_flag::Syn) ? 1 : 0) + ((packet.flags & tcp_flag::Fin) ? 1 : 0);
     if (length == 0) return false;  // a pure ACK carries no new sequence numbers
     const uint32_t end = packet.seq + length;
     const auto key = static_cast<uint16_t>(packet.capture_point * 2 + packet.from_server);
@@ -253,6 +253,10 @@ void Trace::flush_inferred() {
     // states after it, which for a SYN flood is quadratic. Append them all,
     // sort them, and merge once; both steps keep equal times in the order
     // one insert after another would give.
+    // Room for all of them at once: letting the vector double here would hold
+    // the old and the new copy of every state at the same time, the peak of
+    // opening a large file.
+    states_.reserve(states_.size() + held_segment_count());
     const auto appended_from = static_cast<std::ptrdiff_t>(states_.size());
     for (uint32_t index = 0; index < connections_.size(); ++index)
         for (const InferredTransition& transition : connections_[index].inferred.flush())
@@ -260,6 +264,12 @@ void Trace::flush_inferred() {
     const auto earlier = [](const StateEvent& left, const StateEvent& right) { return left.time_ns < right.time_ns; };
     std::stable_sort(states_.begin() + appended_from, states_.end(), earlier);
     std::inplace_merge(states_.begin(), states_.begin() + appended_from, states_.end(), earlier);
+}
+
+size_t Trace::held_segment_count() const {
+    size_t held = 0;
+    for (const Connection& connection : connections_) held += connection.inferred.held_count();
+    return held;
 }
 
 void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }
@@ -328,7 +338,7 @@ Endpoint Trace::receiver(const PacketEvent& packet) const {
     return packet.from_server ? connection.client : connection.server;
 }
 
-Actor Trace::actor_of(const Endpoint& local) const {
+Actor Trace::named_actor(const Endpoint& local) const {
     if (auto named = actors_.find(local); named != actors_.end()) return named->second;
     // A socket bound to the wildcard address answers for any local address.
     for (const auto& [endpoint, actor] : actors_)
@@ -343,6 +353,11 @@ Actor Trace::actor_of(const Endpoint& local) const {
         a_host = a_host || point.host == local.address;
     }
     if (hosts_known && !a_host && !local.address.is_unspecified()) return Actor::Attacker;
+    return Actor::None;
+}
+
+Actor Trace::actor_of(const Endpoint& local) const {
+    if (const Actor named = named_actor(local); named != Actor::None) return named;
     for (const Connection& connection : connections_) {
         if (connection.client == local) return Actor::Client;
         if (connection.server == local) return Actor::Server;
@@ -350,9 +365,18 @@ Actor Trace::actor_of(const Endpoint& local) const {
     return Actor::None;
 }
 
+Actor Trace::actor_of(const StateEvent& event) const {
+    if (event.connection >= connections_.size()) return actor_of(event.local);
+    if (const Actor named = named_actor(event.local); named != Actor::None) return named;
+    const Connection& connection = connections_[event.connection];
+    if (event.local == connection.client) return Actor::Client;
+    if (event.local == connection.server) return Actor::Server;
+    return actor_of(event.local);
+}
+
 Actor Trace::sender_actor(const PacketEvent& packet) const {
-    const Actor named = actor_of(sender(packet));
-    if (named != Actor::None || packet.connection == kNoConnection) return named;
+    if (packet.connection == kNoConnection) return actor_of(sender(packet));
+    if (const Actor named = named_actor(sender(packet)); named != Actor::None) return named;
     return packet.from_server ? Actor::Server : Actor::Client;
 }
 

@@ -83,6 +83,9 @@ public:
     // At the end of a capture: states still waiting for evidence of what an
     // end took in (see ConnectionFsm) are settled as received in order.
     void flush_inferred();
+    // Segments the connections still hold back; flush_inferred() makes at most
+    // one state of each, so this bounds what it adds.
+    size_t held_segment_count() const;
 
     // A scenario names its sockets so states and packets can say "client" or "server".
     void assign_actor(const Endpoint& local, Actor actor);
@@ -103,7 +106,14 @@ public:
 
     Endpoint sender(const PacketEvent& packet) const;
     Endpoint receiver(const PacketEvent& packet) const;
+    // Who a socket is: a socket the scenario named, a socket bound to the
+    // wildcard address on that port, or a spoofed source (Attacker); otherwise
+    // the role the socket plays in its connection (Client or Server).
+    // The packet and state forms look at their own connection; the endpoint
+    // form has only the address and searches the connections, so it is slow
+    // on a large trace: prefer the others for each event of a long list.
     Actor sender_actor(const PacketEvent& packet) const;
+    Actor actor_of(const StateEvent& event) const;
     Actor actor_of(const Endpoint& local) const;
     // Every socket a scenario named (assign_actor), for recording them.
     const std::map<Endpoint, Actor>& actors() const { return actors_; }
@@ -126,6 +136,7 @@ private:
     bool is_retransmission(Connection& connection, const PacketEvent& packet);
     void add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions);
     StateEvent inferred_event(uint32_t connection_index, const InferredTransition& transition) const;
+    Actor named_actor(const Endpoint& local) const;  // None when only the connections can tell
 
     std::vector<PacketEvent> packets_;
     std::vector<uint8_t> raw_;

@@ -75,7 +75,7 @@ std::vector<Row> export_rows(const Trace& trace, const ExportRange& range) {
         if (!in_range(state.time_ns)) continue;
         Object object = base("state", state.time_ns);
         if (state.connection != kNoConnection) object["connection"] = state.connection;
-        object["actor"] = actor_name(trace.actor_of(state.local));
+        object["actor"] = actor_name(trace.actor_of(state));
         object["local"] = state.local.to_string();
         if (state.remote.port != 0) object["remote"] = state.remote.to_string();
         object["from_state"] = state_name(state.from);

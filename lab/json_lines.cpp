@@ -45,7 +45,7 @@ json state_json(const Trace& trace, const StateEvent& state, int64_t start_ns) {
     json object = {{"type", "state"},
                    {"time_ns", state.time_ns},
                    {"time_us", (state.time_ns - start_ns) / 1000},
-                   {"actor", actor_name(trace.actor_of(state.local))},
+                   {"actor", actor_name(trace.actor_of(state))},
                    {"local", state.local.to_string()},
                    {"remote", state.remote.to_string()},
                    {"from", state_name(state.from)},

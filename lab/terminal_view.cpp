@@ -159,8 +159,9 @@ std::string TerminalView::wire_line(const WireEvent& event) const {
     const std::string direction = event.direction == WireDirection::ToServer
                                       ? actor_text(Actor::Client) + " → " + actor_text(Actor::Server)
                                       : actor_text(Actor::Server) + " → " + actor_text(Actor::Client);
-    std::string line = fmt::format("{:>6}  #{} {}  {}", language_.text("wire.name"), event.segment, direction,
-                                   paint(language_.text("wire." + std::string(wire_action_name(event.action))), kYellow));
+    std::string line =
+        fmt::format("{:>6}  #{} {}  {}", language_.text("wire.name"), event.segment, direction,
+                    paint(language_.text("wire." + std::string(wire_action_name(event.action))), kYellow));
     if (event.by == WireActor::Student) line += " " + language_.text("wire.by_student");
     if (event.by == WireActor::Scenario) line += " " + language_.text("wire.by_scenario");
     return line;
@@ -173,8 +174,8 @@ std::string TerminalView::state_line(const Trace& trace, const StateEvent& state
     const std::string socket = state.remote.port == 0
                                    ? state.local.to_string() + " (" + language_.text("app.listening") + ")"
                                    : state.local.to_string();
-    return fmt::format("{:>6}  {} {} → {}  {}{}  [{}]", actor_text(trace.actor_of(state.local)),
-                       language_.text("app.state"), paint(std::string(state_name(state.from)), kCyan),
+    return fmt::format("{:>6}  {} {} → {}  {}{}  [{}]", actor_text(trace.actor_of(state)), language_.text("app.state"),
+                       paint(std::string(state_name(state.from)), kCyan),
                        paint(std::string(state_name(state.to)), kCyan), paint(socket, kDim), timer_text(state),
                        language_.text(source_key));
 }

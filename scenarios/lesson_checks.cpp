@@ -125,7 +125,7 @@ size_t most_sockets_in_dumps(const StepView& view, Actor actor, TcpState state) 
     size_t now = 0;
     for (const StateEvent& event : view.trace().states()) {
         if (event.source != StateSource::SocketDump || event.time_ns > view.end_ns()) continue;
-        if (view.trace().actor_of(event.local) != actor) continue;
+        if (view.trace().actor_of(event) != actor) continue;
         auto [socket, added] = sockets.try_emplace({event.local, event.remote}, event.to);
         if (!added) {
             if (socket->second == state) --now;
@@ -148,15 +148,15 @@ CheckResult check_counter(const CheckSpec& spec, const StepView& view) {
     if (!view.counters()) return pass_if(false, "the kernel's counters were not read");
     const auto change = view.counters()->change(spec.subject);
     if (!change) return pass_if(false, spec.subject + " is not among the kernel's counters");
-    return pass_if(count_matches(spec, *change), spec.subject + " " + (*change >= 0 ? "+" : "") +
-                                                     std::to_string(*change));
+    return pass_if(count_matches(spec, *change),
+                   spec.subject + " " + (*change >= 0 ? "+" : "") + std::to_string(*change));
 }
 
 CheckResult check_timer(const CheckSpec& spec, const StepView& view) {
     for (const StateEvent& event : view.trace().states()) {
         if (event.time_ns < view.begin_ns() || event.time_ns > view.end_ns()) continue;
         if (event.source != StateSource::SocketDump || event.to != TcpState::TimeWait) continue;
-        if (view.trace().actor_of(event.local) != spec.actor) continue;
+        if (view.trace().actor_of(event) != spec.actor) continue;
         if (event.timer != SocketTimer::TimeWait) continue;
         const int64_t seconds = event.timer_expires_ms / 1000;
         return pass_if(count_matches(spec, seconds), "timer:(timewait," + std::to_string(seconds) + "sec)");
@@ -181,13 +181,20 @@ CheckResult check_distinct_isns(const CheckSpec& spec, const StepView& view) {
 Expectation make_expectation(const CheckSpec& spec) {
     return {spec.key, [spec](const StepView& view) {
                 switch (spec.kind) {
-                    case CheckSpec::Kind::Call: return check_call(spec, view);
-                    case CheckSpec::Kind::State: return check_state(spec, view);
-                    case CheckSpec::Kind::Segment: return check_segment(spec, view);
-                    case CheckSpec::Kind::Sockets: return check_sockets(spec, view);
-                    case CheckSpec::Kind::Counter: return check_counter(spec, view);
-                    case CheckSpec::Kind::Timer: return check_timer(spec, view);
-                    case CheckSpec::Kind::DistinctIsn: return check_distinct_isns(spec, view);
+                    case CheckSpec::Kind::Call:
+                        return check_call(spec, view);
+                    case CheckSpec::Kind::State:
+                        return check_state(spec, view);
+                    case CheckSpec::Kind::Segment:
+                        return check_segment(spec, view);
+                    case CheckSpec::Kind::Sockets:
+                        return check_sockets(spec, view);
+                    case CheckSpec::Kind::Counter:
+                        return check_counter(spec, view);
+                    case CheckSpec::Kind::Timer:
+                        return check_timer(spec, view);
+                    case CheckSpec::Kind::DistinctIsn:
+                        return check_distinct_isns(spec, view);
                 }
                 return pass_if(false, "unknown check");
             }};

@@ -74,7 +74,7 @@ size_t StepView::most_sockets_in(Actor actor, TcpState state) const {
     size_t now = 0;
     for (const StateEvent& event : transitions()) {
         if (event.time_ns > end_ns_) break;
-        if (trace_.actor_of(event.local) != actor) continue;
+        if (trace_.actor_of(event) != actor) continue;
         auto [socket, added] = sockets.try_emplace({event.local, event.remote}, event.to);
         if (!added) {
             if (socket->second == state) --now;
@@ -103,7 +103,7 @@ const CallEvent* StepView::call(Actor actor, const std::string& name) const {
 std::vector<TcpState> StepView::states_reached(Actor actor) const {
     std::vector<TcpState> states;
     for (const StateEvent& event : transitions())
-        if (event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ && trace_.actor_of(event.local) == actor)
+        if (event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ && trace_.actor_of(event) == actor)
             states.push_back(event.to);
     return states;
 }
@@ -118,7 +118,7 @@ bool StepView::reached(Actor actor, TcpState state) const { return state_event(a
 std::optional<StateEvent> StepView::state_event(Actor actor, TcpState state) const {
     for (const StateEvent& event : transitions())
         if (event.to == state && event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ &&
-            trace_.actor_of(event.local) == actor)
+            trace_.actor_of(event) == actor)
             return event;
     return std::nullopt;
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "frame_builder.hpp"
 
 namespace tcplab {
@@ -99,6 +101,34 @@ TEST(Trace, RetransmittedSynStaysInTheSameConnection) {
     EXPECT_EQ(trace.connections().size(), 1u);
 }
 
+TEST(Trace, SynAcksNobodyAnsweredSettleAtTheEndWithoutRegrowingTheStates) {
+    // A SYN flood: each spoofed source gets a SYN-ACK (and a retransmission)
+    // that is never answered, so it is held until the end of the capture.
+    Trace trace;
+    constexpr int kSources = 50;
+    for (int source = 0; source < kSources; ++source) {
+        const Endpoint spoofed{IpAddress::v4(198, 18, 1, static_cast<uint8_t>(source)), 1024};
+        const auto isn = static_cast<uint32_t>(source * 1000);
+        add(trace, 100 + source * 10, {spoofed, kServer, Syn, isn, 0});
+        add(trace, 105 + source * 10, {kServer, spoofed, Syn | Ack, kY, isn + 1});
+        add(trace, 1'000'105 + source * 10, {kServer, spoofed, Syn | Ack, kY, isn + 1});
+    }
+    ASSERT_EQ(trace.connections().size(), static_cast<size_t>(kSources));
+    EXPECT_EQ(trace.held_segment_count(), static_cast<size_t>(2 * kSources));
+
+    const size_t before = trace.states().size();
+    const size_t room = std::max(trace.states().capacity(), before + trace.held_segment_count());
+    trace.flush_inferred();
+    EXPECT_EQ(trace.held_segment_count(), 0u);
+    // Each spoofed client "receives" its SYN-ACK: SYN_SENT -> ESTABLISHED, once.
+    EXPECT_EQ(trace.states().size(), before + kSources);
+    // Grown once to what the held segments can add, not doubled on the way
+    // (a doubling vector holds its old and new copy at once: the peak of a large open).
+    EXPECT_LE(trace.states().capacity(), room);
+    EXPECT_TRUE(std::is_sorted(trace.states().begin(), trace.states().end(),
+                               [](const StateEvent& a, const StateEvent& b) { return a.time_ns < b.time_ns; }));
+}
+
 TEST(Trace, EventsArrivingLateAreKeptInTimeOrder) {
     Trace trace;
     trace.add_call(CallEvent{300, 310, Actor::Client, "send", "", 5, 0, "hello", {}});
@@ -119,6 +149,34 @@ TEST(Trace, NamedSocketsSayWhoTheyAre) {
     add(trace, 100, {attacker, kServer, Syn, kX, 0});
     EXPECT_EQ(trace.sender_actor(trace.packets()[0]), Actor::Attacker);
     EXPECT_EQ(trace.actor_of(kServer), Actor::Server);  // bound to the wildcard address
+}
+
+TEST(Trace, AnEndIsClientOrServerOfItsOwnConnection) {
+    // One port in two roles (possible with SO_REUSEADDR): 10.0.0.1:7000 first
+    // connects out, then a peer connects to it. In each connection it is what
+    // that connection makes it, not what it was the first time it was seen.
+    const Endpoint both{IpAddress::v4(10, 0, 0, 1), 7000};
+    const Endpoint listener{IpAddress::v4(10, 0, 0, 2), 5000};
+    const Endpoint peer{IpAddress::v4(10, 0, 0, 3), 40000};
+    Trace trace;
+    add(trace, 100, {both, listener, Syn, kX, 0});
+    add(trace, 200, {listener, both, Syn | Ack, kY, kX + 1});
+    add(trace, 300, {peer, both, Syn, 5000, 0});
+    add(trace, 400, {both, peer, Syn | Ack, 9000, 5001});
+    ASSERT_EQ(trace.connections().size(), 2u);
+    const auto& packets = trace.packets();
+    EXPECT_EQ(trace.sender_actor(packets[0]), Actor::Client);
+    EXPECT_EQ(trace.sender_actor(packets[1]), Actor::Server);
+    EXPECT_EQ(trace.sender_actor(packets[2]), Actor::Client);
+    EXPECT_EQ(trace.sender_actor(packets[3]), Actor::Server);
+    size_t checked = 0;
+    for (const StateEvent& state : trace.states()) {
+        if (state.connection != 1u) continue;
+        EXPECT_EQ(trace.actor_of(state), state.local == both ? Actor::Server : Actor::Client)
+            << state.local.to_string() << " " << state_name(state.to);
+        ++checked;
+    }
+    EXPECT_GE(checked, 2u);
 }
 
 TEST(Trace, RawBytesAreKeptApartAndDecodeAgain) {
@@ -170,8 +228,8 @@ TEST(Trace, TwoCapturePointsInferSendAndReceiveSeparately) {
         const auto bytes = test::ethernet_ipv4_tcp(frame);
         trace.add_packet(Trace::capture(time, point, LinkType::Ethernet, static_cast<uint32_t>(bytes.size()), bytes));
     };
-    add_at(0, 1000, {client, server, Syn, kX, 0});           // sent
-    add_at(1, 41000, {client, server, Syn, kX, 0});          // received 40 µs later
+    add_at(0, 1000, {client, server, Syn, kX, 0});   // sent
+    add_at(1, 41000, {client, server, Syn, kX, 0});  // received 40 µs later
     add_at(1, 41100, {server, client, Syn | Ack, kY, kX + 1});
     add_at(0, 81100, {server, client, Syn | Ack, kY, kX + 1});
     add_at(0, 81200, {client, server, Ack, kX + 1, kY + 1});

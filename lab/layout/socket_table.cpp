@@ -50,7 +50,7 @@ std::vector<SocketRow> socket_rows_as_of(const Trace& trace, int64_t cursor_ns) 
         row.timer = event.timer;
         row.timer_expires_ms = event.timer_expires_ms;
         row.dumped_ns = event.time_ns;
-        row.actor = trace.actor_of(event.local);
+        row.actor = trace.actor_of(event);
         live[key] = row;
     }
     std::vector<SocketRow> rows;

@@ -193,7 +193,7 @@ EndsProgress ends_progress(const Trace& trace, const std::vector<StateEvent>& tr
     EndsProgress progress;
     for (const StateEvent& event : transitions) {
         if (cursor_ns != 0 && event.time_ns > cursor_ns) break;  // sorted by time
-        const Actor actor = trace.actor_of(event.local);
+        const Actor actor = trace.actor_of(event);
         if (actor != Actor::Client && actor != Actor::Server) continue;
         EndProgress& end = actor == Actor::Client ? progress.client : progress.server;
         end.state = event.to;
