@@ -7,13 +7,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <vector>
 
 #include "capture/capture_index.hpp"
 #include "capture/state_timeline.hpp"
 #include "capture/wire_copies.hpp"
 #include "layout/ladder_svg.hpp"
+#include "merge_by_time.hpp"
 #include "open_command.hpp"
 #include "palette.hpp"
 
@@ -32,90 +35,108 @@ const std::vector<std::string> kColumns = {
     "retransmission", "actor",     "local",     "remote",       "from_state",   "to_state", "state_source",
     "call",           "arguments", "result",    "errno",        "step",         "text"};
 
-struct Row {
-    int64_t time_ns;
-    Object object;
-};
+Object row_base(const char* kind, int64_t time, int64_t start) {
+    return Object{{"kind", kind}, {"time_ns", time}, {"offset_ns", time - start}};
+}
 
 const char* wire_by(WireActor by) {
     return by == WireActor::Student ? "student" : by == WireActor::Scenario ? "scenario" : "wire";
 }
 
-std::vector<Row> export_rows(const Trace& trace, const ExportRange& range) {
+Object packet_row(const Trace& trace, const PacketEvent& packet, int64_t start) {
+    Object object = row_base("packet", packet.time_ns, start);
+    if (packet.transport == Transport::Tcp && !packet.decode_failed) {
+        object["connection"] = packet.connection;
+        object["sender"] = actor_name(trace.sender_actor(packet));
+        object["source"] = trace.sender(packet).to_string();
+        object["destination"] = trace.receiver(packet).to_string();
+        object["flags"] = flags_label(packet.flags);
+        object["seq"] = trace.relative_seq(packet);
+        object["ack"] = trace.relative_ack(packet);
+        object["seq_absolute"] = packet.seq;
+        object["ack_absolute"] = packet.ack;
+        object["length"] = packet.payload_length;
+        object["window"] = packet.window;
+        object["retransmission"] = packet.retransmission != 0;
+    } else {
+        // Not a TCP segment we could decode: what tcpdump would say about it.
+        object["length"] = packet.original_length;
+        object["text"] = format_tcpdump_line(trace.decode(packet));
+    }
+    return object;
+}
+
+Object state_row(const Trace& trace, const StateEvent& state, int64_t start) {
+    Object object = row_base("state", state.time_ns, start);
+    if (state.connection != kNoConnection) object["connection"] = state.connection;
+    object["actor"] = actor_name(trace.actor_of(state));
+    object["local"] = state.local.to_string();
+    if (state.remote.port != 0) object["remote"] = state.remote.to_string();
+    object["from_state"] = state_name(state.from);
+    object["to_state"] = state_name(state.to);
+    object["state_source"] = source_name(state.source);
+    return object;
+}
+
+Object call_row(const CallEvent& call, int64_t start) {
+    Object object = row_base("call", call.time_ns, start);
+    object["actor"] = actor_name(call.actor);
+    if (call.local.port != 0) object["local"] = call.local.to_string();
+    object["call"] = call.call;
+    object["arguments"] = call.arguments;
+    object["result"] = call.result;
+    if (call.error_number != 0) {
+        const char* name = strerrorname_np(call.error_number);
+        object["errno"] = name ? std::string(name) : std::to_string(call.error_number);
+    }
+    if (!call.data.empty()) object["text"] = call.data;
+    return object;
+}
+
+Object note_row(const NoteEvent& note, int64_t start) {
+    Object object = row_base("note", note.time_ns, start);
+    if (note.step >= 0) object["step"] = note.step;
+    object["text"] = note.key;
+    return object;
+}
+
+Object wire_row(const WireEvent& wire, int64_t start) {
+    Object object = row_base("wire", wire.time_ns, start);
+    object["actor"] = wire_by(wire.by);
+    object["text"] = fmt::format("#{} {} {}", wire.segment, wire_action_name(wire.action),
+                                 wire.direction == WireDirection::ToServer ? "to_server" : "to_client");
+    return object;
+}
+
+// The events in the range of one of the trace's lists (each sorted by time).
+template <typename Event>
+std::span<const Event> in_range(const std::vector<Event>& events, const ExportRange& range) {
+    const auto first = std::upper_bound(events.begin(), events.end(), range.after_ns,
+                                        [](int64_t time, const Event& event) { return time < event.time_ns; });
+    const auto last = std::upper_bound(first, events.end(), range.until_ns,
+                                       [](int64_t time, const Event& event) { return time < event.time_ns; });
+    return {first, last};
+}
+
+// Hands each row to `emit` in time order, merging the trace's five sorted
+// lists as it goes, so a capture of millions of packets is never held as rows.
+// Between equal times the order is packets, states, calls, notes, wire actions.
+void for_each_row(const Trace& trace, const ExportRange& range, const std::function<void(const Object&)>& emit) {
     const int64_t start = trace.start_ns();
-    const auto in_range = [&](int64_t time) { return time > range.after_ns && time <= range.until_ns; };
-    const auto base = [&](const char* kind, int64_t time) {
-        return Object{{"kind", kind}, {"time_ns", time}, {"offset_ns", time - start}};
-    };
-    std::vector<Row> rows;
-    for (const PacketEvent& packet : trace.packets()) {
-        if (!in_range(packet.time_ns)) continue;
-        Object object = base("packet", packet.time_ns);
-        if (packet.transport == Transport::Tcp && !packet.decode_failed) {
-            object["connection"] = packet.connection;
-            object["sender"] = actor_name(trace.sender_actor(packet));
-            object["source"] = trace.sender(packet).to_string();
-            object["destination"] = trace.receiver(packet).to_string();
-            object["flags"] = flags_label(packet.flags);
-            object["seq"] = trace.relative_seq(packet);
-            object["ack"] = trace.relative_ack(packet);
-            object["seq_absolute"] = packet.seq;
-            object["ack_absolute"] = packet.ack;
-            object["length"] = packet.payload_length;
-            object["window"] = packet.window;
-            object["retransmission"] = packet.retransmission != 0;
-        } else {
-            // Not a TCP segment we could decode: what tcpdump would say about it.
-            object["length"] = packet.original_length;
-            object["text"] = format_tcpdump_line(trace.decode(packet));
-        }
-        rows.push_back({packet.time_ns, std::move(object)});
-    }
-    for (const StateEvent& state : trace.states()) {
-        if (!in_range(state.time_ns)) continue;
-        Object object = base("state", state.time_ns);
-        if (state.connection != kNoConnection) object["connection"] = state.connection;
-        object["actor"] = actor_name(trace.actor_of(state));
-        object["local"] = state.local.to_string();
-        if (state.remote.port != 0) object["remote"] = state.remote.to_string();
-        object["from_state"] = state_name(state.from);
-        object["to_state"] = state_name(state.to);
-        object["state_source"] = source_name(state.source);
-        rows.push_back({state.time_ns, std::move(object)});
-    }
-    for (const CallEvent& call : trace.calls()) {
-        if (!in_range(call.time_ns)) continue;
-        Object object = base("call", call.time_ns);
-        object["actor"] = actor_name(call.actor);
-        if (call.local.port != 0) object["local"] = call.local.to_string();
-        object["call"] = call.call;
-        object["arguments"] = call.arguments;
-        object["result"] = call.result;
-        if (call.error_number != 0) {
-            const char* name = strerrorname_np(call.error_number);
-            object["errno"] = name ? std::string(name) : std::to_string(call.error_number);
-        }
-        if (!call.data.empty()) object["text"] = call.data;
-        rows.push_back({call.time_ns, std::move(object)});
-    }
-    for (const NoteEvent& note : trace.notes()) {
-        if (!in_range(note.time_ns)) continue;
-        Object object = base("note", note.time_ns);
-        if (note.step >= 0) object["step"] = note.step;
-        object["text"] = note.key;
-        rows.push_back({note.time_ns, std::move(object)});
-    }
-    for (const WireEvent& wire : trace.wire_events()) {
-        if (!in_range(wire.time_ns)) continue;
-        Object object = base("wire", wire.time_ns);
-        object["actor"] = wire_by(wire.by);
-        object["text"] = fmt::format("#{} {} {}", wire.segment, wire_action_name(wire.action),
-                                     wire.direction == WireDirection::ToServer ? "to_server" : "to_client");
-        rows.push_back({wire.time_ns, std::move(object)});
-    }
-    // Each list is in time order; a stable sort keeps that order between equal times.
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.time_ns < b.time_ns; });
-    return rows;
+    const auto packets = in_range(trace.packets(), range);
+    const auto states = in_range(trace.states(), range);
+    const auto calls = in_range(trace.calls(), range);
+    const auto notes = in_range(trace.notes(), range);
+    const auto wires = in_range(trace.wire_events(), range);
+    merge_by_time({
+        {packets.size(), [&](size_t i) { return packets[i].time_ns; },
+         [&](size_t i) { emit(packet_row(trace, packets[i], start)); }},
+        {states.size(), [&](size_t i) { return states[i].time_ns; },
+         [&](size_t i) { emit(state_row(trace, states[i], start)); }},
+        {calls.size(), [&](size_t i) { return calls[i].time_ns; }, [&](size_t i) { emit(call_row(calls[i], start)); }},
+        {notes.size(), [&](size_t i) { return notes[i].time_ns; }, [&](size_t i) { emit(note_row(notes[i], start)); }},
+        {wires.size(), [&](size_t i) { return wires[i].time_ns; }, [&](size_t i) { emit(wire_row(wires[i], start)); }},
+    });
 }
 
 std::string csv_field(const Object& value) {
@@ -170,25 +191,36 @@ Result<ExportRange> export_range(const LoadedTrace& loaded, const ExportSettings
     return range;
 }
 
+void write_json_lines(const Trace& trace, const ExportRange& range, const LineWriter& write) {
+    for_each_row(trace, range, [&write](const Object& row) {
+        write(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    });
+}
+
+void write_csv(const Trace& trace, const ExportRange& range, const LineWriter& write) {
+    std::string line;
+    for (size_t column = 0; column < kColumns.size(); ++column) line += (column ? "," : "") + kColumns[column];
+    write(line + "\r\n");  // RFC 4180 line ends, which spreadsheets expect
+    for_each_row(trace, range, [&write, &line](const Object& row) {
+        line.clear();
+        for (size_t column = 0; column < kColumns.size(); ++column) {
+            if (column) line += ',';
+            const auto found = row.find(kColumns[column]);
+            if (found != row.end()) line += csv_field(*found);
+        }
+        write(line + "\r\n");
+    });
+}
+
 std::string trace_json_lines(const Trace& trace, const ExportRange& range) {
     std::string out;
-    for (const Row& row : export_rows(trace, range))
-        out += row.object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    write_json_lines(trace, range, [&out](std::string_view line) { out += line; });
     return out;
 }
 
 std::string trace_csv(const Trace& trace, const ExportRange& range) {
     std::string out;
-    for (size_t column = 0; column < kColumns.size(); ++column) out += (column ? "," : "") + kColumns[column];
-    out += "\r\n";  // RFC 4180 line ends, which spreadsheets expect
-    for (const Row& row : export_rows(trace, range)) {
-        for (size_t column = 0; column < kColumns.size(); ++column) {
-            if (column) out += ',';
-            const auto found = row.object.find(kColumns[column]);
-            if (found != row.object.end()) out += csv_field(*found);
-        }
-        out += "\r\n";
-    }
+    write_csv(trace, range, [&out](std::string_view line) { out += line; });
     return out;
 }
 
@@ -278,22 +310,27 @@ int export_file(const ExportSettings& settings, const Language& language) {
         std::fprintf(stderr, "tcplab: %s\n", range.error().what.c_str());
         return kExitUsage;
     }
-    std::string text;
+    const bool to_stdout = settings.out.empty() || settings.out == "-";
+    std::ofstream file;
+    if (!to_stdout) file.open(settings.out, std::ios::binary | std::ios::trunc);
+    // Rows are written as they are made: a large capture is never held as text.
+    const LineWriter write = [&](std::string_view text) {
+        if (to_stdout)
+            std::fwrite(text.data(), 1, text.size(), stdout);
+        else
+            file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    };
     if (settings.format == "csv") {
-        text = trace_csv(loaded->trace, *range);
+        write_csv(loaded->trace, *range, write);
     } else if (settings.format == "svg") {
         std::string title = std::filesystem::path(settings.path).filename().string();
         if (loaded->lesson && language.has(loaded->lesson->title_key))
             title = language.text(loaded->lesson->title_key) + " — " + title;
-        text = trace_ladder_svg(*loaded, *range, language, title);
+        write(trace_ladder_svg(*loaded, *range, language, title));
     } else {
-        text = trace_json_lines(loaded->trace, *range);
+        write_json_lines(loaded->trace, *range, write);
     }
-    if (settings.out.empty() || settings.out == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-    } else {
-        std::ofstream file(settings.out, std::ios::binary | std::ios::trunc);
-        file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!to_stdout) {
         file.close();
         if (!file) {
             std::fprintf(stderr, "tcplab: %s\n",

@@ -3,9 +3,11 @@
 // any capture) as JSON lines or CSV for scripts and spreadsheets, and its
 // ladder diagram as SVG for slides; the whole run, a time range, or steps.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "capture/trace_file.hpp"
 #include "i18n.hpp"
@@ -34,6 +36,10 @@ Result<ExportRange> export_range(const LoadedTrace& loaded, const ExportSettings
 // connection, sender), states (with their source), calls, notes and wire
 // actions, in time order.
 std::string trace_json_lines(const Trace& trace, const ExportRange& range);
+// The same two, a line at a time, for files too large to hold as text.
+using LineWriter = std::function<void(std::string_view)>;
+void write_json_lines(const Trace& trace, const ExportRange& range, const LineWriter& write);
+void write_csv(const Trace& trace, const ExportRange& range, const LineWriter& write);
 // The same events as one CSV table, one column per field (empty where a kind
 // has no such field), with a header row.
 std::string trace_csv(const Trace& trace, const ExportRange& range);

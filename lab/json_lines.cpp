@@ -127,7 +127,7 @@ void JsonLines::print_step(const Trace& trace, const std::string& step_key, cons
 
 void JsonLines::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
     const int64_t start = trace.start_ns();
-    for (const EventRow& row : event_rows(trace, after_ns, until_ns)) {
+    for_each_event_row(trace, after_ns, until_ns, [&](const EventRow& row) {
         switch (row.kind) {
             case EventRow::Kind::Call:
                 emit(out_, call_json(*row.call, start));
@@ -136,13 +136,13 @@ void JsonLines::print_events(const Trace& trace, int64_t after_ns, int64_t until
                 emit(out_, packet_json(trace, *row.packet, start));
                 break;
             case EventRow::Kind::State:
-                emit(out_, state_json(trace, row.state, start));
+                emit(out_, state_json(trace, *row.state, start));
                 break;
             case EventRow::Kind::Wire:
                 emit(out_, wire_json(*row.wire, start));
                 break;
         }
-    }
+    });
 }
 
 void JsonLines::print_summary(const ScenarioRun& run) const {

@@ -203,7 +203,7 @@ void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t un
     const int64_t start = trace.start_ns();
     fmt::print(out_, "  {:>10}  {}\n", paint(language_.text("app.column_time"), kDim),
                paint(language_.text("app.column_what"), kDim));
-    for (const EventRow& row : event_rows(trace, after_ns, until_ns)) {
+    for_each_event_row(trace, after_ns, until_ns, [&](const EventRow& row) {
         const std::string time = fmt::format("+{}", (row.time_ns - start) / 1000);
         std::string what;
         switch (row.kind) {
@@ -214,14 +214,14 @@ void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t un
                 what = packet_line(trace, *row.packet);
                 break;
             case EventRow::Kind::State:
-                what = state_line(trace, row.state);
+                what = state_line(trace, *row.state);
                 break;
             case EventRow::Kind::Wire:
                 what = wire_line(*row.wire);
                 break;
         }
         fmt::print(out_, "  {:>10}  {}\n", time, what);
-    }
+    });
     fmt::print(out_, "\n");
 }
 
