@@ -15,6 +15,7 @@
 #include "capture/capture_index.hpp"
 #include "capture/state_timeline.hpp"
 #include "capture/wire_copies.hpp"
+#include "json_lines.hpp"
 #include "layout/ladder_svg.hpp"
 #include "merge_by_time.hpp"
 #include "open_command.hpp"
@@ -48,13 +49,7 @@ Object packet_row(const Trace& trace, const PacketEvent& packet, int64_t start) 
     if (packet.transport == Transport::Tcp && !packet.decode_failed) {
         object["connection"] = packet.connection;
         object["sender"] = actor_name(trace.sender_actor(packet));
-        object["source"] = trace.sender(packet).to_string();
-        object["destination"] = trace.receiver(packet).to_string();
-        object["flags"] = flags_label(packet.flags);
-        object["seq"] = trace.relative_seq(packet);
-        object["ack"] = trace.relative_ack(packet);
-        object["seq_absolute"] = packet.seq;
-        object["ack_absolute"] = packet.ack;
+        add_segment_numbers(object, trace, packet);
         object["length"] = packet.payload_length;
         object["window"] = packet.window;
         object["retransmission"] = packet.retransmission != 0;

@@ -25,13 +25,7 @@ json packet_json(const Trace& trace, const PacketEvent& packet, int64_t start_ns
     }
     const DecodedPacket decoded = trace.decode(packet);
     object["from"] = actor_name(trace.sender_actor(packet));
-    object["source"] = trace.sender(packet).to_string();
-    object["destination"] = trace.receiver(packet).to_string();
-    object["flags"] = flags_label(packet.flags);
-    object["seq"] = trace.relative_seq(packet);
-    object["ack"] = trace.relative_ack(packet);
-    object["seq_absolute"] = packet.seq;
-    object["ack_absolute"] = packet.ack;
+    add_segment_numbers(object, trace, packet);
     object["window"] = packet.window;
     object["payload_length"] = packet.payload_length;
     object["options"] = format_tcp_options(decoded.tcp);

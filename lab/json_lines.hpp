@@ -3,10 +3,25 @@
 #include <cstdio>
 #include <string>
 
+#include "capture/decode.hpp"
+#include "capture/trace.hpp"
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
+
+// A segment's ends and numbers as Wireshark shows them (relative and
+// absolute), under the names both `--json` and `tcplab export` use.
+template <typename Json>
+void add_segment_numbers(Json& object, const Trace& trace, const PacketEvent& packet) {
+    object["source"] = trace.sender(packet).to_string();
+    object["destination"] = trace.receiver(packet).to_string();
+    object["flags"] = flags_label(packet.flags);
+    object["seq"] = trace.relative_seq(packet);
+    object["ack"] = trace.relative_ack(packet);
+    object["seq_absolute"] = packet.seq;
+    object["ack_absolute"] = packet.ack;
+}
 
 class JsonLines {
 public:
