@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <ostream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -131,6 +131,9 @@ TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
     ASSERT_GT(step_count, 2u);
     const size_t expected_steps = param.steps == "all" ? step_count : std::stoul(param.steps);
     EXPECT_EQ(info["shown_steps"], expected_steps);
+    // Every expectation of the steps shown holds on this machine, in the window too.
+    EXPECT_GT(info["expectations_passed"].get<size_t>(), 0u);
+    EXPECT_EQ(info["expectations_failed"], 0u) << info["failed"].dump();
 
     auto language = tcplab::Language::load(param.language);
     ASSERT_TRUE(language);
@@ -186,6 +189,9 @@ std::vector<Case> cases() {
     for (const char* scenario : {"handshake", "teardown"})
         for (const char* language : {"en", "zh"})
             for (const char* steps : {"1", "2", "all"}) all.push_back({scenario, language, steps});
+    // The other lessons, run to the end in both languages.
+    for (const char* scenario : {"sticky", "synflood", "timewait"})
+        for (const char* language : {"en", "zh"}) all.push_back({scenario, language, "all"});
     return all;
 }
 
@@ -249,12 +255,12 @@ size_t red_pixels(const Image& image, int x0, int y0, int x1, int y1) {
 // as a student would on a machine without root: same panels, same steps.
 TEST(Window, ARecordingOpensLikeTheLiveRun) {
     if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
-    const std::filesystem::path live = std::filesystem::temp_directory_path() /
-                                       ("tcplab-window-record-" + std::to_string(getpid()) + ".png");
+    const std::filesystem::path live =
+        std::filesystem::temp_directory_path() / ("tcplab-window-record-" + std::to_string(getpid()) + ".png");
     const std::string recording = live.string() + ".pcapng";
     std::filesystem::remove(recording);
-    const Outcome recorded = run_in_xvfb("gui --scenario handshake --lang en --screenshot '" + live.string() + "'",
-                                         "record");
+    const Outcome recorded =
+        run_in_xvfb("gui --scenario handshake --lang en --screenshot '" + live.string() + "'", "record");
     ASSERT_EQ(recorded.exit_code, 0) << recorded.output;
     ASSERT_TRUE(std::filesystem::exists(recording));
     // "● REC n packets" in red, right of the menu bar.
@@ -262,8 +268,8 @@ TEST(Window, ARecordingOpensLikeTheLiveRun) {
     ASSERT_GT(live_image.width, 0);
     EXPECT_GT(red_pixels(live_image, live_image.width / 2, 0, live_image.width, 30), 20u);
 
-    const std::filesystem::path replay = std::filesystem::temp_directory_path() /
-                                         ("tcplab-window-replay-" + std::to_string(getpid()) + ".png");
+    const std::filesystem::path replay =
+        std::filesystem::temp_directory_path() / ("tcplab-window-replay-" + std::to_string(getpid()) + ".png");
     const Outcome opened =
         run_in_xvfb("gui --open '" + recording + "' --lang en --steps 2 --screenshot '" + replay.string() + "'");
     ASSERT_EQ(opened.exit_code, 0) << opened.output;

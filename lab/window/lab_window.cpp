@@ -505,6 +505,19 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
     info.scenario = controller->replay() ? controller->lesson_name() : controller->scenario_name();
     info.shown_steps = controller->shown_steps();
     info.step_count = controller->step_count();
+    for (size_t index = 0; index < info.shown_steps; ++index) {
+        const StepOutcome* outcome = controller->step_outcome(index);
+        if (!outcome) continue;
+        for (const ExpectationOutcome& expectation : outcome->expectations) {
+            if (expectation.result.passed) {
+                ++info.expectations_passed;
+                continue;
+            }
+            ++info.expectations_failed;
+            info.failed.push_back("step " + std::to_string(index + 1) + ": " + expectation.key + " (" +
+                                  expectation.result.detail + ")");
+        }
+    }
     if (const auto error = current_error()) info.error = error->what;
     info.cjk_font = fonts->has_cjk_font();
     info.windows = drawn_views;

@@ -16,8 +16,7 @@ Status save_framebuffer_png(const std::string& path, int width, int height) {
 Status save_framebuffer_region_png(const std::string& path, int x, int y, int width, int height,
                                    int framebuffer_height) {
     if (width <= 0 || height <= 0) return Error{"cannot take a screenshot of an empty window", ""};
-    if (x < 0 || y < 0 || y + height > framebuffer_height)
-        return Error{"the region to save is outside the window", ""};
+    if (x < 0 || y < 0 || y + height > framebuffer_height) return Error{"the region to save is outside the window", ""};
     constexpr int kChannels = 3;
     const size_t row_bytes = static_cast<size_t>(width) * kChannels;
     std::vector<unsigned char> pixels(row_bytes * static_cast<size_t>(height));
@@ -50,10 +49,18 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
                            {"width", window.width},
                            {"height", window.height},
                            {"collapsed", window.collapsed}});
-    const nlohmann::json document{
-        {"width", info.width},       {"height", info.height},           {"language", info.language},
-        {"scenario", info.scenario}, {"shown_steps", info.shown_steps}, {"step_count", info.step_count},
-        {"error", info.error},       {"cjk_font", info.cjk_font},       {"windows", windows}};
+    const nlohmann::json document{{"width", info.width},
+                                  {"height", info.height},
+                                  {"language", info.language},
+                                  {"scenario", info.scenario},
+                                  {"shown_steps", info.shown_steps},
+                                  {"step_count", info.step_count},
+                                  {"expectations_passed", info.expectations_passed},
+                                  {"expectations_failed", info.expectations_failed},
+                                  {"failed", info.failed},
+                                  {"error", info.error},
+                                  {"cjk_font", info.cjk_font},
+                                  {"windows", windows}};
     const std::string json_path = path + ".json";
     std::ofstream out(json_path, std::ios::trunc);
     out << document.dump(2) << "\n";

@@ -28,7 +28,11 @@ struct ScreenshotInfo {
     std::string scenario;
     size_t shown_steps = 0;
     size_t step_count = 0;
-    std::string error;  // the run's error, "" when none
+    // The ✓ and ✗ beside the steps shown, as the lesson bar draws them.
+    size_t expectations_passed = 0;
+    size_t expectations_failed = 0;
+    std::vector<std::string> failed;  // "step 3: expect.key (what was seen)" for each ✗
+    std::string error;                // the run's error, "" when none
     bool cjk_font = false;
     std::vector<DrawnWindow> windows;
 };
