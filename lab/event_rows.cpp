@@ -1,32 +1,17 @@
 #include "event_rows.hpp"
 
-#include <algorithm>
-#include <span>
-
 #include "capture/state_timeline.hpp"
 #include "merge_by_time.hpp"
 
 namespace tcplab {
 
-namespace {
-
-// The events of a sorted list with after_ns < time <= until_ns.
-template <typename Event>
-std::span<const Event> between(const std::vector<Event>& events, int64_t after_ns, int64_t until_ns) {
-    const auto later = [](int64_t time, const Event& event) { return time < event.time_ns; };
-    const auto first = std::upper_bound(events.begin(), events.end(), after_ns, later);
-    return {first, std::upper_bound(first, events.end(), until_ns, later)};
-}
-
-}  // namespace
-
 void for_each_event_row(const Trace& trace, int64_t after_ns, int64_t until_ns,
                         const std::function<void(const EventRow&)>& visit) {
     const std::vector<StateEvent> transitions = observed_transitions(trace);
-    const auto calls = between(trace.calls(), after_ns, until_ns);
-    const auto packets = between(trace.packets(), after_ns, until_ns);
-    const auto states = between(transitions, after_ns, until_ns);
-    const auto wires = between(trace.wire_events(), after_ns, until_ns);
+    const auto calls = events_between(trace.calls(), after_ns, until_ns);
+    const auto packets = events_between(trace.packets(), after_ns, until_ns);
+    const auto states = events_between(transitions, after_ns, until_ns);
+    const auto wires = events_between(trace.wire_events(), after_ns, until_ns);
     merge_by_time({
         {calls.size(), [&](size_t i) { return calls[i].time_ns; },
          [&](size_t i) {

@@ -103,26 +103,16 @@ Object wire_row(const WireEvent& wire, int64_t start) {
     return object;
 }
 
-// The events in the range of one of the trace's lists (each sorted by time).
-template <typename Event>
-std::span<const Event> in_range(const std::vector<Event>& events, const ExportRange& range) {
-    const auto first = std::upper_bound(events.begin(), events.end(), range.after_ns,
-                                        [](int64_t time, const Event& event) { return time < event.time_ns; });
-    const auto last = std::upper_bound(first, events.end(), range.until_ns,
-                                       [](int64_t time, const Event& event) { return time < event.time_ns; });
-    return {first, last};
-}
-
 // Hands each row to `emit` in time order, merging the trace's five sorted
 // lists as it goes, so a capture of millions of packets is never held as rows.
 // Between equal times the order is packets, states, calls, notes, wire actions.
 void for_each_row(const Trace& trace, const ExportRange& range, const std::function<void(const Object&)>& emit) {
     const int64_t start = trace.start_ns();
-    const auto packets = in_range(trace.packets(), range);
-    const auto states = in_range(trace.states(), range);
-    const auto calls = in_range(trace.calls(), range);
-    const auto notes = in_range(trace.notes(), range);
-    const auto wires = in_range(trace.wire_events(), range);
+    const auto packets = events_between(trace.packets(), range.after_ns, range.until_ns);
+    const auto states = events_between(trace.states(), range.after_ns, range.until_ns);
+    const auto calls = events_between(trace.calls(), range.after_ns, range.until_ns);
+    const auto notes = events_between(trace.notes(), range.after_ns, range.until_ns);
+    const auto wires = events_between(trace.wire_events(), range.after_ns, range.until_ns);
     merge_by_time({
         {packets.size(), [&](size_t i) { return packets[i].time_ns; },
          [&](size_t i) { emit(packet_row(trace, packets[i], start)); }},

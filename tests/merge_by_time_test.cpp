@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,19 @@ TEST(MergeByTime, EqualTimesKeepTheListsOrderAndTheirOwn) {
 TEST(MergeByTime, EmptyListsAreSkipped) {
     EXPECT_TRUE(merged({{}, {}}).empty());
     EXPECT_EQ(merged({{}, {{7, "only"}}, {}}), std::vector<std::string>{"only"});
+}
+
+TEST(EventsBetween, AfterIsExcludedUntilIsIncluded) {
+    struct Timed {
+        int64_t time_ns;
+    };
+    const std::vector<Timed> events = {{10}, {20}, {20}, {30}, {40}};
+    const auto picked = events_between(events, 10, 30);
+    ASSERT_EQ(picked.size(), 3u);
+    EXPECT_EQ(picked.front().time_ns, 20);
+    EXPECT_EQ(picked.back().time_ns, 30);
+    EXPECT_TRUE(events_between(events, 40, 100).empty());
+    EXPECT_EQ(events_between(events, INT64_MIN, INT64_MAX).size(), events.size());
 }
 
 }  // namespace
