@@ -18,7 +18,7 @@ std::string_view actor_name(Actor actor);  // "client", "server", "attacker", "-
 
 inline constexpr uint32_t kNoConnection = 0xffffffffu;
 
-// One packet in the trace. Kept to 64 bytes so ten million fit in memory; the
+// One packet in the trace. Kept to 48 bytes so ten million fit in memory; the
 // raw bytes live apart and are decoded again when a view needs the details.
 struct PacketEvent {
     int64_t time_ns = 0;
@@ -32,13 +32,15 @@ struct PacketEvent {
     uint16_t window = 0;
     LinkType link = LinkType::Ethernet;
     uint8_t flags = 0;
-    uint8_t from_server = 0;  // 0: client → server, 1: server → client
     uint8_t capture_point = 0;
     Transport transport = Transport::None;
-    uint8_t decode_failed = 0;
-    uint8_t retransmission = 0;  // its sequence numbers were already sent from this capture point
+    // One byte for three yes/no fields keeps the event at 48 bytes, not 56:
+    // 80 MB less for a 10 M-packet file.
+    uint8_t from_server : 1 = 0;  // 0: client → server, 1: server → client
+    uint8_t decode_failed : 1 = 0;
+    uint8_t retransmission : 1 = 0;  // its sequence numbers were already sent from this capture point
 };
-static_assert(sizeof(PacketEvent) <= 64, "a packet event must stay within 64 bytes");
+static_assert(sizeof(PacketEvent) <= 48, "a packet event must stay within 48 bytes");
 
 // What a capture thread hands over: the decoded summary, both endpoints (for
 // finding the connection) and the raw frame. The trace fills in raw_offset,

@@ -1,5 +1,7 @@
 #include "tcp_fsm.hpp"
 
+#include <algorithm>
+
 #include "decode.hpp"  // tcp_flag
 
 // How the state of one end is inferred from packets alone.
@@ -73,8 +75,8 @@ std::optional<TcpState> TcpEndFsm::move_to(TcpState next) {
     // 4-tuple against ever matching ACKs to the previous connection's SYN/FIN.
     if (next == TcpState::Closed || next == TcpState::Listen) {
         passive_open_ = false;
-        syn_seq_.reset();
-        fin_seq_.reset();
+        syn_seq_known_ = false;
+        fin_seq_known_ = false;
     }
     return state_;
 }
@@ -99,6 +101,7 @@ std::optional<TcpState> TcpEndFsm::on_send(const Segment& segment) {
             auto moved = move_to(TcpState::SynSent);
             passive_open_ = false;
             syn_seq_ = segment.seq;
+            syn_seq_known_ = true;
             return moved;
         }
         // Passive open: the listener answers a SYN. The SYN it received kept it
@@ -107,6 +110,7 @@ std::optional<TcpState> TcpEndFsm::on_send(const Segment& segment) {
             auto moved = move_to(TcpState::SynReceived);
             passive_open_ = true;
             syn_seq_ = segment.seq;
+            syn_seq_known_ = true;
             return moved;
         }
         return std::nullopt;
@@ -120,9 +124,11 @@ std::optional<TcpState> TcpEndFsm::on_send(const Segment& segment) {
             case TcpState::SynReceived:  // RFC 793: CLOSE in SYN-RECEIVED sends FIN
             case TcpState::Established:
                 fin_seq_ = fin_seq;
+                fin_seq_known_ = true;
                 return move_to(TcpState::FinWait1);
             case TcpState::CloseWait:
                 fin_seq_ = fin_seq;
+                fin_seq_known_ = true;
                 return move_to(TcpState::LastAck);
             default:
                 // A retransmitted FIN (FIN_WAIT_1, CLOSING, LAST_ACK) or one that
@@ -139,7 +145,7 @@ std::optional<TcpState> TcpEndFsm::on_receive(const Segment& segment) {
             case TcpState::SynSent:
                 // RFC 793: in SYN-SENT an RST counts only if it acknowledges our
                 // SYN; this is how a refused connection looks (RST-ACK).
-                if (ack_covers(segment, syn_seq_)) return move_to(TcpState::Closed);
+                if (ack_covers(segment, syn_seq())) return move_to(TcpState::Closed);
                 return std::nullopt;
             case TcpState::SynReceived:
                 // A passive open goes back to listening; an active one is done.
@@ -166,7 +172,7 @@ std::optional<TcpState> TcpEndFsm::on_receive(const Segment& segment) {
             if (has_syn && has_ack) {
                 // A SYN-ACK that does not acknowledge our SYN is unacceptable
                 // (RFC 793 answers it with RST); it moves nothing.
-                if (!ack_covers(segment, syn_seq_)) return std::nullopt;
+                if (!ack_covers(segment, syn_seq())) return std::nullopt;
                 next = TcpState::Established;
             } else if (has_syn) {
                 next = TcpState::SynReceived;  // simultaneous open
@@ -175,16 +181,16 @@ std::optional<TcpState> TcpEndFsm::on_receive(const Segment& segment) {
         case TcpState::SynReceived:
             // The third segment of the handshake, or in a simultaneous open the
             // peer's SYN-ACK: either way, the ACK of our SYN.
-            if (ack_covers(segment, syn_seq_)) next = TcpState::Established;
+            if (ack_covers(segment, syn_seq())) next = TcpState::Established;
             break;
         case TcpState::FinWait1:
-            if (ack_covers(segment, fin_seq_)) next = TcpState::FinWait2;
+            if (ack_covers(segment, fin_seq())) next = TcpState::FinWait2;
             break;
         case TcpState::Closing:
-            if (ack_covers(segment, fin_seq_)) next = TcpState::TimeWait;
+            if (ack_covers(segment, fin_seq())) next = TcpState::TimeWait;
             break;
         case TcpState::LastAck:
-            if (ack_covers(segment, fin_seq_)) next = TcpState::Closed;
+            if (ack_covers(segment, fin_seq())) next = TcpState::Closed;
             break;
         default:
             break;
@@ -224,20 +230,20 @@ void ConnectionFsm::deliver(Side receiver, const Segment& segment, uint64_t tag,
 
 std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Segment& segment, uint64_t tag) {
     const Side receiver = sender == Side::Client ? Side::Server : Side::Client;
-    std::vector<Held>& held_for_sender = sender == Side::Client ? held_for_client_ : held_for_server_;
-    std::vector<Held>& held_for_receiver = sender == Side::Client ? held_for_server_ : held_for_client_;
     std::vector<InferredTransition> transitions;
 
     // What the sender had taken in before sending: held segments up to the
     // first SYN or FIN this segment does not acknowledge.
-    size_t taken_in = 0;
-    for (; taken_in < held_for_sender.size(); ++taken_in) {
-        const Segment& held = held_for_sender[taken_in].segment;
+    const auto held_for_sender = [sender](const Held& held) { return held.receiver == sender; };
+    auto next_for_sender = std::find_if(held_.begin(), held_.end(), held_for_sender);
+    for (; next_for_sender != held_.end();
+         next_for_sender = std::find_if(next_for_sender + 1, held_.end(), held_for_sender)) {
+        const Segment held = next_for_sender->segment();
         const bool control = has_flag(held, tcp_flag::Syn) || has_flag(held, tcp_flag::Fin);
         const uint32_t end_seq = held.seq + held.payload_length + 1;
         const bool acknowledged = has_flag(segment, tcp_flag::Ack) && seq_at_or_after(segment.ack, end_seq);
         if (control && !acknowledged) break;
-        deliver(sender, held, held_for_sender[taken_in].tag, transitions);
+        deliver(sender, held, next_for_sender->tag, transitions);
     }
 
     TcpEndFsm& sending_end = end(sender);
@@ -246,13 +252,20 @@ std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Seg
 
     // The rest crossed this segment on the way: the sender took them in only
     // after sending it, so this segment's tag is when that happened.
-    for (size_t index = taken_in; index < held_for_sender.size(); ++index)
-        deliver(sender, held_for_sender[index].segment, tag, transitions);
-    held_for_sender.clear();
+    for (; next_for_sender != held_.end();
+         next_for_sender = std::find_if(next_for_sender + 1, held_.end(), held_for_sender))
+        deliver(sender, next_for_sender->segment(), tag, transitions);
+    std::erase_if(held_, held_for_sender);
 
+    // What is still held now is all for the receiver: it must not overtake it.
     const bool control = has_flag(segment, tcp_flag::Syn) || has_flag(segment, tcp_flag::Fin);
-    if (control || !held_for_receiver.empty())
-        held_for_receiver.push_back({segment, tag});
+    if (control || !held_.empty())
+        held_.push_back({.tag = tag,
+                         .seq = segment.seq,
+                         .ack = segment.ack,
+                         .payload_length = segment.payload_length,
+                         .flags = segment.flags,
+                         .receiver = receiver});
     else
         deliver(receiver, segment, tag, transitions);
     return transitions;
@@ -260,12 +273,12 @@ std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Seg
 
 std::vector<InferredTransition> ConnectionFsm::flush() {
     std::vector<InferredTransition> transitions;
-    for (const Held& held : held_for_server_) deliver(Side::Server, held.segment, held.tag, transitions);
-    for (const Held& held : held_for_client_) deliver(Side::Client, held.segment, held.tag, transitions);
+    for (const Side receiver : {Side::Server, Side::Client})
+        for (const Held& held : held_)
+            if (held.receiver == receiver) deliver(receiver, held.segment(), held.tag, transitions);
     // Give the memory back too: after a SYN flood, hundreds of thousands of
     // connections each held a SYN-ACK that nobody answered.
-    held_for_server_ = {};
-    held_for_client_ = {};
+    held_ = {};
     return transitions;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "merge_appended.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -257,13 +259,11 @@ void Trace::flush_inferred() {
     // the old and the new copy of every state at the same time, the peak of
     // opening a large file.
     states_.reserve(states_.size() + held_segment_count());
-    const auto appended_from = static_cast<std::ptrdiff_t>(states_.size());
+    const size_t appended_from = states_.size();
     for (uint32_t index = 0; index < connections_.size(); ++index)
         for (const InferredTransition& transition : connections_[index].inferred.flush())
             states_.push_back(inferred_event(index, transition));
-    const auto earlier = [](const StateEvent& left, const StateEvent& right) { return left.time_ns < right.time_ns; };
-    std::stable_sort(states_.begin() + appended_from, states_.end(), earlier);
-    std::inplace_merge(states_.begin(), states_.begin() + appended_from, states_.end(), earlier);
+    merge_appended_by_time(states_, appended_from);
 }
 
 size_t Trace::held_segment_count() const {

@@ -23,18 +23,20 @@ struct Connection {
     Endpoint server;
     bool client_isn_known = false;
     bool server_isn_known = false;
+    // Bit k says highest_sent[k] was seen (below).
+    uint8_t highest_sent_known = 0;
     uint32_t client_base = 0;  // the ISN, or the first seq seen minus one mid-stream
     uint32_t server_base = 0;
-    ConnectionFsm inferred;
     uint32_t packet_count = 0;
     // The end of the highest sequence number sent so far, per direction and
     // capture point (key: capture_point * 2 + from_server), to spot retransmissions.
-    // Keys 0-3 (capture points 0 and 1) live here, bit k of highest_sent_known
-    // saying key k was seen; the trace keeps rarer keys aside, so a connection
-    // needs no heap memory of its own (a SYN flood makes millions of them).
+    // Keys 0-3 (capture points 0 and 1) live here; the trace keeps rarer keys
+    // aside, so a connection needs no heap memory of its own (a SYN flood makes
+    // millions of them). The fields are ordered so that none is padded: 120 bytes.
     std::array<uint32_t, 4> highest_sent{};
-    uint8_t highest_sent_known = 0;
+    ConnectionFsm inferred;
 };
+static_assert(sizeof(Connection) <= 120, "a SYN flood makes a connection per spoofed SYN");
 
 // Where the raw bytes of packets live when they are not copied into the trace:
 // an opened capture file, read on demand (capture/capture_index.hpp). Packets
