@@ -42,7 +42,7 @@ struct Settings {
     bool no_tracepoint = false;
     // The two-host topology and its wire.
     std::string topology;  // "" : the lesson's own choice
-    std::string latency;  // "40ms", "1.5s", "500us"
+    std::string latency;   // "40ms", "1.5s", "500us"
     int mtu = 0;
     double loss_percent = 0.0;
     uint64_t seed = 1;
@@ -51,8 +51,8 @@ struct Settings {
     bool fallback_to_loopback = false;
     bool no_predict = false;  // a demonstration: no questions before the steps
     std::string answers;      // "2,1": answers to the questions, for scripts
-    std::string record;  // run --record FILE: write the run to this pcapng file
-    bool force = false;  // replace FILE if it exists
+    std::string record;       // run --record FILE: write the run to this pcapng file
+    bool force = false;       // replace FILE if it exists
 };
 
 // "40ms", "40 ms", "1.5s", "500us", "0": a one-way latency.
@@ -109,8 +109,13 @@ struct GuiSettings {
     std::string screenshot;
     std::string steps;  // a number or "all"
     int frames = 0;
+    bool report_first_frame = false;
     std::string open_file;  // gui --open FILE, or open FILE with a display
 };
+
+// When main() began: start-up is measured from here (and from the process's
+// launch by bench/startup.py).
+const auto kLaunchedAt = std::chrono::steady_clock::now();
 
 // Namespaces can only be entered once and before any thread exists (GLFW and
 // the OpenGL driver start threads), so whichever path runs first prepares.
@@ -256,6 +261,8 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
     options.frames = gui.frames;
+    options.report_first_frame = gui.report_first_frame;
+    options.launched_at = kLaunchedAt;
     options.open_file = gui.open_file;
     // Without a sandbox the window still opens and says why no lesson runs.
     if (auto prepared = prepare_once(); !prepared) options.startup_error = prepared.error();
@@ -313,7 +320,8 @@ int main(int argc, char** argv) {
         ->required();
     run->add_flag("--no-predict", settings.no_predict, "ask no questions before the steps (for a demonstration)");
     run->add_option("--answers", settings.answers, "answer the lesson's questions in order, e.g. 2,1 (for scripts)");
-    run->add_option("--record", settings.record, "write the run to this pcapng file as it happens (Wireshark opens it)");
+    run->add_option("--record", settings.record,
+                    "write the run to this pcapng file as it happens (Wireshark opens it)");
     run->add_flag("--force", settings.force, "with --record: replace the file if it exists");
     run->fallthrough();
     GuiSettings gui;
@@ -329,6 +337,8 @@ int main(int argc, char** argv) {
     window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
         ->check(CLI::PositiveNumber);
     window->add_option("--open", gui.open_file, "a tcplab recording or any pcap/pcapng file to show");
+    window->add_flag("--report-first-frame", gui.report_first_frame,
+                     "print how many ms after launch the first frame was drawn (start-up benchmark)");
     window->fallthrough();
     tcplab::OpenSettings open_settings;
     bool open_in_terminal = false;
@@ -337,7 +347,8 @@ int main(int argc, char** argv) {
     open->add_flag("--terminal", open_in_terminal, "print it in the terminal even when there is a display");
     open->fallthrough();
     tcplab::ExportSettings export_settings;
-    CLI::App* exporter = app.add_subcommand("export", "write a recording's trace as JSON lines or CSV, or its ladder as SVG");
+    CLI::App* exporter =
+        app.add_subcommand("export", "write a recording's trace as JSON lines or CSV, or its ladder as SVG");
     exporter->add_option("file", export_settings.path, "a tcplab recording or any pcap/pcapng file")->required();
     exporter->add_option("--format", export_settings.format, "json (JSON lines), csv, or svg (the ladder diagram)")
         ->check(CLI::IsMember({"json", "csv", "svg"}));

@@ -30,6 +30,10 @@ public:
 
     // Starts `scenario_name` in a fresh sandbox; the previous run (or replay) ends.
     Status load(const std::string& scenario_name);
+    // Names the lesson load() is about to start, so a frame drawn before it
+    // (the window's first) shows its title and that it is starting.
+    void announce(const std::string& scenario_name) { scenario_name_ = scenario_name; }
+    bool starting() const { return !run_ && !replay_ && !error_ && !scenario_name_.empty(); }
     // Shows a recording instead of a live run; the live run ends.
     void open_replay(Replay replay);
     // How the next load() or reset() runs: topology, wire latency, MTU, loss, gate.

@@ -56,10 +56,10 @@ void ScenarioBar::draw(LabContext& context) {
 void ScenarioBar::draw_controls(LabContext& context, StepController& controller) {
     // Scenario picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
-    const std::string current_title =
-        replay ? std::filesystem::path(replay->path).filename().string()
-        : controller.scenario_name().empty() ? context.text("scenario_bar.pick")
-                                             : context.text(controller.scenario_name() + ".title");
+    const std::string current_title = replay ? std::filesystem::path(replay->path).filename().string()
+                                      : controller.scenario_name().empty()
+                                          ? context.text("scenario_bar.pick")
+                                          : context.text(controller.scenario_name() + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
         for (const ScenarioEntry& entry : scenario_catalog()) {
@@ -128,7 +128,10 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
 void ScenarioBar::draw_narration(LabContext& context, StepController& controller) {
     const Replay* replay = controller.replay();
     if (replay) draw_replay_summary(context, *replay);
-    if (!replay && !controller.run()) return;
+    if (!replay && !controller.run()) {
+        if (controller.starting()) ImGui::TextDisabled("%s", context.text("scenario_bar.starting").c_str());
+        return;
+    }
     const size_t shown = controller.shown_steps();
     const std::string lesson = controller.lesson_name();
     if (shown == 0) {

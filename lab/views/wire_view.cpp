@@ -41,7 +41,8 @@ std::string held_label(const LabContext& context, const HeldPacket& packet) {
 }  // namespace
 
 void WireView::draw(LabContext& context) {
-    if (!context.controller) return;
+    // While a lesson starts, its own wire settings are not known yet.
+    if (!context.controller || context.controller->starting()) return;
     draw_setup(context);
     ScenarioRun* run = context.controller->run();
     if (run && run->wire()) {

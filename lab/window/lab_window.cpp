@@ -93,6 +93,7 @@ struct LabWindow::Impl {
     Language language;
     Language english;  // for the warning about a missing CJK font, which Chinese cannot show
     std::optional<std::string> pending_language;
+    std::string scenario_after_first_frame;  // loaded once the window shows (see start())
 
     std::unique_ptr<FontSet> fonts;
     bool fonts_dirty = false;
@@ -123,6 +124,7 @@ struct LabWindow::Impl {
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
+    void load_scenario(const std::string& name);
     void apply_language();
     void handle_keys();
     void draw_menu_bar();
@@ -226,7 +228,13 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
         else
             replay_ui->open_file(options.open_file);
     } else if (!options.startup_error && !settings.scenario.empty()) {
-        if (auto loaded = controller->load(settings.scenario); !loaded) print_error(loaded.error());
+        // Starting a lesson builds its sandbox, wire and captures (the capture
+        // rings alone are tens of MiB the kernel zeroes), so a person gets the
+        // window first and the lesson one frame later. A screenshot waits for it.
+        if (screenshot_mode())
+            load_scenario(settings.scenario);
+        else
+            controller->announce(scenario_after_first_frame = settings.scenario);
     }
     // The pieces can also be asked for from outside (tests, docs): the command line stays for users.
     if (const char* piece = std::getenv("TCPLAB_SCREENSHOT_PIECE"); piece && options.screenshot_piece.empty())
@@ -234,6 +242,10 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     if (screenshot_mode() && !options.screenshot_piece.empty())
         replay_ui->show_for_screenshot(options.screenshot_piece, options.screenshot_path + ".pcapng", shared, language);
     return Done{};
+}
+
+void LabWindow::Impl::load_scenario(const std::string& name) {
+    if (auto loaded = controller->load(name); !loaded) print_error(loaded.error());
 }
 
 // The atlas can only change between frames: ImGui holds the font of the frame in progress.
@@ -405,6 +417,13 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         // "###id": the title may change with the language; the window (and its place) stays.
         const std::string title = language.text("view." + id + ".title");
         const std::string name = title + "###" + id;
+        // A window placed by the user last time (imgui.ini) is not sized by the
+        // calls above, so ImGui would hide it in the first frame while it
+        // measures itself: the first frame would show an empty window. Giving
+        // it its saved size draws it at once, where the user left it.
+        if (ImGui::GetFrameCount() <= 1 && !reset_layout)
+            if (const ImGuiWindowSettings* saved = ImGui::FindWindowSettings(ImHashStr(name.c_str())))
+                ImGui::SetNextWindowSize(ImVec2(saved->Size.x, saved->Size.y), ImGuiCond_Always);
         const bool expanded = ImGui::Begin(name.c_str(), &open);
         draw_help_marker(language.text("view." + id + ".help"));
         if (expanded) view.draw(context);
@@ -701,6 +720,15 @@ int LabWindow::run() {
             self.quit = true;
         }
         glfwSwapBuffers(self.window);
+        if (frames_drawn == 1 && self.options.report_first_frame) {
+            glFinish();
+            const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - self.options.launched_at);
+            std::fprintf(stderr, "tcplab: first frame drawn after %.1f ms\n", elapsed.count());
+        }
+        if (!self.scenario_after_first_frame.empty()) {
+            self.load_scenario(self.scenario_after_first_frame);
+            self.scenario_after_first_frame.clear();
+        }
     }
     self.save_on_exit();
     return kExitOk;

@@ -2,6 +2,7 @@
 // The window: GLFW + OpenGL 3 + Dear ImGui. It owns the lesson (through the
 // StepController), hosts every registered view in its own ImGui window, and
 // has the menus, keyboard shortcuts, fonts, settings and screenshot mode.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ struct WindowOptions {
     std::optional<size_t> screenshot_steps;
     // > 0: close after this many frames (with a screenshot: frames drawn after the last step).
     int frames = 0;
+    // Prints "tcplab: first frame drawn after N ms" to stderr once the first
+    // frame is on screen, counted from `launched_at` (bench/startup.py reads it).
+    bool report_first_frame = false;
+    std::chrono::steady_clock::time_point launched_at = std::chrono::steady_clock::now();
     // With a screenshot: also show one of the file pieces, for tests and docs:
     // "open" (the Open dialog), "progress" (loading open_file), "note" (the note
     // popup), "record" (recording to screenshot_path + ".pcapng").
