@@ -27,6 +27,7 @@
 #include "capture/trace.hpp"
 #include "capture/wire.hpp"
 #include "lab/layout/ladder_layout.hpp"
+#include "lab/layout/state_history.hpp"
 #include "lab/layout/timeline_layout.hpp"
 #include "scenarios/sandbox.hpp"
 #include "scenarios/syn_flood.hpp"
@@ -136,10 +137,8 @@ int run(const Settings& settings) {
 
     // The window's frame loop, without the GPU: drain, then prepare the timeline and ladder.
     std::vector<double> drain_ms, layout_ms, frame_ms;
-    std::vector<StateEvent> transitions;
-    std::vector<StateSpan> spans;
-    StateSpanRows span_rows;
-    size_t states_seen = static_cast<size_t>(-1);
+    StateHistory history;
+    LadderRowCache ladder_rows;
     const auto frame_period = std::chrono::microseconds(16667);
     auto next_frame = Clock::now();
     const auto drain = [&] {
@@ -147,24 +146,21 @@ int run(const Settings& settings) {
         wire.value()->events().drain([&](WireEvent event) { trace.add_wire(event); });
     };
     auto prepare = [&] {
-        if (trace.states().size() != states_seen) {
-            transitions = observed_transitions(trace);
-            spans = state_spans(trace, transitions);
-            span_rows = index_state_spans(spans);
-            states_seen = trace.states().size();
-        }
+        history.update(trace);
         TimelineState timeline;
         timeline.axis.length = 1400;
         timeline.fit_whole_run(trace, 0);
-        TimelineInput input{.trace = trace, .spans = spans, .axis = timeline.axis};
+        TimelineInput input{.trace = trace, .spans = history.spans(), .axis = timeline.axis};
         input.text_width = [](std::string_view text) { return 7.0f * static_cast<float>(text.size()); };
-        input.span_rows = &span_rows;
+        input.span_rows = &history.span_rows();
         const TimelineLayout drawn = layout_timeline(input);
-        LadderInput ladder{.trace = trace, .transitions = transitions, .width = 700};
+        LadderInput ladder{.trace = trace, .transitions = history.transitions(), .width = 700};
         ladder.text_width = input.text_width;
-        ladder.visible_top = 0;
+        ladder.transitions_build = history.full_builds();
+        const LadderRows& rows = ladder_rows.update(ladder);
+        ladder.visible_top = rows.height - 900;  // following the newest events, as the window does
         ladder.visible_height = 900;
-        const LadderLayout ladder_drawn = layout_ladder(ladder);
+        const LadderLayout ladder_drawn = layout_ladder(ladder, rows);
         return drawn.records.size() + ladder_drawn.records.size();
     };
     size_t frames = 0;
@@ -212,6 +208,9 @@ int run(const Settings& settings) {
                 static_cast<unsigned long long>(captured.kernel_dropped),
                 static_cast<unsigned long long>(captured.queue_dropped),
                 static_cast<unsigned long long>(wire.value()->events().dropped()));
+    std::printf("full builds: state history %llu, ladder rows %llu\n",
+                static_cast<unsigned long long>(history.full_builds()),
+                static_cast<unsigned long long>(ladder_rows.full_builds()));
     std::printf(
         "frames: %zu at 60 Hz; CPU ms per frame mean/p50/p99/max: drain %.2f/%.2f/%.2f/%.2f, "
         "layout %.2f/%.2f/%.2f/%.2f, both %.2f/%.2f/%.2f/%.2f; %lld frames over 16.7 ms\n",

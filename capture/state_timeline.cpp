@@ -1,11 +1,7 @@
 #include "state_timeline.hpp"
 
-#include <map>
-
 namespace tcplab {
 namespace {
-
-using SocketKey = std::pair<Endpoint, Endpoint>;
 
 // When a closing socket becomes a timewait socket, the kernel reports the full
 // socket going to CLOSE although the connection lives on (FIN_WAIT_2 or
@@ -63,65 +59,91 @@ std::vector<StateEvent> with_ports_resolved(const std::vector<StateEvent>& state
     return resolved;
 }
 
-std::vector<StateEvent> observed_transitions(const Trace& trace) {
-    const std::vector<StateEvent> states = with_ports_resolved(trace.states());
+size_t SocketKeyHash::operator()(const SocketKey& key) const {
+    // FNV-1a over both ends' address bytes and ports.
+    uint64_t hash = 1469598103934665603ull;
+    const auto mix = [&hash](uint8_t byte) { hash = (hash ^ byte) * 1099511628211ull; };
+    for (const Endpoint* end : {&key.first, &key.second}) {
+        mix(end->address.version);
+        const size_t length = end->address.version == 6 ? 16 : 4;
+        for (size_t index = 0; index < length; ++index) mix(end->address.bytes[index]);
+        mix(static_cast<uint8_t>(end->port >> 8));
+        mix(static_cast<uint8_t>(end->port));
+    }
+    return static_cast<size_t>(hash);
+}
+
+std::vector<StateEvent> observed_transitions(const Trace& trace) { return TransitionMerger(trace.states()).take(); }
+
+TransitionMerger::TransitionMerger(const std::vector<StateEvent>& given) {
+    const std::vector<StateEvent> states = with_ports_resolved(given);
     // Sockets the tracepoint reported are told by the tracepoint (and the dump,
     // for TIME_WAIT); for the others, packets fill the gaps between dumps.
     // When the tracepoint first spoke of each socket. Before that, a dump may
     // still see something it cannot: a half-open request socket in SYN_RECV
     // (the tracepoint reports the server's socket only once the ACK arrives).
-    std::map<SocketKey, int64_t> first_traced;
     for (const StateEvent& event : states)
         if (event.source == StateSource::Tracepoint)
-            first_traced.emplace(SocketKey{event.local, event.remote}, event.time_ns);
-    auto traced_at = [&](const SocketKey& key, int64_t time) {
-        auto found = first_traced.find(key);
-        return found != first_traced.end() && found->second <= time;
-    };
+            first_traced_.emplace(SocketKey{event.local, event.remote}, event.time_ns);
+    for (const StateEvent& event : states) add(event, false);
+}
 
-    std::vector<StateEvent> merged;
-    std::map<SocketKey, TcpState> last_state;
-    std::map<SocketKey, size_t> close_to_timewait;  // index in merged of a tracepoint X→CLOSED
-
-    for (const StateEvent& event : states) {
-        const SocketKey key{event.local, event.remote};
-        if (event.source == StateSource::Inferred && first_traced.count(key)) continue;
-        const bool seen = last_state.count(key) != 0;
-        const TcpState last = seen ? last_state[key] : TcpState::Closed;
-        if (event.to == last) continue;
-        if (event.source == StateSource::SocketDump) {
-            // For a traced socket the dump only adds what the tracepoint cannot
-            // see: the timewait socket that outlives the full one, and its end
-            // (after 60 s, or when a class skips the wait).
-            const bool after_traced_close = close_to_timewait.count(key) != 0;
-            const bool timewait_ends = last == TcpState::TimeWait;
-            if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close &&
-                !timewait_ends)
-                continue;
-            const TcpState reference = after_traced_close ? merged[close_to_timewait[key]].from : last;
-            if (progress(event.to, true) < progress(reference, seen)) continue;
-        }
-
-        StateEvent shown = event;
-        if (event.source != StateSource::Tracepoint) shown.from = last;
-        auto pending = close_to_timewait.find(key);
-        if (pending != close_to_timewait.end()) {
-            if (event.source == StateSource::SocketDump && last == TcpState::Closed) {
-                shown.from = merged[pending->second].from;
-                merged.erase(merged.begin() + static_cast<std::ptrdiff_t>(pending->second));
-                for (auto& [other_key, index] : close_to_timewait)
-                    if (index > pending->second) --index;
-            }
-            close_to_timewait.erase(key);
-        }
-        if (event.source == StateSource::Tracepoint && event.to == TcpState::Closed &&
-            may_live_on_as_timewait(event.from))
-            close_to_timewait[key] = merged.size();
-        last_state[key] = shown.to;
-        // A socket that went on as a timewait socket in the same state: nothing changed.
-        if (shown.from != shown.to) merged.push_back(shown);
+bool TransitionMerger::append(std::span<const StateEvent> later) {
+    for (const StateEvent& event : later) {
+        // A tracepoint event can change what came before it: inferred states
+        // of its socket give way to it, and it may name an earlier event's port.
+        if (event.source == StateSource::Tracepoint) return false;
+        if (!add(event, true)) return false;
     }
-    return merged;
+    return true;
+}
+
+bool TransitionMerger::traced_at(const SocketKey& key, int64_t time) const {
+    auto found = first_traced_.find(key);
+    return found != first_traced_.end() && found->second <= time;
+}
+
+bool TransitionMerger::add(const StateEvent& event, bool appending) {
+    const SocketKey key{event.local, event.remote};
+    if (event.source == StateSource::Inferred && first_traced_.count(key)) return true;
+    const auto last_found = last_state_.find(key);
+    const bool seen = last_found != last_state_.end();
+    const TcpState last = seen ? last_found->second : TcpState::Closed;
+    if (event.to == last) return true;
+    auto pending = close_to_timewait_.find(key);
+    if (event.source == StateSource::SocketDump) {
+        // For a traced socket the dump only adds what the tracepoint cannot
+        // see: the timewait socket that outlives the full one, and its end
+        // (after 60 s, or when a class skips the wait).
+        const bool after_traced_close = pending != close_to_timewait_.end();
+        const bool timewait_ends = last == TcpState::TimeWait;
+        if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close && !timewait_ends)
+            return true;
+        const TcpState reference = after_traced_close ? merged_[pending->second].from : last;
+        if (progress(event.to, true) < progress(reference, seen)) return true;
+    }
+
+    StateEvent shown = event;
+    if (event.source != StateSource::Tracepoint) shown.from = last;
+    if (pending != close_to_timewait_.end()) {
+        if (event.source == StateSource::SocketDump && last == TcpState::Closed) {
+            // The traced X→CLOSED was the socket going on as a timewait socket:
+            // that transition is replaced, which an append cannot do.
+            if (appending) return false;
+            shown.from = merged_[pending->second].from;
+            const size_t removed = pending->second;
+            merged_.erase(merged_.begin() + static_cast<std::ptrdiff_t>(removed));
+            for (auto& [other_key, index] : close_to_timewait_)
+                if (index > removed) --index;
+        }
+        close_to_timewait_.erase(key);
+    }
+    if (event.source == StateSource::Tracepoint && event.to == TcpState::Closed && may_live_on_as_timewait(event.from))
+        close_to_timewait_[key] = merged_.size();
+    last_state_[key] = shown.to;
+    // A socket that went on as a timewait socket in the same state: nothing changed.
+    if (shown.from != shown.to) merged_.push_back(shown);
+    return true;
 }
 
 }  // namespace tcplab

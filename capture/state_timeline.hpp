@@ -3,6 +3,10 @@
 // person can read: tracepoint events first (exact), socket-dump events where the
 // tracepoint is silent (TIME_WAIT, or when not root), and states inferred from
 // packets only for sockets no kernel source reported.
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "trace.hpp"
@@ -10,5 +14,39 @@
 namespace tcplab {
 
 std::vector<StateEvent> observed_transitions(const Trace& trace);
+
+using SocketKey = std::pair<Endpoint, Endpoint>;  // local, remote
+struct SocketKeyHash {
+    size_t operator()(const SocketKey& key) const;
+};
+
+// observed_transitions(), kept up to date while a trace grows: a live flood
+// adds thousands of states a frame, and merging them all again each frame
+// would take longer than the frame.
+class TransitionMerger {
+public:
+    // The transitions of these states (sorted by time), as observed_transitions gives them.
+    explicit TransitionMerger(const std::vector<StateEvent>& states);
+
+    const std::vector<StateEvent>& transitions() const { return merged_; }
+    std::vector<StateEvent> take() && { return std::move(merged_); }
+
+    // States that came after every state given so far, in time order. Only
+    // the transitions of these are added. False when that cannot be done
+    // (a tracepoint event may name a socket the packets already spoke of,
+    // or the port of an earlier event; a dump may replace a transition
+    // already made): the merger is then out of date and must be made anew.
+    bool append(std::span<const StateEvent> later);
+
+private:
+    // Returns false instead of changing a transition already made.
+    bool add(const StateEvent& event, bool appending);
+    bool traced_at(const SocketKey& key, int64_t time) const;
+
+    std::unordered_map<SocketKey, int64_t, SocketKeyHash> first_traced_;  // when the tracepoint first spoke of it
+    std::unordered_map<SocketKey, TcpState, SocketKeyHash> last_state_;
+    std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED
+    std::vector<StateEvent> merged_;
+};
 
 }  // namespace tcplab

@@ -10,15 +10,17 @@ namespace {
 
 // Inserts keeping the vector sorted by time; events almost always arrive in
 // order, so this is an append in practice.
+// Returns false when it went before the end.
 template <class Event>
-void insert_by_time(std::vector<Event>& events, Event event) {
+bool insert_by_time(std::vector<Event>& events, Event event) {
     if (events.empty() || events.back().time_ns <= event.time_ns) {
         events.push_back(std::move(event));
-        return;
+        return true;
     }
     auto position = std::upper_bound(events.begin(), events.end(), event.time_ns,
                                      [](int64_t time, const Event& other) { return time < other.time_ns; });
     events.insert(position, std::move(event));
+    return false;
 }
 
 bool has(uint8_t flags, uint8_t flag) { return (flags & flag) != 0; }
@@ -179,7 +181,7 @@ void Trace::add_summary(PacketEvent summary, const Endpoint& source, const Endpo
         summary.retransmission = is_retransmission(connection, summary);
         infer_states(summary, source, destination);
     }
-    insert_by_time(packets_, summary);
+    if (!insert_by_time(packets_, summary)) ++packets_or_calls_inserted_before_end_;
 }
 
 bool Trace::is_retransmission(Connection& connection, const PacketEvent& packet) {
@@ -246,7 +248,7 @@ StateEvent Trace::inferred_event(uint32_t connection_index, const InferredTransi
 
 void Trace::add_inferred(uint32_t connection_index, const std::vector<InferredTransition>& transitions) {
     for (const InferredTransition& transition : transitions)
-        insert_by_time(states_, inferred_event(connection_index, transition));
+        if (!insert_by_time(states_, inferred_event(connection_index, transition))) ++states_inserted_before_end_;
 }
 
 void Trace::flush_inferred() {
@@ -263,6 +265,7 @@ void Trace::flush_inferred() {
     for (uint32_t index = 0; index < connections_.size(); ++index)
         for (const InferredTransition& transition : connections_[index].inferred.flush())
             states_.push_back(inferred_event(index, transition));
+    if (states_.size() > appended_from) ++states_inserted_before_end_;
     merge_appended_by_time(states_, appended_from);
 }
 
@@ -272,8 +275,12 @@ size_t Trace::held_segment_count() const {
     return held;
 }
 
-void Trace::add_state(StateEvent event) { insert_by_time(states_, std::move(event)); }
-void Trace::add_call(CallEvent event) { insert_by_time(calls_, std::move(event)); }
+void Trace::add_state(StateEvent event) {
+    if (!insert_by_time(states_, std::move(event))) ++states_inserted_before_end_;
+}
+void Trace::add_call(CallEvent event) {
+    if (!insert_by_time(calls_, std::move(event))) ++packets_or_calls_inserted_before_end_;
+}
 void Trace::add_note(NoteEvent event) { insert_by_time(notes_, std::move(event)); }
 void Trace::add_wire(WireEvent event) { insert_by_time(wire_events_, event); }
 

@@ -122,6 +122,12 @@ public:
 
     // Events that could not be delivered because a queue was full; shown to the user.
     uint64_t lost_events() const { return lost_events_; }
+    // How many times a state went anywhere but the end of states(): while
+    // this stays the same, the states a view has seen are unchanged and only
+    // new ones follow them (see StateHistory).
+    uint64_t states_inserted_before_end() const { return states_inserted_before_end_; }
+    // The same for packets and calls together (see LadderRowCache).
+    uint64_t packets_or_calls_inserted_before_end() const { return packets_or_calls_inserted_before_end_; }
     void count_lost_events(uint64_t count) { lost_events_ += count; }
 
     int64_t start_ns() const;  // the earliest event, or 0 for an empty trace
@@ -154,6 +160,8 @@ private:
     std::shared_ptr<const RawByteSource> raw_source_;
     std::map<Endpoint, Actor> actors_;
     uint64_t lost_events_ = 0;
+    uint64_t states_inserted_before_end_ = 0;
+    uint64_t packets_or_calls_inserted_before_end_ = 0;
 };
 
 }  // namespace tcplab

@@ -11,6 +11,7 @@
 #include "capture/trace.hpp"
 #include "capture/wire.hpp"
 #include "i18n.hpp"
+#include "layout/state_history.hpp"
 #include "palette.hpp"
 
 namespace tcplab {
@@ -45,11 +46,22 @@ struct LabContext {
     // The lesson being run, when there is one, and what steps it.
     ScenarioRun* run = nullptr;
     StepController* controller = nullptr;
+    // The trace's transitions and state spans, brought up to date once at the
+    // start of the frame for every view (the window's). Without it (tests), a
+    // view keeps its own: see state_history().
+    const StateHistory* history = nullptr;
 
     std::string text(const std::string& key) const { return language.text(key); }
     // Events at or before the cursor are visible; cursor 0 means "everything".
     bool visible(int64_t time_ns) const { return shared.cursor_ns == 0 || time_ns <= shared.cursor_ns; }
 };
+
+// The context's history, or the view's own brought up to date.
+inline const StateHistory& state_history(const LabContext& context, StateHistory& own) {
+    if (context.history) return *context.history;
+    own.update(context.trace);
+    return own;
+}
 
 class View {
 public:

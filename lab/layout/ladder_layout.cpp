@@ -43,24 +43,35 @@ std::string ladder_arrow_text(const Trace& trace, const PacketEvent& packet, boo
     return text;
 }
 
-LadderRows ladder_rows(const LadderInput& input) {
+namespace {
+
+// Ties keep calls before the segments they cause and states after the
+// segments that caused them; events of one kind keep their order.
+bool row_before(const LadderRows::Row& a, const LadderRows::Row& b) {
+    if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
+    return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+}
+
+// Where each source of rows starts: events before these are already rows.
+struct RowSources {
+    size_t calls = 0, packets = 0, transitions = 0;
+};
+
+// The rows of every visible event from `from` on, in time order.
+std::vector<LadderRows::Row> rows_from(const LadderInput& input, RowSources from, float& widest_call) {
     using Kind = LadderRows::Kind;
     const Trace& trace = input.trace;
     const auto visible = [&input](int64_t time_ns) { return input.cursor_ns == 0 || time_ns <= input.cursor_ns; };
     const auto width_of = [&input](std::string_view text) { return input.text_width ? input.text_width(text) : 0.0f; };
-    LadderRows result;
-    std::vector<LadderRows::Row>& rows = result.rows;
-
-    // Every visible event, in time order; ties keep calls before the segments
-    // they cause and states after the segments that caused them.
+    std::vector<LadderRows::Row> rows;
     const auto& calls = trace.calls();
-    for (size_t index = 0; index < calls.size(); ++index) {
+    for (size_t index = from.calls; index < calls.size(); ++index) {
         if (!is_end(calls[index].actor) || !visible(calls[index].time_ns)) continue;
         rows.push_back({calls[index].time_ns, Kind::Call, index});
-        result.widest_call = std::max(result.widest_call, width_of(call_text(calls[index])));
+        widest_call = std::max(widest_call, width_of(call_text(calls[index])));
     }
     const auto& packets = trace.packets();
-    for (size_t index = 0; index < packets.size(); ++index) {
+    for (size_t index = from.packets; index < packets.size(); ++index) {
         const PacketEvent& packet = packets[index];
         if (packet.transport != Transport::Tcp || !visible(packet.time_ns)) continue;
         if (input.is_receive_copy && input.is_receive_copy(index)) continue;
@@ -70,24 +81,27 @@ LadderRows ladder_rows(const LadderInput& input) {
         if (received && *received > packet.time_ns && visible(*received))
             rows.push_back({*received, Kind::Receive, index});
     }
-    for (size_t index = 0; index < input.transitions.size(); ++index) {
+    for (size_t index = from.transitions; index < input.transitions.size(); ++index) {
         const StateEvent& event = input.transitions[index];
         if (!is_end(end_of_transition(trace, event)) || !visible(event.time_ns)) continue;
         rows.push_back({event.time_ns, Kind::State, index});
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const LadderRows::Row& a, const LadderRows::Row& b) {
-        if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
-        return static_cast<int>(a.kind) < static_cast<int>(b.kind);
-    });
-    result.visible_events = static_cast<size_t>(
-        std::count_if(rows.begin(), rows.end(), [](const LadderRows::Row& row) { return row.kind != Kind::Receive; }));
+    std::stable_sort(rows.begin(), rows.end(), row_before);
+    return rows;
+}
 
+// Gives rows [first, end) their y, below the rows before them.
+void place_rows(const LadderInput& input, LadderRows& result, size_t first) {
+    using Kind = LadderRows::Kind;
+    std::vector<LadderRows::Row>& rows = result.rows;
     // Rows top to bottom; an arrow's label sits above its line, so the first
     // row starts a line lower, and a row must leave room for the slant.
     const float row_height = std::max(input.row_height, input.line_height + input.slant + 8.0f);
-    float y = input.top_margin + input.line_height + 4.0f;
-    for (size_t position = 0; position < rows.size(); ++position) {
+    float y = first > 0 ? rows[first - 1].y : input.top_margin + input.line_height + 4.0f;
+    const size_t receive_rows_before = result.receive_y.size();
+    for (size_t position = first; position < rows.size(); ++position) {
         LadderRows::Row& row = rows[position];
+        if (row.kind != Kind::Receive) ++result.visible_events;
         if (position > 0) {
             const int64_t pause = row.time_ns - rows[position - 1].time_ns;
             if (pause > input.idle_gap_ns) {
@@ -105,31 +119,67 @@ LadderRows ladder_rows(const LadderInput& input) {
                 result.gaps.push_back(gap);
                 y = std::max(y + row_height, gap.y1 + input.line_height + 5.0f);
                 row.y = y;
+                if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
                 continue;
             }
             y += row_height;
         }
         row.y = y;
+        if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
     }
     result.height = y + row_height;
-    for (const LadderRows::Row& row : rows)
-        if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
-    std::sort(result.receive_y.begin(), result.receive_y.end());
+    std::sort(result.receive_y.begin() + static_cast<std::ptrdiff_t>(receive_rows_before), result.receive_y.end());
+}
+
+}  // namespace
+
+LadderRows ladder_rows(const LadderInput& input) {
+    LadderRows result;
+    result.rows = rows_from(input, RowSources{}, result.widest_call);
+    place_rows(input, result, 0);
     return result;
 }
 
 const LadderRows& LadderRowCache::update(const LadderInput& input) {
-    const bool same = trace_ == &input.trace && packets_ == input.trace.packets().size() &&
-                      calls_ == input.trace.calls().size() && transitions_ == input.transitions.size() &&
-                      cursor_ns_ == input.cursor_ns && row_height_ == input.row_height &&
-                      line_height_ == input.line_height && gap_height_ == input.gap_height && slant_ == input.slant &&
-                      built_generation_ == generation_;
-    if (same) return rows_;
-    rows_ = ladder_rows(input);
-    trace_ = &input.trace;
-    packets_ = input.trace.packets().size();
-    calls_ = input.trace.calls().size();
+    const Trace& trace = input.trace;
+    const bool same_shape = trace_ == &trace && cursor_ns_ == input.cursor_ns && row_height_ == input.row_height &&
+                            line_height_ == input.line_height && gap_height_ == input.gap_height &&
+                            slant_ == input.slant && built_generation_ == generation_;
+    const bool same_counts = packets_ == trace.packets().size() && calls_ == trace.calls().size() &&
+                             transitions_ == input.transitions.size();
+    if (same_shape && same_counts) return rows_;
+    // Only grown at the end since the rows were made: the new events' rows go below them.
+    const bool only_grew = same_shape && input.transitions_build && transitions_build_ == input.transitions_build &&
+                           inserted_before_end_ == trace.packets_or_calls_inserted_before_end() &&
+                           packets_ <= trace.packets().size() && calls_ <= trace.calls().size() &&
+                           transitions_ <= input.transitions.size();
+    bool appended = false;
+    if (only_grew) {
+        float widest_call = rows_.widest_call;
+        std::vector<LadderRows::Row> later = rows_from(input, RowSources{calls_, packets_, transitions_}, widest_call);
+        const bool in_order = later.empty() || rows_.rows.empty() || !row_before(later.front(), rows_.rows.back());
+        // A receive row of an earlier packet would go in the middle of receive_y.
+        const bool receives_in_order = std::none_of(later.begin(), later.end(), [this](const LadderRows::Row& row) {
+            return row.kind == LadderRows::Kind::Receive && row.index < packets_;
+        });
+        if (in_order && receives_in_order) {
+            const size_t first = rows_.rows.size();
+            rows_.rows.insert(rows_.rows.end(), later.begin(), later.end());
+            rows_.widest_call = widest_call;
+            place_rows(input, rows_, first);
+            appended = true;
+        }
+    }
+    if (!appended) {
+        rows_ = ladder_rows(input);
+        ++full_builds_;
+    }
+    trace_ = &trace;
+    packets_ = trace.packets().size();
+    calls_ = trace.calls().size();
     transitions_ = input.transitions.size();
+    transitions_build_ = input.transitions_build;
+    inserted_before_end_ = trace.packets_or_calls_inserted_before_end();
     cursor_ns_ = input.cursor_ns;
     row_height_ = input.row_height;
     line_height_ = input.line_height;

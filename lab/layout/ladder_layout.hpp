@@ -90,6 +90,10 @@ struct LadderInput {
     // screen. A height of 0 lays out everything.
     float visible_top = 0;
     float visible_height = 0;
+    // Which full build of `transitions` this is (StateHistory::full_builds()):
+    // while it stays the same, transitions were only added at the end, and a
+    // LadderRowCache adds rows for the new ones only. 0: not known.
+    uint64_t transitions_build = 0;
 };
 
 // Every visible event of the ladder in time order with its row's y: what the
@@ -113,19 +117,23 @@ struct LadderRows {
 
 LadderRows ladder_rows(const LadderInput& input);
 
-// Keeps the rows between frames, built again only when the trace, the
-// transitions, the cursor or the sizes changed.
+// Keeps the rows between frames. When the trace and the transitions only
+// grew at their end (a live run), the new events' rows are added below the
+// others; when anything else changed (the cursor, the sizes, an event
+// inserted before the end), all rows are built again.
 class LadderRowCache {
 public:
     const LadderRows& update(const LadderInput& input);
     // Call when something the rows depend on changed without any count
     // changing (e.g. which copies were paired): the next update rebuilds.
     void invalidate() { ++generation_; }
+    uint64_t full_builds() const { return full_builds_; }
 
 private:
     LadderRows rows_;
     const Trace* trace_ = nullptr;
     size_t packets_ = 0, calls_ = 0, transitions_ = 0;
+    uint64_t transitions_build_ = 0, inserted_before_end_ = 0, full_builds_ = 0;
     int64_t cursor_ns_ = 0;
     float row_height_ = 0, line_height_ = 0, gap_height_ = 0, slant_ = 0;
     uint64_t generation_ = 0, built_generation_ = static_cast<uint64_t>(-1);

@@ -361,46 +361,41 @@ void TimelineState::fit_whole_run(const Trace& trace, int64_t cursor_ns) {
 }
 
 std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEvent>& transitions) {
-    using SocketKey = std::pair<Endpoint, Endpoint>;
-    struct Alive {
-        size_t span;  // index of its open span in `spans`
-        int row;
-    };
     std::vector<StateSpan> spans;
-    std::map<SocketKey, Alive> alive;
-    std::map<Actor, std::priority_queue<int, std::vector<int>, std::greater<int>>> free_rows;
-    std::map<Actor, int> next_row;
-
-    for (size_t index = 0; index < transitions.size(); ++index) {
-        const StateEvent& event = transitions[index];
-        const Actor actor = end_of_transition(trace, event);
-        if (actor != Actor::Client && actor != Actor::Server) continue;
-        const SocketKey key{event.local, event.remote};
-        auto& rows = free_rows[actor];
-        int row = -1;
-        if (auto found = alive.find(key); found != alive.end()) {
-            spans[found->second.span].end_ns = event.time_ns;
-            row = found->second.row;
-            alive.erase(found);
-        }
-        if (event.to == TcpState::Closed) {
-            if (row >= 0) rows.push(row);
-            continue;
-        }
-        if (row < 0) {
-            // The lowest row no living socket of this end holds (a min-heap
-            // of freed rows: a flood leaves thousands of sockets alive).
-            if (rows.empty()) {
-                row = next_row[actor]++;
-            } else {
-                row = rows.top();
-                rows.pop();
-            }
-        }
-        alive[key] = Alive{spans.size(), row};
-        spans.push_back(StateSpan{actor, row, event.time_ns, kForever, event.to, event.source, index});
-    }
+    StateSpanBuilder builder;
+    for (size_t index = 0; index < transitions.size(); ++index) builder.add(trace, transitions, index, spans);
     return spans;
+}
+
+void StateSpanBuilder::add(const Trace& trace, const std::vector<StateEvent>& transitions, size_t index,
+                           std::vector<StateSpan>& spans) {
+    const StateEvent& event = transitions[index];
+    const Actor actor = end_of_transition(trace, event);
+    if (actor != Actor::Client && actor != Actor::Server) return;
+    const SocketKey key{event.local, event.remote};
+    auto& rows = free_rows_[actor == Actor::Client ? 0 : 1];
+    int row = -1;
+    if (auto found = alive_.find(key); found != alive_.end()) {
+        spans[found->second.span].end_ns = event.time_ns;
+        row = found->second.row;
+        alive_.erase(found);
+    }
+    if (event.to == TcpState::Closed) {
+        if (row >= 0) rows.push(row);
+        return;
+    }
+    if (row < 0) {
+        // The lowest row no living socket of this end holds (a min-heap
+        // of freed rows: a flood leaves thousands of sockets alive).
+        if (rows.empty()) {
+            row = next_row_[actor == Actor::Client ? 0 : 1]++;
+        } else {
+            row = rows.top();
+            rows.pop();
+        }
+    }
+    alive_[key] = Alive{spans.size(), row};
+    spans.push_back(StateSpan{actor, row, event.time_ns, kForever, event.to, event.source, index});
 }
 
 Actor end_of_transition(const Trace& trace, const StateEvent& event) {
@@ -425,14 +420,16 @@ Actor end_of_sender(const Trace& trace, const PacketEvent& packet) {
 
 StateSpanRows index_state_spans(const std::vector<StateSpan>& spans) {
     StateSpanRows index;
-    for (size_t position = 0; position < spans.size(); ++position) {
-        const StateSpan& span = spans[position];
-        auto& rows = span.actor == Actor::Client ? index.client : index.server;
-        const auto row = static_cast<size_t>(span.row);
-        if (rows.size() <= row) rows.resize(row + 1);
-        rows[row].push_back(static_cast<uint32_t>(position));  // spans come in time order
-    }
+    for (size_t position = 0; position < spans.size(); ++position) index.add(spans, position);
     return index;
+}
+
+void StateSpanRows::add(const std::vector<StateSpan>& spans, size_t position) {
+    const StateSpan& span = spans[position];
+    auto& rows = span.actor == Actor::Client ? client : server;
+    const auto row = static_cast<size_t>(span.row);
+    if (rows.size() <= row) rows.resize(row + 1);
+    rows[row].push_back(static_cast<uint32_t>(position));  // spans come in time order
 }
 
 TimelineLayout layout_timeline(const TimelineInput& input) {

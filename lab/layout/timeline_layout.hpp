@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <queue>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
 #include "lab/layout/time_axis.hpp"
 
@@ -49,6 +52,25 @@ struct StateSpan {
 // server sockets; CLOSED is where a socket ends, so it has no span.
 std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEvent>& transitions);
 
+// state_spans() one transition at a time, so that a growing trace only adds
+// the spans of its new transitions (see StateHistory).
+class StateSpanBuilder {
+public:
+    // transitions[index] ends its socket's open span and opens the next one, if any.
+    void add(const Trace& trace, const std::vector<StateEvent>& transitions, size_t index,
+             std::vector<StateSpan>& spans);
+
+private:
+    struct Alive {
+        size_t span;  // index of its open span
+        int row;
+    };
+    std::unordered_map<SocketKey, Alive, SocketKeyHash> alive_;
+    // Per end (client, server): rows freed by closed sockets, and the next new row.
+    std::array<std::priority_queue<int, std::vector<int>, std::greater<int>>, 2> free_rows_;
+    std::array<int, 2> next_row_{};
+};
+
 // Which end a transition belongs to: Trace::actor_of, without its walk over
 // every connection when the transition names its connection (an opened
 // capture has a million connections; the walk per event would take hours).
@@ -62,6 +84,8 @@ Actor end_of_sender(const Trace& trace, const PacketEvent& packet);
 struct StateSpanRows {
     std::vector<std::vector<uint32_t>> client;  // [row] -> span indexes
     std::vector<std::vector<uint32_t>> server;
+
+    void add(const std::vector<StateSpan>& spans, size_t position);  // the next span, in time order
 };
 StateSpanRows index_state_spans(const std::vector<StateSpan>& spans);
 

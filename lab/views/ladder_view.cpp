@@ -37,17 +37,9 @@ void arrow(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float th
 
 }  // namespace
 
-void LadderView::update_transitions(const Trace& trace) {
-    // The trace only grows, so its state count says whether the merge is stale.
-    if (transitions_trace_ == &trace && transitions_state_count_ == trace.states().size()) return;
-    transitions_ = observed_transitions(trace);
-    transitions_trace_ = &trace;
-    transitions_state_count_ = trace.states().size();
-}
-
 void LadderView::draw(LabContext& context) {
     const Trace& trace = context.trace;
-    update_transitions(trace);
+    history_ = &state_history(context, own_history_);
 
     ImGui::TextDisabled("(?)");
     if (ImGui::IsItemHovered()) {
@@ -68,15 +60,13 @@ void LadderView::draw(LabContext& context) {
     const float header_left = ImGui::GetCursorScreenPos().x;
     const float width = std::max(ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize, 200.0f);
     // Two capture points: one arrow per segment, from its send to its receive.
-    if (copies_trace_ != &trace || copies_packet_count_ != trace.packets().size()) {
-        copies_ = pair_wire_copies(trace);
-        copies_trace_ = &trace;
-        copies_packet_count_ = trace.packets().size();
-        rows_.invalidate();  // receive rows come from the pairing
-    }
+    // The rows show each arrow's receive: when an earlier segment's twin
+    // arrives, or the pairing starts over, they are built again.
+    if (!pairer_.update(trace) || !pairer_.newly_received().empty()) rows_.invalidate();
+    const WireCopies& copies = pairer_.copies();
     const LadderInput input{
         .trace = trace,
-        .transitions = transitions_,
+        .transitions = history_->transitions(),
         .width = width,
         .cursor_ns = context.shared.cursor_ns,
         .relative_numbers = context.shared.relative_numbers,
@@ -104,18 +94,19 @@ void LadderView::draw(LabContext& context) {
         .idle_gap_ns = 10'000'000,
         .inferred_mark = context.text("diagrams.ladder.inferred_mark"),
         .retransmission_mark = "(" + context.text("app.retransmission") + ")",
-        .receive_time_ns = [this](size_t index) -> std::optional<int64_t> {
-            if (index >= copies_.role.size() || copies_.role[index] != CopyRole::Sent) return std::nullopt;
-            if (copies_.received_ns[index] == 0) return std::nullopt;
-            return copies_.received_ns[index];
+        .receive_time_ns = [&copies](size_t index) -> std::optional<int64_t> {
+            if (index >= copies.role.size() || copies.role[index] != CopyRole::Sent) return std::nullopt;
+            if (copies.received_ns[index] == 0) return std::nullopt;
+            return copies.received_ns[index];
         },
         .is_receive_copy =
-            [this](size_t index) { return index < copies_.role.size() && copies_.role[index] == CopyRole::Received; },
+            [&copies](size_t index) { return index < copies.role.size() && copies.role[index] == CopyRole::Received; },
         .never_received =
-            [this](size_t index) {
-                return index < copies_.role.size() && copies_.role[index] == CopyRole::Sent &&
-                       copies_.received_ns[index] == 0;
+            [&copies](size_t index) {
+                return index < copies.role.size() && copies.role[index] == CopyRole::Sent &&
+                       copies.received_ns[index] == 0;
             },
+        .transitions_build = history_->full_builds(),
     };
     // Rows are built once per change of the trace; each frame lays out only
     // what the scrolled window shows (a 10 M-packet ladder costs a screenful).
@@ -228,7 +219,7 @@ void LadderView::draw_tooltip(LabContext& context, const LadderRecord& record) c
             break;
         }
         case LadderRecordKind::StateLabel: {
-            const StateEvent& event = transitions_[record.index];
+            const StateEvent& event = history_->transitions()[record.index];
             ImGui::Text("%s  %s → %s", actor_text(context, record.actor).c_str(),
                         std::string(state_name(event.from)).c_str(), std::string(state_name(event.to)).c_str());
             const std::string socket = event.remote.port == 0

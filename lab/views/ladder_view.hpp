@@ -22,25 +22,21 @@ public:
     ImVec2 last_origin() const { return origin_; }               // where its (0, 0) was on screen
 
 private:
-    void update_transitions(const Trace& trace);
     void draw_header(LabContext& context, float left) const;
     void handle_mouse(LabContext& context, ImVec2 origin);
     void draw_records(LabContext& context, ImVec2 origin) const;
     void draw_tooltip(LabContext& context, const LadderRecord& record) const;
 
     LadderLayout layout_;
-    LadderRowCache rows_;  // every event's row, kept while the trace does not change
-    float scroll_y_ = 0;       // the scrolling child's last scroll position and height:
+    LadderRowCache rows_;       // every event's row, kept while the trace does not change
+    float scroll_y_ = 0;        // the scrolling child's last scroll position and height:
     float view_height_ = 2000;  // the layout covers that window (plus a screen each side)
     ImVec2 origin_{0, 0};
-    const Trace* transitions_trace_ = nullptr;
-    size_t transitions_state_count_ = static_cast<size_t>(-1);
-    std::vector<StateEvent> transitions_;
-    const Trace* copies_trace_ = nullptr;
-    size_t copies_packet_count_ = static_cast<size_t>(-1);
-    WireCopies copies_;
-    size_t followed_events_ = 0;  // events shown when the view last scrolled to the bottom
-    bool set_hovered_ = false;    // this view set shared.hovered_packet last frame
+    StateHistory own_history_;               // when the context has none
+    const StateHistory* history_ = nullptr;  // this frame's
+    WireCopyPairer pairer_;                  // which packets are the two copies of one segment
+    size_t followed_events_ = 0;             // events shown when the view last scrolled to the bottom
+    bool set_hovered_ = false;               // this view set shared.hovered_packet last frame
 };
 
 }  // namespace tcplab

@@ -9,7 +9,7 @@ namespace tcplab {
 namespace {
 
 // When a finished trace is shown whole, its sockets are as of its last event.
-int64_t trace_end_ns(const Trace& trace) {
+int64_t last_event_ns(const Trace& trace) {
     int64_t end = 0;
     if (!trace.packets().empty()) end = std::max(end, trace.packets().back().time_ns);
     if (!trace.states().empty()) end = std::max(end, trace.states().back().time_ns);
@@ -68,7 +68,7 @@ void SocketsView::draw_sockets(LabContext& context) {
         replayed_cursor_ = -1;
     } else {
         const int64_t cursor = context.shared.cursor_ns;
-        now_ns = cursor != 0 ? cursor : trace_end_ns(trace);
+        now_ns = cursor != 0 ? cursor : last_event_ns(trace);
         if (cursor != replayed_cursor_ || trace.states().size() != replayed_state_count_) {
             rows_ = socket_rows_as_of(trace, cursor);
             replayed_cursor_ = cursor;

@@ -51,14 +51,6 @@ void legend_item(const std::string& text, float swatch_width, Draw&& draw) {
 
 }  // namespace
 
-void StateMachineView::update_transitions(const Trace& trace) {
-    // The trace only grows, so its state count says whether the merge is stale.
-    if (transitions_trace_ == &trace && transitions_state_count_ == trace.states().size()) return;
-    transitions_ = observed_transitions(trace);
-    transitions_trace_ = &trace;
-    transitions_state_count_ = trace.states().size();
-}
-
 void StateMachineView::draw_legend(LabContext& context) const {
     const Palette& palette = context.palette;
     const float swatch = ImGui::GetTextLineHeight() * 1.4f;
@@ -88,8 +80,7 @@ void StateMachineView::draw_legend(LabContext& context) const {
 
 void StateMachineView::draw(LabContext& context) {
     const Trace& trace = context.trace;
-    update_transitions(trace);
-    progress_ = ends_progress(trace, transitions_, context.shared.cursor_ns);
+    progress_ = ends_progress(trace, state_history(context, own_history_).transitions(), context.shared.cursor_ns);
     layout_ = layout_state_machine(progress_);
     draw_legend(context);
 

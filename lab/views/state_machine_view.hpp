@@ -20,7 +20,6 @@ public:
     ImVec2 last_screen_point(NormalizedPoint point) const;
 
 private:
-    void update_transitions(const Trace& trace);
     void draw_legend(LabContext& context) const;
     void draw_box_tooltip(LabContext& context, const StateBox& box) const;
 
@@ -29,9 +28,7 @@ private:
     ImVec2 canvas_size_{1, 1};
     float canvas_margin_ = 0;
     EndsProgress progress_;
-    const Trace* transitions_trace_ = nullptr;
-    size_t transitions_state_count_ = static_cast<size_t>(-1);
-    std::vector<StateEvent> transitions_;
+    StateHistory own_history_;  // when the context has none
 };
 
 }  // namespace tcplab

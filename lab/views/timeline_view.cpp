@@ -79,19 +79,8 @@ bool TimelineView::is_held(const LabContext& context, size_t packet_index) const
     return false;
 }
 
-void TimelineView::update_spans(const Trace& trace) {
-    // The trace only grows, so its state count says whether the merge is stale.
-    if (spans_trace_ == &trace && spans_state_count_ == trace.states().size()) return;
-    transitions_ = observed_transitions(trace);
-    spans_ = state_spans(trace, transitions_);
-    span_rows_ = index_state_spans(spans_);
-    spans_trace_ = &trace;
-    spans_state_count_ = trace.states().size();
-}
-
 void TimelineView::draw(LabContext& context) {
-    const Trace& trace = context.trace;
-    update_spans(trace);
+    history_ = &state_history(context, own_history_);
     draw_toolbar(context);
 
     // Lane heights come from the spans (rows of sockets alive at once), not
@@ -101,9 +90,9 @@ void TimelineView::draw(LabContext& context) {
     geometry.rows.fill(1);
     // At most kMaxStateRows rows per end: a flood leaves thousands of half-open sockets.
     geometry.rows[static_cast<size_t>(TimelineLane::ClientState)] =
-        static_cast<int>(std::clamp<size_t>(span_rows_.client.size(), 1, kMaxStateRows));
+        static_cast<int>(std::clamp<size_t>(history_->span_rows().client.size(), 1, kMaxStateRows));
     geometry.rows[static_cast<size_t>(TimelineLane::ServerState)] =
-        static_cast<int>(std::clamp<size_t>(span_rows_.server.size(), 1, kMaxStateRows));
+        static_cast<int>(std::clamp<size_t>(history_->span_rows().server.size(), 1, kMaxStateRows));
     geometry.row_height = line + 8.0f;
     float label_width = 0;
     for (const TimelineLane lane : kLanes)
@@ -196,7 +185,7 @@ void TimelineView::handle_mouse(LabContext& context, const Geometry& geometry) {
 
     const TimelineInput input{
         .trace = trace,
-        .spans = spans_,
+        .spans = history_->spans(),
         .axis = state_.axis,
         .cursor_ns = context.shared.cursor_ns,
         .relative_numbers = context.shared.relative_numbers,
@@ -220,7 +209,7 @@ void TimelineView::handle_mouse(LabContext& context, const Geometry& geometry) {
         .fold_pixels = 3.0f,
         .label_padding = 4.0f,
         .tick_spacing = ImGui::GetFontSize() * 7.0f,
-        .span_rows = &span_rows_,
+        .span_rows = &history_->span_rows(),
         .max_state_rows = static_cast<int>(kMaxStateRows),
     };
     layout_ = layout_timeline(input);
@@ -309,8 +298,8 @@ void TimelineView::draw_tooltip(LabContext& context, const TimelineRecord& recor
             break;
         }
         case TimelineRecordKind::State: {
-            const StateSpan& span = spans_[record.index];
-            const StateEvent& event = transitions_[span.transition];
+            const StateSpan& span = history_->spans()[record.index];
+            const StateEvent& event = history_->transitions()[span.transition];
             ImGui::Text("%s  %s → %s", actor_text(context, span.actor).c_str(),
                         std::string(state_name(event.from)).c_str(), std::string(state_name(event.to)).c_str());
             const std::string socket = event.remote.port == 0

@@ -27,7 +27,6 @@ private:
     struct Geometry;  // where the lanes are on screen this frame
 
     void draw_toolbar(LabContext& context);
-    void update_spans(const Trace& trace);
     bool is_held(const LabContext& context, size_t packet_index) const;
     void handle_mouse(LabContext& context, const Geometry& geometry);
     void draw_canvas(LabContext& context, const Geometry& geometry) const;
@@ -36,13 +35,10 @@ private:
 
     TimelineState state_;
     TimelineLayout layout_;
-    // Merged state transitions and their spans, remade when the trace gains states.
-    const Trace* spans_trace_ = nullptr;
-    size_t spans_state_count_ = static_cast<size_t>(-1);
-    std::vector<StateEvent> transitions_;
-    std::vector<StateSpan> spans_;
-    StateSpanRows span_rows_;  // spans_ by row: the state lanes are culled per row
-    float axis_screen_x_ = 0;  // last frame's geometry, for screen_point()
+    // Merged state transitions and their spans (by row: the state lanes are culled per row).
+    StateHistory own_history_;               // when the context has none
+    const StateHistory* history_ = nullptr;  // this frame's
+    float axis_screen_x_ = 0;                // last frame's geometry, for screen_point()
     std::array<float, kTimelineLaneCount> lane_middle_y_{};
     bool dragged_ = false;      // the current press moved the view, so its release is no click
     bool set_hovered_ = false;  // this view set shared.hovered_packet last frame

@@ -1,0 +1,66 @@
+#include "state_history.hpp"
+
+namespace tcplab {
+
+const std::vector<StateEvent>& StateHistory::transitions() const {
+    static const std::vector<StateEvent> none;
+    return merger_ ? merger_->transitions() : none;
+}
+
+// The same trace object, grown only at its end since the last update. A trace
+// destroyed and another made at the same address would differ in its first
+// or last seen state (or have fewer states).
+bool StateHistory::still_the_trace_seen(const Trace& trace) const {
+    const auto& states = trace.states();
+    if (trace_ != &trace || !merger_ || states.size() < states_seen_ ||
+        trace.states_inserted_before_end() != inserted_before_end_seen_ || trace.actors().size() != actors_seen_)
+        return false;
+    if (states_seen_ == 0) return true;
+    return states.front().time_ns == first_state_ns_ && states[states_seen_ - 1].time_ns == last_state_ns_;
+}
+
+void StateHistory::update(const Trace& trace) {
+    const auto& states = trace.states();
+    if (still_the_trace_seen(trace)) {
+        if (states.size() == states_seen_) return;
+        const size_t transitions_before = merger_->transitions().size();
+        const std::span<const StateEvent> later(states.data() + states_seen_, states.size() - states_seen_);
+        if (merger_->append(later)) {
+            add_spans_from(trace, transitions_before);
+            last_change_appended_ = true;
+            appended_from_ = transitions_before;
+        } else {
+            rebuild(trace);
+        }
+    } else {
+        rebuild(trace);
+    }
+    ++version_;
+    trace_ = &trace;
+    states_seen_ = states.size();
+    inserted_before_end_seen_ = trace.states_inserted_before_end();
+    actors_seen_ = trace.actors().size();
+    first_state_ns_ = states.empty() ? 0 : states.front().time_ns;
+    last_state_ns_ = states.empty() ? 0 : states.back().time_ns;
+}
+
+void StateHistory::rebuild(const Trace& trace) {
+    merger_.emplace(trace.states());
+    span_builder_ = StateSpanBuilder();
+    spans_.clear();
+    span_rows_ = StateSpanRows();
+    add_spans_from(trace, 0);
+    last_change_appended_ = false;
+    appended_from_ = 0;
+    ++full_builds_;
+}
+
+void StateHistory::add_spans_from(const Trace& trace, size_t first_transition) {
+    const std::vector<StateEvent>& transitions = merger_->transitions();
+    const size_t spans_before = spans_.size();
+    for (size_t index = first_transition; index < transitions.size(); ++index)
+        span_builder_.add(trace, transitions, index, spans_);
+    for (size_t position = spans_before; position < spans_.size(); ++position) span_rows_.add(spans_, position);
+}
+
+}  // namespace tcplab
