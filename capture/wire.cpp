@@ -257,6 +257,7 @@ void Wire::send_on(uint64_t segment, WireDirection direction, std::span<const ui
     // One latency for every packet keeps the queue ordered by due time.
     in_flight_.push_back(InFlight{std::chrono::steady_clock::now() + options_.latency, segment, direction,
                                   std::vector<uint8_t>(bytes.begin(), bytes.end())});
+    in_flight_count_.store(in_flight_.size(), std::memory_order_release);
 }
 
 void Wire::deliver_due() {
@@ -268,6 +269,7 @@ void Wire::deliver_due() {
         relayed_.fetch_add(1, std::memory_order_relaxed);
         in_flight_.pop_front();
     }
+    in_flight_count_.store(in_flight_.size(), std::memory_order_release);
 }
 
 void Wire::run_commands() {
@@ -391,6 +393,8 @@ std::vector<HeldPacket> Wire::held() const {
     std::lock_guard lock(mutex_);
     return held_;
 }
+
+size_t Wire::in_flight_count() const { return in_flight_count_.load(std::memory_order_acquire); }
 
 size_t Wire::held_count() const {
     std::lock_guard lock(mutex_);

@@ -99,6 +99,8 @@ public:
 
     std::vector<HeldPacket> held() const;
     size_t held_count() const;
+    // Segments on their way (the latency): sent, not yet at the other host.
+    size_t in_flight_count() const;
     WireStats stats() const;
     EventQueue<WireEvent>& events() { return events_; }
 
@@ -143,6 +145,7 @@ private:
     std::vector<Command> commands_;
     std::vector<HeldPacket> held_;
 
+    std::atomic<size_t> in_flight_count_{0};  // in_flight_.size(), for other threads
     std::atomic<uint64_t> relayed_{0};
     std::atomic<uint64_t> lost_{0};
     std::atomic<uint64_t> dropped_{0};

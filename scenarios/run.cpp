@@ -243,9 +243,9 @@ void ScenarioRun::collect(std::future<void>& action, Actor acting) {
     } catch (const std::exception& error) {
         if (!in_progress_->outcome.failure.empty()) return;
         in_progress_->outcome.failure =
-            acting == Actor::None ? std::string("the lesson's action failed: ") + error.what()
-                                  : std::string("the ") + std::string(actor_name(acting)) + "'s calls failed: " +
-                                        error.what();
+            acting == Actor::None
+                ? std::string("the lesson's action failed: ") + error.what()
+                : std::string("the ") + std::string(actor_name(acting)) + "'s calls failed: " + error.what();
     }
 }
 
@@ -306,7 +306,11 @@ bool ScenarioRun::poll() {
             return false;
         }
         case Phase::Settling: {
-            const bool quiet = now - step.last_change >= options_.quiet_period;
+            // A segment still on the wire has not reached its receiver: the
+            // next step's recv() must not run before it lands (a loaded
+            // machine can delay the relay past the quiet period).
+            const bool quiet =
+                now - step.last_change >= options_.quiet_period && (!wire_ || wire_->in_flight_count() == 0);
             const bool settled = quiet && all_pass(script, step.outcome.begin_ns, realtime_now_ns());
             if (!settled && now - step.settle_started < options_.settle_limit) return false;
             // A socket dump taken after the step shows what the tracepoint never
