@@ -118,11 +118,9 @@ void place_rows(const LadderInput& input, LadderRows& result, size_t first) {
                 gap.receive_ns = row.time_ns;
                 result.gaps.push_back(gap);
                 y = std::max(y + row_height, gap.y1 + input.line_height + 5.0f);
-                row.y = y;
-                if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
-                continue;
+            } else {
+                y += row_height;
             }
-            y += row_height;
         }
         row.y = y;
         if (row.kind == Kind::Receive) result.receive_y.emplace_back(row.index, row.y);
@@ -157,12 +155,10 @@ const LadderRows& LadderRowCache::update(const LadderInput& input) {
     if (only_grew) {
         float widest_call = rows_.widest_call;
         std::vector<LadderRows::Row> later = rows_from(input, RowSources{calls_, packets_, transitions_}, widest_call);
+        // Receive rows come only from new packets (an earlier packet's new
+        // twin invalidates the cache), so receive_y stays sorted too.
         const bool in_order = later.empty() || rows_.rows.empty() || !row_before(later.front(), rows_.rows.back());
-        // A receive row of an earlier packet would go in the middle of receive_y.
-        const bool receives_in_order = std::none_of(later.begin(), later.end(), [this](const LadderRows::Row& row) {
-            return row.kind == LadderRows::Kind::Receive && row.index < packets_;
-        });
-        if (in_order && receives_in_order) {
+        if (in_order) {
             const size_t first = rows_.rows.size();
             rows_.rows.insert(rows_.rows.end(), later.begin(), later.end());
             rows_.widest_call = widest_call;

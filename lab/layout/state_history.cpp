@@ -21,21 +21,13 @@ bool StateHistory::still_the_trace_seen(const Trace& trace) const {
 
 void StateHistory::update(const Trace& trace) {
     const auto& states = trace.states();
-    if (still_the_trace_seen(trace)) {
-        if (states.size() == states_seen_) return;
-        const size_t transitions_before = merger_->transitions().size();
-        const std::span<const StateEvent> later(states.data() + states_seen_, states.size() - states_seen_);
-        if (merger_->append(later)) {
-            add_spans_from(trace, transitions_before);
-            last_change_appended_ = true;
-            appended_from_ = transitions_before;
-        } else {
-            rebuild(trace);
-        }
-    } else {
+    const bool grown = still_the_trace_seen(trace);
+    if (grown && states.size() == states_seen_) return;
+    const size_t transitions_before = grown ? merger_->transitions().size() : 0;
+    if (grown && merger_->append(std::span(states).subspan(states_seen_)))
+        add_spans_from(trace, transitions_before);
+    else
         rebuild(trace);
-    }
-    ++version_;
     trace_ = &trace;
     states_seen_ = states.size();
     inserted_before_end_seen_ = trace.states_inserted_before_end();
@@ -50,8 +42,6 @@ void StateHistory::rebuild(const Trace& trace) {
     spans_.clear();
     span_rows_ = StateSpanRows();
     add_spans_from(trace, 0);
-    last_change_appended_ = false;
-    appended_from_ = 0;
     ++full_builds_;
 }
 

@@ -25,12 +25,8 @@ public:
     const std::vector<StateEvent>& transitions() const;
     const std::vector<StateSpan>& spans() const { return spans_; }
     const StateSpanRows& span_rows() const { return span_rows_; }
-    // Changes whenever transitions() does: caches built from them compare it.
-    uint64_t version() const { return version_; }
-    // Whether the last change only added transitions at the end (the first
-    // `appended_from` stayed as they were), and how many full builds so far.
-    bool last_change_appended() const { return last_change_appended_; }
-    size_t appended_from() const { return appended_from_; }
+    // How many times everything was built anew. While it stays the same,
+    // transitions() only grew at its end (LadderInput::transitions_build).
     uint64_t full_builds() const { return full_builds_; }
 
 private:
@@ -50,9 +46,6 @@ private:
     size_t actors_seen_ = 0;
     int64_t first_state_ns_ = 0, last_state_ns_ = 0;
 
-    uint64_t version_ = 0;
-    bool last_change_appended_ = false;
-    size_t appended_from_ = 0;
     uint64_t full_builds_ = 0;
 };
 

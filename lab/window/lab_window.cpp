@@ -233,10 +233,12 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
         // Starting a lesson builds its sandbox, wire and captures (the capture
         // rings alone are tens of MiB the kernel zeroes), so a person gets the
         // window first and the lesson one frame later. A screenshot waits for it.
-        if (screenshot_mode())
+        if (screenshot_mode()) {
             load_scenario(settings.scenario);
-        else
-            controller->announce(scenario_after_first_frame = settings.scenario);
+        } else {
+            scenario_after_first_frame = settings.scenario;
+            controller->announce(settings.scenario);
+        }
     }
     // The pieces can also be asked for from outside (tests, docs): the command line stays for users.
     if (const char* piece = std::getenv("TCPLAB_SCREENSHOT_PIECE"); piece && options.screenshot_piece.empty())
