@@ -29,6 +29,7 @@
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/layout/state_history.hpp"
 #include "lab/layout/timeline_layout.hpp"
+#include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
 #include "scenarios/syn_flood.hpp"
 
@@ -85,6 +86,9 @@ struct Settings {
     int buffer_mib = 0;  // 0: what the options say
     size_t queue = 0;    // 0: what the options say
     bool layout = true;
+    bool reserve = true;
+    size_t packets_per_frame = kPacketsPerFrame;
+    bool show_slow_frames = false;
     std::string syncookies = "1";
 };
 
@@ -125,25 +129,23 @@ int run(const Settings& settings) {
 
     Trace trace;
     trace.describe_capture_point(1, {target.address, "server wire0"});
-    SynFloodOptions flood_options;
-    flood_options.target = target;
-    flood_options.rate = settings.rate;
-    flood_options.duration = std::chrono::milliseconds(static_cast<int64_t>(settings.seconds * 1000));
-    auto flood = SynFlood::start(*wire.value(), flood_options);
-    if (!flood) {
-        std::fprintf(stderr, "no flood: %s\n", flood.error().what.c_str());
-        return 1;
-    }
-
+    if (settings.reserve) reserve_for_flood(trace);  // as a lesson that floods does
     // The window's frame loop, without the GPU: drain, then prepare the timeline and ladder.
     std::vector<double> drain_ms, layout_ms, frame_ms;
     StateHistory history;
     LadderRowCache ladder_rows;
     const auto frame_period = std::chrono::microseconds(16667);
     auto next_frame = Clock::now();
-    const auto drain = [&] {
-        capture.value()->queue().drain([&](CapturedPacket packet) { trace.add_packet(std::move(packet)); });
-        wire.value()->events().drain([&](WireEvent event) { trace.add_wire(event); });
+    // As ScenarioRun::drain does for a window: a frame's worth of packets,
+    // and the wire's events up to the first packet left behind.
+    const auto drain = [&](size_t limit) {
+        auto& packets = capture.value()->queue();
+        packets.drain_while([](const CapturedPacket&) { return true; },
+                            [&](CapturedPacket packet) { trace.add_packet(std::move(packet)); }, limit);
+        const CapturedPacket* left = packets.peek();
+        const int64_t horizon = left ? left->summary.time_ns : INT64_MAX;
+        wire.value()->events().drain_while([horizon](const WireEvent& event) { return event.time_ns < horizon; },
+                                           [&](WireEvent event) { trace.add_wire(event); }, SIZE_MAX);
     };
     auto prepare = [&] {
         history.update(trace);
@@ -163,23 +165,48 @@ int run(const Settings& settings) {
         const LadderLayout ladder_drawn = layout_ladder(ladder, rows);
         return drawn.records.size() + ladder_drawn.records.size();
     };
-    size_t frames = 0;
-    while (!flood.value()->stats().finished) {
+    // The window builds its history when the lesson starts, before the flood;
+    // making room for a flood there takes longer than a frame, once.
+    const double start_cpu = thread_cpu_ms();
+    (void)prepare();
+    const double lesson_start_ms = thread_cpu_ms() - start_cpu;
+
+    SynFloodOptions flood_options;
+    flood_options.target = target;
+    flood_options.rate = settings.rate;
+    flood_options.duration = std::chrono::milliseconds(static_cast<int64_t>(settings.seconds * 1000));
+    auto flood = SynFlood::start(*wire.value(), flood_options);
+    if (!flood) {
+        std::fprintf(stderr, "no flood: %s\n", flood.error().what.c_str());
+        return 1;
+    }
+
+    size_t frames = 0, frames_catching_up = 0, most_packets_in_a_frame = 0;
+    // Frames go on after the flood while packets wait in the queue: a frame
+    // takes at most packets_per_frame, so a burst is spread over the next frames.
+    while (!flood.value()->stats().finished || capture.value()->queue().peek()) {
+        if (flood.value()->stats().finished) ++frames_catching_up;
         std::this_thread::sleep_until(next_frame);
         next_frame += frame_period;
         const double start = thread_cpu_ms();
-        drain();
+        const size_t packets_before = trace.packets().size();
+        drain(settings.packets_per_frame);
         const double drained = thread_cpu_ms();
         if (settings.layout) (void)prepare();
         const double prepared = thread_cpu_ms();
         drain_ms.push_back(drained - start);
         layout_ms.push_back(prepared - drained);
         frame_ms.push_back(prepared - start);
+        const size_t packets_added = trace.packets().size() - packets_before;
+        most_packets_in_a_frame = std::max(most_packets_in_a_frame, packets_added);
+        if (settings.show_slow_frames && prepared - start > 16.7)
+            std::printf("slow frame %zu: drain %.1f ms, layout %.1f ms, %zu packets added (%zu in all)\n", frames,
+                        drained - start, prepared - drained, packets_added, trace.packets().size());
         ++frames;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last SYN-ACKs
     capture.value()->stop();
-    drain();
+    drain(SIZE_MAX);
     const SynFloodStats flooded = flood.value()->stats();
     const CaptureStats captured = capture.value()->stats();
     ::close(listener);
@@ -208,14 +235,17 @@ int run(const Settings& settings) {
                 static_cast<unsigned long long>(captured.kernel_dropped),
                 static_cast<unsigned long long>(captured.queue_dropped),
                 static_cast<unsigned long long>(wire.value()->events().dropped()));
+    std::printf("lesson start (empty trace, room made for the flood): %.1f ms\n", lesson_start_ms);
     std::printf("full builds: state history %llu, ladder rows %llu\n",
                 static_cast<unsigned long long>(history.full_builds()),
                 static_cast<unsigned long long>(ladder_rows.full_builds()));
     std::printf(
-        "frames: %zu at 60 Hz; CPU ms per frame mean/p50/p99/max: drain %.2f/%.2f/%.2f/%.2f, "
+        "frames: %zu at 60 Hz (%zu after the flood, catching up; at most %zu packets in one); CPU ms per frame "
+        "mean/p50/p99/max: drain %.2f/%.2f/%.2f/%.2f, "
         "layout %.2f/%.2f/%.2f/%.2f, both %.2f/%.2f/%.2f/%.2f; %lld frames over 16.7 ms\n",
-        frames, drain_p.mean, drain_p.p50, drain_p.p99, drain_p.max, layout_p.mean, layout_p.p50, layout_p.p99,
-        layout_p.max, frame_p.mean, frame_p.p50, frame_p.p99, frame_p.max, static_cast<long long>(over_budget));
+        frames, frames_catching_up, most_packets_in_a_frame, drain_p.mean, drain_p.p50, drain_p.p99, drain_p.max,
+        layout_p.mean, layout_p.p50, layout_p.p99, layout_p.max, frame_p.mean, frame_p.p50, frame_p.p99, frame_p.max,
+        static_cast<long long>(over_budget));
     return syns == flooded.injected && captured.kernel_dropped == 0 && captured.queue_dropped == 0 ? 0 : 2;
 }
 
@@ -237,6 +267,9 @@ int main(int argc, char** argv) {
     app.add_option("--buffer-mib", settings.buffer_mib, "kernel ring buffer in MiB (0: the options' own)");
     app.add_option("--queue", settings.queue, "capture queue capacity (0: the options' own)");
     app.add_flag("--layout,!--no-layout", settings.layout, "prepare the timeline and ladder every frame");
+    app.add_option("--packets-per-frame", settings.packets_per_frame, "packets a frame drains at most");
+    app.add_flag("--slow-frames", settings.show_slow_frames, "print each frame over 16.7 ms");
+    app.add_flag("--reserve,!--no-reserve", settings.reserve, "give the trace room for a flood first");
     app.add_option("--syncookies", settings.syncookies, "the server's net.ipv4.tcp_syncookies");
     CLI11_PARSE(app, argc, argv);
     return tcplab::run(settings);

@@ -538,8 +538,10 @@ private:
             sized_ = true;
             const double share = static_cast<double>(size_) / static_cast<double>(std::max<uint64_t>(offset, 1));
             const auto scaled = [share](size_t count) { return static_cast<size_t>(count * share * 1.15) + 1024; };
-            loaded_.trace.reserve(scaled(loaded_.trace.packets().size()), scaled(loaded_.trace.connections().size()),
-                                  scaled(loaded_.trace.states().size() + loaded_.trace.held_segment_count()));
+            loaded_.trace.reserve(
+                TraceRoom{.packets = scaled(loaded_.trace.packets().size()),
+                          .connections = scaled(loaded_.trace.connections().size()),
+                          .states = scaled(loaded_.trace.states().size() + loaded_.trace.held_segment_count())});
         }
         if (++blocks_ % kProgressEveryPackets != 0 || !progress_) return true;
         return progress_(ReadProgress{offset, size_, loaded_.packets});

@@ -55,6 +55,25 @@ public:
         return count;
     }
 
+    // Consumer side: the oldest queued item, left in the queue; null when empty.
+    const T* peek() const {
+        const size_t head = head_.load(std::memory_order_relaxed);
+        if (head == tail_.load(std::memory_order_acquire)) return nullptr;
+        return &*slots_[head];
+    }
+
+    // Consumer side: hands queued items to `sink`, oldest first, while
+    // `take(item)` says so and at most `limit` of them; returns how many.
+    template <class Take, class Sink>
+    size_t drain_while(Take&& take, Sink&& sink, size_t limit) {
+        size_t count = 0;
+        for (const T* next = peek(); next && count < limit && take(*next); next = peek()) {
+            sink(std::move(*pop()));
+            ++count;
+        }
+        return count;
+    }
+
     size_t capacity() const { return capacity_ - 1; }
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 

@@ -1,5 +1,8 @@
 #include "state_timeline.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace tcplab {
 namespace {
 
@@ -60,31 +63,47 @@ std::vector<StateEvent> with_ports_resolved(const std::vector<StateEvent>& state
 }
 
 size_t SocketKeyHash::operator()(const SocketKey& key) const {
-    // FNV-1a over both ends' address bytes and ports.
-    uint64_t hash = 1469598103934665603ull;
-    const auto mix = [&hash](uint8_t byte) { hash = (hash ^ byte) * 1099511628211ull; };
+    // Eight bytes at a time with a multiply-xorshift finish: a flood looks up
+    // a million sockets every few seconds, and a byte-wise hash was most of that.
+    uint64_t hash = 0x9e3779b97f4a7c15ull;
+    const auto mix = [&hash](uint64_t word) {
+        hash = (hash ^ word) * 0xff51afd7ed558ccdull;
+        hash ^= hash >> 32;
+    };
     for (const Endpoint* end : {&key.first, &key.second}) {
-        mix(end->address.version);
-        const size_t length = end->address.version == 6 ? 16 : 4;
-        for (size_t index = 0; index < length; ++index) mix(end->address.bytes[index]);
-        mix(static_cast<uint8_t>(end->port >> 8));
-        mix(static_cast<uint8_t>(end->port));
+        uint64_t high = 0, low = 0;
+        std::memcpy(&high, end->address.bytes.data(), 8);
+        std::memcpy(&low, end->address.bytes.data() + 8, 8);
+        mix(high);
+        mix(low);
+        mix(uint64_t{end->port} << 8 | end->address.version);
     }
-    return static_cast<size_t>(hash);
+    return static_cast<size_t>(hash ^ (hash >> 29));
 }
 
 std::vector<StateEvent> observed_transitions(const Trace& trace) { return TransitionMerger(trace.states()).take(); }
 
-TransitionMerger::TransitionMerger(const std::vector<StateEvent>& given) {
+TransitionMerger::TransitionMerger(const std::vector<StateEvent>& given, size_t expected_sockets) {
+    reset(given, expected_sockets);
+}
+
+void TransitionMerger::reset(const std::vector<StateEvent>& given, size_t expected_sockets) {
+    sockets_.clear();
+    close_to_timewait_.clear();
+    merged_.clear();
+    sockets_.reserve(expected_sockets);
+    merged_.reserve(expected_sockets);
     const std::vector<StateEvent> states = with_ports_resolved(given);
     // Sockets the tracepoint reported are told by the tracepoint (and the dump,
     // for TIME_WAIT); for the others, packets fill the gaps between dumps.
     // When the tracepoint first spoke of each socket. Before that, a dump may
     // still see something it cannot: a half-open request socket in SYN_RECV
     // (the tracepoint reports the server's socket only once the ACK arrives).
-    for (const StateEvent& event : states)
-        if (event.source == StateSource::Tracepoint)
-            first_traced_.emplace(SocketKey{event.local, event.remote}, event.time_ns);
+    for (const StateEvent& event : states) {
+        if (event.source != StateSource::Tracepoint) continue;
+        Socket& socket = sockets_[SocketKey{event.local, event.remote}];
+        socket.first_traced_ns = std::min(socket.first_traced_ns, event.time_ns);
+    }
     for (const StateEvent& event : states) add(event, false);
 }
 
@@ -98,27 +117,22 @@ bool TransitionMerger::append(std::span<const StateEvent> later) {
     return true;
 }
 
-bool TransitionMerger::traced_at(const SocketKey& key, int64_t time) const {
-    auto found = first_traced_.find(key);
-    return found != first_traced_.end() && found->second <= time;
-}
-
 bool TransitionMerger::add(const StateEvent& event, bool appending) {
     const SocketKey key{event.local, event.remote};
-    if (event.source == StateSource::Inferred && first_traced_.count(key)) return true;
-    const auto last_found = last_state_.find(key);
-    const bool seen = last_found != last_state_.end();
-    const TcpState last = seen ? last_found->second : TcpState::Closed;
+    Socket& socket = sockets_[key];  // one lookup per event: a flood brings a million
+    if (event.source == StateSource::Inferred && socket.first_traced_ns != kNotTraced) return true;
+    const bool seen = socket.seen;
+    const TcpState last = socket.last;
     if (event.to == last) return true;
-    auto pending = close_to_timewait_.find(key);
+    auto pending = close_to_timewait_.empty() ? close_to_timewait_.end() : close_to_timewait_.find(key);
     if (event.source == StateSource::SocketDump) {
         // For a traced socket the dump only adds what the tracepoint cannot
         // see: the timewait socket that outlives the full one, and its end
         // (after 60 s, or when a class skips the wait).
         const bool after_traced_close = pending != close_to_timewait_.end();
         const bool timewait_ends = last == TcpState::TimeWait;
-        if (traced_at(key, event.time_ns) && event.to != TcpState::TimeWait && !after_traced_close && !timewait_ends)
-            return true;
+        const bool traced_by_then = socket.first_traced_ns <= event.time_ns;
+        if (traced_by_then && event.to != TcpState::TimeWait && !after_traced_close && !timewait_ends) return true;
         const TcpState reference = after_traced_close ? merged_[pending->second].from : last;
         if (progress(event.to, true) < progress(reference, seen)) return true;
     }
@@ -140,7 +154,8 @@ bool TransitionMerger::add(const StateEvent& event, bool appending) {
     }
     if (event.source == StateSource::Tracepoint && event.to == TcpState::Closed && may_live_on_as_timewait(event.from))
         close_to_timewait_[key] = merged_.size();
-    last_state_[key] = shown.to;
+    socket.last = shown.to;
+    socket.seen = true;
     // A socket that went on as a timewait socket in the same state: nothing changed.
     if (shown.from != shown.to) merged_.push_back(shown);
     return true;

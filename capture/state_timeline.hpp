@@ -25,8 +25,13 @@ struct SocketKeyHash {
 // would take longer than the frame.
 class TransitionMerger {
 public:
-    // The transitions of these states (sorted by time), as observed_transitions gives them.
-    explicit TransitionMerger(const std::vector<StateEvent>& states);
+    // The transitions of these states (sorted by time), as observed_transitions
+    // gives them. With room for this many sockets, a flood's merger never
+    // rehashes within a frame.
+    explicit TransitionMerger(const std::vector<StateEvent>& states, size_t expected_sockets = 0);
+    // The same, reusing the room this merger already made (its hash maps'
+    // buckets), which for a flood is a large part of the cost.
+    void reset(const std::vector<StateEvent>& states, size_t expected_sockets = 0);
 
     const std::vector<StateEvent>& transitions() const { return merged_; }
     std::vector<StateEvent> take() && { return std::move(merged_); }
@@ -41,10 +46,14 @@ public:
 private:
     // Returns false instead of changing a transition already made.
     bool add(const StateEvent& event, bool appending);
-    bool traced_at(const SocketKey& key, int64_t time) const;
 
-    std::unordered_map<SocketKey, int64_t, SocketKeyHash> first_traced_;  // when the tracepoint first spoke of it
-    std::unordered_map<SocketKey, TcpState, SocketKeyHash> last_state_;
+    static constexpr int64_t kNotTraced = INT64_MAX;
+    struct Socket {
+        int64_t first_traced_ns = kNotTraced;  // when the tracepoint first spoke of it
+        TcpState last = TcpState::Closed;      // its last transition's state
+        bool seen = false;                     // whether it made one
+    };
+    std::unordered_map<SocketKey, Socket, SocketKeyHash> sockets_;
     std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED
     std::vector<StateEvent> merged_;
 };

@@ -295,12 +295,19 @@ std::span<const uint8_t> Trace::raw_bytes(const PacketEvent& packet) const {
     return std::span<const uint8_t>(raw_).subspan(packet.raw_offset, packet.raw_length);
 }
 
-void Trace::reserve(size_t packets, size_t connections, size_t states) {
-    packets_.reserve(packets);
-    connections_.reserve(connections);
-    states_.reserve(states);
+void Trace::reserve(const TraceRoom& room) {
+    reserved_.packets = std::max(reserved_.packets, room.packets);
+    reserved_.connections = std::max(reserved_.connections, room.connections);
+    reserved_.states = std::max(reserved_.states, room.states);
+    reserved_.raw_bytes = std::max(reserved_.raw_bytes, room.raw_bytes);
+    reserved_.wire_events = std::max(reserved_.wire_events, room.wire_events);
+    packets_.reserve(room.packets);
+    connections_.reserve(room.connections);
+    states_.reserve(room.states);
+    raw_.reserve(room.raw_bytes);
+    wire_events_.reserve(room.wire_events);
     size_t slots = 64;
-    while (slots < connections * 2) slots *= 2;
+    while (slots < room.connections * 2) slots *= 2;
     if (slots > connection_slots_.size()) rehash_index(slots);
 }
 

@@ -57,6 +57,15 @@ struct CapturePoint {
     std::string name;  // "lo", "client wire0", "server wire0"
 };
 
+// How many events of each kind a trace makes room for (Trace::reserve).
+struct TraceRoom {
+    size_t packets = 0;
+    size_t connections = 0;
+    size_t states = 0;
+    size_t raw_bytes = 0;  // copied raw bytes of live packets
+    size_t wire_events = 0;
+};
+
 class Trace {
 public:
     // Decodes a frame into the compact summary a capture thread hands over.
@@ -69,8 +78,13 @@ public:
     void add_summary(PacketEvent summary, const Endpoint& source, const Endpoint& destination);
     // Raw bytes of packets added with add_summary(); set it before adding them.
     void set_raw_source(std::shared_ptr<const RawByteSource> source) { raw_source_ = std::move(source); }
-    // Room for this many events, so a large file is not copied as the vectors grow.
-    void reserve(size_t packets, size_t connections, size_t states);
+    // Room for this many events (and copied raw bytes), so a large file or a
+    // live flood is not copied as the vectors grow: a copy doubles the peak
+    // memory, and live it stalls the frame that makes it. Reserving takes
+    // address space only; pages are touched as events arrive.
+    void reserve(const TraceRoom& room);
+    // What reserve() asked for, so the views can size what they keep alike.
+    const TraceRoom& reserved() const { return reserved_; }
     // Bytes the trace holds in memory (events, connections, indexes, copied raw bytes).
     size_t memory_bytes() const;
     void add_state(StateEvent event);
@@ -160,6 +174,7 @@ private:
     std::shared_ptr<const RawByteSource> raw_source_;
     std::map<Endpoint, Actor> actors_;
     uint64_t lost_events_ = 0;
+    TraceRoom reserved_;
     uint64_t states_inserted_before_end_ = 0;
     uint64_t packets_or_calls_inserted_before_end_ = 0;
 };

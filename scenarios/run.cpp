@@ -1,8 +1,12 @@
 #include "run.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <future>
 #include <random>
 #include <thread>
+
+#include "syn_flood.hpp"
 
 namespace tcplab {
 namespace {
@@ -88,6 +92,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& ent
     } else {
         run->trace_.describe_capture_point(0, {{}, "lo"});
     }
+    if (run->scenario_.settings.burst_capture) reserve_for_flood(run->trace_);
     if (auto watching = run->start_watching(); !watching) return watching.error();
 
     const int timeout = options.call_timeout_seconds;
@@ -159,19 +164,35 @@ Status ScenarioRun::start_watching() {
     return Done{};
 }
 
-size_t ScenarioRun::drain() {
+size_t ScenarioRun::drain(size_t packet_limit) {
     size_t count = 0;
-    for (auto& capture : captures_)
-        count += capture->queue().drain([this](CapturedPacket packet) { trace_.add_packet(std::move(packet)); });
+    // With a limit, the packets left in a queue are later than everything
+    // taken; the other sources' events wait until the packets catch up to
+    // them, so that the trace still only grows at its end (see StateHistory).
+    int64_t horizon = INT64_MAX;
+    const size_t per_capture = captures_.empty() ? 0 : std::max<size_t>(1, packet_limit / captures_.size());
+    for (auto& capture : captures_) {
+        count += capture->queue().drain_while([](const CapturedPacket&) { return true; },
+                                              [this](CapturedPacket packet) { trace_.add_packet(std::move(packet)); },
+                                              per_capture);
+        if (const CapturedPacket* left = capture->queue().peek()) horizon = std::min(horizon, left->summary.time_ns);
+    }
+    const auto before_horizon = [horizon](const auto& event) { return event.time_ns < horizon; };
     for (auto& watcher : watchers_)
-        count += watcher->queue().drain([this](StateEvent event) { trace_.add_state(std::move(event)); });
-    if (wire_) count += wire_->events().drain([this](WireEvent event) { trace_.add_wire(event); });
+        count += watcher->queue().drain_while(
+            before_horizon, [this](StateEvent event) { trace_.add_state(std::move(event)); }, SIZE_MAX);
+    if (wire_)
+        count += wire_->events().drain_while(
+            before_horizon, [this](WireEvent event) { trace_.add_wire(event); }, SIZE_MAX);
     for (ActorThread* actor : {client_.get(), server_.get()}) {
         if (!actor) continue;
-        count += actor->calls().drain([this](CallEvent event) {
-            if (event.local.port != 0) trace_.assign_actor(event.local, event.actor);
-            trace_.add_call(std::move(event));
-        });
+        count += actor->calls().drain_while(
+            before_horizon,
+            [this](CallEvent event) {
+                if (event.local.port != 0) trace_.assign_actor(event.local, event.actor);
+                trace_.add_call(std::move(event));
+            },
+            SIZE_MAX);
     }
     uint64_t lost = 0;
     for (auto& capture : captures_) lost += capture->queue().dropped();
@@ -254,7 +275,7 @@ bool ScenarioRun::poll() {
     InProgress& step = *in_progress_;
     const Step& script = scenario_.steps[step.outcome.index];
     const auto now = Clock::now();
-    if (drain() > 0) step.last_change = now;
+    if (drain(options_.packets_per_poll) > 0) step.last_change = now;
     // While a segment waits at the gate, the student is deciding: no timer runs.
     const bool waiting_for_student = wire_ && wire_->held_count() > 0;
     if (waiting_for_student) {

@@ -23,6 +23,12 @@ namespace tcplab {
 // tutorials' examples), or a client host and a server host joined by the wire.
 enum class Topology { Loopback, TwoHosts };
 
+// Packets a window's frame adds to the trace at most (RunOptions::packets_per_poll):
+// with what the views then add, 8-13 ms of a busy 2-CPU VM's time, and
+// 370 k packets a second at 60 fps, above the ~300 k a second of the fastest
+// flood the wire takes in (docs/performance-live.md).
+inline constexpr size_t kPacketsPerFrame = 6144;
+
 struct RunOptions {
     Topology topology = Topology::Loopback;
     WireOptions wire;  // latency, MTU, loss, gate (two hosts only)
@@ -34,6 +40,11 @@ struct RunOptions {
     uint32_t port_seed = 0;  // 0: a random port per run
     // Socket calls give up after this; a student holding segments needs long.
     int call_timeout_seconds = 5;
+    // At most this many captured packets go into the trace per poll(), so a
+    // window polling once a frame spreads a flood's burst over frames instead
+    // of stalling one; the capture queues hold the rest (their losses are
+    // counted). Unlimited for a terminal run, which has no frames.
+    size_t packets_per_poll = SIZE_MAX;
     // Apply the lesson's own settings (its topology, the wire's latency, MTU
     // and loss, longer limits) wherever these options keep their defaults.
     bool lesson_settings = true;
@@ -51,7 +62,7 @@ struct StepOutcome {
     std::vector<ExpectationOutcome> expectations;
     // The kernel's answer to the step's question: whether each choice held.
     std::vector<ExpectationOutcome> choices;
-    std::string failure;  // an action that could not run at all
+    std::string failure;      // an action that could not run at all
     KernelCounters counters;  // at the step's start and end
     bool passed() const;
 };
@@ -105,7 +116,7 @@ private:
         size_t next_action = 0;
         Actor acting = Actor::None;
         std::future<void> pending;
-        std::vector<std::future<void>> queued;  // the same actor's next calls, already on its thread
+        std::vector<std::future<void>> queued;      // the same actor's next calls, already on its thread
         std::vector<std::future<void>> background;  // actions that do not hold up the next one
         Clock::time_point action_started;
         Clock::time_point settle_started;
@@ -121,7 +132,7 @@ private:
     void collect(std::future<void>& action, Actor acting);
     KernelCounters counters_now() const;
     Status start_watching();
-    size_t drain();
+    size_t drain(size_t packet_limit = SIZE_MAX);
     bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
     void start_next_action();
 
@@ -131,7 +142,7 @@ private:
     RunOptions options_;
     Trace trace_;
     std::unique_ptr<Wire> wire_;
-    std::vector<std::unique_ptr<PacketCapture>> captures_;      // one per capture point
+    std::vector<std::unique_ptr<PacketCapture>> captures_;       // one per capture point
     std::vector<std::unique_ptr<KernelStateWatcher>> watchers_;  // one per host
     std::unique_ptr<ActorThread> client_;
     std::unique_ptr<ActorThread> server_;

@@ -28,6 +28,18 @@ uint32_t offset_in_pool(const IpAddress& address) {
 
 }  // namespace
 
+void reserve_for_flood(Trace& trace) {
+    constexpr size_t kSyns = 2'000'000;
+    constexpr size_t kFrameBytes = 64;  // IPv4 and TCP headers with the SYN's options
+    // Each SYN is a connection, a half-open socket's state, a SYN-ACK, and
+    // the wire's report of putting it on and of the SYN-ACK vanishing.
+    trace.reserve(TraceRoom{.packets = 2 * kSyns,
+                            .connections = kSyns,
+                            .states = kSyns,
+                            .raw_bytes = 2 * kSyns * kFrameBytes,
+                            .wire_events = 2 * kSyns});
+}
+
 IpAddress SynFlood::source_address(uint32_t n, const WireAddresses& hosts) {
     // Walk past the hosts' own addresses in ascending order, so every n gets
     // a distinct address that no host owns.

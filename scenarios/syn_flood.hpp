@@ -15,6 +15,7 @@
 
 #include "capture/endpoint.hpp"
 #include "capture/result.hpp"
+#include "capture/trace.hpp"
 #include "capture/wire.hpp"
 
 namespace tcplab {
@@ -37,6 +38,12 @@ struct SynFloodOptions {
     // wire's command list, so a fast generator cannot pile up memory.
     uint32_t max_outstanding = 4096;
 };
+
+// Gives a trace room for about 13 s of the fastest flood the wire takes in
+// (some 150 k spoofed SYNs a second, each answered by a SYN-ACK), so that a
+// window watching the flood never copies its whole trace within one frame.
+// Only address space: a short flood touches little of it.
+void reserve_for_flood(Trace& trace);
 
 struct SynFloodStats {
     uint64_t injected = 0;  // handed to the wire

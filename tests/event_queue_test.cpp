@@ -50,6 +50,25 @@ TEST(EventQueue, ProducerThreadAndConsumerAgreeOnEveryItem) {
     EXPECT_EQ(expected, kItems);
 }
 
+// A window takes a frame's worth at a time, and events of other queues only
+// up to the first one left behind (ScenarioRun::drain).
+TEST(EventQueue, DrainWhileStopsAtTheLimitOrTheFirstItemNotTaken) {
+    EventQueue<int> queue(16);
+    EXPECT_EQ(queue.peek(), nullptr);
+    for (int item : {1, 2, 3, 10, 11}) queue.push(item);
+    std::vector<int> taken;
+    const auto take = [&taken](int item) { taken.push_back(item); };
+    EXPECT_EQ(queue.drain_while([](int) { return true; }, take, 2), 2u);
+    EXPECT_EQ(taken, (std::vector<int>{1, 2}));
+    ASSERT_NE(queue.peek(), nullptr);
+    EXPECT_EQ(*queue.peek(), 3);
+    EXPECT_EQ(queue.drain_while([](int item) { return item < 10; }, take, SIZE_MAX), 1u);
+    EXPECT_EQ(taken, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(*queue.peek(), 10);  // peeking leaves it there
+    EXPECT_EQ(queue.drain([](int) {}), 2u);
+    EXPECT_EQ(queue.peek(), nullptr);
+}
+
 TEST(EventQueue, DropsAreCountedUnderLoad) {
     EventQueue<int> queue(8);
     std::thread producer([&] {

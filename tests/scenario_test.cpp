@@ -17,9 +17,11 @@ using namespace tcp_flag;
 
 constexpr int kRepeats = 10;
 
-std::unique_ptr<ScenarioRun> run_to_end(const std::string& name, bool use_tracepoint) {
+std::unique_ptr<ScenarioRun> run_to_end(const std::string& name, bool use_tracepoint,
+                                        size_t packets_per_poll = SIZE_MAX) {
     RunOptions options;
     options.use_tracepoint = use_tracepoint;
+    options.packets_per_poll = packets_per_poll;
     auto run = ScenarioRun::start(test::test_lesson(name), options);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
@@ -141,6 +143,16 @@ TEST(TeardownScenario, TenRunsEachShowTheExactFourWayClose) {
         ASSERT_NE(finished, nullptr);
         check_teardown(*finished);
     }
+}
+
+// A window takes a frame's worth of packets per poll; with one packet a
+// poll, the states and calls that arrive meanwhile wait for the packets to
+// catch up, and the story comes out the same.
+TEST(TeardownScenario, OnePacketAPollTellsTheSameStory) {
+    auto finished = run_to_end("teardown", true, 1);
+    ASSERT_NE(finished, nullptr);
+    check_teardown(*finished);
+    EXPECT_EQ(finished->trace().packets().size(), finished->capture_stats().delivered);
 }
 
 // Without the tracepoint (as for a user without root), socket dumps and

@@ -129,6 +129,37 @@ TEST(Trace, SynAcksNobodyAnsweredSettleAtTheEndWithoutRegrowingTheStates) {
                                [](const StateEvent& a, const StateEvent& b) { return a.time_ns < b.time_ns; }));
 }
 
+// A flood lesson reserves room first: no vector may move (copying the whole
+// trace) while the flood arrives within the room.
+TEST(Trace, ReservedRoomIsUsedWithoutMovingTheEvents) {
+    Trace trace;
+    constexpr int kSources = 200;
+    // Seen from loopback, both ends move: SYN_SENT and SYN_RECV, then the
+    // client's ESTABLISHED on the SYN-ACK.
+    trace.reserve(TraceRoom{.packets = 2 * kSources,
+                            .connections = kSources,
+                            .states = 3 * kSources,
+                            .raw_bytes = 2 * kSources * 80,
+                            .wire_events = 10});
+    EXPECT_EQ(trace.reserved().packets, 2u * kSources);
+    EXPECT_EQ(trace.reserved().states, 3u * kSources);
+    const PacketEvent* packets = trace.packets().data();
+    const StateEvent* states = trace.states().data();
+    const Connection* connections = trace.connections().data();
+    for (int source = 0; source < kSources; ++source) {
+        const Endpoint spoofed{IpAddress::v4(198, 18, static_cast<uint8_t>(source / 256), static_cast<uint8_t>(source)),
+                               1024};
+        add(trace, 100 + source * 10, {spoofed, kServer, Syn, 7, 0});
+        add(trace, 105 + source * 10, {kServer, spoofed, Syn | Ack, kY, 8});
+    }
+    ASSERT_EQ(trace.connections().size(), static_cast<size_t>(kSources));
+    ASSERT_GE(trace.states().size(), 2u * kSources);
+    ASSERT_LE(trace.states().size(), 3u * kSources);
+    EXPECT_EQ(trace.packets().data(), packets);
+    EXPECT_EQ(trace.states().data(), states);
+    EXPECT_EQ(trace.connections().data(), connections);
+}
+
 TEST(Trace, EventsArrivingLateAreKeptInTimeOrder) {
     Trace trace;
     trace.add_call(CallEvent{300, 310, Actor::Client, "send", "", 5, 0, "hello", {}});

@@ -64,6 +64,14 @@ std::vector<LadderRows::Row> rows_from(const LadderInput& input, RowSources from
     const auto visible = [&input](int64_t time_ns) { return input.cursor_ns == 0 || time_ns <= input.cursor_ns; };
     const auto width_of = [&input](std::string_view text) { return input.text_width ? input.text_width(text) : 0.0f; };
     std::vector<LadderRows::Row> rows;
+    if (from.calls == 0 && from.packets == 0 && from.transitions == 0) {
+        // All rows: room for every event the trace holds or reserved (a flood
+        // lesson), so that neither this build nor a live frame adding rows
+        // later copies them all.
+        const size_t packets = std::max(trace.packets().size(), trace.reserved().packets);
+        const size_t transitions = std::max(input.transitions.size(), trace.reserved().states);
+        rows.reserve(trace.calls().size() + packets + transitions);
+    }
     const auto& calls = trace.calls();
     for (size_t index = from.calls; index < calls.size(); ++index) {
         if (!is_end(calls[index].actor) || !visible(calls[index].time_ns)) continue;

@@ -1,5 +1,7 @@
 #include "state_history.hpp"
 
+#include <algorithm>
+
 namespace tcplab {
 
 const std::vector<StateEvent>& StateHistory::transitions() const {
@@ -37,10 +39,24 @@ void StateHistory::update(const Trace& trace) {
 }
 
 void StateHistory::rebuild(const Trace& trace) {
-    merger_.emplace(trace.states());
-    span_builder_ = StateSpanBuilder();
+    // As much room as the trace reserved (a flood lesson, a large file), so
+    // that the vectors and hash maps do not grow, copying everything, within
+    // one frame. A state is one socket's transition: at most as many sockets.
+    const size_t expected = std::max(trace.reserved().states, trace.states().size());
+    // Made once and reset after: resetting keeps the hash maps' buckets,
+    // which for a flood lesson take longer to make than a frame.
+    if (merger_)
+        merger_->reset(trace.states(), expected);
+    else
+        merger_.emplace(trace.states(), expected);
+    span_builder_.clear();
+    span_builder_.reserve(expected);
     spans_.clear();
-    span_rows_ = StateSpanRows();
+    spans_.reserve(expected);
+    span_rows_.client.clear();
+    span_rows_.server.clear();
+    // A flood's half-open sockets each hold a row of the server's lane.
+    span_rows_.server.reserve(expected);
     add_spans_from(trace, 0);
     ++full_builds_;
 }

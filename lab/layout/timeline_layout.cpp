@@ -375,13 +375,16 @@ void StateSpanBuilder::add(const Trace& trace, const std::vector<StateEvent>& tr
     const SocketKey key{event.local, event.remote};
     auto& rows = free_rows_[actor == Actor::Client ? 0 : 1];
     int row = -1;
-    if (auto found = alive_.find(key); found != alive_.end()) {
+    const auto found = alive_.find(key);
+    if (found != alive_.end()) {
         spans[found->second.span].end_ns = event.time_ns;
         row = found->second.row;
-        alive_.erase(found);
     }
     if (event.to == TcpState::Closed) {
-        if (row >= 0) rows.push(row);
+        if (found != alive_.end()) {
+            rows.push(row);
+            alive_.erase(found);
+        }
         return;
     }
     if (row < 0) {
@@ -394,8 +397,18 @@ void StateSpanBuilder::add(const Trace& trace, const std::vector<StateEvent>& tr
             rows.pop();
         }
     }
-    alive_[key] = Alive{spans.size(), row};
+    const Alive alive{spans.size(), row};
+    if (found != alive_.end())
+        found->second = alive;
+    else
+        alive_.emplace(key, alive);
     spans.push_back(StateSpan{actor, row, event.time_ns, kForever, event.to, event.source, index});
+}
+
+void StateSpanBuilder::clear() {
+    alive_.clear();
+    for (auto& rows : free_rows_) rows = {};
+    next_row_ = {};
 }
 
 Actor end_of_transition(const Trace& trace, const StateEvent& event) {

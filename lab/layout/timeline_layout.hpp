@@ -56,6 +56,9 @@ std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEv
 // the spans of its new transitions (see StateHistory).
 class StateSpanBuilder {
 public:
+    void reserve(size_t sockets) { alive_.reserve(sockets); }
+    // Forgets every socket, keeping the room reserved.
+    void clear();
     // transitions[index] ends its socket's open span and opens the next one, if any.
     void add(const Trace& trace, const std::vector<StateEvent>& transitions, size_t index,
              std::vector<StateSpan>& spans);

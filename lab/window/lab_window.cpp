@@ -213,7 +213,9 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     shared.colour_blind_palette = settings.colour_blind_palette;
     shared.presentation = settings.presentation;
 
-    controller = std::make_unique<StepController>(options.run_options);
+    RunOptions run_options = options.run_options;
+    run_options.packets_per_poll = kPacketsPerFrame;
+    controller = std::make_unique<StepController>(run_options);
     views = make_views();
     replay_ui = std::make_unique<ReplayUi>(*controller, settings);
     // Files dropped on the window arrive between frames, on this thread.
