@@ -7,10 +7,15 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "pcapng_writer.hpp"
@@ -322,13 +327,72 @@ std::string option_text(const uint8_t* value, size_t length, size_t limit) {
 // Why the fast path gave up: the file goes to read_trace() instead.
 struct Unsupported {};
 
+// What the reader thread hands over: packets summarised, in file order, and
+// the comments that came with them.
+struct SummarizedPacket {
+    PacketEvent summary;
+    Endpoint source;
+    Endpoint destination;
+};
+struct Batch {
+    std::vector<SummarizedPacket> packets;
+    std::vector<NoteEvent> notes;
+    uint64_t end_offset = 0;  // where the reader got to
+    uint64_t blocks = 0;      // blocks read so far, this batch's included
+};
+constexpr size_t kBatchPackets = 4096;
+constexpr size_t kBatchesInFlight = 8;  // ~3 MB between the two threads
+
+// Reads the file on a thread of its own (pread, record headers, each frame's
+// summary) while the calling thread adds the summaries to the trace
+// (connections, relative numbers, states): the two halves take about as long
+// as each other, and a machine has two cores at least. Only the calling
+// thread touches the trace; the reader only fills `loaded.interfaces`,
+// `format` and `skipped_blocks`, read after it has ended.
 class Indexer {
 public:
     Indexer(int descriptor, uint64_t size, LoadedTrace& loaded, const ProgressCallback& progress)
-        : window_(descriptor, size), size_(size), loaded_(loaded), progress_(progress) {}
+        : window_(descriptor, size), size_(size), loaded_(loaded), progress_(progress) {
+        filling_.packets.reserve(kBatchPackets);
+    }
 
     // nullopt: hand the file to read_trace(). false: cancelled.
     std::optional<bool> run() {
+        std::optional<bool> scanned;
+        std::thread reader([this, &scanned] {
+            scanned = scan();
+            hand_over(true);
+        });
+        bool cancelled = false;
+        uint64_t next_progress = kProgressEveryPackets;
+        Batch batch;
+        while (take(batch)) {
+            if (cancelled) continue;  // the reader stops at its next block
+            for (const SummarizedPacket& packet : batch.packets) {
+                loaded_.trace.add_summary(packet.summary, packet.source, packet.destination);
+                if (++loaded_.packets == kSamplePackets)
+                    size_trace(packet.summary.raw_offset + packet.summary.raw_length);
+            }
+            for (NoteEvent& note : batch.notes) loaded_.trace.add_note(std::move(note));
+            if (progress_ && batch.blocks >= next_progress) {
+                next_progress = (batch.blocks / kProgressEveryPackets + 1) * kProgressEveryPackets;
+                if (!progress_(ReadProgress{batch.end_offset, size_, loaded_.packets})) {
+                    cancelled = true;
+                    stop_.store(true, std::memory_order_relaxed);
+                }
+            }
+        }
+        reader.join();
+        if (cancelled) return false;
+        if (!scanned || !*scanned) return scanned;
+        if (progress_) progress_(ReadProgress{end_offset_, size_, loaded_.packets});
+        loaded_.trace.flush_inferred();
+        return true;
+    }
+
+private:
+    // On the reader thread.
+    std::optional<bool> scan() {
         const uint8_t* head = window_.at(0, 4);
         if (!head) return std::nullopt;
         const uint32_t magic = host32(head);
@@ -336,7 +400,44 @@ public:
         return pcap(magic);
     }
 
-private:
+    // Reader: passes the batch being filled on, waiting while the trace's
+    // thread is kBatchesInFlight behind; the last call says the reader is done.
+    void hand_over(bool last) {
+        std::unique_lock lock(mutex_);
+        if (!filling_.packets.empty() || !filling_.notes.empty()) {
+            has_room_.wait(lock, [this] { return ready_.size() < kBatchesInFlight; });
+            ready_.push_back(std::move(filling_));
+            filling_ = Batch{};
+            filling_.packets.reserve(kBatchPackets);
+        }
+        reader_done_ = last;
+        lock.unlock();
+        has_batch_.notify_one();
+    }
+
+    // The trace's thread: the next batch, or false once the reader is done and all are taken.
+    bool take(Batch& batch) {
+        std::unique_lock lock(mutex_);
+        has_batch_.wait(lock, [this] { return !ready_.empty() || reader_done_; });
+        if (ready_.empty()) return false;
+        batch = std::move(ready_.front());
+        ready_.pop_front();
+        lock.unlock();
+        has_room_.notify_one();
+        return true;
+    }
+
+    // Sizes the trace for the whole file from what the first packets cost,
+    // so the vectors are not copied as they grow (the copy would double the peak).
+    void size_trace(uint64_t offset) {
+        const double share = static_cast<double>(size_) / static_cast<double>(std::max<uint64_t>(offset, 1));
+        const auto scaled = [share](size_t count) { return static_cast<size_t>(count * share * 1.15) + 1024; };
+        loaded_.trace.reserve(
+            TraceRoom{.packets = scaled(loaded_.trace.packets().size()),
+                      .connections = scaled(loaded_.trace.connections().size()),
+                      .states = scaled(loaded_.trace.states().size() + loaded_.trace.held_segment_count())});
+    }
+
     std::optional<bool> pcap(uint32_t magic) {
         const bool nano = magic == 0xA1B23C4D || magic == 0x4D3CB2A1;
         const bool swapped = magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1;
@@ -505,7 +606,7 @@ private:
             const uint16_t option_length = host16(block + from + 2);
             if (code == pcapng::kOptionEnd) return;
             if (code == pcapng::kOptionComment)
-                loaded_.trace.add_note(NoteEvent{time_ns, -1, option_text(block + from + 4, option_length, 0xFFFF)});
+                filling_.notes.push_back(NoteEvent{time_ns, -1, option_text(block + from + 4, option_length, 0xFFFF)});
             from += 4 + (option_length + 3u) / 4 * 4;
         }
     }
@@ -527,29 +628,22 @@ private:
         summary.original_length = original_length;
         summary.raw_offset = file_offset;
         summary.raw_length = static_cast<uint32_t>(frame.size());
-        loaded_.trace.add_summary(summary, source, destination);
-        ++loaded_.packets;
+        filling_.packets.push_back({summary, source, destination});
     }
 
+    // After each block: false when the trace's thread asked to stop (cancelled).
     bool keep_going(uint64_t offset) {
-        if (loaded_.packets == kSamplePackets && !sized_) {
-            // Size the trace for the whole file from what the first packets cost,
-            // so the vectors are not copied as they grow (the copy would double the peak).
-            sized_ = true;
-            const double share = static_cast<double>(size_) / static_cast<double>(std::max<uint64_t>(offset, 1));
-            const auto scaled = [share](size_t count) { return static_cast<size_t>(count * share * 1.15) + 1024; };
-            loaded_.trace.reserve(
-                TraceRoom{.packets = scaled(loaded_.trace.packets().size()),
-                          .connections = scaled(loaded_.trace.connections().size()),
-                          .states = scaled(loaded_.trace.states().size() + loaded_.trace.held_segment_count())});
-        }
-        if (++blocks_ % kProgressEveryPackets != 0 || !progress_) return true;
-        return progress_(ReadProgress{offset, size_, loaded_.packets});
+        ++blocks_;
+        filling_.end_offset = offset;
+        filling_.blocks = blocks_;
+        if (filling_.packets.size() >= kBatchPackets) hand_over(false);
+        return !stop_.load(std::memory_order_relaxed);
     }
 
     bool finish(uint64_t offset) {
-        if (progress_) progress_(ReadProgress{offset, size_, loaded_.packets});
-        loaded_.trace.flush_inferred();
+        filling_.end_offset = offset;
+        filling_.blocks = blocks_;
+        end_offset_ = offset;
         return true;
     }
 
@@ -557,8 +651,19 @@ private:
     uint64_t size_;
     LoadedTrace& loaded_;
     const ProgressCallback& progress_;
+
+    // The reader's.
     uint64_t blocks_ = 0;
-    bool sized_ = false;
+    uint64_t end_offset_ = 0;  // read by the trace's thread after the reader has ended
+    Batch filling_;
+
+    // Between the two.
+    std::mutex mutex_;
+    std::condition_variable has_batch_;
+    std::condition_variable has_room_;
+    std::deque<Batch> ready_;
+    bool reader_done_ = false;
+    std::atomic<bool> stop_{false};
 };
 
 }  // namespace

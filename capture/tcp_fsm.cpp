@@ -229,8 +229,14 @@ void ConnectionFsm::deliver(Side receiver, const Segment& segment, uint64_t tag,
 }
 
 std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Segment& segment, uint64_t tag) {
-    const Side receiver = sender == Side::Client ? Side::Server : Side::Client;
     std::vector<InferredTransition> transitions;
+    on_segment(sender, segment, tag, transitions);
+    return transitions;
+}
+
+void ConnectionFsm::on_segment(Side sender, const Segment& segment, uint64_t tag,
+                               std::vector<InferredTransition>& transitions) {
+    const Side receiver = sender == Side::Client ? Side::Server : Side::Client;
 
     // What the sender had taken in before sending: held segments up to the
     // first SYN or FIN this segment does not acknowledge.
@@ -255,7 +261,7 @@ std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Seg
     for (; next_for_sender != held_.end();
          next_for_sender = std::find_if(next_for_sender + 1, held_.end(), held_for_sender))
         deliver(sender, next_for_sender->segment(), tag, transitions);
-    std::erase_if(held_, held_for_sender);
+    if (!held_.empty()) std::erase_if(held_, held_for_sender);
 
     // What is still held now is all for the receiver: it must not overtake it.
     const bool control = has_flag(segment, tcp_flag::Syn) || has_flag(segment, tcp_flag::Fin);
@@ -268,7 +274,6 @@ std::vector<InferredTransition> ConnectionFsm::on_segment(Side sender, const Seg
                          .receiver = receiver});
     else
         deliver(receiver, segment, tag, transitions);
-    return transitions;
 }
 
 std::vector<InferredTransition> ConnectionFsm::flush() {

@@ -74,6 +74,9 @@ public:
     // The transitions this segment made certain, in the order they happened;
     // each names the segment that caused it. `tag` is returned as `cause`.
     std::vector<InferredTransition> on_segment(Side sender, const Segment& segment, uint64_t tag = 0);
+    // The same, appended to `transitions`: a caller reusing one vector
+    // allocates nothing per segment (opening a file sees millions).
+    void on_segment(Side sender, const Segment& segment, uint64_t tag, std::vector<InferredTransition>& transitions);
 
     // Delivers every held segment (at the end of a capture).
     std::vector<InferredTransition> flush();

@@ -169,6 +169,7 @@ private:
     std::map<uint8_t, CapturePoint> capture_points_;
     std::vector<Connection> connections_;
     std::vector<uint32_t> connection_slots_;
+    std::vector<InferredTransition> inferred_scratch_;  // infer_states' own, reused for every packet
     size_t indexed_connections_ = 0;
     std::map<std::pair<uint32_t, uint16_t>, uint32_t> highest_sent_elsewhere_;  // (connection, key) for keys >= 4
     std::shared_ptr<const RawByteSource> raw_source_;

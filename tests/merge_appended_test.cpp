@@ -49,6 +49,22 @@ TEST(MergeAppended, OrdersLikeStableSortThenInplaceMerge) {
             }
 }
 
+// A large file's late run is longer than the merge buffer: it is cut in
+// halves and rotated into place, which must keep the same order.
+TEST(MergeAppended, ARunLongerThanTheBufferOrdersTheSame) {
+    std::mt19937 random(11);
+    for (size_t buffer_events : {1u, 3u, 16u})
+        for (size_t sorted : {0u, 2u, 40u, 500u})
+            for (size_t appended : {1u, 5u, 200u, 777u})
+                for (int64_t time_span : {4, 100000}) {
+                    std::vector<Stamped> events = made_up(random, sorted, appended, time_span);
+                    const std::vector<Stamped> expected = the_standard_way(events, sorted);
+                    merge_appended_by_time(events, sorted, buffer_events * sizeof(Stamped));
+                    EXPECT_EQ(events, expected) << buffer_events << " in the buffer, " << sorted << " sorted, "
+                                                << appended << " appended, times 0-" << time_span;
+                }
+}
+
 TEST(MergeAppended, LateEventsAllBeforeTheSortedOnes) {
     std::vector<Stamped> events{{10, 0}, {20, 1}, {30, 2}, {5, 3}, {1, 4}};
     merge_appended_by_time(events, 3);
