@@ -382,5 +382,32 @@ TEST(LadderLayout, RecordedHandshakeAndTeardownDrawTheTextbookLadder) {
     EXPECT_NE(std::find(calls.begin(), calls.end(), "close()"), calls.end());
 }
 
+// The lanes are named after the lesson's client and server, not after the
+// first spoofed source of a flood that came before the client connected.
+TEST(LaneConnection, TheFirstConnectionNoSpoofedSourceOpened) {
+    Trace trace;
+    trace.describe_capture_point(0, {kClient.address, "client wire0"});
+    trace.describe_capture_point(1, {kServer.address, "server wire0"});
+    LaneConnection lanes;
+    EXPECT_EQ(lanes.find(trace), nullptr);
+    const Endpoint spoofed{IpAddress::v4(198, 18, 1, 40), 9823};
+    add(trace, 0, {spoofed, kServer, Syn, 77, 0});
+    // Only spoofed connections so far: the first one names the lanes.
+    ASSERT_NE(lanes.find(trace), nullptr);
+    EXPECT_EQ(lanes.find(trace)->client, spoofed);
+    add(trace, 10'000, {kClient, kServer, Syn, kClientIsn, 0});
+    add(trace, 20'000, {Endpoint{IpAddress::v4(198, 18, 1, 41), 9824}, kServer, Syn, 78, 0});
+    ASSERT_NE(lanes.find(trace), nullptr);
+    EXPECT_EQ(lanes.find(trace)->client, kClient);
+    EXPECT_EQ(lanes.find(trace)->server, kServer);
+
+    // Seen from loopback nobody is spoofed: the first connection.
+    Trace loopback;
+    add(loopback, 0, {spoofed, kServer, Syn, 77, 0});
+    add(loopback, 10'000, {kClient, kServer, Syn, kClientIsn, 0});
+    LaneConnection other;
+    EXPECT_EQ(other.find(loopback)->client, spoofed);
+}
+
 }  // namespace
 }  // namespace tcplab

@@ -193,6 +193,21 @@ const LadderRows& LadderRowCache::update(const LadderInput& input) {
     return rows_;
 }
 
+const Connection* LaneConnection::find(const Trace& trace) {
+    const auto& connections = trace.connections();
+    if (trace_ != &trace || scanned_ > connections.size()) {
+        trace_ = &trace;
+        scanned_ = 0;
+        found_.reset();
+    }
+    while (!found_ && scanned_ < connections.size()) {
+        const size_t index = scanned_++;
+        if (trace.actor_of(connections[index].client) != Actor::Attacker) found_ = index;
+    }
+    if (found_) return &connections[*found_];
+    return connections.empty() ? nullptr : &connections.front();
+}
+
 LadderLayout layout_ladder(const LadderInput& input) { return layout_ladder(input, ladder_rows(input)); }
 
 LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows) {

@@ -139,6 +139,20 @@ private:
     uint64_t generation_ = 0, built_generation_ = static_cast<uint64_t>(-1);
 };
 
+// The connection whose ends name the ladder's lanes: the first one a spoofed
+// source did not open (the SYN flood lesson floods before its client
+// connects), else the first one. Kept between frames: each frame only looks
+// at the connections that are new, so a flood costs nothing per frame.
+class LaneConnection {
+public:
+    const Connection* find(const Trace& trace);
+
+private:
+    const Trace* trace_ = nullptr;
+    size_t scanned_ = 0;
+    std::optional<size_t> found_;
+};
+
 struct LadderLayout {
     std::vector<LadderRecord> records;  // in time order (an arrow by its send time)
     float client_x = 0;                 // the lanes' x

@@ -136,26 +136,24 @@ void LadderView::draw(LabContext& context) {
     ImGui::EndChild();
 }
 
-void LadderView::draw_header(LabContext& context, float left) const {
+void LadderView::draw_header(LabContext& context, float left) {
     // The lane names stay put above the scrolling lanes.
     const Trace& trace = context.trace;
     ImDrawList* draw_list = ImGui::GetWindowDrawList();
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const float line = ImGui::GetTextLineHeight();
     // With their addresses when both fit side by side, else the names alone.
-    bool with_address = !trace.connections().empty();
+    const Connection* named = lane_connection_.find(trace);
+    bool with_address = named != nullptr;
     if (with_address) {
-        const Connection& connection = trace.connections().front();
+        const Connection& connection = *named;
         const std::string both = actor_text(context, Actor::Client) + "  " + connection.client.to_string() + "    " +
                                  actor_text(context, Actor::Server) + "  " + connection.server.to_string();
         with_address = ImGui::CalcTextSize(both.c_str()).x <= layout_.server_x + layout_.client_x;
     }
     for (const Actor actor : {Actor::Client, Actor::Server}) {
         std::string name = actor_text(context, actor);
-        if (with_address) {
-            const Connection& connection = trace.connections().front();
-            name += "  " + (actor == Actor::Client ? connection.client : connection.server).to_string();
-        }
+        if (with_address) name += "  " + (actor == Actor::Client ? named->client : named->server).to_string();
         const float text_width = ImGui::CalcTextSize(name.c_str()).x;
         const float lane_x = left + (actor == Actor::Client ? layout_.client_x : layout_.server_x);
         const float x = actor == Actor::Client ? std::max(left, lane_x - text_width * 0.5f)

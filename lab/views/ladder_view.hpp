@@ -22,15 +22,16 @@ public:
     ImVec2 last_origin() const { return origin_; }               // where its (0, 0) was on screen
 
 private:
-    void draw_header(LabContext& context, float left) const;
+    void draw_header(LabContext& context, float left);
     void handle_mouse(LabContext& context, ImVec2 origin);
     void draw_records(LabContext& context, ImVec2 origin) const;
     void draw_tooltip(LabContext& context, const LadderRecord& record) const;
 
     LadderLayout layout_;
-    LadderRowCache rows_;       // every event's row, kept while the trace does not change
-    float scroll_y_ = 0;        // the scrolling child's last scroll position and height:
-    float view_height_ = 2000;  // the layout covers that window (plus a screen each side)
+    LadderRowCache rows_;             // every event's row, kept while the trace does not change
+    LaneConnection lane_connection_;  // whose addresses the lane names show
+    float scroll_y_ = 0;              // the scrolling child's last scroll position and height:
+    float view_height_ = 2000;        // the layout covers that window (plus a screen each side)
     ImVec2 origin_{0, 0};
     StateHistory own_history_;               // when the context has none
     const StateHistory* history_ = nullptr;  // this frame's
