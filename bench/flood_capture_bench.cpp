@@ -139,11 +139,7 @@ int run(const Settings& settings) {
     // As ScenarioRun::drain does for a window: a frame's worth of packets,
     // and the wire's events up to the first packet left behind.
     const auto drain = [&](size_t limit) {
-        auto& packets = capture.value()->queue();
-        packets.drain_while([](const CapturedPacket&) { return true; },
-                            [&](CapturedPacket packet) { trace.add_packet(std::move(packet)); }, limit);
-        const CapturedPacket* left = packets.peek();
-        const int64_t horizon = left ? left->summary.time_ns : INT64_MAX;
+        const int64_t horizon = add_captured_packets(capture.value()->queue(), trace, limit).first_left_ns;
         wire.value()->events().drain_while([horizon](const WireEvent& event) { return event.time_ns < horizon; },
                                            [&](WireEvent event) { trace.add_wire(event); }, SIZE_MAX);
     };

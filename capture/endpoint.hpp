@@ -3,6 +3,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,17 @@ struct Endpoint {
 
     std::string to_string() const;  // 127.0.0.1:5000, [::1]:5000
     auto operator<=>(const Endpoint&) const = default;
+    // What the defaulted one would say, in a few instructions instead of
+    // member-wise memcmp calls: the hottest compare when opening a capture.
+    bool operator==(const Endpoint& other) const {
+        uint64_t high = 0, low = 0, other_high = 0, other_low = 0;
+        std::memcpy(&high, address.bytes.data(), 8);
+        std::memcpy(&low, address.bytes.data() + 8, 8);
+        std::memcpy(&other_high, other.address.bytes.data(), 8);
+        std::memcpy(&other_low, other.address.bytes.data() + 8, 8);
+        return ((high ^ other_high) | (low ^ other_low)) == 0 && port == other.port &&
+               address.version == other.address.version;
+    }
 };
 
 }  // namespace tcplab

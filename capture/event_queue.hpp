@@ -47,12 +47,7 @@ public:
     // Consumer side: hands every queued item to `sink`, returns how many.
     template <class Sink>
     size_t drain(Sink&& sink) {
-        size_t count = 0;
-        while (auto item = pop()) {
-            sink(std::move(*item));
-            ++count;
-        }
-        return count;
+        return drain_while([](const T&) { return true; }, std::forward<Sink>(sink), SIZE_MAX);
     }
 
     // Consumer side: the oldest queued item, left in the queue; null when empty.

@@ -139,4 +139,12 @@ CaptureStats PacketCapture::stats() const {
     return CaptureStats{delivered_.load(), kernel_received_.load(), kernel_dropped_.load(), queue_.dropped()};
 }
 
+AddedPackets add_captured_packets(EventQueue<CapturedPacket>& queue, Trace& trace, size_t limit) {
+    AddedPackets added;
+    added.count = queue.drain_while([](const CapturedPacket&) { return true; },
+                                    [&trace](CapturedPacket packet) { trace.add_packet(std::move(packet)); }, limit);
+    if (const CapturedPacket* left = queue.peek()) added.first_left_ns = left->summary.time_ns;
+    return added;
+}
+
 }  // namespace tcplab

@@ -12,6 +12,7 @@
 #include "events.hpp"
 #include "namespace_thread.hpp"
 #include "result.hpp"
+#include "trace.hpp"
 
 namespace tcplab {
 
@@ -75,5 +76,15 @@ private:
     std::atomic<uint64_t> kernel_received_{0};
     std::atomic<uint64_t> kernel_dropped_{0};
 };
+
+// Adds at most `limit` captured packets from the queue to the trace: a
+// window's frame takes its share. Events of other sources should wait until
+// `first_left_ns`, the time of the first packet left behind (INT64_MAX when
+// none), so that the trace only grows at its end.
+struct AddedPackets {
+    size_t count = 0;
+    int64_t first_left_ns = INT64_MAX;
+};
+AddedPackets add_captured_packets(EventQueue<CapturedPacket>& queue, Trace& trace, size_t limit);
 
 }  // namespace tcplab

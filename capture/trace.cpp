@@ -80,20 +80,9 @@ uint64_t hash_pair(const Endpoint& first, const Endpoint& second) {
     return hash_endpoint(first) ^ hash_endpoint(second);
 }
 
-// Endpoint's defaulted == compares member by member through memcmp calls;
-// this is the same test in a few instructions (the hottest compare of an open).
-bool same_endpoint(const Endpoint& a, const Endpoint& b) {
-    uint64_t a_high = 0, a_low = 0, b_high = 0, b_low = 0;
-    std::memcpy(&a_high, a.address.bytes.data(), 8);
-    std::memcpy(&a_low, a.address.bytes.data() + 8, 8);
-    std::memcpy(&b_high, b.address.bytes.data(), 8);
-    std::memcpy(&b_low, b.address.bytes.data() + 8, 8);
-    return ((a_high ^ b_high) | (a_low ^ b_low)) == 0 && a.port == b.port && a.address.version == b.address.version;
-}
-
 bool joins(const Connection& connection, const Endpoint& source, const Endpoint& destination) {
-    return (same_endpoint(connection.client, source) && same_endpoint(connection.server, destination)) ||
-           (same_endpoint(connection.client, destination) && same_endpoint(connection.server, source));
+    return (connection.client == source && connection.server == destination) ||
+           (connection.client == destination && connection.server == source);
 }
 
 }  // namespace
@@ -129,7 +118,7 @@ uint32_t Trace::connection_for(const PacketEvent& summary, const Endpoint& sourc
     uint32_t* slot = find_slot(source, destination);
     if (*slot != 0) {
         Connection& existing = connections_[*slot - 1];
-        const bool same_client = same_endpoint(existing.client, source);
+        const bool same_client = existing.client == source;
         const bool port_reused = pure_syn && same_client && existing.client_isn_known &&
                                  existing.client_base != summary.seq &&
                                  existing.inferred.state(Side::Client) != TcpState::SynSent;

@@ -172,10 +172,9 @@ size_t ScenarioRun::drain(size_t packet_limit) {
     int64_t horizon = INT64_MAX;
     const size_t per_capture = captures_.empty() ? 0 : std::max<size_t>(1, packet_limit / captures_.size());
     for (auto& capture : captures_) {
-        count += capture->queue().drain_while([](const CapturedPacket&) { return true; },
-                                              [this](CapturedPacket packet) { trace_.add_packet(std::move(packet)); },
-                                              per_capture);
-        if (const CapturedPacket* left = capture->queue().peek()) horizon = std::min(horizon, left->summary.time_ns);
+        const AddedPackets added = add_captured_packets(capture->queue(), trace_, per_capture);
+        count += added.count;
+        horizon = std::min(horizon, added.first_left_ns);
     }
     const auto before_horizon = [horizon](const auto& event) { return event.time_ns < horizon; };
     for (auto& watcher : watchers_)
