@@ -92,7 +92,7 @@ void TransitionMerger::reset(const std::vector<StateEvent>& given, size_t expect
     close_to_timewait_.clear();
     merged_.clear();
     sockets_.reserve(expected_sockets);
-    merged_.reserve(expected_sockets);
+    merged_.reserve(std::max(expected_sockets, given.size()));
     const std::vector<StateEvent> states = with_ports_resolved(given);
     // Sockets the tracepoint reported are told by the tracepoint (and the dump,
     // for TIME_WAIT); for the others, packets fill the gaps between dumps.

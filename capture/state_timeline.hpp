@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "dense_hash_map.hpp"
 #include "trace.hpp"
 
 namespace tcplab {
@@ -53,7 +54,7 @@ private:
         TcpState last = TcpState::Closed;      // its last transition's state
         bool seen = false;                     // whether it made one
     };
-    std::unordered_map<SocketKey, Socket, SocketKeyHash> sockets_;
+    DenseHashMap<SocketKey, Socket, SocketKeyHash> sockets_;
     std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED
     std::vector<StateEvent> merged_;
 };

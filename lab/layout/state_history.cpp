@@ -41,16 +41,20 @@ void StateHistory::update(const Trace& trace) {
 void StateHistory::rebuild(const Trace& trace) {
     // As much room as the trace reserved (a flood lesson, a large file), so
     // that the vectors and hash maps do not grow, copying everything, within
-    // one frame. A state is one socket's transition: at most as many sockets.
+    // one frame. A state is one socket's transition, and a connection has
+    // two sockets (the kernel's sources add a few, such as listeners): at
+    // most that many sockets.
     const size_t expected = std::max(trace.reserved().states, trace.states().size());
-    // Made once and reset after: resetting keeps the hash maps' buckets,
-    // which for a flood lesson take longer to make than a frame.
+    const size_t connections = std::max(trace.reserved().connections, trace.connections().size());
+    const size_t expected_sockets = std::min(expected, 2 * connections + 64);
+    // Made once and reset after: resetting keeps the hash maps' room, which
+    // for a flood lesson takes longer to make than a frame.
     if (merger_)
-        merger_->reset(trace.states(), expected);
+        merger_->reset(trace.states(), expected_sockets);
     else
-        merger_.emplace(trace.states(), expected);
+        merger_.emplace(trace.states(), expected_sockets);
     span_builder_.clear();
-    span_builder_.reserve(expected);
+    span_builder_.reserve(expected_sockets);
     spans_.clear();
     spans_.reserve(expected);
     span_rows_.client.clear();

@@ -374,39 +374,30 @@ void StateSpanBuilder::add(const Trace& trace, const std::vector<StateEvent>& tr
     if (actor != Actor::Client && actor != Actor::Server) return;
     const SocketKey key{event.local, event.remote};
     auto& rows = free_rows_[actor == Actor::Client ? 0 : 1];
-    int row = -1;
-    const auto found = alive_.find(key);
-    if (found != alive_.end()) {
-        spans[found->second.span].end_ns = event.time_ns;
-        row = found->second.row;
-    }
+    Socket& socket = sockets_[key];
+    const bool alive = socket.open_span != kClosed;
+    if (alive) spans[socket.open_span].end_ns = event.time_ns;
     if (event.to == TcpState::Closed) {
-        if (found != alive_.end()) {
-            rows.push(row);
-            alive_.erase(found);
-        }
+        if (alive) rows.push(socket.row);
+        socket = Socket{};
         return;
     }
-    if (row < 0) {
+    if (!alive) {
         // The lowest row no living socket of this end holds (a min-heap
         // of freed rows: a flood leaves thousands of sockets alive).
         if (rows.empty()) {
-            row = next_row_[actor == Actor::Client ? 0 : 1]++;
+            socket.row = next_row_[actor == Actor::Client ? 0 : 1]++;
         } else {
-            row = rows.top();
+            socket.row = rows.top();
             rows.pop();
         }
     }
-    const Alive alive{spans.size(), row};
-    if (found != alive_.end())
-        found->second = alive;
-    else
-        alive_.emplace(key, alive);
-    spans.push_back(StateSpan{actor, row, event.time_ns, kForever, event.to, event.source, index});
+    socket.open_span = spans.size();
+    spans.push_back(StateSpan{actor, socket.row, event.time_ns, kForever, event.to, event.source, index});
 }
 
 void StateSpanBuilder::clear() {
-    alive_.clear();
+    sockets_.clear();
     for (auto& rows : free_rows_) rows = {};
     next_row_ = {};
 }

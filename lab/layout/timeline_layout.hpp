@@ -11,9 +11,9 @@
 #include <queue>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "capture/dense_hash_map.hpp"
 #include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
 #include "lab/layout/time_axis.hpp"
@@ -56,7 +56,7 @@ std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEv
 // the spans of its new transitions (see StateHistory).
 class StateSpanBuilder {
 public:
-    void reserve(size_t sockets) { alive_.reserve(sockets); }
+    void reserve(size_t sockets) { sockets_.reserve(sockets); }
     // Forgets every socket, keeping the room reserved.
     void clear();
     // transitions[index] ends its socket's open span and opens the next one, if any.
@@ -64,11 +64,13 @@ public:
              std::vector<StateSpan>& spans);
 
 private:
-    struct Alive {
-        size_t span;  // index of its open span
-        int row;
+    static constexpr size_t kClosed = SIZE_MAX;
+    struct Socket {
+        size_t open_span = kClosed;  // index of its open span; kClosed while it has none
+        int row = -1;
     };
-    std::unordered_map<SocketKey, Alive, SocketKeyHash> alive_;
+    // Every socket seen, closed ones included (the map never erases).
+    DenseHashMap<SocketKey, Socket, SocketKeyHash> sockets_;
     // Per end (client, server): rows freed by closed sockets, and the next new row.
     std::array<std::priority_queue<int, std::vector<int>, std::greater<int>>, 2> free_rows_;
     std::array<int, 2> next_row_{};
