@@ -401,6 +401,28 @@ TEST(LaneConnection, TheFirstConnectionNoSpoofedSourceOpened) {
     EXPECT_EQ(lanes.find(trace)->client, kClient);
     EXPECT_EQ(lanes.find(trace)->server, kServer);
 
+    EXPECT_FALSE(lanes.client_port_varies());
+    EXPECT_FALSE(lanes.server_port_varies());
+
+    // The client connects again from another port, and to another port of
+    // the server: one port no longer names every arrow. Connections between
+    // other hosts do not count.
+    add(trace, 30'000,
+        {Endpoint{IpAddress::v4(198, 18, 0, 9), static_cast<uint16_t>(kClient.port + 1)}, kServer, Syn, 79, 0});
+    add(trace, 40'000, {kClient, Endpoint{IpAddress::v4(198, 18, 0, 8), 7}, Syn, 80, 0});
+    ASSERT_NE(lanes.find(trace), nullptr);
+    EXPECT_FALSE(lanes.client_port_varies());
+    EXPECT_FALSE(lanes.server_port_varies());
+    add(trace, 50'000, {Endpoint{kClient.address, static_cast<uint16_t>(kClient.port + 3)}, kServer, Syn, 81, 0});
+    ASSERT_NE(lanes.find(trace), nullptr);
+    EXPECT_EQ(lanes.find(trace)->client, kClient);
+    EXPECT_TRUE(lanes.client_port_varies());
+    EXPECT_FALSE(lanes.server_port_varies());
+    add(trace, 60'000, {kClient, Endpoint{kServer.address, static_cast<uint16_t>(kServer.port + 1)}, Syn, 82, 0});
+    ASSERT_NE(lanes.find(trace), nullptr);
+    EXPECT_EQ(lanes.find(trace)->server, kServer);
+    EXPECT_TRUE(lanes.server_port_varies());
+
     // Seen from loopback nobody is spoofed: the first connection.
     Trace loopback;
     add(loopback, 0, {spoofed, kServer, Syn, 77, 0});

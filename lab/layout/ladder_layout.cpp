@@ -199,10 +199,19 @@ const Connection* LaneConnection::find(const Trace& trace) {
         trace_ = &trace;
         scanned_ = 0;
         found_.reset();
+        client_port_varies_ = server_port_varies_ = false;
     }
-    while (!found_ && scanned_ < connections.size()) {
-        const size_t index = scanned_++;
-        if (trace.actor_of(connections[index].client) != Actor::Attacker) found_ = index;
+    for (; scanned_ < connections.size(); ++scanned_) {
+        const Connection& connection = connections[scanned_];
+        if (!found_) {
+            if (trace.actor_of(connection.client) != Actor::Attacker) found_ = scanned_;
+            continue;
+        }
+        const Connection& first = connections[*found_];
+        if (connection.client.address != first.client.address || connection.server.address != first.server.address)
+            continue;
+        if (connection.client.port != first.client.port) client_port_varies_ = true;
+        if (connection.server.port != first.server.port) server_port_varies_ = true;
     }
     if (found_) return &connections[*found_];
     return connections.empty() ? nullptr : &connections.front();

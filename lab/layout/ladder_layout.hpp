@@ -146,11 +146,20 @@ private:
 class LaneConnection {
 public:
     const Connection* find(const Trace& trace);
+    // Whether another connection between the same two hosts has another
+    // client port (a lesson's second client, a reconnect) or server port
+    // (the handshake lesson's closed port): then that lane is named by its
+    // address alone, as one port names only some of the arrows. Up to date
+    // after find().
+    bool client_port_varies() const { return client_port_varies_; }
+    bool server_port_varies() const { return server_port_varies_; }
 
 private:
     const Trace* trace_ = nullptr;
     size_t scanned_ = 0;
     std::optional<size_t> found_;
+    bool client_port_varies_ = false;
+    bool server_port_varies_ = false;
 };
 
 struct LadderLayout {

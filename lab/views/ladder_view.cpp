@@ -144,16 +144,21 @@ void LadderView::draw_header(LabContext& context, float left) {
     const float line = ImGui::GetTextLineHeight();
     // With their addresses when both fit side by side, else the names alone.
     const Connection* named = lane_connection_.find(trace);
+    const auto address_of = [&](Actor actor) {
+        if (actor == Actor::Server)
+            return lane_connection_.server_port_varies() ? named->server.address.to_string()
+                                                         : named->server.to_string();
+        return lane_connection_.client_port_varies() ? named->client.address.to_string() : named->client.to_string();
+    };
     bool with_address = named != nullptr;
     if (with_address) {
-        const Connection& connection = *named;
-        const std::string both = actor_text(context, Actor::Client) + "  " + connection.client.to_string() + "    " +
-                                 actor_text(context, Actor::Server) + "  " + connection.server.to_string();
+        const std::string both = actor_text(context, Actor::Client) + "  " + address_of(Actor::Client) + "    " +
+                                 actor_text(context, Actor::Server) + "  " + address_of(Actor::Server);
         with_address = ImGui::CalcTextSize(both.c_str()).x <= layout_.server_x + layout_.client_x;
     }
     for (const Actor actor : {Actor::Client, Actor::Server}) {
         std::string name = actor_text(context, actor);
-        if (with_address) name += "  " + (actor == Actor::Client ? named->client : named->server).to_string();
+        if (with_address) name += "  " + address_of(actor);
         const float text_width = ImGui::CalcTextSize(name.c_str()).x;
         const float lane_x = left + (actor == Actor::Client ? layout_.client_x : layout_.server_x);
         const float x = actor == Actor::Client ? std::max(left, lane_x - text_width * 0.5f)
