@@ -50,7 +50,6 @@ public:
         const uint64_t slot = *probe(key, tag_of(key));
         return slot == 0 ? nullptr : &entries_[index_in(slot)].second;
     }
-    const Value* find(const Key& key) const { return const_cast<DenseHashMap*>(this)->find(key); }
 
     // The value of key, inserting `value` first when key is new; true when it was.
     std::pair<Value*, bool> try_emplace(const Key& key, Value value = {}) {
