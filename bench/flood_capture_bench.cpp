@@ -25,13 +25,13 @@
 #include "capture/packet_capture.hpp"
 #include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
-#include "capture/wire.hpp"
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/layout/state_history.hpp"
 #include "lab/layout/timeline_layout.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
 #include "scenarios/syn_flood.hpp"
+#include "scenarios/wire.hpp"
 
 namespace tcplab {
 namespace {

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "capture/wire.hpp"
 #include "scenarios/sandbox.hpp"
+#include "scenarios/wire.hpp"
 
 namespace {
 

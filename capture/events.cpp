@@ -30,6 +30,24 @@ std::string_view source_name(StateSource source) {
     return "inferred";
 }
 
+std::string_view wire_action_name(WireAction action) {
+    switch (action) {
+        case WireAction::Held:
+            return "held";
+        case WireAction::Released:
+            return "released";
+        case WireAction::Dropped:
+            return "dropped";
+        case WireAction::Lost:
+            return "lost";
+        case WireAction::Vanished:
+            return "vanished";
+        case WireAction::Injected:
+            return "injected";
+    }
+    return "?";
+}
+
 int64_t realtime_now_ns() {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);

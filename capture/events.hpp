@@ -88,6 +88,30 @@ struct NoteEvent {
     std::string key;  // narration key in assets/lang, or free text from an instructor
 };
 
+// What the wire between the two hosts did with a packet: recorded in the trace
+// and in recordings, so the model knows the words without knowing the relay.
+enum class WireDirection : uint8_t { ToServer, ToClient };
+
+enum class WireAction : uint8_t {
+    Held,      // stopped at the gate, waiting for the student
+    Released,  // let through by the student (or by "release all")
+    Dropped,   // dropped by the student or a script
+    Lost,      // dropped by the random loss setting
+    Vanished,  // addressed to no host on the wire
+    Injected,  // put on the wire by the scenario (a spoofed SYN)
+};
+std::string_view wire_action_name(WireAction action);
+
+enum class WireActor : uint8_t { Wire, Student, Scenario };
+
+struct WireEvent {
+    int64_t time_ns = 0;
+    uint64_t segment = 0;  // the wire's number for the packet, from 1
+    WireAction action = WireAction::Held;
+    WireActor by = WireActor::Wire;
+    WireDirection direction = WireDirection::ToServer;
+};
+
 int64_t realtime_now_ns();
 
 }  // namespace tcplab

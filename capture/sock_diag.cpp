@@ -1,5 +1,6 @@
 #include "sock_diag.hpp"
 
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -8,11 +9,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
-#include <thread>
-
-#include "namespace_thread.hpp"
 #include <cstring>
 #include <string>
 #include <utility>
@@ -199,87 +196,6 @@ Result<std::vector<SocketInfo>> SockDiag::dump_tcp() {
         }
     }
     return sockets;
-}
-
-Status SockDiag::destroy(const SocketInfo& target) {
-    if (socket_ == nullptr) return Error{"The socket diagnostics handle was moved away or never opened", ""};
-    mnl_socket* socket = as_mnl(socket_);
-    std::vector<char> buffer(receive_buffer_size());
-    nlmsghdr* request = mnl_nlmsg_put_header(buffer.data());
-    request->nlmsg_type = SOCK_DESTROY;
-    request->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-    const uint32_t sequence = ++sequence_;
-    request->nlmsg_seq = sequence;
-    auto* diag_request = static_cast<inet_diag_req_v2*>(mnl_nlmsg_put_extra_header(request, sizeof(inet_diag_req_v2)));
-    const bool v6 = target.local.address.version == 6;
-    diag_request->sdiag_family = v6 ? AF_INET6 : AF_INET;
-    diag_request->sdiag_protocol = IPPROTO_TCP;
-    diag_request->idiag_states = 0xffffffffu;
-    inet_diag_sockid& id = diag_request->id;
-    id.idiag_sport = htons(target.local.port);
-    id.idiag_dport = htons(target.remote.port);
-    const size_t address_bytes = v6 ? 16 : 4;
-    std::memcpy(id.idiag_src, target.local.address.bytes.data(), address_bytes);
-    std::memcpy(id.idiag_dst, target.remote.address.bytes.data(), address_bytes);
-    id.idiag_cookie[0] = static_cast<uint32_t>(target.cookie);
-    id.idiag_cookie[1] = static_cast<uint32_t>(target.cookie >> 32);
-
-    if (mnl_socket_sendto(socket, request, request->nlmsg_len) < 0) return dump_error("send", errno);
-    while (true) {
-        const ssize_t received = mnl_socket_recvfrom(socket, buffer.data(), buffer.size());
-        if (received < 0) {
-            if (errno == EINTR) continue;
-            return dump_error("receive", errno);
-        }
-        int remaining = static_cast<int>(received);
-        for (const auto* message = reinterpret_cast<const nlmsghdr*>(buffer.data()); mnl_nlmsg_ok(message, remaining);
-             message = mnl_nlmsg_next(message, &remaining)) {
-            if (message->nlmsg_seq != sequence || message->nlmsg_type != NLMSG_ERROR) continue;
-            if (mnl_nlmsg_get_payload_len(message) < sizeof(nlmsgerr))
-                return Error{"The kernel sent a truncated netlink error while ending a socket", ""};
-            const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(message));
-            if (error->error == 0) return Done{};
-            if (error->error == -EOPNOTSUPP)
-                return Error{"This kernel cannot end sockets on request (CONFIG_INET_DIAG_DESTROY is off)",
-                             "Wait for TIME_WAIT to end by itself: 60 seconds"};
-            return dump_error("destroy", -error->error);
-        }
-    }
-}
-
-Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports) {
-    Result<size_t> outcome = size_t{0};
-    std::thread worker;
-    // The diag socket must be opened inside the sandbox to see its sockets.
-    auto started = start_in_namespace(worker, netns_fd, [&](StartupReport& report) {
-        auto diag = SockDiag::open();
-        if (!diag) {
-            report.fail(diag.error());
-            return;
-        }
-        auto sockets = diag.value().dump_tcp();
-        if (!sockets) {
-            report.fail(sockets.error());
-            return;
-        }
-        size_t ended = 0;
-        for (const SocketInfo& socket : sockets.value()) {
-            if (socket.state != TcpState::TimeWait) continue;
-            const bool ours = std::find(ports.begin(), ports.end(), socket.local.port) != ports.end() ||
-                              std::find(ports.begin(), ports.end(), socket.remote.port) != ports.end();
-            if (!ours) continue;
-            if (auto ended_one = diag.value().destroy(socket); !ended_one) {
-                report.fail(ended_one.error());
-                return;
-            }
-            ++ended;
-        }
-        outcome = ended;
-        report.succeed();
-    });
-    if (!started) return started.error();
-    if (worker.joinable()) worker.join();
-    return outcome;
 }
 
 }  // namespace tcplab

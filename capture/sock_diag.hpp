@@ -47,20 +47,10 @@ public:
     // request sockets of listeners (reported as SYN_RECV).
     Result<std::vector<SocketInfo>> dump_tcp();
 
-    // Ends one socket at once (SOCK_DESTROY, what `ss -K` does). For a
-    // TIME_WAIT socket that means its minute is skipped. Needs a kernel built
-    // with CONFIG_INET_DIAG_DESTROY (Debian's is) and CAP_NET_ADMIN in the
-    // socket's namespace, which the lab has in its own sandbox.
-    Status destroy(const SocketInfo& socket);
-
 private:
     explicit SockDiag(void* netlink_socket);
     void* socket_ = nullptr;  // struct mnl_socket*
     uint32_t sequence_ = 0;
 };
-
-// Ends every TIME_WAIT socket in `netns_fd` whose local or remote port is
-// one of `ports`; returns how many it ended.
-Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports);
 
 }  // namespace tcplab

@@ -14,7 +14,6 @@
 
 #include "events.hpp"
 #include "tcp_fsm.hpp"
-#include "wire.hpp"
 
 namespace tcplab {
 

@@ -23,7 +23,6 @@
 #include "pcapng_writer.hpp"
 #include "result.hpp"
 #include "trace.hpp"
-#include "wire.hpp"
 
 namespace tcplab {
 

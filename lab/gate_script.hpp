@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "capture/result.hpp"
-#include "capture/wire.hpp"
+#include "scenarios/wire.hpp"
 
 namespace tcplab {
 

@@ -9,10 +9,10 @@
 
 #include "capture/sock_diag.hpp"
 #include "capture/trace.hpp"
-#include "capture/wire.hpp"
 #include "i18n.hpp"
 #include "layout/state_history.hpp"
 #include "palette.hpp"
+#include "scenarios/wire.hpp"
 
 namespace tcplab {
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "syn_flood.hpp"
+#include "time_wait_destroyer.hpp"
 
 namespace tcplab {
 namespace {

@@ -13,9 +13,9 @@
 #include "capture/kernel_states.hpp"
 #include "capture/packet_capture.hpp"
 #include "capture/trace.hpp"
-#include "capture/wire.hpp"
 #include "sandbox.hpp"
 #include "scenario.hpp"
+#include "wire.hpp"
 
 namespace tcplab {
 

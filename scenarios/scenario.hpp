@@ -16,7 +16,7 @@
 #include "actor.hpp"
 #include "capture/kernel_counters.hpp"
 #include "capture/trace.hpp"
-#include "capture/wire.hpp"
+#include "wire.hpp"
 
 namespace tcplab {
 

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "capture/decode.hpp"
-#include "capture/segment_builder.hpp"
+#include "segment_builder.hpp"
 
 namespace tcplab {
 namespace {

@@ -16,7 +16,7 @@
 #include "capture/endpoint.hpp"
 #include "capture/result.hpp"
 #include "capture/trace.hpp"
-#include "capture/wire.hpp"
+#include "wire.hpp"
 
 namespace tcplab {
 

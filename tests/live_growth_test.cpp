@@ -5,10 +5,10 @@
 
 #include "bench/capture_generator.hpp"
 #include "capture/decode.hpp"
-#include "capture/segment_builder.hpp"
 #include "capture/wire_copies.hpp"
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/layout/state_history.hpp"
+#include "scenarios/segment_builder.hpp"
 
 namespace tcplab {
 namespace {

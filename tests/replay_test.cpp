@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "bench/capture_generator.hpp"
-#include "capture/segment_builder.hpp"
 #include "imgui_harness.hpp"
 #include "lab/step_controller.hpp"
 #include "lab/views/scenario_bar.hpp"
@@ -22,6 +21,7 @@
 #include "lab/window/settings.hpp"
 #include "lab/window/trace_loader.hpp"
 #include "recorded_runs.hpp"
+#include "scenarios/segment_builder.hpp"
 
 namespace tcplab {
 namespace {

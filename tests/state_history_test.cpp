@@ -8,7 +8,7 @@
 
 #include "bench/capture_generator.hpp"
 #include "capture/decode.hpp"
-#include "capture/segment_builder.hpp"
+#include "scenarios/segment_builder.hpp"
 
 namespace tcplab {
 namespace {

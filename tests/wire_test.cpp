@@ -1,7 +1,7 @@
 // The wire between two sandboxed hosts: the gate holds real segments while the
 // kernel's states stay put, drops make TCP recover, latency and MTU are real,
 // crafted segments can be injected, and nothing can reach beyond the sandbox.
-#include "capture/wire.hpp"
+#include "scenarios/wire.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -19,9 +19,9 @@
 #include <thread>
 
 #include "capture/decode.hpp"
-#include "capture/segment_builder.hpp"
 #include "capture/sock_diag.hpp"
 #include "scenarios/sandbox.hpp"
+#include "scenarios/segment_builder.hpp"
 
 namespace tcplab {
 namespace {

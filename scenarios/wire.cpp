@@ -19,8 +19,6 @@
 #include <cstring>
 #include <optional>
 
-#include "events.hpp"
-
 namespace tcplab {
 
 struct Wire::Command {
@@ -129,24 +127,6 @@ IpAddress destination_of(std::span<const uint8_t> packet) {
 }
 
 }  // namespace
-
-std::string_view wire_action_name(WireAction action) {
-    switch (action) {
-        case WireAction::Held:
-            return "held";
-        case WireAction::Released:
-            return "released";
-        case WireAction::Dropped:
-            return "dropped";
-        case WireAction::Lost:
-            return "lost";
-        case WireAction::Vanished:
-            return "vanished";
-        case WireAction::Injected:
-            return "injected";
-    }
-    return "?";
-}
 
 Wire::Wire(WireOptions options, WireAddresses addresses)
     : addresses_(addresses), options_(options), random_(options.seed) {}

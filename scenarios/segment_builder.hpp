@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "endpoint.hpp"
+#include "capture/endpoint.hpp"
 
 namespace tcplab {
 

@@ -1,0 +1,150 @@
+#include "time_wait_destroyer.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "capture/namespace_thread.hpp"
+
+namespace tcplab {
+namespace {
+
+mnl_socket* as_mnl(void* socket) { return static_cast<mnl_socket*>(socket); }
+
+Error destroy_error(const char* step, int error_number) {
+    Error error;
+    error.what = std::string("Could not end a TIME_WAIT socket (") + step + "): " + std::strerror(error_number);
+    if (error_number == ENOENT || error_number == EOPNOTSUPP || error_number == EPROTONOSUPPORT)
+        error.remedy = "Load the socket diagnostics modules: sudo modprobe tcp_diag inet_diag";
+    else if (error_number == EPERM || error_number == EACCES)
+        error.remedy = "Run tcplab with sudo, or inside a network namespace it created";
+    return error;
+}
+
+}  // namespace
+
+Result<SocketDestroyer> SocketDestroyer::open() {
+    mnl_socket* socket = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+    if (socket == nullptr) return destroy_error("open", errno);
+    if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
+        const int error_number = errno;
+        mnl_socket_close(socket);
+        return destroy_error("bind", error_number);
+    }
+    return SocketDestroyer(socket);
+}
+
+SocketDestroyer::SocketDestroyer(SocketDestroyer&& other) noexcept
+    : socket_(std::exchange(other.socket_, nullptr)), sequence_(other.sequence_) {}
+
+SocketDestroyer& SocketDestroyer::operator=(SocketDestroyer&& other) noexcept {
+    if (this != &other) {
+        if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
+        socket_ = std::exchange(other.socket_, nullptr);
+        sequence_ = other.sequence_;
+    }
+    return *this;
+}
+
+SocketDestroyer::~SocketDestroyer() {
+    if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
+}
+
+Status SocketDestroyer::destroy(const SocketInfo& target) {
+    if (socket_ == nullptr) return Error{"The socket destroyer was moved away or never opened", ""};
+    mnl_socket* socket = as_mnl(socket_);
+    std::vector<char> buffer(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr* request = mnl_nlmsg_put_header(buffer.data());
+    request->nlmsg_type = SOCK_DESTROY;
+    request->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    const uint32_t sequence = ++sequence_;
+    request->nlmsg_seq = sequence;
+    auto* diag_request = static_cast<inet_diag_req_v2*>(mnl_nlmsg_put_extra_header(request, sizeof(inet_diag_req_v2)));
+    const bool v6 = target.local.address.version == 6;
+    diag_request->sdiag_family = v6 ? AF_INET6 : AF_INET;
+    diag_request->sdiag_protocol = IPPROTO_TCP;
+    diag_request->idiag_states = 0xffffffffu;
+    inet_diag_sockid& id = diag_request->id;
+    id.idiag_sport = htons(target.local.port);
+    id.idiag_dport = htons(target.remote.port);
+    const size_t address_bytes = v6 ? 16 : 4;
+    std::memcpy(id.idiag_src, target.local.address.bytes.data(), address_bytes);
+    std::memcpy(id.idiag_dst, target.remote.address.bytes.data(), address_bytes);
+    id.idiag_cookie[0] = static_cast<uint32_t>(target.cookie);
+    id.idiag_cookie[1] = static_cast<uint32_t>(target.cookie >> 32);
+
+    if (mnl_socket_sendto(socket, request, request->nlmsg_len) < 0) return destroy_error("send", errno);
+    while (true) {
+        const ssize_t received = mnl_socket_recvfrom(socket, buffer.data(), buffer.size());
+        if (received < 0) {
+            if (errno == EINTR) continue;
+            return destroy_error("receive", errno);
+        }
+        int remaining = static_cast<int>(received);
+        for (const auto* message = reinterpret_cast<const nlmsghdr*>(buffer.data()); mnl_nlmsg_ok(message, remaining);
+             message = mnl_nlmsg_next(message, &remaining)) {
+            if (message->nlmsg_seq != sequence || message->nlmsg_type != NLMSG_ERROR) continue;
+            if (mnl_nlmsg_get_payload_len(message) < sizeof(nlmsgerr))
+                return Error{"The kernel sent a truncated netlink error while ending a socket", ""};
+            const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(message));
+            if (error->error == 0) return Done{};
+            if (error->error == -EOPNOTSUPP)
+                return Error{"This kernel cannot end sockets on request (CONFIG_INET_DIAG_DESTROY is off)",
+                             "Wait for TIME_WAIT to end by itself: 60 seconds"};
+            return destroy_error("destroy", -error->error);
+        }
+    }
+}
+
+Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports) {
+    Result<size_t> outcome = size_t{0};
+    std::thread worker;
+    // Both netlink sockets must be opened inside the sandbox to see its sockets.
+    auto started = start_in_namespace(worker, netns_fd, [&](StartupReport& report) {
+        auto diag = SockDiag::open();
+        if (!diag) {
+            report.fail(diag.error());
+            return;
+        }
+        auto destroyer = SocketDestroyer::open();
+        if (!destroyer) {
+            report.fail(destroyer.error());
+            return;
+        }
+        auto sockets = diag.value().dump_tcp();
+        if (!sockets) {
+            report.fail(sockets.error());
+            return;
+        }
+        size_t ended = 0;
+        for (const SocketInfo& socket : sockets.value()) {
+            if (socket.state != TcpState::TimeWait) continue;
+            const bool ours = std::find(ports.begin(), ports.end(), socket.local.port) != ports.end() ||
+                              std::find(ports.begin(), ports.end(), socket.remote.port) != ports.end();
+            if (!ours) continue;
+            if (auto ended_one = destroyer.value().destroy(socket); !ended_one) {
+                report.fail(ended_one.error());
+                return;
+            }
+            ++ended;
+        }
+        outcome = ended;
+        report.succeed();
+    });
+    if (!started) return started.error();
+    if (worker.joinable()) worker.join();
+    return outcome;
+}
+
+}  // namespace tcplab
