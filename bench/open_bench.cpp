@@ -13,8 +13,8 @@
 
 #include "bench/capture_generator.hpp"
 #include "capture/capture_index.hpp"
+#include "capture/recording_reader.hpp"
 #include "capture/tcp_fsm.hpp"
-#include "capture/trace_file.hpp"
 
 namespace {
 

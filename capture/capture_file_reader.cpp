@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -59,7 +60,14 @@ std::string plural(uint64_t count, const char* noun) {
 
 size_t padded4(size_t length) { return (length + 3) / 4 * 4; }
 
-// Strings in options are not necessarily NUL-terminated, and a NUL ends them.
+int64_t saturate(__int128 value) {
+    if (value > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
+    if (value < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(value);
+}
+
+}  // namespace
+
 std::string option_text(std::span<const uint8_t> value, size_t limit) {
     const auto end = std::find(value.begin(), value.end(), uint8_t{0});
     std::string text(value.begin(), end);
@@ -67,14 +75,16 @@ std::string option_text(std::span<const uint8_t> value, size_t limit) {
     return text;
 }
 
-int64_t saturate(__int128 value) {
-    if (value > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
-    if (value < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
-    return static_cast<int64_t>(value);
-}
-
-// Ticks of 10^-e or 2^-e seconds to nanoseconds, without overflow for any e.
 int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface) {
+    // The common case (micro- or nanoseconds, no offset) without 128-bit arithmetic.
+    static constexpr std::array<uint64_t, 10> kScale = {1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000,
+                                                        10'000,        1'000,       100,        10,        1};
+    if (!interface.power_of_two && interface.resolution_exponent <= 9 && interface.offset_seconds == 0) {
+        uint64_t nanoseconds = 0;
+        if (!__builtin_mul_overflow(ticks, kScale[interface.resolution_exponent], &nanoseconds) &&
+            nanoseconds <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return static_cast<int64_t>(nanoseconds);
+    }
     using u128 = unsigned __int128;
     u128 nanoseconds = 0;
     const unsigned exponent = interface.resolution_exponent;
@@ -95,6 +105,8 @@ int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface) {
                                 : static_cast<__int128>(nanoseconds);
     return saturate(capped + offset);
 }
+
+namespace {
 
 const char* block_name(uint32_t type) {
     switch (type) {

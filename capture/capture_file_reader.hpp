@@ -123,6 +123,13 @@ private:
     size_t section_first_interface_ = 0;  // index in interfaces_ of this section's interface 0
 };
 
+// Timestamp ticks of `interface` (10^-e or 2^-e seconds, plus its offset) to
+// nanoseconds since 1970, saturating instead of overflowing for any e. The
+// indexed open (capture_index.cpp) uses it too, so both give the same times.
+int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface);
+// An option's text: strings in options are not necessarily NUL-terminated, and a NUL ends them.
+std::string option_text(std::span<const uint8_t> value, size_t limit);
+
 // "Ethernet", "Linux cooked (SLL)", ... or "link type 147" for one we do not decode.
 std::string link_type_name(uint16_t link_type);
 

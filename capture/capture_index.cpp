@@ -279,51 +279,6 @@ private:
     size_t filled_ = 0;
 };
 
-int64_t saturate(__int128 value) {
-    if (value > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
-    if (value < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
-    return static_cast<int64_t>(value);
-}
-
-// Ticks to nanoseconds as CaptureFileReader converts them (same rounding, same saturation).
-int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface) {
-    // The common case (micro- or nanoseconds, no offset) without 128-bit arithmetic.
-    static constexpr std::array<uint64_t, 10> kScale = {1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000,
-                                                        10'000,        1'000,       100,        10,        1};
-    if (!interface.power_of_two && interface.resolution_exponent <= 9 && interface.offset_seconds == 0) {
-        uint64_t nanoseconds = 0;
-        if (!__builtin_mul_overflow(ticks, kScale[interface.resolution_exponent], &nanoseconds) &&
-            nanoseconds <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            return static_cast<int64_t>(nanoseconds);
-    }
-    using u128 = unsigned __int128;
-    u128 nanoseconds = 0;
-    const unsigned exponent = interface.resolution_exponent;
-    if (interface.power_of_two) {
-        nanoseconds = exponent >= 128 ? 0 : (u128{ticks} * 1'000'000'000u) >> exponent;
-    } else if (exponent <= 9) {
-        u128 scale = 1;
-        for (unsigned i = exponent; i < 9; ++i) scale *= 10;
-        nanoseconds = u128{ticks} * scale;
-    } else if (exponent - 9 <= 38) {
-        u128 scale = 1;
-        for (unsigned i = 9; i < exponent; ++i) scale *= 10;
-        nanoseconds = u128{ticks} / scale;
-    }
-    const __int128 offset = static_cast<__int128>(interface.offset_seconds) * 1'000'000'000;
-    const __int128 capped = nanoseconds > u128{std::numeric_limits<int64_t>::max()}
-                                ? __int128{std::numeric_limits<int64_t>::max()}
-                                : static_cast<__int128>(nanoseconds);
-    return saturate(capped + offset);
-}
-
-std::string option_text(const uint8_t* value, size_t length, size_t limit) {
-    const uint8_t* end = std::find(value, value + length, uint8_t{0});
-    std::string text(value, end);
-    if (text.size() > limit) text.resize(limit);
-    return text;
-}
-
 // Why the fast path gave up: the file goes to read_trace() instead.
 struct Unsupported {};
 
@@ -541,7 +496,7 @@ private:
                 }
                 case pcapng::kCustomBlockCopyable:
                 case pcapng::kCustomBlockDoNotCopy:
-                    // tcplab's own recording: its events need trace_file's decoder.
+                    // tcplab's own recording: its events need the recording reader.
                     if (length < 16 || host32(block + 8) == kTcplabPen) return std::nullopt;
                     break;
                 case pcapng::kSimplePacketBlock:
@@ -580,9 +535,10 @@ private:
             if (code == pcapng::kOptionEnd) return true;
             if ((option_length + 3u) / 4 * 4 > end - from - 4) return false;
             const uint8_t* value = block + from + 4;
-            if (code == pcapng::kInterfaceName) interface.name = option_text(value, option_length, kTextLimit);
+            if (code == pcapng::kInterfaceName)
+                interface.name = option_text(std::span<const uint8_t>(value, option_length), kTextLimit);
             if (code == pcapng::kInterfaceDescription)
-                interface.description = option_text(value, option_length, kTextLimit);
+                interface.description = option_text(std::span<const uint8_t>(value, option_length), kTextLimit);
             if (code == pcapng::kInterfaceTimestampResolution) {
                 if (option_length != 1) return false;
                 interface.power_of_two = (value[0] & 0x80) != 0;
@@ -606,7 +562,8 @@ private:
             const uint16_t option_length = host16(block + from + 2);
             if (code == pcapng::kOptionEnd) return;
             if (code == pcapng::kOptionComment)
-                filling_.notes.push_back(NoteEvent{time_ns, -1, option_text(block + from + 4, option_length, 0xFFFF)});
+                filling_.notes.push_back(NoteEvent{
+                    time_ns, -1, option_text(std::span<const uint8_t>(block + from + 4, option_length), 0xFFFF)});
             from += 4 + (option_length + 3u) / 4 * 4;
         }
     }

@@ -2,7 +2,7 @@
 // Opening a capture file fast and lean (issue 7): what `tcplab open` needs
 // before its first frame, for files of ten million packets.
 //
-// read_trace() (trace_file.hpp) copies every frame into the trace and decodes
+// read_trace() (recording_reader.hpp) copies every frame into the trace and decodes
 // it fully; open_capture() instead keeps, per packet, only the 56-byte
 // PacketEvent with the frame's offset in the file, and the raw bytes stay
 // there: views read them on demand through a read-only mapping of the file
@@ -23,9 +23,9 @@
 #include <span>
 #include <string>
 
+#include "recording_reader.hpp"
 #include "result.hpp"
 #include "trace.hpp"
-#include "trace_file.hpp"
 
 namespace tcplab {
 

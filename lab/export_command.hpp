@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
 #include "i18n.hpp"
 
 namespace tcplab {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "capture/trace_file.hpp"
+#include "capture/recording_writer.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {

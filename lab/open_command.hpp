@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
 #include "i18n.hpp"
 
 namespace tcplab {

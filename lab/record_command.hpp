@@ -1,13 +1,13 @@
 #pragma once
 // `tcplab run NAME --record FILE`: writes the run to a pcapng file while it
-// happens (capture/trace_file.hpp's TraceFollower), one block at a time, so a
+// happens (capture/recording_writer.hpp's TraceFollower), one block at a time, so a
 // killed run leaves a file that opens up to its last complete block. Ctrl-C
 // stops after the step in progress and closes the file properly.
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "capture/trace_file.hpp"
+#include "capture/recording_writer.hpp"
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
 

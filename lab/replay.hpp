@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "capture/recording_reader.hpp"
+#include "capture/recording_writer.hpp"
 #include "capture/trace.hpp"
-#include "capture/trace_file.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capture/capture_index.hpp"
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
 
 namespace tcplab {
 namespace {

@@ -18,7 +18,7 @@ namespace tcplab {
 
 enum class OpenEngine : uint8_t {
     Indexed,  // open_capture (capture/capture_index.hpp): raw bytes stay in the file
-    Stream,   // read_trace (capture/trace_file.hpp): every frame copied into the trace
+    Stream,   // read_trace (capture/recording_reader.hpp): every frame copied into the trace
 };
 
 struct OpenStats {

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "bench/capture_generator.hpp"
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
 #include "lab/stats_command.hpp"
 
 namespace tcplab {

@@ -26,7 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
+#include "capture/recording_writer.hpp"
 #include "lab/open_command.hpp"
 #include "lab/record_command.hpp"
 #include "lab/replay.hpp"

@@ -6,7 +6,7 @@
 #include <span>
 
 #include "capture/capture_file_reader.hpp"
-#include "capture/trace_file.hpp"
+#include "capture/recording_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::span<const uint8_t> bytes(data, size);

@@ -1,74 +1,20 @@
 #pragma once
-// A trace as a pcapng file, and any pcap/pcapng file as a trace.
-//
-// Packets are Enhanced Packet Blocks, one interface per capture point, with
-// nanosecond timestamps, so Wireshark and tshark open our recordings. Every
-// other event (socket states, calls, lesson steps, narration keys, instructor
-// notes, wire actions, actor names) is a Custom Block with tcplab's record
-// encoding; docs/file-format.md describes it byte by byte. Notes attached to a
-// packet are also written as that packet's opt_comment, so Wireshark shows them.
-//
-// States with source Inferred are not stored: the trace infers them again from
-// the packets when the file is read, exactly as it did during the run.
+// Writes a trace as a pcapng file (recording_format.hpp says how): a live run
+// as it happens (TraceRecorder, TraceFollower) or a whole trace (write_trace).
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "capture_file_reader.hpp"
 #include "events.hpp"
 #include "pcapng_writer.hpp"
+#include "recording_format.hpp"
 #include "result.hpp"
 #include "trace.hpp"
 
 namespace tcplab {
-
-// RFC 5612's Private Enterprise Number "for documentation use": tcplab has no
-// PEN of its own, and this one is guaranteed never to belong to a vendor whose
-// custom blocks we could misread. Our payload starts with the magic "tcpl" so
-// other users of the documentation PEN are told apart too.
-inline constexpr uint32_t kTcplabPen = 32473;
-inline constexpr uint16_t kTraceFormatVersion = 1;
-
-// A scenario names its sockets (Trace::assign_actor); the trace cannot list
-// them back, so whoever assigns them also hands them to the recorder.
-struct ActorAssignment {
-    Endpoint local;
-    Actor actor = Actor::None;
-    bool operator==(const ActorAssignment&) const = default;
-};
-
-// A lesson step's outcome as recorded, so a replay shows the same ✓ and ✗ as
-// the live run. A plain copy of the scenarios' StepOutcome (capture/ does not
-// know scenarios; lab/ converts between the two).
-struct RecordedExpectation {
-    std::string key;  // the sentence in assets/lang that says what was expected
-    bool passed = false;
-    std::string detail;  // numbers and names, the same in every language
-    bool operator==(const RecordedExpectation&) const = default;
-};
-
-struct RecordedStep {
-    uint32_t index = 0;
-    int64_t begin_ns = 0;
-    int64_t end_ns = 0;
-    std::vector<RecordedExpectation> expectations = {};
-    std::string failure = {};  // an action that could not run at all
-    bool passed() const;
-    bool operator==(const RecordedStep&) const = default;
-};
-
-// Which lesson a recording is of: its name (the title is NAME.title in
-// assets/lang) and each step's narration key, in order.
-struct RecordedLesson {
-    std::string name = {};
-    std::string title_key = {};
-    std::vector<std::string> step_keys = {};
-    bool operator==(const RecordedLesson&) const = default;
-};
 
 struct TraceWriteOptions {
     bool overwrite = false;        // --force; otherwise an existing file is an error
@@ -180,51 +126,9 @@ private:
 // that time) as a packet comment as well.
 Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, const TraceWriteOptions& options);
 
-struct ReadProgress {
-    uint64_t bytes_done = 0;
-    uint64_t bytes_total = 0;
-    uint64_t packets = 0;
-};
-// Called every few thousand blocks and at the end; return false to cancel.
-using ProgressCallback = std::function<bool(const ReadProgress&)>;
-
-struct LoadedTrace {
-    Trace trace;
-    CaptureFormat format = CaptureFormat::Pcapng;
-    bool from_tcplab = false;  // false: a foreign capture; its states are inferred from packets
-    std::vector<CaptureInterface> interfaces = {};
-    std::vector<ActorAssignment> actors = {};        // also in trace (actor_of)
-    std::vector<WireEvent> wire_events = {};         // also in trace.wire_events()
-    std::optional<RecordedLesson> lesson = {};       // a recording of a lesson
-    std::vector<RecordedStep> steps = {};            // outcomes of the steps that ran, in order
-    std::vector<std::string> warnings = {};  // records skipped (newer version, malformed), with block and offset
-    uint64_t packets = 0;
-    uint64_t skipped_blocks = 0;     // pcapng blocks of types we do not use
-    std::optional<FileFault> fault;  // set when the file is damaged: everything before it was read
-};
-
-// Rebuilds the trace event for event. Errors only when nothing can be read
-// (no such file, not a capture file, cancelled); a damaged file gives what
-// was valid plus the fault.
-Result<LoadedTrace> read_trace(const std::string& path, const ProgressCallback& progress = {});
-Result<LoadedTrace> read_trace(CaptureFileReader& reader, const ProgressCallback& progress = {});
-
 // The record encoding, exposed for tests and tools: each function returns one
 // complete Custom Block payload (header and body).
 namespace trace_record {
-enum class Type : uint16_t {
-    Recording = 1,
-    CapturePoint = 2,
-    State = 3,
-    Call = 4,
-    Note = 5,
-    Actor = 6,
-    LostEvents = 7,
-    Wire = 8,
-    Lesson = 9,
-    StepOutcome = 10,
-    CapturePointHost = 11,
-};
 std::vector<uint8_t> encode(Type type, std::span<const uint8_t> body);
 std::vector<uint8_t> state(const StateEvent& event);
 std::vector<uint8_t> call(const CallEvent& event);

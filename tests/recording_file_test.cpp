@@ -2,8 +2,6 @@
 // event; a streaming recording killed with SIGKILL reads to its last complete
 // block; foreign captures give packets and inferred states; tshark reads our
 // files without a warning and shows our packet comments.
-#include "capture/trace_file.hpp"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,6 +13,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "capture/recording_reader.hpp"
+#include "capture/recording_writer.hpp"
 #include "tests/fixtures/malformed/capture_files.hpp"
 #include "tests/frame_builder.hpp"
 
@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 class TempDir {
 public:
     TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "trace_file_test.XXXXXX").string();
+        std::string pattern = (fs::temp_directory_path() / "recording_file_test.XXXXXX").string();
         path_ = ::mkdtemp(pattern.data());
     }
     ~TempDir() { fs::remove_all(path_); }
