@@ -15,6 +15,10 @@
 //
 // Entries are never erased (callers mark an entry unused instead), so a
 // pointer to a value stays valid until the next insert or clear().
+//
+// Its users are the state merger (capture/, per socket) and the timeline's
+// layout (lab/layout/, per connection); it lives in capture/ because lab/ may
+// include capture/ but not the other way round.
 #include <algorithm>
 #include <bit>
 #include <cstdint>

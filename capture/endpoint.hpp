@@ -1,5 +1,7 @@
 #pragma once
 // An IPv4 or IPv6 address and port, as they appear in packets, socket dumps and tracepoints.
+// The model's own vocabulary (decode, events, sock_diag, tracepoint): scenarios/
+// and lab/ use it through them, so it lives in capture/, the layer beneath both.
 #include <array>
 #include <compare>
 #include <cstdint>

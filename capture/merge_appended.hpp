@@ -1,6 +1,9 @@
 #pragma once
 // Merging a run of late events into a vector sorted by time, without a buffer
 // the size of the run.
+//
+// The trace (trace.cpp) is its one user, inserting events that arrive late
+// into its time-sorted lists; it lives beside the trace for that reason.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

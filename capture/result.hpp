@@ -1,6 +1,10 @@
 #pragma once
 // Errors are values: library code returns Result<T> and the program decides
 // what to show. Nothing in capture/ or scenarios/ calls exit().
+//
+// Every layer returns errors this way (capture/, scenarios/ and lab/ include
+// it); it lives in capture/ because that is the lowest layer, which all others
+// may include and which may include nothing of theirs.
 #include <cassert>
 #include <string>
 #include <utility>
