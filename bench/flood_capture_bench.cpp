@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "capture/packet_capture.hpp"
-#include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
+#include "capture/transition_merger.hpp"
 #include "lab/layout/ladder_layout.hpp"
-#include "lab/layout/state_history.hpp"
 #include "lab/layout/timeline_layout.hpp"
+#include "lab/layout/transitions_and_spans.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
 #include "scenarios/syn_flood.hpp"
@@ -132,7 +132,7 @@ int run(const Settings& settings) {
     if (settings.reserve) reserve_for_flood(trace);  // as a lesson that floods does
     // The window's frame loop, without the GPU: drain, then prepare the timeline and ladder.
     std::vector<double> drain_ms, layout_ms, frame_ms;
-    StateHistory history;
+    TransitionsAndSpans history;
     LadderRowCache ladder_rows;
     const auto frame_period = std::chrono::microseconds(16667);
     auto next_frame = Clock::now();

@@ -16,8 +16,8 @@
 #include <string>
 
 #include "bench/capture_generator.hpp"
-#include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
+#include "capture/transition_merger.hpp"
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/layout/timeline_layout.hpp"
 

@@ -137,7 +137,7 @@ public:
     uint64_t lost_events() const { return lost_events_; }
     // How many times a state went anywhere but the end of states(): while
     // this stays the same, the states a view has seen are unchanged and only
-    // new ones follow them (see StateHistory).
+    // new ones follow them (see TransitionsAndSpans).
     uint64_t states_inserted_before_end() const { return states_inserted_before_end_; }
     // The same for packets and calls together (see LadderRowCache).
     uint64_t packets_or_calls_inserted_before_end() const { return packets_or_calls_inserted_before_end_; }

@@ -1,6 +1,6 @@
 #include "event_rows.hpp"
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "merge_by_time.hpp"
 
 namespace tcplab {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "capture/capture_index.hpp"
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "capture/wire_copies.hpp"
 #include "json_lines.hpp"
 #include "layout/ladder_svg.hpp"

@@ -10,7 +10,7 @@
 #include "capture/sock_diag.hpp"
 #include "capture/trace.hpp"
 #include "i18n.hpp"
-#include "layout/state_history.hpp"
+#include "layout/transitions_and_spans.hpp"
 #include "palette.hpp"
 #include "scenarios/wire.hpp"
 
@@ -48,8 +48,8 @@ struct LabContext {
     StepController* controller = nullptr;
     // The trace's transitions and state spans, brought up to date once at the
     // start of the frame for every view (the window's). Without it (tests), a
-    // view keeps its own: see state_history().
-    const StateHistory* history = nullptr;
+    // view keeps its own: see transitions_and_spans().
+    const TransitionsAndSpans* history = nullptr;
 
     std::string text(const std::string& key) const { return language.text(key); }
     // Events at or before the cursor are visible; cursor 0 means "everything".
@@ -57,7 +57,7 @@ struct LabContext {
 };
 
 // The context's history, or the view's own brought up to date.
-inline const StateHistory& state_history(const LabContext& context, StateHistory& own) {
+inline const TransitionsAndSpans& transitions_and_spans(const LabContext& context, TransitionsAndSpans& own) {
     if (context.history) return *context.history;
     own.update(context.trace);
     return own;

@@ -169,7 +169,7 @@ size_t ScenarioRun::drain(size_t packet_limit) {
     size_t count = 0;
     // With a limit, the packets left in a queue are later than everything
     // taken; the other sources' events wait until the packets catch up to
-    // them, so that the trace still only grows at its end (see StateHistory).
+    // them, so that the trace still only grows at its end (see TransitionsAndSpans).
     int64_t horizon = INT64_MAX;
     const size_t per_capture = captures_.empty() ? 0 : std::max<size_t>(1, packet_limit / captures_.size());
     for (auto& capture : captures_) {

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "assets.hpp"
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "lesson_file.hpp"
 
 namespace tcplab {

@@ -4,7 +4,7 @@
 // error aborts the binary, so reaching the assertions means none happened.
 #include <gtest/gtest.h>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "imgui_harness.hpp"
 #include "lab/palette.hpp"

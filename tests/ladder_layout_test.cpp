@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "recorded_runs.hpp"
 

@@ -7,7 +7,7 @@
 #include "capture/decode.hpp"
 #include "capture/wire_copies.hpp"
 #include "lab/layout/ladder_layout.hpp"
-#include "lab/layout/state_history.hpp"
+#include "lab/layout/transitions_and_spans.hpp"
 #include "scenarios/segment_builder.hpp"
 
 namespace tcplab {
@@ -40,7 +40,7 @@ TEST(LadderRowCache, RowsOfAGrowingCaptureEqualRowsBuiltAtOnce) {
     options.link = LinkType::Raw;
     CaptureGenerator generator(options);
     Trace trace;
-    StateHistory history;
+    TransitionsAndSpans history;
     LadderRowCache cache;
     GeneratedPacket packet;
     size_t packets = 0, updates = 0;

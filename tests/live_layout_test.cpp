@@ -9,7 +9,7 @@
 #include <cmath>
 #include <map>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "lab/layout/ladder_layout.hpp"
 #include "lab/layout/timeline_layout.hpp"

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"

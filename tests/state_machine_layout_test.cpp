@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <set>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "lab/i18n.hpp"
 #include "recorded_runs.hpp"

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <numeric>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "recorded_runs.hpp"
 

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <thread>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
 

@@ -90,7 +90,7 @@ struct LadderInput {
     // screen. A height of 0 lays out everything.
     float visible_top = 0;
     float visible_height = 0;
-    // Which full build of `transitions` this is (StateHistory::full_builds()):
+    // Which full build of `transitions` this is (TransitionsAndSpans::full_builds()):
     // while it stays the same, transitions were only added at the end, and a
     // LadderRowCache adds rows for the new ones only. 0: not known.
     uint64_t transitions_build = 0;

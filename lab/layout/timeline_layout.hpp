@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "capture/dense_hash_map.hpp"
-#include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
+#include "capture/transition_merger.hpp"
 #include "lab/layout/time_axis.hpp"
 
 namespace tcplab {
@@ -53,7 +53,7 @@ struct StateSpan {
 std::vector<StateSpan> state_spans(const Trace& trace, const std::vector<StateEvent>& transitions);
 
 // state_spans() one transition at a time, so that a growing trace only adds
-// the spans of its new transitions (see StateHistory).
+// the spans of its new transitions (see TransitionsAndSpans).
 class StateSpanBuilder {
 public:
     void reserve(size_t sockets) { sockets_.reserve(sockets); }

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "drawing.hpp"
 #include "lab/layout/timeline_layout.hpp"
 
@@ -39,7 +39,7 @@ void arrow(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float th
 
 void LadderView::draw(LabContext& context) {
     const Trace& trace = context.trace;
-    history_ = &state_history(context, own_history_);
+    history_ = &transitions_and_spans(context, own_history_);
 
     ImGui::TextDisabled("(?)");
     if (ImGui::IsItemHovered()) {

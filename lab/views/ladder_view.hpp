@@ -33,8 +33,8 @@ private:
     float scroll_y_ = 0;              // the scrolling child's last scroll position and height:
     float view_height_ = 2000;        // the layout covers that window (plus a screen each side)
     ImVec2 origin_{0, 0};
-    StateHistory own_history_;               // when the context has none
-    const StateHistory* history_ = nullptr;  // this frame's
+    TransitionsAndSpans own_history_;               // when the context has none
+    const TransitionsAndSpans* history_ = nullptr;  // this frame's
     WireCopyPairer pairer_;                  // which packets are the two copies of one segment
     size_t followed_events_ = 0;             // events shown when the view last scrolled to the bottom
     bool set_hovered_ = false;               // this view set shared.hovered_packet last frame

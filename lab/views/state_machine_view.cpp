@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "drawing.hpp"
 
 namespace tcplab {
@@ -80,7 +80,8 @@ void StateMachineView::draw_legend(LabContext& context) const {
 
 void StateMachineView::draw(LabContext& context) {
     const Trace& trace = context.trace;
-    progress_ = ends_progress(trace, state_history(context, own_history_).transitions(), context.shared.cursor_ns);
+    progress_ =
+        ends_progress(trace, transitions_and_spans(context, own_history_).transitions(), context.shared.cursor_ns);
     layout_ = layout_state_machine(progress_);
     draw_legend(context);
 

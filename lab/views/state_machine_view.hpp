@@ -28,7 +28,7 @@ private:
     ImVec2 canvas_size_{1, 1};
     float canvas_margin_ = 0;
     EndsProgress progress_;
-    StateHistory own_history_;  // when the context has none
+    TransitionsAndSpans own_history_;  // when the context has none
 };
 
 }  // namespace tcplab

@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "drawing.hpp"
 #include "lab/layout/timeline_layout.hpp"
 
@@ -80,7 +80,7 @@ bool TimelineView::is_held(const LabContext& context, size_t packet_index) const
 }
 
 void TimelineView::draw(LabContext& context) {
-    history_ = &state_history(context, own_history_);
+    history_ = &transitions_and_spans(context, own_history_);
     draw_toolbar(context);
 
     // Lane heights come from the spans (rows of sockets alive at once), not

@@ -94,8 +94,8 @@ struct LabWindow::Impl {
     Language english;  // for the warning about a missing CJK font, which Chinese cannot show
     std::optional<std::string> pending_language;
     std::string scenario_after_first_frame;
-    StateHistory state_history;  // the shown trace's transitions and spans (LabContext::history)  // loaded once the
-                                 // window shows (see start())
+    TransitionsAndSpans transitions_and_spans;  // the shown trace's transitions and spans (LabContext::history)  //
+                                                // loaded once the window shows (see start())
 
     std::unique_ptr<FontSet> fonts;
     bool fonts_dirty = false;
@@ -678,8 +678,8 @@ int LabWindow::run() {
         const Trace* trace = controller.trace();
         LabContext context{trace ? *trace : self.empty_trace, self.language, self.shared, palette};
         // Once per frame for every view: only what the frame added is merged.
-        self.state_history.update(context.trace);
-        context.history = &self.state_history;
+        self.transitions_and_spans.update(context.trace);
+        context.history = &self.transitions_and_spans;
         context.line_width = self.shared.presentation ? kPresentationLineWidth : 1.0f;
         context.run = controller.run();
         context.controller = &controller;

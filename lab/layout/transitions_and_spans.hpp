@@ -12,13 +12,13 @@
 #include <optional>
 #include <vector>
 
-#include "capture/state_timeline.hpp"
 #include "capture/trace.hpp"
+#include "capture/transition_merger.hpp"
 #include "lab/layout/timeline_layout.hpp"
 
 namespace tcplab {
 
-class StateHistory {
+class TransitionsAndSpans {
 public:
     void update(const Trace& trace);
 

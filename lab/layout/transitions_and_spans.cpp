@@ -1,10 +1,10 @@
-#include "state_history.hpp"
+#include "transitions_and_spans.hpp"
 
 #include <algorithm>
 
 namespace tcplab {
 
-const std::vector<StateEvent>& StateHistory::transitions() const {
+const std::vector<StateEvent>& TransitionsAndSpans::transitions() const {
     static const std::vector<StateEvent> none;
     return merger_ ? merger_->transitions() : none;
 }
@@ -12,7 +12,7 @@ const std::vector<StateEvent>& StateHistory::transitions() const {
 // The same trace object, grown only at its end since the last update. A trace
 // destroyed and another made at the same address would differ in its first
 // or last seen state (or have fewer states).
-bool StateHistory::still_the_trace_seen(const Trace& trace) const {
+bool TransitionsAndSpans::still_the_trace_seen(const Trace& trace) const {
     const auto& states = trace.states();
     if (trace_ != &trace || !merger_ || states.size() < states_seen_ ||
         trace.states_inserted_before_end() != inserted_before_end_seen_ || trace.actors().size() != actors_seen_)
@@ -21,7 +21,7 @@ bool StateHistory::still_the_trace_seen(const Trace& trace) const {
     return states.front().time_ns == first_state_ns_ && states[states_seen_ - 1].time_ns == last_state_ns_;
 }
 
-void StateHistory::update(const Trace& trace) {
+void TransitionsAndSpans::update(const Trace& trace) {
     const auto& states = trace.states();
     const bool grown = still_the_trace_seen(trace);
     if (grown && states.size() == states_seen_) return;
@@ -38,7 +38,7 @@ void StateHistory::update(const Trace& trace) {
     last_state_ns_ = states.empty() ? 0 : states.back().time_ns;
 }
 
-void StateHistory::rebuild(const Trace& trace) {
+void TransitionsAndSpans::rebuild(const Trace& trace) {
     // As much room as the trace reserved (a flood lesson, a large file), so
     // that the vectors and hash maps do not grow, copying everything, within
     // one frame. A state is one socket's transition, and a connection has
@@ -65,7 +65,7 @@ void StateHistory::rebuild(const Trace& trace) {
     ++full_builds_;
 }
 
-void StateHistory::add_spans_from(const Trace& trace, size_t first_transition) {
+void TransitionsAndSpans::add_spans_from(const Trace& trace, size_t first_transition) {
     const std::vector<StateEvent>& transitions = merger_->transitions();
     const size_t spans_before = spans_.size();
     for (size_t index = first_transition; index < transitions.size(); ++index)

@@ -1,4 +1,4 @@
-#include "state_timeline.hpp"
+#include "transition_merger.hpp"
 
 #include <algorithm>
 #include <cstring>

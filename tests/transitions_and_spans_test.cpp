@@ -1,8 +1,8 @@
-// StateHistory keeps the transitions, spans and span rows of a growing trace
+// TransitionsAndSpans keeps the transitions, spans and span rows of a growing trace
 // by adding only what is new. Whatever path it takes, the result must equal
 // building everything from the whole trace, and while a trace only grows at
 // its end (a live flood) it must not build everything again.
-#include "lab/layout/state_history.hpp"
+#include "lab/layout/transitions_and_spans.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,8 +26,8 @@ void expect_same_states(const std::vector<StateEvent>& got, const std::vector<St
     }
 }
 
-// What the views built before StateHistory, from the whole trace each time.
-void expect_as_built_from_scratch(const StateHistory& history, const Trace& trace) {
+// What the views built before TransitionsAndSpans, from the whole trace each time.
+void expect_as_built_from_scratch(const TransitionsAndSpans& history, const Trace& trace) {
     const std::vector<StateEvent> transitions = observed_transitions(trace);
     expect_same_states(history.transitions(), transitions);
     const std::vector<StateSpan> spans = state_spans(trace, transitions);
@@ -50,7 +50,7 @@ void expect_as_built_from_scratch(const StateHistory& history, const Trace& trac
 // history must equal a build from scratch, and it may build everything
 // again only when a state went before the end since the last update.
 void grow_and_compare(const GeneratorOptions& options, size_t packets_per_update, size_t& updates,
-                      size_t& updates_with_a_state_before_the_end, StateHistory& history, Trace& trace) {
+                      size_t& updates_with_a_state_before_the_end, TransitionsAndSpans& history, Trace& trace) {
     CaptureGenerator generator(options);
     GeneratedPacket packet;
     size_t packets = 0;
@@ -71,13 +71,13 @@ void grow_and_compare(const GeneratorOptions& options, size_t packets_per_update
     expect_as_built_from_scratch(history, trace);
 }
 
-TEST(StateHistory, AGrowingCaptureIsBuiltAgainOnlyWhenAStateWentBeforeTheEnd) {
+TEST(TransitionsAndSpans, AGrowingCaptureIsBuiltAgainOnlyWhenAStateWentBeforeTheEnd) {
     GeneratorOptions options;
     options.packets = 20'000;
     options.seed = 3;
     options.link = LinkType::Raw;
     Trace trace;
-    StateHistory history;
+    TransitionsAndSpans history;
     size_t updates = 0, updates_with_a_state_before_the_end = 0;
     grow_and_compare(options, 700, updates, updates_with_a_state_before_the_end, history, trace);
     ASSERT_GT(history.transitions().size(), 1000u);
@@ -92,12 +92,12 @@ TEST(StateHistory, AGrowingCaptureIsBuiltAgainOnlyWhenAStateWentBeforeTheEnd) {
     expect_as_built_from_scratch(history, trace);
 }
 
-TEST(StateHistory, DuringASynFloodEveryFrameOnlyAppends) {
+TEST(TransitionsAndSpans, DuringASynFloodEveryFrameOnlyAppends) {
     // Spoofed SYNs, each answered by a SYN-ACK nobody acknowledges, captured
     // where the server is: no state ever goes before the end.
     const Endpoint server{IpAddress::v4(10, 0, 0, 2), 80};
     Trace trace;
-    StateHistory history;
+    TransitionsAndSpans history;
     int64_t time_ns = 1'000'000'000;
     size_t updates = 0;
     for (uint32_t syn = 0; syn < 6000; ++syn) {
@@ -136,11 +136,11 @@ StateEvent state(int64_t time_ns, uint16_t local_port, TcpState from, TcpState t
     return event;
 }
 
-TEST(StateHistory, StatesAddedAtTheEndAreAppended) {
+TEST(TransitionsAndSpans, StatesAddedAtTheEndAreAppended) {
     Trace trace;
     trace.assign_actor(Endpoint{IpAddress::v4(10, 0, 0, 1), 5000}, Actor::Client);
     trace.assign_actor(Endpoint{IpAddress::v4(10, 0, 0, 1), 5001}, Actor::Client);
-    StateHistory history;
+    TransitionsAndSpans history;
     trace.add_state(state(10, 5000, TcpState::Closed, TcpState::SynSent, StateSource::Inferred));
     history.update(trace);
     trace.add_state(state(20, 5000, TcpState::SynSent, TcpState::Established, StateSource::Inferred));
@@ -155,9 +155,9 @@ TEST(StateHistory, StatesAddedAtTheEndAreAppended) {
     EXPECT_EQ(history.full_builds(), 1u);
 }
 
-TEST(StateHistory, AStateBeforeTheEndOrATracepointEventBuildsAnew) {
+TEST(TransitionsAndSpans, AStateBeforeTheEndOrATracepointEventBuildsAnew) {
     Trace trace;
-    StateHistory history;
+    TransitionsAndSpans history;
     trace.add_state(state(10, 5000, TcpState::Closed, TcpState::SynSent, StateSource::Inferred));
     trace.add_state(state(30, 5000, TcpState::SynSent, TcpState::Established, StateSource::Inferred));
     history.update(trace);
@@ -173,12 +173,12 @@ TEST(StateHistory, AStateBeforeTheEndOrATracepointEventBuildsAnew) {
     expect_as_built_from_scratch(history, trace);
 }
 
-TEST(StateHistory, AnotherTraceIsBuiltFromScratch) {
+TEST(TransitionsAndSpans, AnotherTraceIsBuiltFromScratch) {
     Trace first, second;
     first.add_state(state(10, 5000, TcpState::Closed, TcpState::SynSent, StateSource::Inferred));
     second.add_state(state(10, 6000, TcpState::Closed, TcpState::SynSent, StateSource::Inferred));
     second.add_state(state(20, 6000, TcpState::SynSent, TcpState::Established, StateSource::Inferred));
-    StateHistory history;
+    TransitionsAndSpans history;
     history.update(first);
     history.update(second);
     EXPECT_EQ(history.full_builds(), 2u);

@@ -1,5 +1,5 @@
 // Merging the three state sources into the transitions a person reads.
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 
 #include <gtest/gtest.h>
 
