@@ -17,9 +17,9 @@
 #include "capture/wire_copies.hpp"
 #include "json_lines.hpp"
 #include "layout/ladder_svg.hpp"
+#include "layout/palette.hpp"
 #include "merge_by_time.hpp"
 #include "open_command.hpp"
-#include "palette.hpp"
 
 namespace tcplab {
 namespace {

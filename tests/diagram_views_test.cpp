@@ -7,7 +7,7 @@
 #include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "imgui_harness.hpp"
-#include "lab/palette.hpp"
+#include "lab/layout/palette.hpp"
 #include "lab/views/ladder_view.hpp"
 #include "lab/views/state_machine_view.hpp"
 #include "recorded_runs.hpp"

@@ -8,7 +8,7 @@
 #include "capture/kernel_counters.hpp"
 #include "imgui_harness.hpp"
 #include "lab/i18n.hpp"
-#include "lab/palette.hpp"
+#include "lab/layout/palette.hpp"
 #include "lab/views/packet_detail_view.hpp"
 #include "lab/views/sockets_view.hpp"
 #include "recorded_runs.hpp"

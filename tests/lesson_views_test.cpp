@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "imgui_harness.hpp"
-#include "lab/step_controller.hpp"
 #include "lab/views/ladder_view.hpp"
 #include "lab/views/scenario_bar.hpp"
+#include "lab/views/step_controller.hpp"
 #include "lab/views/timeline_view.hpp"
 #include "lab/views/wire_view.hpp"
 

@@ -15,11 +15,11 @@
 
 #include "bench/capture_generator.hpp"
 #include "imgui_harness.hpp"
-#include "lab/step_controller.hpp"
+#include "lab/background_file_opener.hpp"
+#include "lab/file_browser.hpp"
 #include "lab/views/scenario_bar.hpp"
-#include "lab/window/file_browser.hpp"
+#include "lab/views/step_controller.hpp"
 #include "lab/window/settings.hpp"
-#include "lab/window/trace_loader.hpp"
 #include "recorded_runs.hpp"
 #include "scenarios/segment_builder.hpp"
 
@@ -61,7 +61,7 @@ Replay open_replay_file(const std::string& path) {
     return make_replay(path, std::move(*loaded));
 }
 
-std::optional<LoadOutcome> wait_for(TraceLoader& loader, std::chrono::seconds limit = 20s) {
+std::optional<LoadOutcome> wait_for(BackgroundFileOpener& loader, std::chrono::seconds limit = 20s) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
         if (auto outcome = loader.take()) return outcome;
@@ -314,10 +314,10 @@ TEST(FileBrowser, RecentFilesAreKeptInTheSettings) {
     EXPECT_TRUE(bad.settings.recent_files.empty());
 }
 
-TEST(TraceLoader, LoadsInTheBackgroundAndReportsProgress) {
+TEST(BackgroundFileOpener, LoadsInTheBackgroundAndReportsProgress) {
     TempDir dir;
     const std::string path = record_handshake(dir);
-    TraceLoader loader;
+    BackgroundFileOpener loader;
     loader.start(path);
     const std::optional<LoadOutcome> outcome = wait_for(loader);
     ASSERT_TRUE(outcome);
@@ -334,7 +334,7 @@ TEST(TraceLoader, LoadsInTheBackgroundAndReportsProgress) {
     EXPECT_FALSE(loader.take());  // handed over once
 }
 
-TEST(TraceLoader, CancelStopsALargeFile) {
+TEST(BackgroundFileOpener, CancelStopsALargeFile) {
     TempDir dir;
     // Enough packets for several progress reports (one every 4096 blocks).
     Trace trace;
@@ -343,7 +343,7 @@ TEST(TraceLoader, CancelStopsALargeFile) {
     const std::string path = dir.file("large.pcapng");
     ASSERT_TRUE(write_trace(trace, path, TraceWriteOptions{}).ok());
 
-    TraceLoader loader;
+    BackgroundFileOpener loader;
     loader.start(path);
     loader.cancel();
     const std::optional<LoadOutcome> outcome = wait_for(loader);
@@ -362,7 +362,7 @@ TEST(TraceLoader, CancelStopsALargeFile) {
 // An instructor's tcpdump capture: File > Open maps it and keeps only a summary
 // per packet, so a file larger than memory still opens (issue 6, "large files
 // stream"). The bytes a view asks for come from the file and match it.
-TEST(TraceLoader, AForeignCaptureKeepsItsBytesInTheFile) {
+TEST(BackgroundFileOpener, AForeignCaptureKeepsItsBytesInTheFile) {
     TempDir dir;
     const std::string path = dir.file("tcpdump.pcap");
     GeneratorOptions options;
@@ -372,7 +372,7 @@ TEST(TraceLoader, AForeignCaptureKeepsItsBytesInTheFile) {
     auto written = write_generated_capture(path, options);
     ASSERT_TRUE(written) << written.error().what;
 
-    TraceLoader loader;
+    BackgroundFileOpener loader;
     loader.start(path);
     const std::optional<LoadOutcome> outcome = wait_for(loader, 60s);
     ASSERT_TRUE(outcome && outcome->replay);
@@ -391,12 +391,12 @@ TEST(TraceLoader, AForeignCaptureKeepsItsBytesInTheFile) {
     }
 }
 
-TEST(TraceLoader, ADamagedFileOpensUpToTheFaultAndSaysWhere) {
+TEST(BackgroundFileOpener, ADamagedFileOpensUpToTheFaultAndSaysWhere) {
     TempDir dir;
     const std::string path = record_handshake(dir);
     const uintmax_t size = fs::file_size(path);
     fs::resize_file(path, size - 7);  // the last block is cut short
-    TraceLoader loader;
+    BackgroundFileOpener loader;
     loader.start(path);
     const std::optional<LoadOutcome> outcome = wait_for(loader);
     ASSERT_TRUE(outcome && outcome->replay);

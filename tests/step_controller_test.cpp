@@ -1,6 +1,6 @@
 // The window's step controller on real runs: stepping without blocking, the
 // cursor over steps already run, play mode, reset, and errors as values.
-#include "lab/step_controller.hpp"
+#include "lab/views/step_controller.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "lab/layout/framing_layout.hpp"
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

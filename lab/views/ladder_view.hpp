@@ -9,7 +9,7 @@
 
 #include "capture/wire_copies.hpp"
 #include "lab/layout/ladder_layout.hpp"
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

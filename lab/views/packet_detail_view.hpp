@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "lab/layout/packet_fields.hpp"
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "lab/step_controller.hpp"
+#include "lab/views/step_controller.hpp"
 
 namespace tcplab {
 namespace {

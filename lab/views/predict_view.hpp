@@ -5,7 +5,7 @@
 // for TIME_WAIT sockets. Questions can be switched off for a demonstration.
 #include <map>
 
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "lab/step_controller.hpp"
+#include "lab/views/step_controller.hpp"
 
 namespace tcplab {
 namespace {

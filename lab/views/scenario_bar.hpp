@@ -1,8 +1,8 @@
 #pragma once
 // The lesson's controls and words: pick a scenario, step through it, read what
 // each step means and whether the kernel did what the step expected.
-#include "lab/step_controller.hpp"
-#include "lab/view.hpp"
+#include "lab/views/step_controller.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

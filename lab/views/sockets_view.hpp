@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "lab/layout/socket_table.hpp"
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "lab/layout/timeline_layout.hpp"
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "lab/step_controller.hpp"
+#include "lab/views/step_controller.hpp"
 
 namespace tcplab {
 namespace {

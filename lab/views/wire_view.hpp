@@ -2,7 +2,7 @@
 // The wire between the two hosts: the segments waiting at the gate, with
 // release and drop for each, and the wire's latency, loss and gate switch.
 // For loopback runs it offers to switch to two hosts.
-#include "lab/view.hpp"
+#include "lab/views/view.hpp"
 
 namespace tcplab {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "file_browser.hpp"
+#include "lab/file_browser.hpp"
 #include "lab/i18n.hpp"
 
 namespace tcplab {

@@ -1,7 +1,7 @@
 #pragma once
 // The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
 // drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
-// Everything here runs on the UI thread; only the file reading (TraceLoader)
+// Everything here runs on the UI thread; only the file reading (BackgroundFileOpener)
 // runs beside it, and its result is taken at a frame's start.
 #include <array>
 #include <chrono>
@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "file_dialog.hpp"
+#include "lab/background_file_opener.hpp"
 #include "lab/i18n.hpp"
-#include "lab/step_controller.hpp"
+#include "lab/views/step_controller.hpp"
 #include "screenshot.hpp"
 #include "settings.hpp"
-#include "trace_loader.hpp"
 
 namespace tcplab {
 
@@ -68,7 +68,7 @@ private:
     StepController& controller_;
     WindowSettings& settings_;
     FileDialog dialog_;
-    TraceLoader loader_;
+    BackgroundFileOpener loader_;
     std::vector<std::string> dropped_;
     std::optional<Error> error_;
     int error_count_ = 0;

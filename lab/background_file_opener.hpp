@@ -21,12 +21,12 @@ struct LoadOutcome {
     bool cancelled = false;
 };
 
-class TraceLoader {
+class BackgroundFileOpener {
 public:
-    TraceLoader() = default;
-    ~TraceLoader();  // cancels a load in progress and waits for its thread
-    TraceLoader(const TraceLoader&) = delete;
-    TraceLoader& operator=(const TraceLoader&) = delete;
+    BackgroundFileOpener() = default;
+    ~BackgroundFileOpener();  // cancels a load in progress and waits for its thread
+    BackgroundFileOpener(const BackgroundFileOpener&) = delete;
+    BackgroundFileOpener& operator=(const BackgroundFileOpener&) = delete;
 
     // Starts loading `path`; a load already in progress is cancelled first.
     void start(const std::string& path);

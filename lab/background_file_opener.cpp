@@ -1,21 +1,21 @@
-#include "trace_loader.hpp"
+#include "background_file_opener.hpp"
 
 #include "capture/capture_index.hpp"
 
 namespace tcplab {
 
-TraceLoader::~TraceLoader() {
+BackgroundFileOpener::~BackgroundFileOpener() {
     cancel();
     join();
 }
 
-void TraceLoader::join() {
+void BackgroundFileOpener::join() {
     if (thread_.joinable()) thread_.join();
 }
 
-void TraceLoader::cancel() { cancel_ = true; }
+void BackgroundFileOpener::cancel() { cancel_ = true; }
 
-void TraceLoader::start(const std::string& path) {
+void BackgroundFileOpener::start(const std::string& path) {
     cancel();
     join();
     {
@@ -53,17 +53,17 @@ void TraceLoader::start(const std::string& path) {
     });
 }
 
-ReadProgress TraceLoader::progress() const {
+ReadProgress BackgroundFileOpener::progress() const {
     return ReadProgress{bytes_done_.load(), bytes_total_.load(), packets_.load()};
 }
 
-float TraceLoader::fraction() const {
+float BackgroundFileOpener::fraction() const {
     const uint64_t total = bytes_total_.load();
     if (total == 0) return 0.0f;
     return static_cast<float>(static_cast<double>(bytes_done_.load()) / static_cast<double>(total));
 }
 
-std::optional<LoadOutcome> TraceLoader::take() {
+std::optional<LoadOutcome> BackgroundFileOpener::take() {
     std::optional<LoadOutcome> taken;
     {
         std::lock_guard lock(result_mutex_);

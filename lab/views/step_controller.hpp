@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "live_recording.hpp"
-#include "replay.hpp"
+#include "lab/live_recording.hpp"
+#include "lab/replay.hpp"
 #include "scenarios/run.hpp"
 #include "view.hpp"
 

@@ -5,7 +5,7 @@
 namespace tcplab {
 namespace {
 
-constexpr ImU32 rgb(uint8_t r, uint8_t g, uint8_t b) { return IM_COL32(r, g, b, 255); }
+constexpr uint32_t rgb(uint8_t r, uint8_t g, uint8_t b) { return rgba(r, g, b); }
 
 }  // namespace
 
@@ -43,7 +43,7 @@ Palette Palette::colour_blind_safe() {
     return palette;
 }
 
-ImU32 Palette::for_flags(uint8_t flags, uint32_t payload_length) const {
+uint32_t Palette::for_flags(uint8_t flags, uint32_t payload_length) const {
     if (flags & tcp_flag::Rst) return rst;
     if ((flags & tcp_flag::Syn) && (flags & tcp_flag::Ack)) return syn_ack;
     if (flags & tcp_flag::Syn) return syn;

@@ -9,12 +9,15 @@
 
 #include "capture/sock_diag.hpp"
 #include "capture/trace.hpp"
-#include "i18n.hpp"
-#include "layout/transitions_and_spans.hpp"
-#include "palette.hpp"
+#include "lab/i18n.hpp"
+#include "lab/layout/palette.hpp"
+#include "lab/layout/transitions_and_spans.hpp"
 #include "scenarios/wire.hpp"
 
 namespace tcplab {
+
+// The palette's colours are handed to ImGui unconverted: both pack RGBA with red in the lowest byte.
+static_assert(IM_COL32(1, 2, 3, 4) == rgba(1, 2, 3, 4), "ImGui packs colours differently from the palette");
 
 class ScenarioRun;
 class StepController;
