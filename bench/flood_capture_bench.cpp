@@ -136,7 +136,7 @@ int run(const Settings& settings) {
     LadderRowCache ladder_rows;
     const auto frame_period = std::chrono::microseconds(16667);
     auto next_frame = Clock::now();
-    // As ScenarioRun::drain does for a window: a frame's worth of packets,
+    // As LessonRun::drain does for a window: a frame's worth of packets,
     // and the wire's events up to the first packet left behind.
     const auto drain = [&](size_t limit) {
         const int64_t horizon = add_captured_packets(capture.value()->queue(), trace, limit).first_left_ns;

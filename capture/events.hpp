@@ -1,7 +1,7 @@
 #pragma once
 // The events a trace is made of. Every event carries a CLOCK_REALTIME time in
 // nanoseconds, so packets (pcap), socket states (kernel) and socket calls
-// (scenario threads) share one time axis.
+// (lesson threads) share one time axis.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -98,11 +98,11 @@ enum class WireAction : uint8_t {
     Dropped,   // dropped by the student or a script
     Lost,      // dropped by the random loss setting
     Vanished,  // addressed to no host on the wire
-    Injected,  // put on the wire by the scenario (a spoofed SYN)
+    Injected,  // put on the wire by the lesson (a spoofed SYN)
 };
 std::string_view wire_action_name(WireAction action);
 
-enum class WireActor : uint8_t { Wire, Student, Scenario };
+enum class WireActor : uint8_t { Wire, Student, Lesson };
 
 struct WireEvent {
     int64_t time_ns = 0;

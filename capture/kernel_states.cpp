@@ -77,7 +77,7 @@ void KernelStateWatcher::run(StartupReport& report) {
     // Counters change slowly and reading them costs two /proc files, so they are
     // sampled every ~100 ms; this thread is inside the sandbox, so they are its own.
     // The first sample is taken before the caller is told we are running, so it
-    // comes before anything the scenario does.
+    // comes before anything the lesson does.
     constexpr std::chrono::milliseconds counter_interval{100};
     auto last_counter_sample = std::chrono::steady_clock::now() - counter_interval;
     auto sample_counters = [&] {

@@ -29,7 +29,7 @@ namespace tcplab {
 inline constexpr uint32_t kTcplabPen = 32473;
 inline constexpr uint16_t kTraceFormatVersion = 1;
 
-// A scenario names its sockets (Trace::assign_actor); the trace cannot list
+// A lesson names its sockets (Trace::assign_actor); the trace cannot list
 // them back, so whoever assigns them also hands them to the recorder.
 struct ActorAssignment {
     Endpoint local;
@@ -38,8 +38,8 @@ struct ActorAssignment {
 };
 
 // A lesson step's outcome as recorded, so a replay shows the same ✓ and ✗ as
-// the live run. A plain copy of the scenarios' StepOutcome (capture/ does not
-// know scenarios; lab/ converts between the two).
+// the live run. A plain copy of the lessons' StepOutcome (capture/ does not
+// know lessons; lab/ converts between the two).
 struct RecordedExpectation {
     std::string key;  // the sentence in assets/lang that says what was expected
     bool passed = false;

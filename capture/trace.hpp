@@ -102,7 +102,7 @@ public:
     // one state of each, so this bounds what it adds.
     size_t held_segment_count() const;
 
-    // A scenario names its sockets so states and packets can say "client" or "server".
+    // A lesson names its sockets so states and packets can say "client" or "server".
     void assign_actor(const Endpoint& local, Actor actor);
 
     const std::vector<PacketEvent>& packets() const { return packets_; }
@@ -121,7 +121,7 @@ public:
 
     Endpoint sender(const PacketEvent& packet) const;
     Endpoint receiver(const PacketEvent& packet) const;
-    // Who a socket is: a socket the scenario named, a socket bound to the
+    // Who a socket is: a socket the lesson named, a socket bound to the
     // wildcard address on that port, or a spoofed source (Attacker); otherwise
     // the role the socket plays in its connection (Client or Server).
     // The packet and state forms look at their own connection; the endpoint
@@ -130,7 +130,7 @@ public:
     Actor sender_actor(const PacketEvent& packet) const;
     Actor actor_of(const StateEvent& event) const;
     Actor actor_of(const Endpoint& local) const;
-    // Every socket a scenario named (assign_actor), for recording them.
+    // Every socket a lesson named (assign_actor), for recording them.
     const std::map<Endpoint, Actor>& actors() const { return actors_; }
 
     // Events that could not be delivered because a queue was full; shown to the user.

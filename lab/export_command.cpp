@@ -41,7 +41,7 @@ Object row_base(const char* kind, int64_t time, int64_t start) {
 }
 
 const char* wire_by(WireActor by) {
-    return by == WireActor::Student ? "student" : by == WireActor::Scenario ? "scenario" : "wire";
+    return by == WireActor::Student ? "student" : by == WireActor::Lesson ? "scenario" : "wire";
 }
 
 Object packet_row(const Trace& trace, const PacketEvent& packet, int64_t start) {

@@ -71,7 +71,7 @@ json call_json(const CallEvent& call, int64_t start_ns) {
 }
 
 json wire_json(const WireEvent& event, int64_t start_ns) {
-    const char* by = event.by == WireActor::Student ? "student" : event.by == WireActor::Scenario ? "scenario" : "wire";
+    const char* by = event.by == WireActor::Student ? "student" : event.by == WireActor::Lesson ? "scenario" : "wire";
     return {{"type", "wire"},
             {"time_ns", event.time_ns},
             {"time_us", (event.time_ns - start_ns) / 1000},
@@ -83,20 +83,20 @@ json wire_json(const WireEvent& event, int64_t start_ns) {
 
 }  // namespace
 
-void JsonLines::print_intro(const ScenarioRun& run) const {
-    const std::string& name = run.scenario().name;
+void JsonLines::print_intro(const LessonRun& run) const {
+    const std::string& name = run.lesson().name;
     emit(out_, {{"type", "scenario"},
                 {"name", name},
                 {"title", language_.text(name + ".title")},
                 {"language", language_.code()},
-                {"steps", run.scenario().steps.size()},
+                {"steps", run.lesson().steps.size()},
                 {"server", run.addresses().server.to_string()},
                 {"tracepoint", run.tracepoint_note().empty()},
                 {"tracepoint_note", run.tracepoint_note()}});
 }
 
-void JsonLines::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
-    print_step(run.trace(), run.scenario().steps[outcome.index].key, outcome, after_ns);
+void JsonLines::print_step(const LessonRun& run, const StepOutcome& outcome, int64_t after_ns) const {
+    print_step(run.trace(), run.lesson().steps[outcome.index].key, outcome, after_ns);
 }
 
 void JsonLines::print_step(const Trace& trace, const std::string& step_key, const StepOutcome& outcome,
@@ -139,7 +139,7 @@ void JsonLines::print_events(const Trace& trace, int64_t after_ns, int64_t until
     });
 }
 
-void JsonLines::print_summary(const ScenarioRun& run) const {
+void JsonLines::print_summary(const LessonRun& run) const {
     bool passed = true;
     for (const StepOutcome& outcome : run.outcomes()) passed = passed && outcome.passed();
     const CaptureStats stats = run.capture_stats();

@@ -27,9 +27,9 @@ class JsonLines {
 public:
     JsonLines(const Language& language, std::FILE* out = stdout) : language_(language), out_(out) {}
 
-    void print_intro(const ScenarioRun& run) const;
-    void print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const;
-    void print_summary(const ScenarioRun& run) const;
+    void print_intro(const LessonRun& run) const;
+    void print_step(const LessonRun& run, const StepOutcome& outcome, int64_t after_ns) const;
+    void print_summary(const LessonRun& run) const;
     // The same step for a run that is not live (a recording), as TerminalView.
     void print_step(const Trace& trace, const std::string& step_key, const StepOutcome& outcome,
                     int64_t after_ns) const;

@@ -43,20 +43,20 @@ Result<RecordingInfo> rewrite_with_notes(const std::string& path, const std::vec
 
 }  // namespace
 
-Result<LiveRecording> LiveRecording::start(const std::string& path, bool overwrite, const ScenarioRun& run) {
+Result<LiveRecording> LiveRecording::start(const std::string& path, bool overwrite, const LessonRun& run) {
     TraceWriteOptions options;
     options.overwrite = overwrite;
     auto follower = TraceFollower::create(path, options);
     if (!follower) return follower.error();
     LiveRecording recording(path, std::move(*follower));
-    if (Status written = recording.follower_->add_lesson(to_recorded_lesson(run.scenario())); !written)
+    if (Status written = recording.follower_->add_lesson(to_recorded_lesson(run.lesson())); !written)
         return written.error();
     // What the run holds so far: Record may be pressed in the middle of a lesson.
     if (Status synced = recording.sync(run); !synced) return synced.error();
     return recording;
 }
 
-Status LiveRecording::sync(const ScenarioRun& run) {
+Status LiveRecording::sync(const LessonRun& run) {
     if (!follower_) return Error{"the recording is closed", ""};
     if (Status synced = follower_->sync(run.trace()); !synced) return synced;
     for (; steps_written_ < run.outcomes().size(); ++steps_written_)

@@ -16,9 +16,9 @@ namespace tcplab {
 class LiveRecording {
 public:
     // Fails when `path` exists and `overwrite` is false (the window asks first).
-    static Result<LiveRecording> start(const std::string& path, bool overwrite, const ScenarioRun& run);
+    static Result<LiveRecording> start(const std::string& path, bool overwrite, const LessonRun& run);
 
-    Status sync(const ScenarioRun& run);
+    Status sync(const LessonRun& run);
     // An instructor's note: the run's trace is not ours to add to, so it goes
     // to the file directly when the follower can take it; otherwise finish()
     // writes the file once more with the notes in (packet notes as comments).

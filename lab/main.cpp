@@ -1,5 +1,5 @@
 // tcplab: the program. Parses the command line, prepares the process for the
-// sandbox, and opens the window or runs a scenario in the terminal.
+// sandbox, and opens the window or runs a lesson in the terminal.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -35,7 +35,7 @@ constexpr int kExitEnvironment = 2;  // no namespace, no capture, missing assets
 constexpr int kExitUsage = 64;       // EX_USAGE
 
 struct Settings {
-    std::string scenario = "handshake";
+    std::string lesson = "handshake";
     std::string language = "en";
     bool json = false;
     bool absolute = false;
@@ -104,7 +104,7 @@ tcplab::RunOptions run_options(const Settings& settings) {
 
 // What `tcplab gui` was asked for.
 struct GuiSettings {
-    std::string scenario;
+    std::string lesson;
     bool presentation = false;
     std::string screenshot;
     std::string steps;  // a number or "all"
@@ -129,8 +129,8 @@ void print_error(const tcplab::Error& error) {
     if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
-int list_scenarios(const tcplab::Language& language, bool json) {
-    for (const tcplab::ScenarioEntry& entry : tcplab::scenario_catalog()) {
+int list_lessons(const tcplab::Language& language, bool json) {
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) {
         const std::string title = language.text(entry.name + ".title");
         const std::string summary = language.text(entry.name + ".summary");
         if (json)
@@ -143,7 +143,7 @@ int list_scenarios(const tcplab::Language& language, bool json) {
 }
 
 template <class View>
-int run_with(const View& view, tcplab::ScenarioRun& run, tcplab::TerminalGate* gate,
+int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gate,
              tcplab::RunRecording* recording = nullptr, const tcplab::Language* language = nullptr,
              tcplab::PredictPrompt* predict = nullptr) {
     view.print_intro(run);
@@ -177,13 +177,13 @@ int run_with(const View& view, tcplab::ScenarioRun& run, tcplab::TerminalGate* g
     return kExitOk;
 }
 
-int run_scenario(const Settings& settings, const tcplab::Language& shipped_language) {
-    auto found = tcplab::find_lesson(settings.scenario);
+int run_lesson(const Settings& settings, const tcplab::Language& shipped_language) {
+    auto found = tcplab::find_lesson(settings.lesson);
     if (!found) {
         print_error(found.error());
         return kExitUsage;
     }
-    const tcplab::ScenarioEntry* entry = &found.value();
+    const tcplab::LessonEntry* entry = &found.value();
     tcplab::Language language = shipped_language;
     language.add_lesson_texts(entry->texts);
     tcplab::PredictOptions predict_options;
@@ -216,14 +216,14 @@ int run_scenario(const Settings& settings, const tcplab::Language& shipped_langu
         return kExitEnvironment;
     }
     tcplab::RunOptions options = run_options(settings);
-    auto run = tcplab::ScenarioRun::start(*entry, options);
+    auto run = tcplab::LessonRun::start(*entry, options);
     if (!run && options.topology == tcplab::Topology::TwoHosts && settings.fallback_to_loopback) {
         print_error(run.error());
         std::fprintf(stderr, "tcplab: %s\n", language.text("app.falling_back").c_str());
         options = tcplab::RunOptions{};
         options.use_tracepoint = !settings.no_tracepoint;
         options.lesson_settings = false;
-        run = tcplab::ScenarioRun::start(*entry, options);
+        run = tcplab::LessonRun::start(*entry, options);
     }
     if (!run) {
         print_error(run.error());
@@ -254,7 +254,7 @@ int run_scenario(const Settings& settings, const tcplab::Language& shipped_langu
 
 tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
     tcplab::WindowOptions options;
-    options.scenario = gui.scenario;
+    options.lesson = gui.lesson;
     if (language_given) options.language = settings.language;
     options.presentation = gui.presentation;
     options.run_options = run_options(settings);
@@ -283,11 +283,11 @@ int run_gui(const Settings& settings, const GuiSettings& gui, bool language_give
 int main(int argc, char** argv) {
     Settings settings;
     std::vector<std::string> names;
-    for (const tcplab::ScenarioEntry& entry : tcplab::scenario_catalog()) names.push_back(entry.name);
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);
 
     CLI::App app{
         "tcplab: watch the real Linux TCP stack, step by step, in a private network namespace.\n"
-        "Without a command it runs the handshake scenario in the terminal."};
+        "Without a command it runs the handshake lesson in the terminal."};
     app.set_version_flag("--version", "tcplab 0.1.0");
     app.add_option("--lang", settings.language, "language of the explanations: en or zh")
         ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
@@ -313,10 +313,10 @@ int main(int argc, char** argv) {
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
 
-    CLI::App* list = app.add_subcommand("list", "name the scenarios");
+    CLI::App* list = app.add_subcommand("list", "name the lessons");
     list->fallthrough();
-    CLI::App* run = app.add_subcommand("run", "run a scenario in the terminal");
-    run->add_option("scenario", settings.scenario, "which lesson (see `tcplab list`), or a lesson file (.toml)")
+    CLI::App* run = app.add_subcommand("run", "run a lesson in the terminal");
+    run->add_option("lesson", settings.lesson, "which lesson (see `tcplab list`), or a lesson file (.toml)")
         ->required();
     run->add_flag("--no-predict", settings.no_predict, "ask no questions before the steps (for a demonstration)");
     run->add_option("--answers", settings.answers, "answer the lesson's questions in order, e.g. 2,1 (for scripts)");
@@ -326,7 +326,7 @@ int main(int argc, char** argv) {
     run->fallthrough();
     GuiSettings gui;
     CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
-    window->add_option("--scenario", gui.scenario, "the lesson to load (default: the last one)")
+    window->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one)")
         ->check(CLI::IsMember(names));
     window->add_flag("--presentation", gui.presentation, "large text and thick lines for a projector (F11)");
     CLI::Option* screenshot = window->add_option(
@@ -386,7 +386,7 @@ int main(int argc, char** argv) {
         print_error(language.error());
         return kExitEnvironment;
     }
-    if (list->parsed()) return list_scenarios(language.value(), settings.json);
+    if (list->parsed()) return list_lessons(language.value(), settings.json);
     if (stats->parsed())
         return tcplab::run_stats_command(stats_path, settings.json,
                                          stats_stream ? tcplab::OpenEngine::Stream : tcplab::OpenEngine::Indexed,
@@ -410,5 +410,5 @@ int main(int argc, char** argv) {
         print_error(opened.error());
     }
     if (!run->parsed() && !settings.json) std::printf("%s\n\n", language.value().text("app.headless").c_str());
-    return run_scenario(settings, language.value());
+    return run_lesson(settings, language.value());
 }

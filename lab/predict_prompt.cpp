@@ -30,9 +30,9 @@ std::string PredictPrompt::label(const std::string& label) const {
     return language_.has(label) ? language_.text(label) : label;
 }
 
-std::optional<size_t> PredictPrompt::ask(const ScenarioRun& run, size_t index) {
-    if (!options_.enabled || index >= run.scenario().steps.size()) return std::nullopt;
-    const auto& question = run.scenario().steps[index].predict;
+std::optional<size_t> PredictPrompt::ask(const LessonRun& run, size_t index) {
+    if (!options_.enabled || index >= run.lesson().steps.size()) return std::nullopt;
+    const auto& question = run.lesson().steps[index].predict;
     if (!question) return std::nullopt;
     const size_t number = questions_asked_++;
 
@@ -59,9 +59,9 @@ std::optional<size_t> PredictPrompt::ask(const ScenarioRun& run, size_t index) {
     return picked;
 }
 
-void PredictPrompt::tell(const ScenarioRun& run, const StepOutcome& outcome, std::optional<size_t> picked) {
-    if (!options_.enabled || outcome.index >= run.scenario().steps.size()) return;
-    const auto& question = run.scenario().steps[outcome.index].predict;
+void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::optional<size_t> picked) {
+    if (!options_.enabled || outcome.index >= run.lesson().steps.size()) return;
+    const auto& question = run.lesson().steps[outcome.index].predict;
     if (!question || outcome.choices.empty()) return;
 
     std::string kernel;

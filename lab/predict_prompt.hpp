@@ -26,9 +26,9 @@ public:
     PredictPrompt(const Language& language, PredictOptions options, std::FILE* out = stdout, std::FILE* in = stdin);
 
     // Before step `index` runs. Returns the chosen choice (from 0), if any.
-    std::optional<size_t> ask(const ScenarioRun& run, size_t index);
+    std::optional<size_t> ask(const LessonRun& run, size_t index);
     // After the step: the kernel's answer, and the student's pick judged.
-    void tell(const ScenarioRun& run, const StepOutcome& outcome, std::optional<size_t> picked);
+    void tell(const LessonRun& run, const StepOutcome& outcome, std::optional<size_t> picked);
 
     // How many predictions were right, of how many made.
     size_t right() const { return right_; }

@@ -36,13 +36,13 @@ Status check_record_target(const Language& language, const std::string& path, bo
     return Done{};
 }
 
-Result<std::unique_ptr<RunRecording>> RunRecording::start(const std::string& path, bool force, const ScenarioRun& run) {
+Result<std::unique_ptr<RunRecording>> RunRecording::start(const std::string& path, bool force, const LessonRun& run) {
     TraceWriteOptions options;
     options.overwrite = force;
     auto follower = TraceFollower::create(path, options);
     if (!follower) return follower.error();
     std::unique_ptr<RunRecording> recording(new RunRecording(std::move(*follower)));
-    if (Status written = recording->follower_.add_lesson(to_recorded_lesson(run.scenario())); !written)
+    if (Status written = recording->follower_.add_lesson(to_recorded_lesson(run.lesson())); !written)
         return written.error();
     if (Status written = recording->follower_.sync(run.trace()); !written) return written.error();
     interrupt_requested = 0;
@@ -61,7 +61,7 @@ RunRecording::~RunRecording() {
 
 bool RunRecording::interrupted() { return interrupt_requested != 0; }
 
-Status RunRecording::after_step(const ScenarioRun& run) {
+Status RunRecording::after_step(const LessonRun& run) {
     if (Status written = follower_.sync(run.trace()); !written) return written;
     const auto& outcomes = run.outcomes();
     for (; steps_written_ < outcomes.size(); ++steps_written_)
@@ -69,7 +69,7 @@ Status RunRecording::after_step(const ScenarioRun& run) {
     return Done{};
 }
 
-Result<RecordingInfo> RunRecording::finish(const ScenarioRun& run) {
+Result<RecordingInfo> RunRecording::finish(const LessonRun& run) {
     Status synced = after_step(run);
     sigaction(SIGINT, &previous_handler, nullptr);
     finished_ = true;

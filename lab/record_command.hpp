@@ -19,18 +19,18 @@ Status check_record_target(const Language& language, const std::string& path, bo
 class RunRecording {
 public:
     // Creates the file and writes the lesson; catches Ctrl-C from now until finish().
-    static Result<std::unique_ptr<RunRecording>> start(const std::string& path, bool force, const ScenarioRun& run);
+    static Result<std::unique_ptr<RunRecording>> start(const std::string& path, bool force, const LessonRun& run);
     ~RunRecording();
     RunRecording(const RunRecording&) = delete;
     RunRecording& operator=(const RunRecording&) = delete;
 
     // After each step: what the trace gained, then the outcomes of the steps done.
-    Status after_step(const ScenarioRun& run);
+    Status after_step(const LessonRun& run);
     // Ctrl-C was pressed: the caller stops after the step in progress. A second
     // Ctrl-C ends the process at once (the file still ends at a whole block).
     static bool interrupted();
     // The last events (after run.finish()), then closes the file.
-    Result<RecordingInfo> finish(const ScenarioRun& run);
+    Result<RecordingInfo> finish(const LessonRun& run);
 
     // "Recorded 7 packets and 23 events to FILE", or a JSON line when `json`.
     static void print_written(const Language& language, const RecordingInfo& info, bool json, std::FILE* out);

@@ -91,12 +91,12 @@ NoteEvent note_on_step(const ReplayStep& step, std::string text) {
     return NoteEvent{step.begin_ns + 1, step.index, std::move(text)};
 }
 
-RecordedLesson to_recorded_lesson(const Scenario& scenario) {
-    RecordedLesson lesson;
-    lesson.name = scenario.name;
-    lesson.title_key = scenario.name + ".title";
-    for (const Step& step : scenario.steps) lesson.step_keys.push_back(step.key);
-    return lesson;
+RecordedLesson to_recorded_lesson(const Lesson& lesson) {
+    RecordedLesson recorded;
+    recorded.name = lesson.name;
+    recorded.title_key = lesson.name + ".title";
+    for (const Step& step : lesson.steps) recorded.step_keys.push_back(step.key);
+    return recorded;
 }
 
 RecordedStep to_recorded_step(const StepOutcome& outcome) {

@@ -20,7 +20,7 @@ namespace tcplab {
 
 struct ReplayStep {
     int index = 0;
-    std::string key;  // the narration key, as in Scenario::steps[index].key
+    std::string key;  // the narration key, as in Lesson::steps[index].key
     int64_t begin_ns = 0;
     int64_t end_ns = 0;                  // the views show up to here when this step is shown
     std::optional<StepOutcome> outcome;  // ✓/✗ as recorded, when the file has them
@@ -65,8 +65,8 @@ struct Replay {
 // lesson (name, step keys) and of each step (begin, end, ✓/✗) when it has it.
 Replay make_replay(std::string path, LoadedTrace loaded);
 
-// Between the scenarios' outcomes and the plain records a file keeps.
-RecordedLesson to_recorded_lesson(const Scenario& scenario);
+// Between the lessons' outcomes and the plain records a file keeps.
+RecordedLesson to_recorded_lesson(const Lesson& lesson);
 RecordedStep to_recorded_step(const StepOutcome& outcome);
 StepOutcome to_step_outcome(const RecordedStep& step);
 

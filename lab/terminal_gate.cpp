@@ -21,7 +21,7 @@ std::string fill(std::string text, uint64_t number) {
 TerminalGate::TerminalGate(const Language& language, std::optional<GateScript> script, std::FILE* in, std::FILE* out)
     : language_(language), script_(std::move(script)), in_(in), out_(out) {}
 
-const StepOutcome& TerminalGate::run_step(ScenarioRun& run) {
+const StepOutcome& TerminalGate::run_step(LessonRun& run) {
     run.begin_step();
     while (true) {
         if (run.poll()) break;
@@ -31,7 +31,7 @@ const StepOutcome& TerminalGate::run_step(ScenarioRun& run) {
     return run.outcomes().back();
 }
 
-void TerminalGate::decide(ScenarioRun& run) {
+void TerminalGate::decide(LessonRun& run) {
     Wire& wire = *run.wire();
     const std::vector<HeldPacket> held = wire.held();
     if (release_everything_) {
@@ -41,9 +41,9 @@ void TerminalGate::decide(ScenarioRun& run) {
     if (script_) {
         for (const GateMove& move : plan_gate_moves(held, *script_, waiting_behind_)) {
             if (move.decision == GateDecision::Drop)
-                wire.drop(move.segment, WireActor::Scenario);
+                wire.drop(move.segment, WireActor::Lesson);
             else
-                wire.release(move.segment, WireActor::Scenario);
+                wire.release(move.segment, WireActor::Lesson);
         }
         // Wait for the relay to act on these before planning again.
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -56,7 +56,7 @@ void TerminalGate::decide(ScenarioRun& run) {
     }
 }
 
-std::string TerminalGate::describe(const ScenarioRun& run, const HeldPacket& packet) const {
+std::string TerminalGate::describe(const LessonRun& run, const HeldPacket& packet) const {
     const DecodedPacket decoded = decode_frame(LinkType::Raw, packet.bytes);
     const Trace& trace = run.trace();
     const std::string from =
@@ -80,7 +80,7 @@ std::string TerminalGate::describe(const ScenarioRun& run, const HeldPacket& pac
     return text + fmt::format(" len={}", decoded.payload_length);
 }
 
-std::optional<char> TerminalGate::read_answer(ScenarioRun& run) {
+std::optional<char> TerminalGate::read_answer(LessonRun& run) {
     // Keep draining events while the student thinks, so nothing piles up.
     const int fd = fileno(in_);
     while (true) {
@@ -98,7 +98,7 @@ std::optional<char> TerminalGate::read_answer(ScenarioRun& run) {
     }
 }
 
-void TerminalGate::ask(ScenarioRun& run, const HeldPacket& packet) {
+void TerminalGate::ask(LessonRun& run, const HeldPacket& packet) {
     Wire& wire = *run.wire();
     for (;;) {
         fmt::print(out_, "\n  {} {}\n  {}", fill(language_.text("gate.at_gate"), packet.segment), describe(run, packet),

@@ -19,13 +19,13 @@ public:
                  std::FILE* out = stdout);
 
     // Runs the next step to its end, deciding each held segment on the way.
-    const StepOutcome& run_step(ScenarioRun& run);
+    const StepOutcome& run_step(LessonRun& run);
 
 private:
-    void decide(ScenarioRun& run);
-    void ask(ScenarioRun& run, const HeldPacket& packet);
-    std::string describe(const ScenarioRun& run, const HeldPacket& packet) const;
-    std::optional<char> read_answer(ScenarioRun& run);
+    void decide(LessonRun& run);
+    void ask(LessonRun& run, const HeldPacket& packet);
+    std::string describe(const LessonRun& run, const HeldPacket& packet) const;
+    std::optional<char> read_answer(LessonRun& run);
 
     const Language& language_;
     std::optional<GateScript> script_;

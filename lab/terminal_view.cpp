@@ -104,8 +104,8 @@ std::string TerminalView::actor_text(Actor actor) const {
     return language_.text("actor." + std::string(actor_name(actor)));
 }
 
-void TerminalView::print_intro(const ScenarioRun& run) const {
-    const std::string& name = run.scenario().name;
+void TerminalView::print_intro(const LessonRun& run) const {
+    const std::string& name = run.lesson().name;
     fmt::print(out_, "{}\n\n", paint(language_.text("app.title"), kBold));
     fmt::print(out_, "{}\n{}\n\n", paint(language_.text(name + ".title"), kBold), language_.text(name + ".summary"));
     fmt::print(out_, "{}\n{}\n", language_.text("app.sandbox"), language_.text("app.states_from"));
@@ -163,7 +163,7 @@ std::string TerminalView::wire_line(const WireEvent& event) const {
         fmt::format("{:>6}  #{} {}  {}", language_.text("wire.name"), event.segment, direction,
                     paint(language_.text("wire." + std::string(wire_action_name(event.action))), kYellow));
     if (event.by == WireActor::Student) line += " " + language_.text("wire.by_student");
-    if (event.by == WireActor::Scenario) line += " " + language_.text("wire.by_scenario");
+    if (event.by == WireActor::Lesson) line += " " + language_.text("wire.by_scenario");
     return line;
 }
 
@@ -180,8 +180,8 @@ std::string TerminalView::state_line(const Trace& trace, const StateEvent& state
                        language_.text(source_key));
 }
 
-void TerminalView::print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const {
-    print_step(run.trace(), run.scenario().steps[outcome.index].key, run.scenario().steps.size(), outcome, after_ns);
+void TerminalView::print_step(const LessonRun& run, const StepOutcome& outcome, int64_t after_ns) const {
+    print_step(run.trace(), run.lesson().steps[outcome.index].key, run.lesson().steps.size(), outcome, after_ns);
 }
 
 void TerminalView::print_step(const Trace& trace, const std::string& step_key, size_t step_count,
@@ -225,7 +225,7 @@ void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t un
     fmt::print(out_, "\n");
 }
 
-void TerminalView::print_summary(const ScenarioRun& run) const {
+void TerminalView::print_summary(const LessonRun& run) const {
     size_t passed = 0;
     size_t total = 0;
     bool all = true;

@@ -18,9 +18,9 @@ class TerminalView {
 public:
     TerminalView(const Language& language, TerminalOptions options, std::FILE* out = stdout);
 
-    void print_intro(const ScenarioRun& run) const;
-    void print_step(const ScenarioRun& run, const StepOutcome& outcome, int64_t after_ns) const;
-    void print_summary(const ScenarioRun& run) const;
+    void print_intro(const LessonRun& run) const;
+    void print_step(const LessonRun& run, const StepOutcome& outcome, int64_t after_ns) const;
+    void print_summary(const LessonRun& run) const;
     // The same step for a run that is not live (a recording): its narration
     // key, the lesson's step count and the outcome as recorded.
     void print_step(const Trace& trace, const std::string& step_key, size_t step_count, const StepOutcome& outcome,

@@ -1,7 +1,7 @@
 #pragma once
 // An actor (client, server, attacker) is a thread inside the sandbox that makes
 // real socket calls, one job at a time, and reports each call with its result
-// or errno as a CallEvent. Sockets are known by the names the scenario gives them.
+// or errno as a CallEvent. Sockets are known by the names the lesson gives them.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -23,7 +23,7 @@ public:
     // gives up after `timeout_seconds` (longer when a student holds segments).
     Calls(Actor actor, EventQueue<CallEvent>& queue, int timeout_seconds = 5)
         : actor_(actor), queue_(queue), timeout_seconds_(timeout_seconds) {}
-    ~Calls();  // closes any socket the scenario left open
+    ~Calls();  // closes any socket the lesson left open
     Calls(const Calls&) = delete;
     Calls& operator=(const Calls&) = delete;
 

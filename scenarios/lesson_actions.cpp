@@ -103,10 +103,10 @@ Status drop_next(RunControl& control, uint8_t flags, Actor sender, int64_t count
             const bool wanted = packet.transport == Transport::Tcp && held.direction == direction &&
                                 packet.tcp.flags == flags && dropped < count;
             if (wanted) {
-                wire->drop(held.segment, WireActor::Scenario);
+                wire->drop(held.segment, WireActor::Lesson);
                 ++dropped;
             } else {
-                wire->release(held.segment, WireActor::Scenario);
+                wire->release(held.segment, WireActor::Lesson);
             }
         }
         std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -190,8 +190,8 @@ Action make_action(const ActionSpec& spec, const Addresses& addresses) {
     return action;
 }
 
-Scenario make_scenario(const LessonSpec& lesson, const Addresses& addresses) {
-    Scenario scenario{lesson.name, {}, lesson.settings};
+Lesson make_lesson(const LessonSpec& lesson, const Addresses& addresses) {
+    Lesson built{lesson.name, {}, lesson.settings};
     for (const StepSpec& spec : lesson.steps) {
         Step step;
         step.key = spec.key;
@@ -203,9 +203,9 @@ Scenario make_scenario(const LessonSpec& lesson, const Addresses& addresses) {
                 prediction.choices.push_back({choice.label, make_expectation(choice.claim)});
             step.predict = std::move(prediction);
         }
-        scenario.steps.push_back(std::move(step));
+        built.steps.push_back(std::move(step));
     }
-    return scenario;
+    return built;
 }
 
 }  // namespace tcplab

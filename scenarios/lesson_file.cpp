@@ -529,7 +529,7 @@ void check_sockets(const Reader& reader, const LessonSpec& lesson) {
         }
 }
 
-LessonSpec read_lesson(const Reader& reader, const toml::table& root, ScenarioEntry& entry) {
+LessonSpec read_lesson(const Reader& reader, const toml::table& root, LessonEntry& entry) {
     reader.allow_only(root, {"name", "order", "settings", "step", "text"}, "the lesson");
     LessonSpec lesson;
     lesson.name = reader.required_text(root, "name", "the lesson");
@@ -552,7 +552,7 @@ LessonSpec read_lesson(const Reader& reader, const toml::table& root, ScenarioEn
 
 }  // namespace
 
-Result<ScenarioEntry> parse_lesson(std::string_view text, const std::string& path_for_messages) {
+Result<LessonEntry> parse_lesson(std::string_view text, const std::string& path_for_messages) {
     const Reader reader(path_for_messages);
     toml::table root;
     try {
@@ -563,13 +563,13 @@ Result<ScenarioEntry> parse_lesson(std::string_view text, const std::string& pat
                          ": not valid TOML: " + std::string(error.description()),
                      "see docs/lessons.md for the format"};
     }
-    ScenarioEntry entry;
+    LessonEntry entry;
     try {
         auto lesson = std::make_shared<const LessonSpec>(read_lesson(reader, root, entry));
         entry.name = lesson->name;
         entry.settings = lesson->settings;
         entry.path = path_for_messages;
-        entry.build = [lesson](const Addresses& addresses) { return make_scenario(*lesson, addresses); };
+        entry.build = [lesson](const Addresses& addresses) { return make_lesson(*lesson, addresses); };
         entry.order = lesson->order;
     } catch (const LessonMistake& mistake) {
         return Error{mistake.message, "see docs/lessons.md for the format"};
@@ -577,7 +577,7 @@ Result<ScenarioEntry> parse_lesson(std::string_view text, const std::string& pat
     return entry;
 }
 
-Result<ScenarioEntry> load_lesson_file(const std::string& path) {
+Result<LessonEntry> load_lesson_file(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
     if (!file) return Error{path + ": cannot open the lesson file: " + std::strerror(errno), ""};
     std::stringstream content;
@@ -585,18 +585,18 @@ Result<ScenarioEntry> load_lesson_file(const std::string& path) {
     return parse_lesson(content.str(), path);
 }
 
-Result<ScenarioEntry> find_lesson(const std::string& name_or_path) {
+Result<LessonEntry> find_lesson(const std::string& name_or_path) {
     const bool is_path = name_or_path.find('/') != std::string::npos ||
                          (name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
     if (is_path) return load_lesson_file(name_or_path);
-    if (const ScenarioEntry* entry = find_scenario(name_or_path)) return *entry;
+    if (const LessonEntry* entry = find_builtin_lesson(name_or_path)) return *entry;
     std::string names;
-    for (const ScenarioEntry& entry : scenario_catalog()) names += (names.empty() ? "" : ", ") + entry.name;
+    for (const LessonEntry& entry : lesson_catalog()) names += (names.empty() ? "" : ", ") + entry.name;
     return Error{"no lesson named \"" + name_or_path + "\"", "pick one of: " + names + ", or give a lesson file"};
 }
 
-std::vector<ScenarioEntry> load_lesson_folder(const std::string& folder, std::vector<Error>& errors) {
-    std::vector<ScenarioEntry> lessons;
+std::vector<LessonEntry> load_lesson_folder(const std::string& folder, std::vector<Error>& errors) {
+    std::vector<LessonEntry> lessons;
     std::error_code error;
     std::vector<std::filesystem::path> files;
     for (const auto& item : std::filesystem::directory_iterator(folder, error))
@@ -611,7 +611,7 @@ std::vector<ScenarioEntry> load_lesson_folder(const std::string& folder, std::ve
             errors.push_back(lesson.error());
     }
     std::stable_sort(lessons.begin(), lessons.end(),
-                     [](const ScenarioEntry& a, const ScenarioEntry& b) { return a.order < b.order; });
+                     [](const LessonEntry& a, const LessonEntry& b) { return a.order < b.order; });
     return lessons;
 }
 

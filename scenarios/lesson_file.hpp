@@ -9,21 +9,21 @@
 #include <vector>
 
 #include "capture/result.hpp"
-#include "scenario.hpp"
+#include "lesson.hpp"
 
 namespace tcplab {
 
 // Reads and checks a whole lesson file. A mistake is an Error whose message
 // starts with "FILE:LINE:COLUMN:" and says what was expected there.
-Result<ScenarioEntry> load_lesson_file(const std::string& path);
-Result<ScenarioEntry> parse_lesson(std::string_view text, const std::string& path_for_messages);
+Result<LessonEntry> load_lesson_file(const std::string& path);
+Result<LessonEntry> parse_lesson(std::string_view text, const std::string& path_for_messages);
 
 // A built-in lesson by name ("handshake"), or a lesson file by path
 // (anything with a '/' or ending in .toml).
-Result<ScenarioEntry> find_lesson(const std::string& name_or_path);
+Result<LessonEntry> find_lesson(const std::string& name_or_path);
 
 // Every *.toml in `folder`, ordered by each lesson's `order`, then by name.
 // Files that fail to load are reported in `errors` and left out.
-std::vector<ScenarioEntry> load_lesson_folder(const std::string& folder, std::vector<Error>& errors);
+std::vector<LessonEntry> load_lesson_folder(const std::string& folder, std::vector<Error>& errors);
 
 }  // namespace tcplab

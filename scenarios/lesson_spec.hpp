@@ -1,6 +1,6 @@
 #pragma once
 // A lesson file as plain data, once read and checked (lesson_file.cpp), before
-// it becomes a runnable Scenario for one run's addresses (lesson_actions.cpp,
+// it becomes a runnable Lesson for one run's addresses (lesson_actions.cpp,
 // lesson_checks.cpp).
 #include <cstdint>
 #include <optional>
@@ -9,7 +9,7 @@
 
 #include "capture/events.hpp"
 #include "capture/tcp_state.hpp"
-#include "scenario.hpp"
+#include "lesson.hpp"
 
 namespace tcplab {
 
@@ -23,7 +23,7 @@ struct ActionSpec {
     // Kind::Call
     Actor actor = Actor::None;
     std::string call;     // "socket", "connect", "send", ...
-    std::string socket;   // the scenario's name for the socket
+    std::string socket;   // the lesson's name for the socket
     std::string address;  // "server" or "closed"
     std::string new_socket;  // accept(): the name of the accepted connection
     std::string data;
@@ -107,6 +107,6 @@ struct LessonSpec {
 // Makes the runnable pieces for one run's addresses.
 Action make_action(const ActionSpec& spec, const Addresses& addresses);
 Expectation make_expectation(const CheckSpec& spec);
-Scenario make_scenario(const LessonSpec& lesson, const Addresses& addresses);
+Lesson make_lesson(const LessonSpec& lesson, const Addresses& addresses);
 
 }  // namespace tcplab

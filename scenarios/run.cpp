@@ -53,10 +53,10 @@ bool StepOutcome::passed() const {
     return true;
 }
 
-ScenarioRun::ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options)
-    : scenario_(std::move(scenario)), addresses_(addresses), hosts_(std::move(hosts)), options_(options) {}
+LessonRun::LessonRun(Lesson lesson, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options)
+    : lesson_(std::move(lesson)), addresses_(addresses), hosts_(std::move(hosts)), options_(options) {}
 
-ScenarioRun::~ScenarioRun() {
+LessonRun::~LessonRun() {
     stopping_ = true;
     finish();
     // The actors go first: ending them wakes any call still blocked (a
@@ -71,7 +71,7 @@ ScenarioRun::~ScenarioRun() {
     }
 }
 
-Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& entry, RunOptions options) {
+Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, RunOptions options) {
     options = with_lesson_settings(options, entry.settings);
     const WireAddresses wire_addresses;
     const Addresses addresses = choose_addresses(options.port_seed, options.topology, wire_addresses);
@@ -81,7 +81,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& ent
         if (!sandbox) return sandbox.error();
         hosts.push_back(std::move(sandbox.value()));
     }
-    std::unique_ptr<ScenarioRun> run(new ScenarioRun(entry.build(addresses), addresses, std::move(hosts), options));
+    std::unique_ptr<LessonRun> run(new LessonRun(entry.build(addresses), addresses, std::move(hosts), options));
 
     if (options.topology == Topology::TwoHosts) {
         auto wire =
@@ -93,27 +93,27 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::start(const ScenarioEntry& ent
     } else {
         run->trace_.describe_capture_point(0, {{}, "lo"});
     }
-    if (run->scenario_.settings.burst_capture) reserve_for_flood(run->trace_);
+    if (run->lesson_.settings.burst_capture) reserve_for_flood(run->trace_);
     if (auto watching = run->start_watching(); !watching) return watching.error();
 
     const int timeout = options.call_timeout_seconds;
     run->client_ = std::make_unique<ActorThread>(Actor::Client, run->hosts_.front(), timeout);
     run->server_ = std::make_unique<ActorThread>(Actor::Server, run->hosts_.back(), timeout);
     if (!run->client_->in_sandbox() || !run->server_->in_sandbox())
-        return Error{"the scenario's threads could not enter the sandbox", ""};
-    for (const SysctlSetting& sysctl : run->scenario_.settings.sysctls)
+        return Error{"the lesson's threads could not enter the sandbox", ""};
+    for (const SysctlSetting& sysctl : run->lesson_.settings.sysctls)
         if (auto set = run->set_sysctl(sysctl.host, sysctl.name, sysctl.value); !set) return set.error();
     return run;
 }
 
-Status ScenarioRun::set_sysctl(Actor host, const std::string& name, const std::string& value) {
+Status LessonRun::set_sysctl(Actor host, const std::string& name, const std::string& value) {
     std::string path = name;
     std::replace(path.begin(), path.end(), '.', '/');
     const Sandbox& sandbox = host == Actor::Client ? hosts_.front() : hosts_.back();
     return sandbox.set_sysctl(path, value);
 }
 
-Result<size_t> ScenarioRun::skip_time_wait() {
+Result<size_t> LessonRun::skip_time_wait() {
     size_t ended = 0;
     for (const Sandbox& host : hosts_) {
         auto destroyed = destroy_time_wait_sockets(host.netns_fd(), addresses_.ports());
@@ -123,12 +123,12 @@ Result<size_t> ScenarioRun::skip_time_wait() {
     return ended;
 }
 
-KernelCounters ScenarioRun::counters_now() const {
+KernelCounters LessonRun::counters_now() const {
     if (watchers_.empty()) return final_counters_;
     return watchers_.back()->kernel_counters();
 }
 
-std::future<void> ScenarioRun::launch(const Action& action) {
+std::future<void> LessonRun::launch(const Action& action) {
     if (action.arm) action.arm(*this);
     if (action.control) {
         // The run's own actions run on a thread of their own: a flood or a
@@ -141,14 +141,14 @@ std::future<void> ScenarioRun::launch(const Action& action) {
     return actor->run(action.calls);
 }
 
-Status ScenarioRun::start_watching() {
+Status LessonRun::start_watching() {
     const bool two_hosts = options_.topology == Topology::TwoHosts;
     for (size_t host = 0; host < hosts_.size(); ++host) {
         CaptureOptions capture_options;
         capture_options.interface = two_hosts ? Wire::kInterface : "lo";
         capture_options.filter = capture_filter(addresses_);
         capture_options.capture_point = static_cast<uint8_t>(host);
-        if (scenario_.settings.burst_capture) capture_options = CaptureOptions::for_bursts(capture_options);
+        if (lesson_.settings.burst_capture) capture_options = CaptureOptions::for_bursts(capture_options);
         auto capture = PacketCapture::start(hosts_[host].netns_fd(), capture_options);
         if (!capture) return capture.error();
         captures_.push_back(std::move(capture.value()));
@@ -165,7 +165,7 @@ Status ScenarioRun::start_watching() {
     return Done{};
 }
 
-size_t ScenarioRun::drain(size_t packet_limit) {
+size_t LessonRun::drain(size_t packet_limit) {
     size_t count = 0;
     // With a limit, the packets left in a queue are later than everything
     // taken; the other sources' events wait until the packets catch up to
@@ -207,7 +207,7 @@ size_t ScenarioRun::drain(size_t packet_limit) {
     return count;
 }
 
-bool ScenarioRun::all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const {
+bool LessonRun::all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const {
     KernelCounters counters = in_progress_->outcome.counters;
     counters.latest = counters_now().latest;
     const StepView view(trace_, begin_ns, end_ns, &counters);
@@ -216,21 +216,21 @@ bool ScenarioRun::all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) c
     return true;
 }
 
-bool ScenarioRun::begin_step() {
+bool LessonRun::begin_step() {
     if (in_progress_ || finished()) return false;
     in_progress_ = std::make_unique<InProgress>();
     const size_t index = outcomes_.size();
     in_progress_->outcome.index = index;
     in_progress_->outcome.begin_ns = realtime_now_ns();
     in_progress_->outcome.counters.at_start = counters_now().latest;
-    trace_.add_note(NoteEvent{in_progress_->outcome.begin_ns, static_cast<int>(index), scenario_.steps[index].key});
+    trace_.add_note(NoteEvent{in_progress_->outcome.begin_ns, static_cast<int>(index), lesson_.steps[index].key});
     start_next_action();
     return true;
 }
 
-void ScenarioRun::start_next_action() {
+void LessonRun::start_next_action() {
     InProgress& step = *in_progress_;
-    const std::vector<Action>& actions = scenario_.steps[step.outcome.index].actions;
+    const std::vector<Action>& actions = lesson_.steps[step.outcome.index].actions;
     while (step.next_action < actions.size() && !actions[step.next_action].wait)
         step.background.push_back(launch(actions[step.next_action++]));
     step.action_started = Clock::now();
@@ -258,7 +258,7 @@ void ScenarioRun::start_next_action() {
 }
 
 // Takes an action's result; a failure becomes the step's failure.
-void ScenarioRun::collect(std::future<void>& action, Actor acting) {
+void LessonRun::collect(std::future<void>& action, Actor acting) {
     try {
         action.get();
     } catch (const std::exception& error) {
@@ -270,10 +270,10 @@ void ScenarioRun::collect(std::future<void>& action, Actor acting) {
     }
 }
 
-bool ScenarioRun::poll() {
+bool LessonRun::poll() {
     if (!in_progress_) return false;
     InProgress& step = *in_progress_;
-    const Step& script = scenario_.steps[step.outcome.index];
+    const Step& script = lesson_.steps[step.outcome.index];
     const auto now = Clock::now();
     if (drain(options_.packets_per_poll) > 0) step.last_change = now;
     // While a segment waits at the gate, the student is deciding: no timer runs.
@@ -367,13 +367,13 @@ bool ScenarioRun::poll() {
     return false;
 }
 
-const StepOutcome& ScenarioRun::step() {
+const StepOutcome& LessonRun::step() {
     begin_step();
     while (!poll()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return outcomes_.back();
 }
 
-void ScenarioRun::finish() {
+void LessonRun::finish() {
     if (finished_watching_) return;
     finished_watching_ = true;
     for (auto& capture : captures_) {
@@ -391,7 +391,7 @@ void ScenarioRun::finish() {
     watchers_.clear();
 }
 
-std::vector<SocketInfo> ScenarioRun::latest_sockets() const {
+std::vector<SocketInfo> LessonRun::latest_sockets() const {
     std::vector<SocketInfo> sockets;
     for (const auto& watcher : watchers_) {
         const std::vector<SocketInfo> host = watcher->latest_sockets();
@@ -400,14 +400,14 @@ std::vector<SocketInfo> ScenarioRun::latest_sockets() const {
     return sockets;
 }
 
-KernelCounters ScenarioRun::kernel_counters() const {
+KernelCounters LessonRun::kernel_counters() const {
     if (watchers_.empty()) return final_counters_;
     return watchers_.back()->kernel_counters();
 }
 
-std::string ScenarioRun::tracepoint_note() const { return tracepoint_note_; }
+std::string LessonRun::tracepoint_note() const { return tracepoint_note_; }
 
-CaptureStats ScenarioRun::capture_stats() const {
+CaptureStats LessonRun::capture_stats() const {
     if (captures_.empty()) return final_capture_stats_;
     CaptureStats total;
     for (const auto& capture : captures_) {

@@ -1,5 +1,5 @@
 #pragma once
-// Runs a scenario for real: creates the sandbox, starts the packet capture and
+// Runs a lesson for real: creates the sandbox, starts the packet capture and
 // the kernel state watcher, and executes steps one at a time. Between steps it
 // owns the trace; the caller (terminal or window) reads it.
 #include <atomic>
@@ -13,13 +13,13 @@
 #include "capture/kernel_states.hpp"
 #include "capture/packet_capture.hpp"
 #include "capture/trace.hpp"
+#include "lesson.hpp"
 #include "sandbox.hpp"
-#include "scenario.hpp"
 #include "wire.hpp"
 
 namespace tcplab {
 
-// Where the scenario runs: one host talking to itself over lo (as in the
+// Where the lesson runs: one host talking to itself over lo (as in the
 // tutorials' examples), or a client host and a server host joined by the wire.
 enum class Topology { Loopback, TwoHosts };
 
@@ -67,19 +67,19 @@ struct StepOutcome {
     bool passed() const;
 };
 
-class ScenarioRun : private RunControl {
+class LessonRun : private RunControl {
 public:
-    static Result<std::unique_ptr<ScenarioRun>> start(const ScenarioEntry& entry, RunOptions options = {});
-    ~ScenarioRun();
+    static Result<std::unique_ptr<LessonRun>> start(const LessonEntry& entry, RunOptions options = {});
+    ~LessonRun();
 
-    const Scenario& scenario() const { return scenario_; }
+    const Lesson& lesson() const { return lesson_; }
     const Addresses& addresses() const override { return addresses_; }
     Topology topology() const { return options_.topology; }
     // The wire between the hosts, to hold, release, drop and inject (two hosts only).
     Wire* wire() override { return wire_.get(); }
     const Trace& trace() const { return trace_; }
     size_t steps_done() const { return outcomes_.size(); }
-    bool finished() const { return outcomes_.size() == scenario_.steps.size(); }
+    bool finished() const { return outcomes_.size() == lesson_.steps.size(); }
     const std::vector<StepOutcome>& outcomes() const { return outcomes_; }
 
     // Runs the next step and waits until it has settled (the terminal's way).
@@ -125,7 +125,7 @@ private:
         int64_t dumping_since_ns = 0;
     };
 
-    ScenarioRun(Scenario scenario, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options);
+    LessonRun(Lesson lesson, Addresses addresses, std::vector<Sandbox> hosts, RunOptions options);
     Status set_sysctl(Actor host, const std::string& name, const std::string& value) override;
     bool stopping() const override { return stopping_; }
     std::future<void> launch(const Action& action);
@@ -136,7 +136,7 @@ private:
     bool all_pass(const Step& step, int64_t begin_ns, int64_t end_ns) const;
     void start_next_action();
 
-    Scenario scenario_;
+    Lesson lesson_;
     Addresses addresses_;
     std::vector<Sandbox> hosts_;  // the client's first; one for loopback
     RunOptions options_;

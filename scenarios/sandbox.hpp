@@ -1,5 +1,5 @@
 #pragma once
-// The sandbox: a private network namespace per run, so a scenario never touches
+// The sandbox: a private network namespace per run, so a lesson never touches
 // the host's interfaces, addresses or sysctls, and its traffic cannot leave.
 // When not root, the whole process first moves into a user namespace of its own,
 // where it may create network namespaces without privileges.

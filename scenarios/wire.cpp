@@ -308,8 +308,8 @@ void Wire::run_commands() {
             case Command::Kind::Inject: {
                 const uint64_t segment = next_segment_++;
                 injected_.fetch_add(1, std::memory_order_relaxed);
-                record(segment, WireAction::Injected, WireActor::Scenario, command.direction);
-                accept_packet(segment, command.direction, command.bytes, WireActor::Scenario);
+                record(segment, WireAction::Injected, WireActor::Lesson, command.direction);
+                accept_packet(segment, command.direction, command.bytes, WireActor::Lesson);
                 break;
             }
         }

@@ -51,14 +51,14 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 const std::string kHandshake = std::string(TCPLAB_TEST_LESSONS) + "/handshake.toml";
 const std::string kTeardown = std::string(TCPLAB_TEST_LESSONS) + "/teardown.toml";
 
-TEST(Cli, ListNamesTheScenarios) {
+TEST(Cli, ListNamesTheLessons) {
     const Outcome listed = run_tcplab("list");
     EXPECT_EQ(listed.exit_code, 0);
     EXPECT_TRUE(contains(listed.output, "handshake"));
     EXPECT_TRUE(contains(listed.output, "teardown"));
 }
 
-TEST(Cli, UnknownScenarioIsAUsageError) {
+TEST(Cli, UnknownLessonIsAUsageError) {
     const Outcome unknown = run_tcplab("run no-such-scenario");
     EXPECT_EQ(unknown.exit_code, 64);
     EXPECT_TRUE(contains(unknown.output, "no-such-scenario"));

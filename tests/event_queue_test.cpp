@@ -51,7 +51,7 @@ TEST(EventQueue, ProducerThreadAndConsumerAgreeOnEveryItem) {
 }
 
 // A window takes a frame's worth at a time, and events of other queues only
-// up to the first one left behind (ScenarioRun::drain).
+// up to the first one left behind (LessonRun::drain).
 TEST(EventQueue, DrainWhileStopsAtTheLimitOrTheFirstItemNotTaken) {
     EventQueue<int> queue(16);
     EXPECT_EQ(queue.peek(), nullptr);

@@ -1,5 +1,5 @@
 #pragma once
-// Runs test code inside a fresh network namespace without the scenarios layer,
+// Runs test code inside a fresh network namespace without the scenarios/ layer,
 // so the capture library's kernel tests stand on their own.
 #include <net/if.h>
 #include <sched.h>

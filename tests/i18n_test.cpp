@@ -1,5 +1,5 @@
 // Every user-facing text exists in every language we ship, and every key the
-// code and the scenarios ask for is defined.
+// code and the lessons ask for is defined.
 #include "lab/i18n.hpp"
 
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "scenarios/scenario.hpp"
+#include "scenarios/lesson.hpp"
 
 namespace tcplab {
 namespace {
@@ -21,16 +21,16 @@ Language load(const std::string& code) {
     return language.ok() ? language.value() : Language{};
 }
 
-// The keys the program asks for: scenario titles, narrations and expectations,
+// The keys the program asks for: lesson titles, narrations and expectations,
 // and every literal text("...") in lab/.
 std::set<std::string> keys_in_use() {
     std::set<std::string> keys;
     const Addresses addresses{{IpAddress::v4(127, 0, 0, 1), 20000}, {IpAddress::v4(127, 0, 0, 1), 20001}};
-    for (const ScenarioEntry& entry : scenario_catalog()) {
-        const Scenario scenario = entry.build(addresses);
-        keys.insert(scenario.name + ".title");
-        keys.insert(scenario.name + ".summary");
-        for (const Step& step : scenario.steps) {
+    for (const LessonEntry& entry : lesson_catalog()) {
+        const Lesson lesson = entry.build(addresses);
+        keys.insert(lesson.name + ".title");
+        keys.insert(lesson.name + ".summary");
+        for (const Step& step : lesson.steps) {
             keys.insert(step.key + ".title");
             keys.insert(step.key + ".text");
             for (const Expectation& expectation : step.expectations) keys.insert(expectation.key);
@@ -42,9 +42,8 @@ std::set<std::string> keys_in_use() {
                     keys.insert(choice.label);
         }
     }
-    EXPECT_TRUE(scenario_catalog_errors().empty())
-        << scenario_catalog_errors().front().what;
-    EXPECT_GE(scenario_catalog().size(), 2u);
+    EXPECT_TRUE(lesson_catalog_errors().empty()) << lesson_catalog_errors().front().what;
+    EXPECT_GE(lesson_catalog().size(), 2u);
     const std::regex literal_key(R"re(text\("([a-z_]+(\.[a-z_0-9]+)+)"\))re");
     for (const auto& file :
          std::filesystem::recursive_directory_iterator(std::filesystem::path(TCPLAB_SOURCE_DIR) / "lab")) {

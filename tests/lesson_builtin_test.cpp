@@ -9,11 +9,11 @@
 namespace tcplab {
 namespace {
 
-std::unique_ptr<ScenarioRun> run_lesson(const std::string& name) {
-    const ScenarioEntry* lesson = find_scenario(name);
+std::unique_ptr<LessonRun> run_lesson(const std::string& name) {
+    const LessonEntry* lesson = find_builtin_lesson(name);
     EXPECT_NE(lesson, nullptr) << name;
     if (!lesson) return nullptr;
-    auto run = ScenarioRun::start(*lesson);
+    auto run = LessonRun::start(*lesson);
     EXPECT_TRUE(run) << run.error().what;
     if (!run) return nullptr;
     while (!run.value()->finished()) run.value()->step();
@@ -21,9 +21,9 @@ std::unique_ptr<ScenarioRun> run_lesson(const std::string& name) {
     return std::move(run.value());
 }
 
-void expect_every_step_held(const ScenarioRun& run) {
+void expect_every_step_held(const LessonRun& run) {
     for (const StepOutcome& outcome : run.outcomes()) {
-        const Step& step = run.scenario().steps[outcome.index];
+        const Step& step = run.lesson().steps[outcome.index];
         EXPECT_TRUE(outcome.failure.empty()) << step.key << ": " << outcome.failure;
         for (const ExpectationOutcome& expectation : outcome.expectations) {
             // The log of a CI run then shows what the kernel did, step by step.
@@ -39,9 +39,9 @@ void expect_every_step_held(const ScenarioRun& run) {
     }
 }
 
-const StepOutcome* outcome_of(const ScenarioRun& run, const std::string& key) {
+const StepOutcome* outcome_of(const LessonRun& run, const std::string& key) {
     for (const StepOutcome& outcome : run.outcomes())
-        if (run.scenario().steps[outcome.index].key == key) return &outcome;
+        if (run.lesson().steps[outcome.index].key == key) return &outcome;
     return nullptr;
 }
 

@@ -52,16 +52,16 @@ std::string mistake(const std::string& text) {
 TEST(LessonFile, TheSmallLessonLoads) {
     auto lesson = parse_lesson(kGood, "tiny.toml");
     ASSERT_TRUE(lesson) << lesson.error().what;
-    const Scenario scenario = lesson.value().build(Addresses{});
-    ASSERT_EQ(scenario.steps.size(), 1u);
-    EXPECT_EQ(scenario.steps[0].actions.size(), 3u);
-    EXPECT_EQ(scenario.steps[0].expectations[0].key, "expect.tiny.listening");
+    const Lesson built = lesson.value().build(Addresses{});
+    ASSERT_EQ(built.steps.size(), 1u);
+    EXPECT_EQ(built.steps[0].actions.size(), 3u);
+    EXPECT_EQ(built.steps[0].expectations[0].key, "expect.tiny.listening");
 }
 
 TEST(LessonFile, EveryBuiltInLessonLoads) {
-    EXPECT_TRUE(scenario_catalog_errors().empty()) << scenario_catalog_errors().front().what;
+    EXPECT_TRUE(lesson_catalog_errors().empty()) << lesson_catalog_errors().front().what;
     std::vector<std::string> names;
-    for (const ScenarioEntry& entry : scenario_catalog()) names.push_back(entry.name);
+    for (const LessonEntry& entry : lesson_catalog()) names.push_back(entry.name);
     ASSERT_GE(names.size(), 2u);
     EXPECT_EQ(names[0], "handshake");
     EXPECT_EQ(names[1], "teardown");
@@ -180,7 +180,7 @@ TEST(LessonFile, AnEditedLessonThatExpectsSomethingFalseIsReportedFalse) {
     ASSERT_TRUE(lesson) << lesson.error().what;
     RunOptions options;
     options.lesson_settings = false;  // on lo: this test is about the check, not the wire
-    auto run = ScenarioRun::start(lesson.value(), options);
+    auto run = LessonRun::start(lesson.value(), options);
     ASSERT_TRUE(run) << run.error().what;
     run.value()->step();
     const StepOutcome& connect = run.value()->step();

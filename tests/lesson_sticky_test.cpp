@@ -16,8 +16,8 @@
 namespace tcplab {
 namespace {
 
-std::unique_ptr<ScenarioRun> run_steps(const ScenarioEntry& entry, size_t steps) {
-    auto run = ScenarioRun::start(entry);
+std::unique_ptr<LessonRun> run_steps(const LessonEntry& entry, size_t steps) {
+    auto run = LessonRun::start(entry);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
     while (!run.value()->finished() && run.value()->steps_done() < steps) run.value()->step();
@@ -25,9 +25,9 @@ std::unique_ptr<ScenarioRun> run_steps(const ScenarioEntry& entry, size_t steps)
     return std::move(run.value());
 }
 
-const StepOutcome* outcome_of(const ScenarioRun& run, const std::string& step_key) {
+const StepOutcome* outcome_of(const LessonRun& run, const std::string& step_key) {
     for (const StepOutcome& outcome : run.outcomes())
-        if (run.scenario().steps[outcome.index].key == step_key) return &outcome;
+        if (run.lesson().steps[outcome.index].key == step_key) return &outcome;
     return nullptr;
 }
 
@@ -71,7 +71,7 @@ std::vector<const CallEvent*> calls_named(const Trace& trace, Actor actor, const
 class StickyLesson : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        const ScenarioEntry* entry = find_scenario("sticky");
+        const LessonEntry* entry = find_builtin_lesson("sticky");
         ASSERT_NE(entry, nullptr) << "assets/lessons/sticky.toml was not loaded";
         run_ = run_steps(*entry, SIZE_MAX).release();
     }
@@ -82,15 +82,15 @@ protected:
     void SetUp() override {
         if (!run_) GTEST_SKIP() << "the lesson could not run";
     }
-    static ScenarioRun* run_;
+    static LessonRun* run_;
 };
-ScenarioRun* StickyLesson::run_ = nullptr;
+LessonRun* StickyLesson::run_ = nullptr;
 
 TEST_F(StickyLesson, EveryStepRanAndEveryExpectationHeld) {
     ASSERT_TRUE(run_->finished());
     ASSERT_EQ(run_->outcomes().size(), 12u);
     for (const StepOutcome& outcome : run_->outcomes()) {
-        const std::string& step = run_->scenario().steps[outcome.index].key;
+        const std::string& step = run_->lesson().steps[outcome.index].key;
         EXPECT_TRUE(outcome.failure.empty()) << step << ": " << outcome.failure;
         EXPECT_FALSE(outcome.expectations.empty()) << step;
         for (const ExpectationOutcome& expectation : outcome.expectations)
@@ -209,7 +209,7 @@ TEST_F(StickyLesson, UdpKeepsEachDatagramAndCutsTheOneThatDoesNotFit) {
 // segment per send, and segments as large as the send) must report ✗, with
 // what the kernel really did in the detail.
 TEST(StickyLessonFile, AWrongExpectationFails) {
-    const ScenarioEntry* original = find_scenario("sticky");
+    const LessonEntry* original = find_builtin_lesson("sticky");
     ASSERT_NE(original, nullptr);
     std::ifstream file(original->path);
     ASSERT_TRUE(file) << original->path;
@@ -228,7 +228,7 @@ TEST(StickyLessonFile, AWrongExpectationFails) {
     ASSERT_TRUE(entry.ok()) << entry.error().what;
 
     // A step whose expectations never all hold settles at the lesson's settle limit.
-    auto run = ScenarioRun::start(entry.value());
+    auto run = LessonRun::start(entry.value());
     ASSERT_TRUE(run.ok()) << run.error().what;
     // Up to and including the large send (step 6).
     for (int step = 0; step < 6; ++step) run.value()->step();

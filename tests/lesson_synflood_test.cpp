@@ -34,9 +34,9 @@ bool spoofed(const Endpoint& source, const Endpoint& client) {
 class SynFloodLesson : public testing::Test {
 protected:
     static void SetUpTestSuite() {
-        const ScenarioEntry* entry = find_scenario("synflood");
+        const LessonEntry* entry = find_builtin_lesson("synflood");
         ASSERT_NE(entry, nullptr) << "assets/lessons/synflood.toml is not in the catalog";
-        auto started = ScenarioRun::start(*entry);
+        auto started = LessonRun::start(*entry);
         if (!started) GTEST_SKIP() << started.error().what << " / " << started.error().remedy;
         run_ = std::move(started.value());
         while (!run_->finished()) run_->step();
@@ -62,23 +62,23 @@ protected:
         return connect ? connect->local : Endpoint{};
     }
 
-    static std::unique_ptr<ScenarioRun> run_;
+    static std::unique_ptr<LessonRun> run_;
 };
 
-std::unique_ptr<ScenarioRun> SynFloodLesson::run_;
+std::unique_ptr<LessonRun> SynFloodLesson::run_;
 
 TEST_F(SynFloodLesson, EveryExpectationHolds) {
     ASSERT_EQ(run_->outcomes().size(), 5u);
     for (const StepOutcome& step : run_->outcomes()) {
         // The run's own account, for reading a failure (and timing) in the log.
-        std::printf("%s (%.2f s)\n", run_->scenario().steps[step.index].key.c_str(),
+        std::printf("%s (%.2f s)\n", run_->lesson().steps[step.index].key.c_str(),
                     static_cast<double>(step.end_ns - step.begin_ns) / 1e9);
         for (const ExpectationOutcome& expectation : step.expectations)
             std::printf("  %s %s: %s\n", expectation.result.passed ? "ok" : "FAILED", expectation.key.c_str(),
                         expectation.result.detail.c_str());
         EXPECT_TRUE(step.failure.empty()) << step.failure;
         for (const ExpectationOutcome& expectation : step.expectations)
-            EXPECT_TRUE(expectation.result.passed) << run_->scenario().steps[step.index].key << ": " << expectation.key
+            EXPECT_TRUE(expectation.result.passed) << run_->lesson().steps[step.index].key << ": " << expectation.key
                                                    << " (" << expectation.result.detail << ")";
     }
 }

@@ -15,15 +15,15 @@ namespace {
 
 using namespace tcp_flag;
 
-size_t step_index(const ScenarioRun& run, const std::string& key) {
-    const std::vector<Step>& steps = run.scenario().steps;
+size_t step_index(const LessonRun& run, const std::string& key) {
+    const std::vector<Step>& steps = run.lesson().steps;
     for (size_t index = 0; index < steps.size(); ++index)
         if (steps[index].key == key) return index;
     ADD_FAILURE() << "the lesson has no step " << key;
     return 0;
 }
 
-StepView view_of(const ScenarioRun& run, const std::string& key) {
+StepView view_of(const LessonRun& run, const std::string& key) {
     const StepOutcome& outcome = run.outcomes().at(step_index(run, key));
     return StepView(run.trace(), outcome.begin_ns, outcome.end_ns);
 }
@@ -51,24 +51,24 @@ std::vector<StateEvent> dumped_time_waits(const StepView& view, Actor actor) {
     return found;
 }
 
-bool choice_held(const ScenarioRun& run, const std::string& step_key, const std::string& label) {
+bool choice_held(const LessonRun& run, const std::string& step_key, const std::string& label) {
     for (const ExpectationOutcome& choice : run.outcomes().at(step_index(run, step_key)).choices)
         if (choice.key == label) return choice.result.passed;
     ADD_FAILURE() << step_key << " has no choice " << label;
     return false;
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioEntry& entry) {
-    auto run = ScenarioRun::start(entry);
+std::unique_ptr<LessonRun> start(const LessonEntry& entry) {
+    auto run = LessonRun::start(entry);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
     return std::move(run.value());
 }
 
-void expect_every_expectation_held(const ScenarioRun& run) {
+void expect_every_expectation_held(const LessonRun& run) {
     EXPECT_EQ(run.topology(), Topology::TwoHosts);
     for (const StepOutcome& outcome : run.outcomes()) {
-        const std::string& key = run.scenario().steps[outcome.index].key;
+        const std::string& key = run.lesson().steps[outcome.index].key;
         EXPECT_TRUE(outcome.failure.empty()) << key << ": " << outcome.failure;
         EXPECT_FALSE(outcome.expectations.empty()) << key;
         for (const ExpectationOutcome& expectation : outcome.expectations)
@@ -78,7 +78,7 @@ void expect_every_expectation_held(const ScenarioRun& run) {
     EXPECT_EQ(run.trace().lost_events(), 0u);
 }
 
-void check_the_active_closer_waits_sixty_seconds(const ScenarioRun& run) {
+void check_the_active_closer_waits_sixty_seconds(const LessonRun& run) {
     const StepView client_closes = view_of(run, "timewait.client_closes");
     const std::vector<StateEvent> client_waits = dumped_time_waits(client_closes, Actor::Client);
     ASSERT_EQ(client_waits.size(), 1u);
@@ -99,7 +99,7 @@ void check_the_active_closer_waits_sixty_seconds(const ScenarioRun& run) {
     EXPECT_FALSE(choice_held(run, "timewait.server_closes", "predict.timewait.the_client"));
 }
 
-void check_the_lost_ack_is_sent_again(const ScenarioRun& run) {
+void check_the_lost_ack_is_sent_again(const LessonRun& run) {
     const StepView view = view_of(run, "timewait.lost_ack");
     const std::vector<const PacketEvent*> fins = segments_from(view, Actor::Server, Fin | Ack);
     ASSERT_GE(fins.size(), 2u);
@@ -121,7 +121,7 @@ void check_the_lost_ack_is_sent_again(const ScenarioRun& run) {
     EXPECT_FALSE(choice_held(run, "timewait.lost_ack", "predict.timewait.send_rst"));
 }
 
-void check_restart_needs_reuseaddr_on_both_sockets(const ScenarioRun& run) {
+void check_restart_needs_reuseaddr_on_both_sockets(const LessonRun& run) {
     auto last_bind_errno = [&](const std::string& step) {
         const std::vector<const CallEvent*> binds = calls_in(view_of(run, step), Actor::Server, "bind");
         EXPECT_EQ(binds.size(), 1u) << step;
@@ -147,7 +147,7 @@ void check_restart_needs_reuseaddr_on_both_sockets(const ScenarioRun& run) {
     }
 }
 
-void check_skipping_the_wait_ends_the_socket(const ScenarioRun& run) {
+void check_skipping_the_wait_ends_the_socket(const LessonRun& run) {
     const StepView view = view_of(run, "timewait.skip");
     size_t ended = 0;
     for (const StateEvent& event : run.trace().states())
@@ -159,7 +159,7 @@ void check_skipping_the_wait_ends_the_socket(const ScenarioRun& run) {
     EXPECT_TRUE(view.segments().empty());  // ended in the kernel: nothing is sent
 }
 
-void check_fin_timeout_ends_an_orphan_not_time_wait(const ScenarioRun& run) {
+void check_fin_timeout_ends_an_orphan_not_time_wait(const LessonRun& run) {
     const StepView view = view_of(run, "timewait.fin_timeout_expires");
     const std::vector<const PacketEvent*> fins = segments_from(view, Actor::Server, Fin | Ack);
     ASSERT_FALSE(fins.empty());
@@ -175,7 +175,7 @@ void check_fin_timeout_ends_an_orphan_not_time_wait(const ScenarioRun& run) {
     EXPECT_GT(waits[0].timer_expires_ms, 50'000);
 }
 
-void check_tw_reuse_takes_the_time_wait_pair(const ScenarioRun& run) {
+void check_tw_reuse_takes_the_time_wait_pair(const LessonRun& run) {
     const std::vector<StateEvent> waits = dumped_time_waits(view_of(run, "timewait.one_port"), Actor::Client);
     ASSERT_EQ(waits.size(), 1u);
     EXPECT_EQ(waits[0].local.port, 40000);
@@ -199,11 +199,11 @@ void check_tw_reuse_takes_the_time_wait_pair(const ScenarioRun& run) {
 
 // One run for all the checks: the lesson takes about ten seconds.
 TEST(TimeWaitLesson, RunsUnattendedAndShowsWhatItTeaches) {
-    const ScenarioEntry* entry = find_scenario("timewait");
+    const LessonEntry* entry = find_builtin_lesson("timewait");
     ASSERT_NE(entry, nullptr) << "assets/lessons/timewait.toml is not in the catalog";
     auto started = start(*entry);
     ASSERT_NE(started, nullptr);
-    ScenarioRun& run = *started;
+    LessonRun& run = *started;
     while (!run.finished()) run.step();
     run.finish();
     expect_every_expectation_held(run);
@@ -218,7 +218,7 @@ TEST(TimeWaitLesson, RunsUnattendedAndShowsWhatItTeaches) {
 // The lesson can also be wrong: a file that expects bind() to succeed after a
 // restart gets ✗, with what the kernel did instead.
 TEST(TimeWaitLessonFile, AFalseExpectationIsReported) {
-    const ScenarioEntry* entry = find_scenario("timewait");
+    const LessonEntry* entry = find_builtin_lesson("timewait");
     ASSERT_NE(entry, nullptr);
     std::ifstream file(entry->path);
     std::stringstream content;

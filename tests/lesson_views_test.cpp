@@ -9,7 +9,7 @@
 
 #include "imgui_harness.hpp"
 #include "lab/views/ladder_view.hpp"
-#include "lab/views/scenario_bar.hpp"
+#include "lab/views/lesson_bar.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/timeline_view.hpp"
 #include "lab/views/wire_view.hpp"
@@ -25,7 +25,7 @@ struct Lab {
     SharedViewState shared;
     Palette palette = Palette::standard();
     Trace empty;
-    ScenarioBar bar;
+    LessonBar bar;
     WireView wire;
     TimelineView timeline;
     LadderView ladder;

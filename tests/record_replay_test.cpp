@@ -201,14 +201,14 @@ void expect_same_events(const Trace& live, const Trace& loaded) {
     }
 }
 
-std::unique_ptr<ScenarioRun> start_run(const ScenarioEntry& entry, RunOptions options = {}) {
-    auto run = ScenarioRun::start(entry, options);
+std::unique_ptr<LessonRun> start_run(const LessonEntry& entry, RunOptions options = {}) {
+    auto run = LessonRun::start(entry, options);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
     return std::move(run.value());
 }
 
-void record_and_compare(const ScenarioEntry& entry, const std::string& path, RunOptions options = {}) {
+void record_and_compare(const LessonEntry& entry, const std::string& path, RunOptions options = {}) {
     auto run = start_run(entry, options);
     ASSERT_NE(run, nullptr);
     auto recording = RunRecording::start(path, false, *run);
@@ -229,7 +229,7 @@ void record_and_compare(const ScenarioEntry& entry, const std::string& path, Run
     EXPECT_TRUE(loaded->from_tcplab);
     expect_same_events(run->trace(), loaded->trace);
     ASSERT_TRUE(loaded->lesson);
-    EXPECT_EQ(*loaded->lesson, to_recorded_lesson(run->scenario()));
+    EXPECT_EQ(*loaded->lesson, to_recorded_lesson(run->lesson()));
     ASSERT_EQ(loaded->steps.size(), run->outcomes().size());
     for (size_t i = 0; i < loaded->steps.size(); ++i) {
         EXPECT_EQ(loaded->steps[i], to_recorded_step(run->outcomes()[i]));
@@ -240,7 +240,7 @@ void record_and_compare(const ScenarioEntry& entry, const std::string& path, Run
 
 TEST(RecordReplay, EveryLessonRecordedLiveReadsBackEventForEvent) {
     TempDir dir;
-    for (const ScenarioEntry& entry : scenario_catalog()) {
+    for (const LessonEntry& entry : lesson_catalog()) {
         SCOPED_TRACE(entry.name);
         record_and_compare(entry, dir.file(entry.name + ".pcapng"));
     }
@@ -254,13 +254,13 @@ TEST(RecordReplay, TwoHostsWithWireEventsReadBack) {
     options.wire.latency = 5ms;
     options.wire.loss = 0.3;  // some segments are lost, so the file has wire events
     options.wire.seed = 7;
-    record_and_compare(*find_scenario("handshake"), dir.file("two-hosts.pcapng"), options);
+    record_and_compare(*find_builtin_lesson("handshake"), dir.file("two-hosts.pcapng"), options);
 }
 
 TEST(RecordReplay, SavedAgainWithANoteTsharkShowsTheComment) {
     TempDir dir;
     const std::string recorded = dir.file("recorded.pcapng");
-    record_and_compare(*find_scenario("handshake"), recorded);
+    record_and_compare(*find_builtin_lesson("handshake"), recorded);
     auto loaded = read_trace(recorded);
     ASSERT_TRUE(loaded);
     ASSERT_GE(loaded->trace.packets().size(), 2u);
@@ -427,7 +427,7 @@ TEST(RecordCli, OpenReplaysARecordingAsTheRunLooked) {
         steps += line["type"] == "step";
         expectations += line["type"] == "expectation";
     }
-    EXPECT_EQ(steps, find_scenario("handshake")->build(Addresses{}).steps.size());
+    EXPECT_EQ(steps, find_builtin_lesson("handshake")->build(Addresses{}).steps.size());
     EXPECT_GT(expectations, 0u);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Real runs of the built-in scenarios, made once per test binary and shared,
+// Real runs of the built-in lessons, made once per test binary and shared,
 // for tests that need a trace as a student would see it. The binary must use
 // test_main.cpp (it prepares the process for the sandbox).
 #include <map>
@@ -14,8 +14,8 @@ namespace tcplab::test {
 
 // The handshake and teardown lessons as the view tests know them
 // (tests/fixtures/lessons/): six and four steps on one host.
-inline const ScenarioEntry& test_lesson(const std::string& name) {
-    static std::map<std::string, ScenarioEntry> lessons;
+inline const LessonEntry& test_lesson(const std::string& name) {
+    static std::map<std::string, LessonEntry> lessons;
     auto found = lessons.find(name);
     if (found == lessons.end()) {
         auto loaded = load_lesson_file(std::string(TCPLAB_TEST_LESSONS) + "/" + name + ".toml");
@@ -25,11 +25,11 @@ inline const ScenarioEntry& test_lesson(const std::string& name) {
     return found->second;
 }
 
-inline const ScenarioRun& recorded_run(const std::string& name) {
-    static std::map<std::string, std::unique_ptr<ScenarioRun>> runs;
+inline const LessonRun& recorded_run(const std::string& name) {
+    static std::map<std::string, std::unique_ptr<LessonRun>> runs;
     auto& run = runs[name];
     if (!run) {
-        auto started = ScenarioRun::start(test_lesson(name));
+        auto started = LessonRun::start(test_lesson(name));
         if (!started) throw std::runtime_error("cannot run " + name + ": " + started.error().what);
         run = std::move(started.value());
         while (!run->finished()) run->step();

@@ -17,7 +17,7 @@
 #include "imgui_harness.hpp"
 #include "lab/background_file_opener.hpp"
 #include "lab/file_browser.hpp"
-#include "lab/views/scenario_bar.hpp"
+#include "lab/views/lesson_bar.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/window/settings.hpp"
 #include "recorded_runs.hpp"
@@ -48,7 +48,7 @@ private:
 
 // The handshake lesson as a student ran it, saved the way the window saves.
 std::string record_handshake(const TempDir& dir) {
-    const ScenarioRun& run = test::recorded_run("handshake");
+    const LessonRun& run = test::recorded_run("handshake");
     const std::string path = dir.file("handshake.pcapng");
     auto written = write_trace(run.trace(), path, TraceWriteOptions{});
     EXPECT_TRUE(written.ok()) << (written.ok() ? "" : written.error().what);
@@ -83,12 +83,12 @@ void add_segment(Trace& trace, int64_t time_ns, uint32_t seq, uint8_t flags) {
 
 TEST(Replay, FindsTheRecordedStepsAndTheLesson) {
     TempDir dir;
-    const ScenarioRun& run = test::recorded_run("handshake");
+    const LessonRun& run = test::recorded_run("handshake");
     const Replay replay = open_replay_file(record_handshake(dir));
-    ASSERT_EQ(replay.steps.size(), run.scenario().steps.size());
+    ASSERT_EQ(replay.steps.size(), run.lesson().steps.size());
     for (size_t index = 0; index < replay.steps.size(); ++index) {
         EXPECT_EQ(replay.steps[index].index, static_cast<int>(index));
-        EXPECT_EQ(replay.steps[index].key, run.scenario().steps[index].key);
+        EXPECT_EQ(replay.steps[index].key, run.lesson().steps[index].key);
         EXPECT_EQ(replay.steps[index].begin_ns, run.outcomes()[index].begin_ns);
         EXPECT_LE(replay.steps[index].begin_ns, replay.steps[index].end_ns);
         if (index > 0) {
@@ -122,14 +122,14 @@ TEST(Replay, AForeignCaptureHasNoStepsAndShowsEverything) {
 
 TEST(Replay, TheStepControllerStepsThroughARecording) {
     TempDir dir;
-    const ScenarioRun& run = test::recorded_run("handshake");
+    const LessonRun& run = test::recorded_run("handshake");
     StepController controller;
     SharedViewState shared;
     controller.open_replay(open_replay_file(record_handshake(dir)));
     EXPECT_EQ(controller.run(), nullptr);  // no kernel, no sandbox
     ASSERT_NE(controller.trace(), nullptr);
     EXPECT_EQ(controller.trace()->packets().size(), run.trace().packets().size());
-    EXPECT_EQ(controller.step_count(), run.scenario().steps.size());
+    EXPECT_EQ(controller.step_count(), run.lesson().steps.size());
     EXPECT_EQ(controller.lesson_name(), "handshake");
 
     controller.update(shared);
@@ -139,7 +139,7 @@ TEST(Replay, TheStepControllerStepsThroughARecording) {
     EXPECT_FALSE(controller.busy());
     EXPECT_EQ(controller.shown_steps(), 1u);
     EXPECT_EQ(shared.cursor_ns, controller.replay()->steps[0].end_ns);
-    EXPECT_EQ(controller.step_key(0), run.scenario().steps[0].key);
+    EXPECT_EQ(controller.step_key(0), run.lesson().steps[0].key);
 
     while (!controller.at_end()) controller.forward();
     controller.update(shared);
@@ -177,7 +177,7 @@ TEST(Replay, TheLessonBarDrawsARecordingStepByStep) {
     SharedViewState shared;
     const Language language = Language::load("en").value();
     const Palette palette = Palette::standard();
-    ScenarioBar bar;
+    LessonBar bar;
     controller.open_replay(open_replay_file(record_handshake(dir)));
     std::vector<int> vertices;
     for (size_t step = 0; step <= controller.step_count(); ++step) {

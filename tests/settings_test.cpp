@@ -24,7 +24,7 @@ WindowSettings changed_settings() {
     settings.width = 1280;
     settings.height = 720;
     settings.language = "zh-CN";
-    settings.scenario = "teardown";
+    settings.lesson = "teardown";
     settings.presentation = true;
     settings.colour_blind_palette = true;
     settings.relative_numbers = false;
@@ -46,6 +46,14 @@ TEST(Settings, ChangedValuesSurviveARoundTrip) {
     EXPECT_EQ(loaded.settings, changed);
     EXPECT_FALSE(loaded.settings.view_open("ladder"));
     EXPECT_TRUE(loaded.settings.view_open("timeline"));
+}
+
+TEST(Settings, AFileFromBeforeTheRenameStillNamesItsLesson) {
+    const LoadedSettings old = settings_from_toml("scenario = \"teardown\"\n");
+    EXPECT_FALSE(old.error);
+    EXPECT_EQ(old.settings.lesson, "teardown");
+    const LoadedSettings both = settings_from_toml("scenario = \"teardown\"\nlesson = \"sticky\"\n");
+    EXPECT_EQ(both.settings.lesson, "sticky");
 }
 
 TEST(Settings, AViewNotListedIsOpen) {
@@ -191,12 +199,12 @@ TEST(DefaultLayout, KnownViewsTileTheScreenAtAnySize) {
 // questions share the column beside both.
 TEST(DefaultLayout, TheTimelineSpansTheWidthUnderTheLesson) {
     const std::vector<PanelRect> layout = default_layout(kViews, 1600, 900, 20);
-    const PanelRect& scenario = layout[0];
+    const PanelRect& lesson = layout[0];
     const PanelRect& timeline = layout[1];
-    EXPECT_EQ(timeline.width, scenario.width);
-    EXPECT_FLOAT_EQ(layout[8].x, scenario.width);                          // predict beside them
+    EXPECT_EQ(timeline.width, lesson.width);
+    EXPECT_FLOAT_EQ(layout[8].x, lesson.width);  // predict beside them
     EXPECT_FLOAT_EQ(layout[8].y + layout[8].height, timeline.y + timeline.height);
-    EXPECT_FLOAT_EQ(timeline.y, scenario.y + scenario.height);
+    EXPECT_FLOAT_EQ(timeline.y, lesson.y + lesson.height);
     EXPECT_LT(layout[2].x, layout[3].x);  // ladder left of the state machine
     EXPECT_LT(layout[3].x, layout[4].x);  // the state machine left of packet detail
     EXPECT_LT(layout[4].y, layout[5].y);  // packet detail over the sockets

@@ -303,7 +303,7 @@ TEST(StateMachineLayout, RecordedTeardownEndsWithTheClientInTimeWait) {
 
     // The handshake lesson: after its connect step both ends are ESTABLISHED;
     // its last step knocks on a closed port, so the client ends SYN_SENT → CLOSED.
-    const ScenarioRun& run = test::recorded_run("handshake");
+    const LessonRun& run = test::recorded_run("handshake");
     const Trace& handshake = run.trace();
     const std::vector<StateEvent> handshake_transitions = observed_transitions(handshake);
     ASSERT_GE(run.outcomes().size(), 2u);

@@ -99,7 +99,7 @@ TEST(StepController, ResetStartsAgainInAFreshSandbox) {
     EXPECT_TRUE(controller.run()->trace().calls().empty());
 }
 
-TEST(StepController, UnknownScenarioIsAnErrorValue) {
+TEST(StepController, UnknownLessonIsAnErrorValue) {
     StepController controller;
     EXPECT_FALSE(controller.load("no-such-lesson").ok());
     ASSERT_TRUE(controller.error().has_value());

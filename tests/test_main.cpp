@@ -1,4 +1,4 @@
-// Test binaries that run scenarios prepare the process as tcplab's main() does
+// Test binaries that run lessons prepare the process as tcplab's main() does
 // (a user namespace when not root) before gtest or any thread starts.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Scenarios on two hosts joined by the wire, checked on the trace the student
+// Lessons on two hosts joined by the wire, checked on the trace the student
 // sees: the gate holds a segment while the kernel's states stay put, a dropped
 // SYN-ACK comes again, reordered data draws a duplicate ACK with SACK, a small
 // MTU splits a large send, and latency shows as the handshake's round trip.
@@ -28,8 +28,8 @@ RunOptions two_hosts(WireOptions wire = {}) {
     return options;
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioEntry& entry, RunOptions options) {
-    auto run = ScenarioRun::start(entry, options);
+std::unique_ptr<LessonRun> start(const LessonEntry& entry, RunOptions options) {
+    auto run = LessonRun::start(entry, options);
     if (!run) {
         ADD_FAILURE() << run.error().what << " / " << run.error().remedy;
         return nullptr;
@@ -39,7 +39,7 @@ std::unique_ptr<ScenarioRun> start(const ScenarioEntry& entry, RunOptions option
 
 // Polls the run as the window does until `condition` holds.
 template <class Condition>
-bool poll_until(ScenarioRun& run, Condition condition, std::chrono::milliseconds limit = 5000ms) {
+bool poll_until(LessonRun& run, Condition condition, std::chrono::milliseconds limit = 5000ms) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
         run.poll();
@@ -50,10 +50,10 @@ bool poll_until(ScenarioRun& run, Condition condition, std::chrono::milliseconds
 }
 
 // Releases every segment as it reaches the gate, except as `decide` says.
-void finish_step(ScenarioRun& run) {
+void finish_step(LessonRun& run) {
     while (run.stepping()) {
         run.poll();
-        if (!run.wire()->held().empty()) run.wire()->release_all(WireActor::Scenario);
+        if (!run.wire()->held().empty()) run.wire()->release_all(WireActor::Lesson);
         std::this_thread::sleep_for(2ms);
     }
 }
@@ -145,9 +145,9 @@ TEST(TwoHosts, DroppedSynAckIsRetransmittedAndMarkedSo) {
 }
 
 // A lesson made for this test: the client sends two small segments at once.
-Scenario build_two_segments(const Addresses& addresses) {
-    Scenario scenario{"two_segments", {}};
-    scenario.steps.push_back(
+Lesson build_two_segments(const Addresses& addresses) {
+    Lesson lesson{"two_segments", {}};
+    lesson.steps.push_back(
         {"t.setup",
          {server_listens(addresses.server, 8),
           client_connects(addresses.server),
@@ -155,22 +155,22 @@ Scenario build_two_segments(const Addresses& addresses) {
           {Actor::Client,
            [](Calls& calls) { calls.setsockopt("connection", IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY"); }}},
          {}});
-    scenario.steps.push_back({"t.send",
-                              {{Actor::Client,
-                                [](Calls& calls) {
-                                    calls.send("connection", "first");
-                                    calls.send("connection", "second");
-                                }}},
-                              {}});
-    scenario.steps.push_back(
+    lesson.steps.push_back({"t.send",
+                            {{Actor::Client,
+                              [](Calls& calls) {
+                                  calls.send("connection", "first");
+                                  calls.send("connection", "second");
+                              }}},
+                            {}});
+    lesson.steps.push_back(
         {"t.big", {{Actor::Client, [](Calls& calls) { calls.send("connection", std::string(4096, 'x')); }}}, {}});
-    return scenario;
+    return lesson;
 }
 
 TEST(TwoHosts, ReorderedDataDrawsADuplicateAckWithSack) {
     WireOptions wire;
     wire.gated = true;
-    const ScenarioEntry entry{"two_segments", &build_two_segments};
+    const LessonEntry entry{"two_segments", &build_two_segments};
     auto run = start(entry, two_hosts(wire));
     ASSERT_NE(run, nullptr);
     run->begin_step();
@@ -200,7 +200,7 @@ TEST(TwoHosts, ReorderedDataDrawsADuplicateAckWithSack) {
 TEST(TwoHosts, SmallMtuSplitsALargeSendIntoMssSizedSegments) {
     WireOptions wire;
     wire.mtu = 576;
-    const ScenarioEntry entry{"two_segments", &build_two_segments};
+    const LessonEntry entry{"two_segments", &build_two_segments};
     auto run = start(entry, two_hosts(wire));
     ASSERT_NE(run, nullptr);
     while (!run->finished()) run->step();

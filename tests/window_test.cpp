@@ -92,18 +92,18 @@ ColourCount count_colours(const Image& image, int x0, int y0, int x1, int y1) {
 }
 
 struct Case {
-    std::string scenario;
+    std::string lesson;
     std::string language;  // as given to --lang
     std::string steps;     // a number or "all"
 };
 
 // Names the case in ctest's output instead of dumping its bytes.
 void PrintTo(const Case& param, std::ostream* out) {
-    *out << param.scenario << " --lang " << param.language << " --steps " << param.steps;
+    *out << param.lesson << " --lang " << param.language << " --steps " << param.steps;
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-    return info.param.scenario + "_" + info.param.language + "_" + info.param.steps;
+    return info.param.lesson + "_" + info.param.language + "_" + info.param.steps;
 }
 
 class WindowScreenshot : public ::testing::TestWithParam<Case> {};
@@ -116,9 +116,9 @@ TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
     if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
     const Case& param = GetParam();
     const std::filesystem::path png =
-        std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-" + param.scenario +
+        std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-" + param.lesson +
                                                   "-" + param.language + "-" + param.steps + ".png");
-    const Outcome outcome = run_in_xvfb("gui --scenario " + param.scenario + " --lang " + param.language + " --steps " +
+    const Outcome outcome = run_in_xvfb("gui --lesson " + param.lesson + " --lang " + param.language + " --steps " +
                                         param.steps + " --screenshot '" + png.string() + "'");
     ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
 
@@ -126,7 +126,7 @@ TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
     ASSERT_TRUE(json_file) << "no " << png << ".json";
     const nlohmann::json info = nlohmann::json::parse(json_file);
     EXPECT_EQ(info["error"], "");
-    EXPECT_EQ(info["scenario"], param.scenario);
+    EXPECT_EQ(info["scenario"], param.lesson);
     const size_t step_count = info["step_count"];
     ASSERT_GT(step_count, 2u);
     const size_t expected_steps = param.steps == "all" ? step_count : std::stoul(param.steps);
@@ -186,12 +186,12 @@ TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
 
 std::vector<Case> cases() {
     std::vector<Case> all;
-    for (const char* scenario : {"handshake", "teardown"})
+    for (const char* lesson : {"handshake", "teardown"})
         for (const char* language : {"en", "zh"})
-            for (const char* steps : {"1", "2", "all"}) all.push_back({scenario, language, steps});
+            for (const char* steps : {"1", "2", "all"}) all.push_back({lesson, language, steps});
     // The other lessons, run to the end in both languages.
-    for (const char* scenario : {"sticky", "synflood", "timewait"})
-        for (const char* language : {"en", "zh"}) all.push_back({scenario, language, "all"});
+    for (const char* lesson : {"sticky", "synflood", "timewait"})
+        for (const char* language : {"en", "zh"}) all.push_back({lesson, language, "all"});
     return all;
 }
 

@@ -19,7 +19,7 @@ const ImVec4 kWrong{0.90f, 0.35f, 0.30f, 1.0f};
 }  // namespace
 
 void PredictView::draw(LabContext& context) {
-    ScenarioRun* run = context.controller ? context.controller->run() : nullptr;
+    LessonRun* run = context.controller ? context.controller->run() : nullptr;
     ImGui::Checkbox(context.text("predict.asking").c_str(), &asking_);
     if (!run) {
         ImGui::TextDisabled("%s", context.text("predict.no_run").c_str());
@@ -33,7 +33,7 @@ void PredictView::draw(LabContext& context) {
     draw_skip_wait(context, *run);
     if (!asking_) return;
 
-    const auto& steps = run->scenario().steps;
+    const auto& steps = run->lesson().steps;
     const size_t shown = context.controller->shown_steps();
     // The step that runs next asks before it runs; the one just shown answers.
     if (shown < steps.size() && shown == run->steps_done() && steps[shown].predict && !run->stepping()) {
@@ -74,7 +74,7 @@ void PredictView::draw(LabContext& context) {
                        context.text(right ? "predict.right" : "predict.wrong").c_str());
 }
 
-void PredictView::draw_skip_wait(LabContext& context, ScenarioRun& run) {
+void PredictView::draw_skip_wait(LabContext& context, LessonRun& run) {
     size_t waiting = 0;
     if (context.sockets)
         for (const SocketInfo& socket : *context.sockets) waiting += socket.state == TcpState::TimeWait ? 1 : 0;

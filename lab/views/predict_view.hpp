@@ -15,10 +15,10 @@ public:
     void draw(LabContext& context) override;
 
 private:
-    void draw_skip_wait(LabContext& context, ScenarioRun& run);
+    void draw_skip_wait(LabContext& context, LessonRun& run);
 
     bool asking_ = true;
-    const ScenarioRun* run_seen_ = nullptr;  // picks belong to one run
+    const LessonRun* run_seen_ = nullptr;    // picks belong to one run
     std::map<size_t, size_t> picks_;         // step index → chosen answer
     std::string skip_result_;
 };

@@ -3,9 +3,9 @@
 
 #include "framing_view.hpp"
 #include "ladder_view.hpp"
+#include "lesson_bar.hpp"
 #include "packet_detail_view.hpp"
 #include "predict_view.hpp"
-#include "scenario_bar.hpp"
 #include "sockets_view.hpp"
 #include "state_machine_view.hpp"
 #include "timeline_view.hpp"
@@ -15,7 +15,7 @@ namespace tcplab {
 
 std::vector<std::unique_ptr<View>> make_views() {
     std::vector<std::unique_ptr<View>> views;
-    views.push_back(std::make_unique<ScenarioBar>());
+    views.push_back(std::make_unique<LessonBar>());
     views.push_back(std::make_unique<TimelineView>());
     views.push_back(std::make_unique<LadderView>());
     views.push_back(std::make_unique<StateMachineView>());

@@ -28,18 +28,18 @@ void StepController::end_live_run() {
     play_.playing = false;
 }
 
-Status StepController::load(const std::string& scenario_name) {
+Status StepController::load(const std::string& name) {
     // A built-in lesson by name, or a lesson file an instructor wrote.
-    auto found = find_lesson(scenario_name);
+    auto found = find_lesson(name);
     if (!found) {
         error_ = found.error();
         return *error_;
     }
-    const ScenarioEntry* entry = &found.value();
+    const LessonEntry* entry = &found.value();
     // The old run ends first: its sandbox and threads go before a new one starts.
     end_live_run();
-    scenario_name_ = scenario_name;
-    auto started = ScenarioRun::start(*entry, options_);
+    live_lesson_name_ = name;
+    auto started = LessonRun::start(*entry, options_);
     if (!started) {
         error_ = started.error();
         return *error_;
@@ -61,7 +61,7 @@ void StepController::reset() {
         play_.playing = false;
         return;
     }
-    if (!scenario_name_.empty()) load(scenario_name_);
+    if (!live_lesson_name_.empty()) load(live_lesson_name_);
 }
 
 const Trace* StepController::trace() const {
@@ -71,18 +71,18 @@ const Trace* StepController::trace() const {
 
 std::string StepController::lesson_name() const {
     if (replay_) return replay_->lesson;
-    return run_ ? run_->scenario().name : "";
+    return run_ ? run_->lesson().name : "";
 }
 
 size_t StepController::step_count() const {
     if (replay_) return replay_->steps.size();
-    return run_ ? run_->scenario().steps.size() : 0;
+    return run_ ? run_->lesson().steps.size() : 0;
 }
 
 std::string StepController::step_key(size_t index) const {
     if (replay_) return index < replay_->steps.size() ? replay_->steps[index].key : "";
-    if (!run_ || index >= run_->scenario().steps.size()) return "";
-    return run_->scenario().steps[index].key;
+    if (!run_ || index >= run_->lesson().steps.size()) return "";
+    return run_->lesson().steps[index].key;
 }
 
 const StepOutcome* StepController::step_outcome(size_t index) const {

@@ -28,17 +28,17 @@ public:
     explicit StepController(RunOptions options = {});
     ~StepController();
 
-    // Starts `scenario_name` in a fresh sandbox; the previous run (or replay) ends.
-    Status load(const std::string& scenario_name);
+    // Starts lesson `name` in a fresh sandbox; the previous run (or replay) ends.
+    Status load(const std::string& name);
     // Names the lesson load() is about to start, so a frame drawn before it
     // (the window's first) shows its title and that it is starting.
-    void announce(const std::string& scenario_name) { scenario_name_ = scenario_name; }
-    bool starting() const { return !run_ && !replay_ && !error_ && !scenario_name_.empty(); }
+    void announce(const std::string& name) { live_lesson_name_ = name; }
+    bool starting() const { return !run_ && !replay_ && !error_ && !live_lesson_name_.empty(); }
     // Shows a recording instead of a live run; the live run ends.
     void open_replay(Replay replay);
     // How the next load() or reset() runs: topology, wire latency, MTU, loss, gate.
     RunOptions& options() { return options_; }
-    void reset();  // the same scenario again, from a fresh sandbox (a replay: back to its start)
+    void reset();  // the same lesson again, from a fresh sandbox (a replay: back to its start)
     // Space: release the oldest segment held at the wire's gate if there is
     // one; otherwise show the next step, running it when it has not run yet.
     void step();
@@ -51,8 +51,8 @@ public:
     void update(SharedViewState& shared);
 
     // The live lesson last loaded (kept while a replay is shown).
-    const std::string& scenario_name() const { return scenario_name_; }
-    ScenarioRun* run() { return run_.get(); }
+    const std::string& live_lesson_name() const { return live_lesson_name_; }
+    LessonRun* run() { return run_.get(); }
     const Replay* replay() const { return replay_.get(); }
     Replay* replay() { return replay_.get(); }
     // The trace the views show: the live run's or the replay's.
@@ -87,8 +87,8 @@ private:
     void end_live_run();
 
     RunOptions options_;
-    std::string scenario_name_;
-    std::unique_ptr<ScenarioRun> run_;
+    std::string live_lesson_name_;
+    std::unique_ptr<LessonRun> run_;
     std::unique_ptr<Replay> replay_;
     std::optional<LiveRecording> recording_;
     std::vector<NoteEvent> live_notes_;

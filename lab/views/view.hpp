@@ -19,7 +19,7 @@ namespace tcplab {
 // The palette's colours are handed to ImGui unconverted: both pack RGBA with red in the lowest byte.
 static_assert(IM_COL32(1, 2, 3, 4) == rgba(1, 2, 3, 4), "ImGui packs colours differently from the palette");
 
-class ScenarioRun;
+class LessonRun;
 class StepController;
 struct KernelCounters;
 
@@ -47,7 +47,7 @@ struct LabContext {
     // Segments waiting at the wire's gate (two hosts in step mode), oldest first.
     const std::vector<HeldPacket>* held = nullptr;
     // The lesson being run, when there is one, and what steps it.
-    ScenarioRun* run = nullptr;
+    LessonRun* run = nullptr;
     StepController* controller = nullptr;
     // The trace's transitions and state spans, brought up to date once at the
     // start of the frame for every view (the window's). Without it (tests), a

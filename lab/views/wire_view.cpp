@@ -44,7 +44,7 @@ void WireView::draw(LabContext& context) {
     // While a lesson starts, its own wire settings are not known yet.
     if (!context.controller || context.controller->starting()) return;
     draw_setup(context);
-    ScenarioRun* run = context.controller->run();
+    LessonRun* run = context.controller->run();
     if (run && run->wire()) {
         ImGui::Separator();
         draw_gate(context, *run->wire());
@@ -56,7 +56,7 @@ void WireView::draw_setup(LabContext& context) {
     StepController& controller = *context.controller;
     RunOptions& options = controller.options();
     // A lesson may ask for two hosts itself; the box shows what the run really is.
-    const ScenarioRun* run = controller.run();
+    const LessonRun* run = controller.run();
     bool two_hosts = options.topology == Topology::TwoHosts ||
                      (options.lesson_settings && run && run->topology() == Topology::TwoHosts);
     if (ImGui::Checkbox(context.text("wire_view.two_hosts").c_str(), &two_hosts)) {
@@ -82,7 +82,7 @@ void WireView::draw_setup(LabContext& context) {
 
 void WireView::draw_gate(LabContext& context, Wire& wire) {
     // The sliders start from the run's own wire (a lesson sets its latency).
-    if (const ScenarioRun* run = context.controller->run(); run && run != synced_run_) {
+    if (const LessonRun* run = context.controller->run(); run && run != synced_run_) {
         synced_run_ = run;
         latency_ms_ = static_cast<float>(run->options().wire.latency.count()) / 1000.0f;
         loss_percent_ = static_cast<float>(run->options().wire.loss * 100.0);

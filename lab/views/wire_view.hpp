@@ -17,7 +17,7 @@ private:
 
     float latency_ms_ = 0.0f;
     float loss_percent_ = 0.0f;
-    const ScenarioRun* synced_run_ = nullptr;  // the run the sliders were last set from
+    const LessonRun* synced_run_ = nullptr;  // the run the sliders were last set from
 };
 
 }  // namespace tcplab

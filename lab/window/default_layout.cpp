@@ -16,14 +16,14 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     // lesson's text needs a few lines, the timeline five rows, the rest the diagrams.
     // The lesson bar: a row of buttons and about eight lines of narration and checks.
     constexpr float kLessonLines = 13.0f;
-    const float scenario_height =
+    const float lesson_height =
         font_size > 0 ? std::clamp(font_size * kLessonLines, height * 0.15f, height * 0.40f) : height * 0.21f;
     const float timeline_height = height * 0.30f;
-    const float scenario_width = has_wire || has_predict ? width * 0.74f : width;
-    const float lower_top = top + scenario_height + timeline_height;
+    const float lesson_width = has_wire || has_predict ? width * 0.74f : width;
+    const float lower_top = top + lesson_height + timeline_height;
     // With the questions there, the side column reaches down beside the timeline too.
-    const float side_height = has_predict ? scenario_height + timeline_height : scenario_height;
-    const float lower_height = height - scenario_height - timeline_height;
+    const float side_height = has_predict ? lesson_height + timeline_height : lesson_height;
+    const float lower_height = height - lesson_height - timeline_height;
     const float ladder_width = width * 0.33f;
     const float machine_width = width * 0.34f;
     const float right_x = ladder_width + machine_width;
@@ -35,14 +35,14 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     for (const std::string& id : view_ids) {
         PanelRect rect{id};
         if (id == "scenario")
-            rect = {id, 0, top, scenario_width, scenario_height};
+            rect = {id, 0, top, lesson_width, lesson_height};
         else if (id == "wire")
-            rect = {id, scenario_width, top, width - scenario_width, side_height * wire_share};
+            rect = {id, lesson_width, top, width - lesson_width, side_height * wire_share};
         else if (id == "predict")
-            rect = {id, scenario_width, top + side_height * wire_share, width - scenario_width,
+            rect = {id, lesson_width, top + side_height * wire_share, width - lesson_width,
                     side_height * (1.0f - wire_share)};
         else if (id == "timeline")
-            rect = {id, 0, top + scenario_height, has_predict ? scenario_width : width, timeline_height};
+            rect = {id, 0, top + lesson_height, has_predict ? lesson_width : width, timeline_height};
         else if (id == "ladder")
             rect = {id, 0, lower_top, ladder_width, lower_height};
         else if (id == "state_machine")

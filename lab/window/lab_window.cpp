@@ -93,7 +93,7 @@ struct LabWindow::Impl {
     Language language;
     Language english;  // for the warning about a missing CJK font, which Chinese cannot show
     std::optional<std::string> pending_language;
-    std::string scenario_after_first_frame;
+    std::string lesson_after_first_frame;
     TransitionsAndSpans transitions_and_spans;  // the shown trace's transitions and spans (LabContext::history)  //
                                                 // loaded once the window shows (see start())
 
@@ -126,7 +126,7 @@ struct LabWindow::Impl {
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
-    void load_scenario(const std::string& name);
+    void load_lesson(const std::string& name);
     void apply_language();
     void handle_keys();
     void draw_menu_bar();
@@ -158,7 +158,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
         if (settings_error) print_error(*settings_error);
     }
     if (!options.language.empty()) settings.language = Language::normalize_code(options.language);
-    if (!options.scenario.empty()) settings.scenario = options.scenario;
+    if (!options.lesson.empty()) settings.lesson = options.lesson;
     if (options.presentation) settings.presentation = true;
 
     auto loaded_language = Language::load(settings.language);
@@ -231,15 +231,15 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
             replay_ui->open_file_now(options.open_file, shared);
         else
             replay_ui->open_file(options.open_file);
-    } else if (!options.startup_error && !settings.scenario.empty()) {
+    } else if (!options.startup_error && !settings.lesson.empty()) {
         // Starting a lesson builds its sandbox, wire and captures (the capture
         // rings alone are tens of MiB the kernel zeroes), so a person gets the
         // window first and the lesson one frame later. A screenshot waits for it.
         if (screenshot_mode()) {
-            load_scenario(settings.scenario);
+            load_lesson(settings.lesson);
         } else {
-            scenario_after_first_frame = settings.scenario;
-            controller->announce(settings.scenario);
+            lesson_after_first_frame = settings.lesson;
+            controller->announce(settings.lesson);
         }
     }
     // The pieces can also be asked for from outside (tests, docs): the command line stays for users.
@@ -250,7 +250,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     return Done{};
 }
 
-void LabWindow::Impl::load_scenario(const std::string& name) {
+void LabWindow::Impl::load_lesson(const std::string& name) {
     if (auto loaded = controller->load(name); !loaded) print_error(loaded.error());
 }
 
@@ -527,7 +527,7 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
     ScreenshotInfo info;
     glfwGetFramebufferSize(window, &info.width, &info.height);
     info.language = language.code();
-    info.scenario = controller->replay() ? controller->lesson_name() : controller->scenario_name();
+    info.lesson = controller->replay() ? controller->lesson_name() : controller->live_lesson_name();
     info.shown_steps = controller->shown_steps();
     info.step_count = controller->step_count();
     for (size_t index = 0; index < info.shown_steps; ++index) {
@@ -589,7 +589,7 @@ void LabWindow::Impl::save_on_exit() {
     settings.relative_numbers = shared.relative_numbers;
     settings.colour_blind_palette = shared.colour_blind_palette;
     settings.presentation = shared.presentation;
-    if (!controller->scenario_name().empty()) settings.scenario = controller->scenario_name();
+    if (!controller->live_lesson_name().empty()) settings.lesson = controller->live_lesson_name();
     if (auto saved = save_settings(settings, settings_file_path()); !saved) print_error(saved.error());
     if (ImGui::GetIO().IniFilename) ImGui::SaveIniSettingsToDisk(ImGui::GetIO().IniFilename);
 }
@@ -635,7 +635,7 @@ int LabWindow::run() {
         target_steps = self.options.screenshot_steps.value_or(count);
         if ((controller.run() || controller.replay()) && *target_steps > count) {
             std::fprintf(stderr, "tcplab: the %s lesson has %zu steps; --steps %zu asks for more\n",
-                         controller.scenario_name().c_str(), count, *target_steps);
+                         controller.live_lesson_name().c_str(), count, *target_steps);
             return kExitUsage;
         }
         deadline = Clock::now() + kScreenshotBaseTimeout + kScreenshotTimeoutPerStep * static_cast<int>(*target_steps);
@@ -687,7 +687,7 @@ int LabWindow::run() {
         // they rebuild the past from the trace instead.
         std::vector<SocketInfo> live_sockets;
         KernelCounters live_counters;
-        if (ScenarioRun* run = controller.run(); run && controller.shown_steps() == run->steps_done()) {
+        if (LessonRun* run = controller.run(); run && controller.shown_steps() == run->steps_done()) {
             live_sockets = run->latest_sockets();
             live_counters = run->kernel_counters();
             context.sockets = &live_sockets;
@@ -734,9 +734,9 @@ int LabWindow::run() {
             const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - self.options.launched_at);
             std::fprintf(stderr, "tcplab: first frame drawn after %.1f ms\n", elapsed.count());
         }
-        if (!self.scenario_after_first_frame.empty()) {
-            self.load_scenario(self.scenario_after_first_frame);
-            self.scenario_after_first_frame.clear();
+        if (!self.lesson_after_first_frame.empty()) {
+            self.load_lesson(self.lesson_after_first_frame);
+            self.lesson_after_first_frame.clear();
         }
     }
     self.save_on_exit();

@@ -13,7 +13,7 @@
 namespace tcplab {
 
 struct WindowOptions {
-    std::string scenario;       // "" = the one loaded last time (settings)
+    std::string lesson;         // "" = the one loaded last time (settings)
     std::string language;       // "" = the one used last time (settings)
     bool presentation = false;  // true = start in presentation mode
     RunOptions run_options;

@@ -138,7 +138,7 @@ void ReplayUi::draw_file_items(const Language& language) {
     } else if (ImGui::MenuItem(language.text("replay.menu.record").c_str(), nullptr, false,
                                controller_.run() != nullptr)) {
         dialog_.open(FileDialogMode::Save, "record", "replay.dialog.record_title", kPcapngExtensions,
-                     dialog_directory(), controller_.scenario_name() + ".pcapng");
+                     dialog_directory(), controller_.live_lesson_name() + ".pcapng");
     }
 }
 
@@ -213,7 +213,7 @@ void ReplayUi::export_svg(const std::string& path) {
         LoadedTrace live;
         live.trace = *trace;  // a lesson's trace is small; the export wants a loaded one
         live.from_tcplab = true;
-        svg = trace_ladder_svg(live, range, *language_, language_->text(controller_.scenario_name() + ".title"));
+        svg = trace_ladder_svg(live, range, *language_, language_->text(controller_.live_lesson_name() + ".title"));
     }
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << svg;

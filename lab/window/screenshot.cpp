@@ -52,7 +52,7 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
     const nlohmann::json document{{"width", info.width},
                                   {"height", info.height},
                                   {"language", info.language},
-                                  {"scenario", info.scenario},
+                                  {"scenario", info.lesson},
                                   {"shown_steps", info.shown_steps},
                                   {"step_count", info.step_count},
                                   {"expectations_passed", info.expectations_passed},

@@ -25,7 +25,7 @@ struct ScreenshotInfo {
     int width = 0;
     int height = 0;
     std::string language;
-    std::string scenario;
+    std::string lesson;
     size_t shown_steps = 0;
     size_t step_count = 0;
     // The ✓ and ✗ beside the steps shown, as the lesson bar draws them.

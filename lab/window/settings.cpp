@@ -55,7 +55,7 @@ std::string WindowSettings::to_toml() const {
     for (const std::string& path : recent_files) recent.push_back(path);
     toml::table window{{"width", width}, {"height", height}};
     toml::table root{{"language", language},
-                     {"scenario", scenario},
+                     {"lesson", lesson},
                      {"presentation", presentation},
                      {"colour_blind_palette", colour_blind_palette},
                      {"relative_numbers", relative_numbers},
@@ -85,7 +85,9 @@ LoadedSettings settings_from_toml(std::string_view text) {
         note(loaded.error, "unknown language \"" + settings.language + "\"");
         settings.language = "en";
     }
-    read_value(root, "scenario", settings.scenario, loaded.error);
+    // Settings written before "scenario" was renamed "lesson" still load.
+    read_value(root, "scenario", settings.lesson, loaded.error);
+    read_value(root, "lesson", settings.lesson, loaded.error);
     read_value(root, "presentation", settings.presentation, loaded.error);
     read_value(root, "colour_blind_palette", settings.colour_blind_palette, loaded.error);
     read_value(root, "relative_numbers", settings.relative_numbers, loaded.error);

@@ -16,7 +16,7 @@ struct WindowSettings {
     int width = 1600;
     int height = 900;
     std::string language = "en";
-    std::string scenario = "handshake";  // the lesson loaded at start
+    std::string lesson = "handshake";  // the lesson loaded at start
     bool presentation = false;
     bool colour_blind_palette = false;
     bool relative_numbers = true;

@@ -1,4 +1,4 @@
-#include "scenario_bar.hpp"
+#include "lesson_bar.hpp"
 
 #include <imgui.h>
 
@@ -34,7 +34,7 @@ std::string text_or_key(const LabContext& context, const std::string& key) {
 
 }  // namespace
 
-void ScenarioBar::draw(LabContext& context) {
+void LessonBar::draw(LabContext& context) {
     if (!context.controller) {
         ImGui::TextWrapped("%s", context.text("scenario_bar.no_lesson").c_str());
         return;
@@ -53,17 +53,17 @@ void ScenarioBar::draw(LabContext& context) {
     draw_narration(context, controller);
 }
 
-void ScenarioBar::draw_controls(LabContext& context, StepController& controller) {
-    // Scenario picker, by translated title; while a recording is shown, its file name.
+void LessonBar::draw_controls(LabContext& context, StepController& controller) {
+    // Lesson picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
     const std::string current_title = replay ? std::filesystem::path(replay->path).filename().string()
-                                      : controller.scenario_name().empty()
+                                      : controller.live_lesson_name().empty()
                                           ? context.text("scenario_bar.pick")
-                                          : context.text(controller.scenario_name() + ".title");
+                                          : context.text(controller.live_lesson_name() + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
-        for (const ScenarioEntry& entry : scenario_catalog()) {
-            const bool selected = !replay && entry.name == controller.scenario_name();
+        for (const LessonEntry& entry : lesson_catalog()) {
+            const bool selected = !replay && entry.name == controller.live_lesson_name();
             const std::string title = context.text(entry.name + ".title");
             if (ImGui::Selectable(title.c_str(), selected)) {
                 controller.load(entry.name);
@@ -125,7 +125,7 @@ void ScenarioBar::draw_controls(LabContext& context, StepController& controller)
     }
 }
 
-void ScenarioBar::draw_narration(LabContext& context, StepController& controller) {
+void LessonBar::draw_narration(LabContext& context, StepController& controller) {
     const Replay* replay = controller.replay();
     if (replay) draw_replay_summary(context, *replay);
     if (!replay && !controller.run()) {
@@ -155,7 +155,7 @@ void ScenarioBar::draw_narration(LabContext& context, StepController& controller
     if (lost > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(lost),
                            context.text("app.lost_events").c_str());
-    ScenarioRun* run = controller.run();
+    LessonRun* run = controller.run();
     if (!run) return;
     const uint64_t kernel_dropped = run->capture_stats().kernel_dropped;
     if (kernel_dropped > 0)
@@ -165,7 +165,7 @@ void ScenarioBar::draw_narration(LabContext& context, StepController& controller
         ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
 }
 
-void ScenarioBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
+void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
     if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
     for (const ExpectationOutcome& expectation : outcome.expectations) {
         const bool passed = expectation.result.passed;
@@ -178,7 +178,7 @@ void ScenarioBar::draw_outcome(LabContext& context, const StepOutcome& outcome) 
 }
 
 // Which file is shown, how much of it, and what was wrong with it.
-void ScenarioBar::draw_replay_summary(LabContext& context, const Replay& replay) {
+void LessonBar::draw_replay_summary(LabContext& context, const Replay& replay) {
     const LoadedTrace& loaded = replay.loaded;
     ImGui::TextDisabled("%s %llu %s", context.text(loaded.from_tcplab ? "replay.recording" : "replay.capture").c_str(),
                         static_cast<unsigned long long>(loaded.packets), context.text("replay.packets").c_str());
@@ -196,7 +196,7 @@ void ScenarioBar::draw_replay_summary(LabContext& context, const Replay& replay)
 }
 
 // The instructor's notes on the step shown and on the selected packet.
-void ScenarioBar::draw_notes(LabContext& context, StepController& controller) {
+void LessonBar::draw_notes(LabContext& context, StepController& controller) {
     const size_t shown = controller.shown_steps();
     const std::optional<size_t> selected = context.shared.selected_packet;
     bool heading = false;

@@ -1,4 +1,4 @@
-// Integration: the handshake and teardown scenarios on the real kernel, inside
+// Integration: the handshake and teardown lessons on the real kernel, inside
 // a sandbox, asserting the exact segments, states and calls. Each runs ten
 // times in this one process to show that runs do not interfere.
 #include <gtest/gtest.h>
@@ -17,12 +17,12 @@ using namespace tcp_flag;
 
 constexpr int kRepeats = 10;
 
-std::unique_ptr<ScenarioRun> run_to_end(const std::string& name, bool use_tracepoint,
-                                        size_t packets_per_poll = SIZE_MAX) {
+std::unique_ptr<LessonRun> run_to_end(const std::string& name, bool use_tracepoint,
+                                      size_t packets_per_poll = SIZE_MAX) {
     RunOptions options;
     options.use_tracepoint = use_tracepoint;
     options.packets_per_poll = packets_per_poll;
-    auto run = ScenarioRun::start(test::test_lesson(name), options);
+    auto run = LessonRun::start(test::test_lesson(name), options);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error().what + " / " + run.error().remedy);
     if (!run.ok()) return nullptr;
     while (!run.value()->finished()) run.value()->step();
@@ -30,11 +30,11 @@ std::unique_ptr<ScenarioRun> run_to_end(const std::string& name, bool use_tracep
     return std::move(run.value());
 }
 
-void expect_every_expectation_held(const ScenarioRun& run) {
+void expect_every_expectation_held(const LessonRun& run) {
     for (const StepOutcome& outcome : run.outcomes()) {
         EXPECT_TRUE(outcome.failure.empty()) << outcome.failure;
         for (const ExpectationOutcome& expectation : outcome.expectations)
-            EXPECT_TRUE(expectation.result.passed) << run.scenario().steps[outcome.index].key << ": " << expectation.key
+            EXPECT_TRUE(expectation.result.passed) << run.lesson().steps[outcome.index].key << ": " << expectation.key
                                                    << " (" << expectation.result.detail << ")";
     }
 }
@@ -68,7 +68,7 @@ std::vector<std::string> calls_of(const Trace& trace) {
     return calls;
 }
 
-void check_handshake(const ScenarioRun& run) {
+void check_handshake(const LessonRun& run) {
     const Trace& trace = run.trace();
     expect_every_expectation_held(run);
 
@@ -105,7 +105,7 @@ void check_handshake(const ScenarioRun& run) {
     EXPECT_EQ(run.capture_stats().kernel_dropped, 0u);
 }
 
-void check_teardown(const ScenarioRun& run) {
+void check_teardown(const LessonRun& run) {
     const Trace& trace = run.trace();
     expect_every_expectation_held(run);
 
@@ -127,7 +127,7 @@ void check_teardown(const ScenarioRun& run) {
                                                          "client close 0", "server recv 0", "server close 0"}));
 }
 
-TEST(HandshakeScenario, TenRunsEachShowTheExactHandshake) {
+TEST(HandshakeLesson, TenRunsEachShowTheExactHandshake) {
     for (int run = 0; run < kRepeats; ++run) {
         SCOPED_TRACE("run " + std::to_string(run + 1));
         auto finished = run_to_end("handshake", true);
@@ -136,7 +136,7 @@ TEST(HandshakeScenario, TenRunsEachShowTheExactHandshake) {
     }
 }
 
-TEST(TeardownScenario, TenRunsEachShowTheExactFourWayClose) {
+TEST(TeardownLesson, TenRunsEachShowTheExactFourWayClose) {
     for (int run = 0; run < kRepeats; ++run) {
         SCOPED_TRACE("run " + std::to_string(run + 1));
         auto finished = run_to_end("teardown", true);
@@ -148,7 +148,7 @@ TEST(TeardownScenario, TenRunsEachShowTheExactFourWayClose) {
 // A window takes a frame's worth of packets per poll; with one packet a
 // poll, the states and calls that arrive meanwhile wait for the packets to
 // catch up, and the story comes out the same.
-TEST(TeardownScenario, OnePacketAPollTellsTheSameStory) {
+TEST(TeardownLesson, OnePacketAPollTellsTheSameStory) {
     auto finished = run_to_end("teardown", true, 1);
     ASSERT_NE(finished, nullptr);
     check_teardown(*finished);
@@ -157,7 +157,7 @@ TEST(TeardownScenario, OnePacketAPollTellsTheSameStory) {
 
 // Without the tracepoint (as for a user without root), socket dumps and
 // packets still tell the same story.
-TEST(HandshakeScenario, SameStoryFromSocketDumpsAndPacketsAlone) {
+TEST(HandshakeLesson, SameStoryFromSocketDumpsAndPacketsAlone) {
     auto finished = run_to_end("handshake", false);
     ASSERT_NE(finished, nullptr);
     EXPECT_FALSE(finished->tracepoint_note().empty());
@@ -165,13 +165,13 @@ TEST(HandshakeScenario, SameStoryFromSocketDumpsAndPacketsAlone) {
     for (const StateEvent& event : finished->trace().states()) EXPECT_NE(event.source, StateSource::Tracepoint);
 }
 
-TEST(TeardownScenario, SameStoryFromSocketDumpsAndPacketsAlone) {
+TEST(TeardownLesson, SameStoryFromSocketDumpsAndPacketsAlone) {
     auto finished = run_to_end("teardown", false);
     ASSERT_NE(finished, nullptr);
     check_teardown(*finished);
 }
 
-TEST(HandshakeScenario, TheTracepointIsUsedWhenRunningAsRoot) {
+TEST(HandshakeLesson, TheTracepointIsUsedWhenRunningAsRoot) {
     if (!started_as_root()) GTEST_SKIP() << "the tracepoint needs root";
     auto finished = run_to_end("handshake", true);
     ASSERT_NE(finished, nullptr);
@@ -181,22 +181,22 @@ TEST(HandshakeScenario, TheTracepointIsUsedWhenRunningAsRoot) {
     EXPECT_GE(traced, 5u);
 }
 
-// A scenario that expects something the kernel does not do must say so: the
+// A lesson that expects something the kernel does not do must say so: the
 // step fails, and the failing expectation carries what was seen instead.
-Scenario build_wrong_expectation(const Addresses& addresses) {
-    Scenario scenario{"wrong", {}};
-    scenario.steps.push_back({"wrong.listen",
-                              {server_listens(addresses.server, 8)},
-                              {expect_state(Actor::Server, TcpState::Established, "wrong.established"),
-                               expect_call_result(Actor::Server, "listen", 0, "wrong.listen_ok")}});
-    return scenario;
+Lesson build_wrong_expectation(const Addresses& addresses) {
+    Lesson lesson{"wrong", {}};
+    lesson.steps.push_back({"wrong.listen",
+                            {server_listens(addresses.server, 8)},
+                            {expect_state(Actor::Server, TcpState::Established, "wrong.established"),
+                             expect_call_result(Actor::Server, "listen", 0, "wrong.listen_ok")}});
+    return lesson;
 }
 
-TEST(ScenarioRun, AFalseExpectationFailsTheStepAndSaysWhy) {
-    const ScenarioEntry entry{"wrong", &build_wrong_expectation};
+TEST(LessonRun, AFalseExpectationFailsTheStepAndSaysWhy) {
+    const LessonEntry entry{"wrong", &build_wrong_expectation};
     RunOptions options;
     options.settle_limit = std::chrono::milliseconds(300);
-    auto run = ScenarioRun::start(entry, options);
+    auto run = LessonRun::start(entry, options);
     ASSERT_TRUE(run.ok());
     const StepOutcome& outcome = run.value()->step();
     EXPECT_FALSE(outcome.passed());
@@ -208,8 +208,8 @@ TEST(ScenarioRun, AFalseExpectationFailsTheStepAndSaysWhy) {
 
 // Two runs at once, each in its own sandbox, each sees only its own traffic.
 TEST(Sandbox, ConcurrentRunsSeeOnlyTheirOwnTraffic) {
-    auto first = ScenarioRun::start(test::test_lesson("handshake"));
-    auto second = ScenarioRun::start(test::test_lesson("handshake"));
+    auto first = LessonRun::start(test::test_lesson("handshake"));
+    auto second = LessonRun::start(test::test_lesson("handshake"));
     ASSERT_TRUE(first.ok() && second.ok());
     while (!first.value()->finished()) {
         first.value()->step();

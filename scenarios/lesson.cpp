@@ -1,4 +1,4 @@
-#include "scenario.hpp"
+#include "lesson.hpp"
 
 #include <map>
 
@@ -10,7 +10,7 @@ namespace tcplab {
 namespace {
 
 struct Catalog {
-    std::vector<ScenarioEntry> lessons;
+    std::vector<LessonEntry> lessons;
     std::vector<Error> errors;
 };
 
@@ -39,11 +39,11 @@ bool counts_once(const Trace& trace, const PacketEvent& packet) {
 
 }  // namespace
 
-const std::vector<ScenarioEntry>& scenario_catalog() { return catalog().lessons; }
-const std::vector<Error>& scenario_catalog_errors() { return catalog().errors; }
+const std::vector<LessonEntry>& lesson_catalog() { return catalog().lessons; }
+const std::vector<Error>& lesson_catalog_errors() { return catalog().errors; }
 
-const ScenarioEntry* find_scenario(const std::string& name) {
-    for (const ScenarioEntry& entry : scenario_catalog())
+const LessonEntry* find_builtin_lesson(const std::string& name) {
+    for (const LessonEntry& entry : lesson_catalog())
         if (entry.name == name) return &entry;
     return nullptr;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// A scenario (a lesson) is a narrated script: an ordered list of steps, each
+// A lesson is a narrated script: an ordered list of steps, each
 // one or more actions (socket calls by an actor, or something the run does
 // itself: the wire, a sysctl, a wait, a flood), a narration (by key, in
 // assets/lang), expectations checked against the trace once the step has
@@ -70,7 +70,7 @@ struct Expectation {
     std::function<CheckResult(const StepView&)> check;
 };
 
-// The addresses a scenario uses inside its sandbox, chosen per run.
+// The addresses a lesson uses inside its sandbox, chosen per run.
 struct Addresses {
     Endpoint server;       // where the server listens
     Endpoint closed_port;  // an address where nothing listens
@@ -143,15 +143,15 @@ struct LessonSettings {
     bool burst_capture = false;
 };
 
-struct Scenario {
+struct Lesson {
     std::string name;  // "handshake"; its title and summary are NAME.title, NAME.summary
     std::vector<Step> steps;
     LessonSettings settings = {};
 };
 
-struct ScenarioEntry {
+struct LessonEntry {
     std::string name;
-    std::function<Scenario(const Addresses& addresses)> build;
+    std::function<Lesson(const Addresses& addresses)> build;
     LessonSettings settings = {};
     std::string path = {};  // the lesson file, when it came from one
     int order = 100;        // teaching order in the catalog
@@ -160,12 +160,12 @@ struct ScenarioEntry {
 };
 
 // Every built-in lesson (assets/lessons/*.toml), in teaching order.
-const std::vector<ScenarioEntry>& scenario_catalog();
+const std::vector<LessonEntry>& lesson_catalog();
 // Lesson files that could not be read, with file, line and what was expected.
-const std::vector<Error>& scenario_catalog_errors();
-const ScenarioEntry* find_scenario(const std::string& name);
+const std::vector<Error>& lesson_catalog_errors();
+const LessonEntry* find_builtin_lesson(const std::string& name);
 
-// Helpers that keep scenario scripts short.
+// Helpers that keep lesson scripts short.
 CheckResult pass_if(bool passed, std::string detail);
 Expectation expect_call_result(Actor actor, const std::string& call, long expected, const std::string& key);
 Expectation expect_state(Actor actor, TcpState state, const std::string& key);

@@ -1,12 +1,12 @@
 #pragma once
-// The lesson's controls and words: pick a scenario, step through it, read what
+// The lesson's controls and words: pick a lesson, step through it, read what
 // each step means and whether the kernel did what the step expected.
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
 
 namespace tcplab {
 
-class ScenarioBar : public View {
+class LessonBar : public View {
 public:
     const char* id() const override { return "scenario"; }
     void draw(LabContext& context) override;
