@@ -49,7 +49,7 @@ void DecodeFrameFully(benchmark::State& state) {
     const Frames& all = frames();
     size_t index = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(decode_frame(LinkType::Ethernet, all.bytes[index]));
+        benchmark::DoNotOptimize(decode_frame(LinkType::Ethernet, all.bytes[index], all.original_lengths[index]));
         if (++index == all.bytes.size()) index = 0;
     }
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
@@ -62,7 +62,8 @@ void SummarizeFrame(benchmark::State& state) {
     PacketEvent summary;
     Endpoint source, destination;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(summarize_frame(LinkType::Ethernet, all.bytes[index], summary, source, destination));
+        benchmark::DoNotOptimize(summarize_frame(LinkType::Ethernet, all.bytes[index], all.original_lengths[index],
+                                                 summary, source, destination));
         if (++index == all.bytes.size()) index = 0;
     }
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
@@ -80,7 +81,8 @@ void TraceAppendSummaries(benchmark::State& state) {
     std::vector<Summary> summaries(all.bytes.size());
     for (size_t index = 0; index < all.bytes.size(); ++index) {
         Summary& summary = summaries[index];
-        summarize_frame(LinkType::Ethernet, all.bytes[index], summary.event, summary.source, summary.destination);
+        summarize_frame(LinkType::Ethernet, all.bytes[index], all.original_lengths[index], summary.event,
+                        summary.source, summary.destination);
         summary.event.time_ns = all.times[index];
         summary.event.raw_length = static_cast<uint32_t>(all.bytes[index].size());
     }

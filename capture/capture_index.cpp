@@ -47,54 +47,15 @@ constexpr uint16_t kEtherTypeQinQ = 0x88A8;
 constexpr uint8_t kProtocolTcp = 6;
 constexpr uint8_t kProtocolUdp = 17;
 
-// The same checks, in the same order, as decode.cpp's parse_tcp_options: true
-// only when the full decoder would accept these options too.
-bool options_acceptable(const uint8_t* frame, size_t start, size_t header_end, size_t available_end) {
-    size_t position = start;
-    size_t count = 0;
-    constexpr size_t kMaxOptions = 20;  // TcpHeader::options
-    while (position < header_end) {
-        if (position >= available_end || count == kMaxOptions) return false;
-        const uint8_t kind = frame[position];
-        ++count;
-        if (kind == 0) return true;
-        if (kind == 1) {
-            ++position;
-            continue;
-        }
-        if (position + 1 >= header_end || position + 1 >= available_end) return false;
-        const size_t length = frame[position + 1];
-        if (length < 2 || position + length > header_end || position + length > available_end) return false;
-        switch (kind) {
-            case 2:
-                if (length != 4) return false;
-                break;
-            case 3:
-                if (length != 3) return false;
-                break;
-            case 4:
-                if (length != 2) return false;
-                break;
-            case 5:
-                if ((length - 2) % 8 != 0 || (length - 2) / 8 > 4) return false;
-                break;
-            case 8:
-                if (length != 10) return false;
-                break;
-            default:
-                break;
-        }
-        position += length;
-    }
-    return true;
-}
-
 }  // namespace
 
-bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent& summary, Endpoint& source,
-                     Endpoint& destination) {
+bool summarize_frame(LinkType link, std::span<const uint8_t> frame, uint32_t original_length, PacketEvent& summary,
+                     Endpoint& source, Endpoint& destination) {
     const uint8_t* bytes = frame.data();
     const size_t size = frame.size();
+    // As decode_frame(): a known length on the wire bounds the IP lengths.
+    const size_t wire_end =
+        original_length == 0 ? std::numeric_limits<size_t>::max() : std::max<size_t>(original_length, size);
     size_t network = 0;
     uint16_t ether_type = 0;
     switch (link) {
@@ -145,14 +106,14 @@ bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent&
         const size_t header_length = size_t{ip[0] & 0x0Fu} * 4;
         if (header_length < 20 || network + header_length > size) return false;
         const uint16_t total_length = be16(ip + 2);
-        if (total_length < header_length) return false;
+        if (total_length < header_length) return false;  // 0 too: offloaded (TSO), the decoder's business
         if ((be16(ip + 6) & 0x1FFF) != 0) return false;  // a later fragment: no transport header
         protocol = ip[9];
         source_address.version = 4;
         std::memcpy(source_address.bytes.data(), ip + 12, 4);
         destination_address.version = 4;
         std::memcpy(destination_address.bytes.data(), ip + 16, 4);
-        ip_end = network + total_length;
+        ip_end = std::min(network + total_length, wire_end);
         transport = network + header_length;
     } else if (ether_type == kEtherTypeIpv6) {
         if (network + 40 > size) return false;
@@ -163,7 +124,7 @@ bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent&
         std::memcpy(source_address.bytes.data(), ip + 8, 16);
         destination_address.version = 6;
         std::memcpy(destination_address.bytes.data(), ip + 24, 16);
-        ip_end = network + 40 + be16(ip + 4);
+        ip_end = std::min(network + 40 + be16(ip + 4), wire_end);
         transport = network + 40;
     } else {
         return false;
@@ -179,9 +140,11 @@ bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent&
         const size_t header_length = size_t{header[12]} >> 4 << 2;
         const size_t header_end = transport + header_length;
         if (header_length < 20 || header_end > ip_end) return false;
-        if (header_length > 20 && !options_acceptable(bytes, transport + 20, header_end, limit)) return false;
-        if (header_end > limit) return false;
-        payload_length = static_cast<uint32_t>(limit > header_end ? limit - header_end : 0);
+        // The options need no reading: however the capture cut them, or whatever
+        // is wrong with them, the segment's numbers stand (tcp_numbers_known()).
+        // Its length is what the IP header says it carried, however much was kept.
+        payload_length = static_cast<uint32_t>(ip_end - header_end);
+        summary.truncated = size < ip_end;
         summary.transport = Transport::Tcp;
         summary.seq = be32(header + 4);
         summary.ack = be32(header + 8);
@@ -191,8 +154,10 @@ bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent&
         if (have < 8) return false;
         const uint16_t udp_length = be16(header + 4);
         if (udp_length < 8) return false;
-        const size_t end = std::min({ip_end, transport + udp_length, size});
+        if (udp_tunnel_kind(be16(header), be16(header + 2))) return false;  // VXLAN, Geneve: the decoder follows them
+        const size_t end = std::min(ip_end, transport + udp_length);
         payload_length = static_cast<uint32_t>(end > transport + 8 ? end - transport - 8 : 0);
+        summary.truncated = size < end;
         summary.transport = Transport::Udp;
     }
     summary.payload_length = payload_length;
@@ -572,7 +537,7 @@ private:
              std::span<const uint8_t> frame) {
         PacketEvent summary;
         Endpoint source, destination;
-        if (!summarize_frame(link, frame, summary, source, destination)) {
+        if (!summarize_frame(link, frame, original_length, summary, source, destination)) {
             // The full decoder for anything unusual; its raw copy is dropped, the file keeps the bytes.
             CapturedPacket captured = Trace::capture(time_ns, capture_point, link, original_length, frame);
             summary = captured.summary;

@@ -40,12 +40,13 @@ struct OpenedCapture {
 Result<OpenedCapture> open_capture(const std::string& path, const ProgressCallback& progress = {});
 
 // The fields of a frame the trace keeps (PacketEvent: transport, payload
-// length, seq, ack, flags, window; both endpoints of TCP and UDP), exactly as
-// Trace::capture() fills them from decode_frame(). Returns false, touching
-// nothing the caller relies on, when the frame needs the full decoder (any
-// error, fragments, IPv6 extension headers, non-IP frames, other link types).
-bool summarize_frame(LinkType link, std::span<const uint8_t> frame, PacketEvent& summary, Endpoint& source,
-                     Endpoint& destination);
+// length, truncated, seq, ack, flags, window; both endpoints of TCP and UDP),
+// exactly as Trace::capture() fills them from decode_frame() given the same
+// length on the wire (0: unknown). Returns false, touching nothing the caller
+// relies on, when the frame needs the full decoder (any error, fragments, IPv6
+// extension headers, tunnels, offloaded lengths, non-IP frames, other link types).
+bool summarize_frame(LinkType link, std::span<const uint8_t> frame, uint32_t original_length, PacketEvent& summary,
+                     Endpoint& source, Endpoint& destination);
 
 // A capture file mapped read-only, the raw byte source of an indexed trace.
 // Before handing out bytes it checks the file still holds them, so a file

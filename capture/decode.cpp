@@ -19,19 +19,36 @@ constexpr size_t Ipv6HeaderLength = 40;
 constexpr size_t TcpMinimumHeaderLength = 20;
 constexpr size_t UdpHeaderLength = 8;
 constexpr size_t Ipv6FragmentHeaderLength = 8;
+constexpr size_t GreBaseHeaderLength = 4;
+constexpr size_t VxlanHeaderLength = 8;
+constexpr size_t GeneveBaseHeaderLength = 8;
 
 constexpr uint16_t EtherTypeIpv4 = 0x0800;
 constexpr uint16_t EtherTypeIpv6 = 0x86DD;
 constexpr uint16_t EtherTypeVlan = 0x8100;
 constexpr uint16_t EtherTypeQinQ = 0x88A8;
+constexpr uint16_t EtherTypeTransparentBridging = 0x6558;  // an Ethernet frame inside GRE or Geneve
 
 constexpr uint8_t ProtocolTcp = 6;
 constexpr uint8_t ProtocolUdp = 17;
+constexpr uint8_t ProtocolIpv4InIp = 4;
+constexpr uint8_t ProtocolIpv6InIp = 41;
+constexpr uint8_t ProtocolGre = 47;
 constexpr uint8_t Ipv6HopByHop = 0;
 constexpr uint8_t Ipv6Routing = 43;
 constexpr uint8_t Ipv6Fragment = 44;
 constexpr uint8_t Ipv6NoNextHeader = 59;
 constexpr uint8_t Ipv6DestinationOptions = 60;
+
+constexpr uint16_t GreChecksumPresent = 0x8000;
+constexpr uint16_t GreRoutingPresent = 0x4000;
+constexpr uint16_t GreKeyPresent = 0x2000;
+constexpr uint16_t GreSequencePresent = 0x1000;
+constexpr uint16_t GreVersionMask = 0x0007;
+
+constexpr uint16_t VxlanPort = 4789;
+constexpr uint16_t GenevePort = 6081;
+constexpr uint16_t FirstUnprivilegedPort = 1024;
 
 // BSD loopback address families differ between systems; these are the IPv6 values
 // from the LINKTYPE_NULL description (NetBSD/OpenBSD, FreeBSD, Darwin).
@@ -115,19 +132,25 @@ bool is_ipv6_extension(uint8_t next_header) {
            next_header == Ipv6DestinationOptions;
 }
 
-
 class Decoder {
 public:
-    Decoder(std::span<const uint8_t> frame, DecodedPacket& packet) : bytes_(frame), packet_(packet) {}
+    Decoder(std::span<const uint8_t> frame, size_t wire_length, DecodedPacket& packet)
+        : bytes_(frame),
+          packet_(packet),
+          enclosing_end_(wire_length == 0 ? UnknownEnd : std::max(wire_length, frame.size())) {}
 
     void run(LinkType link) {
         size_t network_offset = 0;
-        const Network network = decode_link(link, network_offset);
-        if (packet_.error || network == Network::None) return;
-        packet_.ip_offset = network_offset;
-        const bool network_ok = network == Network::Ipv4 ? decode_ipv4(network_offset) : decode_ipv6(network_offset);
-        if (!network_ok) return;
-        decode_transport();
+        Network network = decode_link(link, network_offset);
+        // Each pass decodes one IP header; a tunnel sends the loop round again
+        // for the packet inside, at most kMaxTunnelDepth times.
+        while (!packet_.error && network != Network::None) {
+            packet_.ip_offset = network_offset;
+            const bool network_ok =
+                network == Network::Ipv4 ? decode_ipv4(network_offset) : decode_ipv6(network_offset);
+            if (!network_ok) return;
+            network = enter_tunnel(network_offset);
+        }
     }
 
 private:
@@ -185,21 +208,25 @@ private:
     }
 
     Network decode_ethernet(size_t& network_offset) {
-        if (!require("Ethernet header", 0, EthernetHeaderLength)) return Network::None;
-        size_t type_offset = 12;
-        uint16_t ether_type = bytes_.be16(type_offset);
+        return decode_ethernet_at(0, network_offset, packet_.vlan_count, packet_.ether_type);
+    }
+
+    // An Ethernet header at `start`: the frame's own, or one inside a tunnel.
+    Network decode_ethernet_at(size_t start, size_t& network_offset, uint8_t& vlan_count, uint16_t& ether_type) {
+        if (!require("Ethernet header", start, EthernetHeaderLength)) return Network::None;
+        size_t type_offset = start + 12;
+        ether_type = bytes_.be16(type_offset);
         while (ether_type == EtherTypeVlan || ether_type == EtherTypeQinQ) {
             // vlan_count is a byte; more tags than that is not a real frame.
-            if (packet_.vlan_count == std::numeric_limits<uint8_t>::max()) {
+            if (vlan_count == std::numeric_limits<uint8_t>::max()) {
                 fail("too many VLAN tags (more than 255)", type_offset);
                 return Network::None;
             }
             if (!require("VLAN tag", type_offset, VlanTagLength + 2)) return Network::None;
-            ++packet_.vlan_count;
+            ++vlan_count;
             type_offset += VlanTagLength;
             ether_type = bytes_.be16(type_offset);
         }
-        packet_.ether_type = ether_type;
         network_offset = type_offset + 2;
         return network_from_ether_type(ether_type);
     }
@@ -230,12 +257,19 @@ private:
         packet_.source = bytes_.ipv4_address(start + 12);
         packet_.destination = bytes_.ipv4_address(start + 16);
 
+        transport_start_ = start + header_length;
+        if (packet_.ip_total_length == 0) {
+            // Captured before TCP segmentation offload filled in the length: the
+            // datagram is what the frame (or the enclosing packet) holds.
+            packet_.ip_length_from_frame = true;
+            ip_end_ = std::max(transport_start_, enclosing_end_ == UnknownEnd ? bytes_.size() : enclosing_end_);
+            return true;
+        }
         if (packet_.ip_total_length < header_length)
             return fail("IPv4 total length " + std::to_string(packet_.ip_total_length) +
                             " is shorter than its header length " + std::to_string(header_length),
                         start + 2);
-        ip_end_ = start + packet_.ip_total_length;
-        transport_start_ = start + header_length;
+        ip_end_ = std::min(start + packet_.ip_total_length, enclosing_end_);
         return true;
     }
 
@@ -252,7 +286,7 @@ private:
         packet_.ttl = bytes_.u8(start + 7);
         packet_.source = bytes_.ipv6_address(start + 8);
         packet_.destination = bytes_.ipv6_address(start + 24);
-        ip_end_ = start + Ipv6HeaderLength + payload_length;
+        ip_end_ = std::min(start + Ipv6HeaderLength + payload_length, enclosing_end_);
         return walk_ipv6_extensions(start + Ipv6HeaderLength);
     }
 
@@ -293,6 +327,163 @@ private:
     size_t readable_end() const { return std::min(ip_end_, bytes_.size()); }
     static size_t remaining(size_t position, size_t limit) { return position < limit ? limit - position : 0; }
 
+    // After an IP header: the inner packet's network when the IP packet is a
+    // tunnel, else None once the transport layer has been decoded.
+    Network enter_tunnel(size_t& network_offset) {
+        // A fragment's inner packet is incomplete; its first fragment decodes as the outer packet.
+        const bool whole = packet_.fragment_offset == 0 && !packet_.more_fragments;
+        if (!whole) {
+            decode_transport();
+            return Network::None;
+        }
+        switch (packet_.protocol) {
+            case ProtocolIpv4InIp:
+            case ProtocolIpv6InIp: {
+                Tunnel tunnel = outer_ip(
+                    packet_.protocol == ProtocolIpv4InIp ? TunnelKind::IpInIp : TunnelKind::Ipv6InIp, transport_start_);
+                tunnel.inner_type = packet_.protocol == ProtocolIpv4InIp ? EtherTypeIpv4 : EtherTypeIpv6;
+                tunnel.inner_offset = transport_start_;
+                return enter(tunnel, ip_end_, network_offset);
+            }
+            case ProtocolGre:
+                return enter_gre(network_offset);
+            case ProtocolUdp:
+                packet_.transport_offset = transport_start_;
+                if (!decode_udp(transport_start_)) return Network::None;
+                return enter_udp_tunnel(network_offset);
+            default:
+                decode_transport();
+                return Network::None;
+        }
+    }
+
+    // The current (outer) IP header as the start of a tunnel.
+    Tunnel outer_ip(TunnelKind kind, size_t header_offset) const {
+        Tunnel tunnel;
+        tunnel.kind = kind;
+        tunnel.ip_version = packet_.ip_version;
+        tunnel.ip_offset = packet_.ip_offset;
+        tunnel.ip_total_length = packet_.ip_total_length;
+        tunnel.header_offset = header_offset;
+        tunnel.source = packet_.source;
+        tunnel.destination = packet_.destination;
+        return tunnel;
+    }
+
+    // Records the tunnel and clears the network and transport fields for the
+    // packet inside, which ends no later than `inner_end`, then reads its link
+    // header when it is an Ethernet frame (VXLAN, bridged GRE and Geneve). A
+    // tunnel carrying neither Ethernet nor IP is not followed: the packet stays
+    // what its outer layers say (GRE, or UDP).
+    Network enter(const Tunnel& tunnel, size_t inner_end, size_t& network_offset) {
+        const bool carries_ethernet = tunnel.inner_type == EtherTypeTransparentBridging;
+        if (!carries_ethernet && network_from_ether_type(tunnel.inner_type) == Network::None) {
+            if (packet_.protocol != ProtocolUdp) decode_transport();
+            return Network::None;
+        }
+        if (packet_.tunnel_count == packet_.tunnels.size()) {
+            fail("tunnels nested more than " + std::to_string(packet_.tunnels.size()) + " deep", tunnel.header_offset);
+            return Network::None;
+        }
+        packet_.tunnels[packet_.tunnel_count++] = tunnel;
+        const DecodedPacket outer = packet_;
+        packet_ = DecodedPacket{};
+        packet_.link = outer.link;
+        packet_.frame_length = outer.frame_length;
+        packet_.tunnel_count = outer.tunnel_count;
+        packet_.tunnels = outer.tunnels;
+        // From here on the link fields describe the inner frame, when it has one.
+        packet_.ether_type = tunnel.inner_type;
+        enclosing_end_ = inner_end;
+        network_offset = tunnel.inner_offset;
+        if (!carries_ethernet) return network_from_ether_type(tunnel.inner_type);
+        return decode_ethernet_at(tunnel.inner_offset, network_offset, packet_.vlan_count, packet_.ether_type);
+    }
+
+    // GRE version 0 (RFC 2784, 2890). Version 1 (PPTP) and source routing
+    // (RFC 1701) are not tunnels we follow: the packet stays GRE.
+    Network enter_gre(size_t& network_offset) {
+        const size_t start = transport_start_;
+        const size_t limit = readable_end();
+        packet_.transport_offset = start;
+        packet_.transport = Transport::Other;
+        if (remaining(start, limit) < GreBaseHeaderLength) {
+            fail(describe_shortfall("GRE header", GreBaseHeaderLength, remaining(start, limit)), start);
+            return Network::None;
+        }
+        const uint16_t flags = bytes_.be16(start);
+        if ((flags & GreVersionMask) != 0 || (flags & GreRoutingPresent) != 0) return Network::None;
+        Tunnel tunnel = outer_ip(TunnelKind::Gre, start);
+        tunnel.flags = flags;
+        tunnel.inner_type = bytes_.be16(start + 2);
+        size_t position = start + GreBaseHeaderLength;
+        const size_t header_length = GreBaseHeaderLength + ((flags & GreChecksumPresent) ? 4 : 0) +
+                                     ((flags & GreKeyPresent) ? 4 : 0) + ((flags & GreSequencePresent) ? 4 : 0);
+        if (remaining(start, limit) < header_length) {
+            fail(describe_shortfall("GRE header", header_length, remaining(start, limit)), start);
+            return Network::None;
+        }
+        if (flags & GreChecksumPresent) {
+            tunnel.gre_offset = bytes_.be16(position + 2);
+            position += 4;
+        }
+        if (flags & GreKeyPresent) {
+            tunnel.has_key = true;
+            tunnel.key = bytes_.be32(position);
+            position += 4;
+        }
+        if (flags & GreSequencePresent) {
+            tunnel.has_sequence = true;
+            tunnel.sequence = bytes_.be32(position);
+            position += 4;
+        }
+        tunnel.inner_offset = position;
+        return enter(tunnel, ip_end_, network_offset);
+    }
+
+    // VXLAN or Geneve, by the UDP ports; called with the UDP header decoded.
+    Network enter_udp_tunnel(size_t& network_offset) {
+        const auto kind = udp_tunnel_kind(packet_.udp.source_port, packet_.udp.destination_port);
+        if (!kind) return Network::None;
+        const size_t start = packet_.payload_offset;
+        const size_t datagram_end = start + packet_.payload_length;
+        const size_t have = remaining(start, std::min(datagram_end, bytes_.size()));
+        Tunnel tunnel = outer_ip(*kind, packet_.transport_offset);
+        tunnel.udp_source_port = packet_.udp.source_port;
+        tunnel.udp_destination_port = packet_.udp.destination_port;
+        tunnel.has_key = true;
+        tunnel.key = (bytes_.be32(start + 4) >> 8);
+        if (*kind == TunnelKind::Vxlan) {
+            if (have < VxlanHeaderLength) {
+                fail(describe_shortfall("VXLAN header", VxlanHeaderLength, have), start);
+                return Network::None;
+            }
+            tunnel.flags = bytes_.u8(start);
+            tunnel.inner_type = EtherTypeTransparentBridging;
+            tunnel.inner_offset = start + VxlanHeaderLength;
+        } else {
+            if (have < GeneveBaseHeaderLength) {
+                fail(describe_shortfall("Geneve header", GeneveBaseHeaderLength, have), start);
+                return Network::None;
+            }
+            const unsigned version = bytes_.u8(start) >> 6;
+            if (version != 0) {
+                fail("Geneve header has version " + std::to_string(version) + ", expected 0", start);
+                return Network::None;
+            }
+            tunnel.options_length = static_cast<uint16_t>((bytes_.u8(start) & 0x3Fu) * 4);
+            tunnel.flags = bytes_.u8(start + 1);
+            tunnel.inner_type = bytes_.be16(start + 2);
+            const size_t header_length = GeneveBaseHeaderLength + tunnel.options_length;
+            if (have < header_length) {
+                fail(describe_shortfall("Geneve header with options", header_length, have), start);
+                return Network::None;
+            }
+            tunnel.inner_offset = start + header_length;
+        }
+        return enter(tunnel, datagram_end, network_offset);
+    }
+
     void decode_transport() {
         packet_.transport_offset = transport_start_;
         if (packet_.fragment_offset != 0) {
@@ -308,10 +499,12 @@ private:
         }
     }
 
+    // The payload's length is what the headers declare; the capture may hold less of it.
     void set_payload(size_t start, size_t declared_end) {
-        const size_t end = std::min(declared_end, bytes_.size());
+        const size_t captured_end = std::min(declared_end, bytes_.size());
         packet_.payload_offset = start;
-        packet_.payload_length = end > start ? end - start : 0;
+        packet_.payload_length = declared_end > start ? declared_end - start : 0;
+        packet_.captured_payload_length = captured_end > start ? captured_end - start : 0;
     }
 
     bool decode_tcp(size_t start) {
@@ -343,13 +536,17 @@ private:
             return fail("TCP data offset " + std::to_string(header_length) + " bytes is more than the " +
                             std::to_string(remaining(start, ip_end_)) + " bytes the IP length leaves for TCP",
                         start + 12);
-        // From here on only the capture can cut the header short (snaplen).
-        if (!parse_tcp_options(start + TcpMinimumHeaderLength, header_end, limit)) return false;
-        if (header_end > limit)
-            return fail("TCP header truncated: data offset says " + std::to_string(header_length) + " bytes, have " +
-                            std::to_string(have),
-                        start);
+        // From here on only the capture can cut the header short (snaplen), and
+        // what the segment carried is known without the bytes that are missing.
         set_payload(header_end, ip_end_);
+        if (!parse_tcp_options(start + TcpMinimumHeaderLength, header_end, limit) || header_end > limit) {
+            if (!packet_.error)
+                fail("TCP header truncated: data offset says " + std::to_string(header_length) + " bytes, have " +
+                         std::to_string(have),
+                     start);
+            packet_.tcp_error_in_options = true;
+            return false;
+        }
         return true;
     }
 
@@ -468,8 +665,13 @@ private:
         return true;
     }
 
+    static constexpr size_t UnknownEnd = std::numeric_limits<size_t>::max();
+
     FrameBytes bytes_;
     DecodedPacket& packet_;
+    // Where the packet being decoded must end: the frame's length on the wire
+    // (UnknownEnd when not known), or inside a tunnel the enclosing packet's end.
+    size_t enclosing_end_ = UnknownEnd;
     size_t ip_end_ = 0;           // where the IP datagram ends according to its length field
     size_t transport_start_ = 0;  // first byte after the IP header and extension headers
 };
@@ -642,6 +844,9 @@ std::string format_tcp(const DecodedPacket& packet) {
 std::string format_udp(const DecodedPacket& packet) {
     if (readable_segment_length(packet) < UdpHeaderLength) return " [|udp]";
     if (packet.udp.length < UdpHeaderLength) return "truncated-udplength " + std::to_string(packet.udp.length);
+    // A tunnel header that could not be read (the tunnel itself would be in DecodedPacket::tunnels).
+    if (packet.error && udp_tunnel_kind(packet.udp.source_port, packet.udp.destination_port) == TunnelKind::Vxlan)
+        return packet.payload_length < VxlanHeaderLength ? "VXLAN (invalid)" : "VXLAN [|vxlan]";
     const size_t datagram_length = std::min(declared_segment_length(packet), size_t{packet.udp.length});
     const size_t data_length = datagram_length > UdpHeaderLength ? datagram_length - UdpHeaderLength : 0;
     return "UDP, length " + std::to_string(data_length);
@@ -659,6 +864,8 @@ std::string format_without_ports(const DecodedPacket& packet, const std::string&
     if (packet.error) {
         if (packet.protocol == ProtocolTcp) return text + " [|tcp]";
         if (packet.protocol == ProtocolUdp) return text + " [|udp]";
+        if (packet.protocol == ProtocolGre)
+            return text + (readable_segment_length(packet) >= 2 ? " GREv0 [|gre]" : " [|gre]");
         return text + " [|ip]";
     }
     // A non-first IPv6 fragment is described by its "frag (offset|length)" label alone.
@@ -673,14 +880,93 @@ std::string hex16(uint16_t value) {
     return text;
 }
 
+std::string hex_number(uint32_t value) {
+    char text[16];
+    std::snprintf(text, sizeof text, "0x%x", value);
+    return text;
+}
+
+// What tcpdump prints for one tunnel before the packet inside it.
+std::string tunnel_prefix(const Tunnel& tunnel) {
+    const std::string ip = tunnel.ip_version == 4 ? "IP " : "IP6 ";
+    const std::string source = tunnel.source.to_string();
+    const std::string destination = tunnel.destination.to_string();
+    switch (tunnel.kind) {
+        case TunnelKind::IpInIp:
+        case TunnelKind::Ipv6InIp:
+            return ip + source + " > " + destination + ": ";
+        case TunnelKind::Gre: {
+            std::string text = ip + source + " > " + destination + ": GREv0";
+            if (tunnel.flags & GreChecksumPresent) text += ", off " + hex_number(tunnel.gre_offset);
+            if (tunnel.has_key) text += ", key=" + hex_number(tunnel.key);
+            if (tunnel.has_sequence) text += ", seq " + std::to_string(tunnel.sequence);
+            // tcpdump's length is the outer IP payload's: the GRE header and what it carries.
+            const size_t outer_header = tunnel.header_offset - tunnel.ip_offset;
+            const size_t length = tunnel.ip_total_length > outer_header ? tunnel.ip_total_length - outer_header : 0;
+            return text + ", length " + std::to_string(length) + ": ";
+        }
+        case TunnelKind::Vxlan: {
+            const std::string flags = (tunnel.flags & 0x08) ? "I" : ".";
+            char flag_byte[8];
+            std::snprintf(flag_byte, sizeof flag_byte, "0x%02x", tunnel.flags);
+            // tcpdump ends the VXLAN header's line and prints the inner packet on the next.
+            return ip + source + "." + std::to_string(tunnel.udp_source_port) + " > " + destination + "." +
+                   std::to_string(tunnel.udp_destination_port) + ": VXLAN, flags [" + flags + "] (" + flag_byte +
+                   "), vni " + std::to_string(tunnel.key) + "\n";
+        }
+        case TunnelKind::Geneve: {
+            std::string flags;
+            if (tunnel.flags & 0x80) flags += "O";
+            if (tunnel.flags & 0x40) flags += "C";
+            std::string text = ip + source + "." + std::to_string(tunnel.udp_source_port) + " > " + destination + "." +
+                               std::to_string(tunnel.udp_destination_port) + ": Geneve, Flags [" +
+                               (flags.empty() ? "none" : flags) + "], vni " + hex_number(tunnel.key);
+            if (tunnel.options_length > 0) text += ", options [" + std::to_string(tunnel.options_length) + " bytes]";
+            return text + ": ";
+        }
+    }
+    return ip + source + " > " + destination + ": ";
+}
+
+std::string format_network_line(const DecodedPacket& packet);
+
 }  // namespace
 
-DecodedPacket decode_frame(LinkType link, std::span<const uint8_t> frame) {
+DecodedPacket decode_frame(LinkType link, std::span<const uint8_t> frame, size_t wire_length) {
     DecodedPacket packet;
     packet.link = link;
     packet.frame_length = frame.size();
-    Decoder(frame, packet).run(link);
+    Decoder(frame, wire_length, packet).run(link);
     return packet;
+}
+
+std::optional<TunnelKind> udp_tunnel_kind(uint16_t source_port, uint16_t destination_port) {
+    const uint16_t low = std::min(source_port, destination_port);
+    const uint16_t high = std::max(source_port, destination_port);
+    auto kind_of = [](uint16_t port) -> std::optional<TunnelKind> {
+        if (port == VxlanPort) return TunnelKind::Vxlan;
+        if (port == GenevePort) return TunnelKind::Geneve;
+        return std::nullopt;
+    };
+    if (auto kind = kind_of(low)) return kind;
+    if (low != 0 && low < FirstUnprivilegedPort) return std::nullopt;
+    return kind_of(high);
+}
+
+const char* tunnel_name(TunnelKind kind, uint8_t outer_ip_version) {
+    switch (kind) {
+        case TunnelKind::IpInIp:
+            return outer_ip_version == 6 ? "4in6" : "IPIP";
+        case TunnelKind::Ipv6InIp:
+            return outer_ip_version == 6 ? "6in6" : "6in4";
+        case TunnelKind::Gre:
+            return "GRE";
+        case TunnelKind::Vxlan:
+            return "VXLAN";
+        case TunnelKind::Geneve:
+            return "Geneve";
+    }
+    return "tunnel";
 }
 
 std::string flags_label(uint8_t flags) {
@@ -710,8 +996,18 @@ std::string format_tcp_options(const TcpHeader& tcp) {
 }
 
 std::string format_tcpdump_line(const DecodedPacket& packet) {
+    std::string text;
+    for (size_t index = 0; index < packet.tunnel_count && index < packet.tunnels.size(); ++index)
+        text += tunnel_prefix(packet.tunnels[index]);
+    return text + format_network_line(packet);
+}
+
+namespace {
+
+std::string format_network_line(const DecodedPacket& packet) {
     if (packet.ip_version == 0) {
-        if (packet.error) return link_marker(packet.link);
+        // Inside a tunnel, only an Ethernet header comes before IP.
+        if (packet.error) return packet.tunnel_count > 0 ? " [|ether]" : link_marker(packet.link);
         return "ethertype " + hex16(packet.ether_type) + " (not IP), length " + std::to_string(packet.frame_length);
     }
 
@@ -745,6 +1041,8 @@ std::string format_tcpdump_line(const DecodedPacket& packet) {
         text += source + " > " + destination + ": " + labels + source_port + " > " + destination_port + ": ";
     return text + (is_tcp ? format_tcp(packet) : format_udp(packet));
 }
+
+}  // namespace
 
 const char* tcp_option_name(TcpOption::Kind kind) {
     switch (kind) {

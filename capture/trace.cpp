@@ -33,7 +33,7 @@ Segment segment_of(const PacketEvent& packet) {
 
 CapturedPacket Trace::capture(int64_t time_ns, uint8_t capture_point, LinkType link, uint32_t original_length,
                               std::span<const uint8_t> frame) {
-    const DecodedPacket decoded = decode_frame(link, frame);
+    const DecodedPacket decoded = decode_frame(link, frame, original_length);
     CapturedPacket captured;
     PacketEvent& summary = captured.summary;
     summary.time_ns = time_ns;
@@ -42,7 +42,9 @@ CapturedPacket Trace::capture(int64_t time_ns, uint8_t capture_point, LinkType l
     summary.original_length = original_length;
     summary.raw_length = static_cast<uint32_t>(frame.size());
     summary.transport = decoded.transport;
-    summary.decode_failed = decoded.error.has_value();
+    // A segment whose options the capture cut (or garbled) still has all its numbers.
+    summary.decode_failed = decoded.error.has_value() && !decoded.tcp_numbers_known();
+    summary.truncated = decoded.cut_by_capture();
     summary.payload_length = static_cast<uint32_t>(decoded.payload_length);
     if (decoded.transport == Transport::Tcp) {
         summary.seq = decoded.tcp.seq;
@@ -328,7 +330,9 @@ size_t Trace::memory_bytes() const {
     return bytes;
 }
 
-DecodedPacket Trace::decode(const PacketEvent& packet) const { return decode_frame(packet.link, raw_bytes(packet)); }
+DecodedPacket Trace::decode(const PacketEvent& packet) const {
+    return decode_frame(packet.link, raw_bytes(packet), packet.original_length);
+}
 
 uint32_t Trace::relative_seq(const PacketEvent& packet) const {
     if (packet.connection == kNoConnection) return packet.seq;

@@ -49,6 +49,7 @@ void expect_same_summary(const CapturedPacket& full, const PacketEvent& summary,
     EXPECT_EQ(full.summary.transport, summary.transport);
     EXPECT_EQ(full.summary.decode_failed, summary.decode_failed);
     EXPECT_EQ(full.summary.payload_length, summary.payload_length);
+    EXPECT_EQ(full.summary.truncated, summary.truncated);
     EXPECT_EQ(full.summary.seq, summary.seq);
     EXPECT_EQ(full.summary.ack, summary.ack);
     EXPECT_EQ(full.summary.flags, summary.flags);
@@ -69,7 +70,8 @@ TEST(SummarizeFrame, AgreesWithTheFullDecoder) {
             const CapturedPacket full = Trace::capture(0, 0, link, packet.original_length, packet.frame);
             PacketEvent summary;
             Endpoint source, destination;
-            ASSERT_TRUE(summarize_frame(link, packet.frame, summary, source, destination)) << "frame " << index;
+            ASSERT_TRUE(summarize_frame(link, packet.frame, packet.original_length, summary, source, destination))
+                << "frame " << index;
             expect_same_summary(full, summary, source, destination, index);
             if (index % 10 == 0) {
                 for (size_t cut = 0; cut < packet.frame.size(); cut += 3) {
@@ -77,7 +79,8 @@ TEST(SummarizeFrame, AgreesWithTheFullDecoder) {
                     const CapturedPacket cut_full = Trace::capture(0, 0, link, packet.original_length, shorter);
                     PacketEvent cut_summary;
                     Endpoint cut_source, cut_destination;
-                    if (summarize_frame(link, shorter, cut_summary, cut_source, cut_destination)) {
+                    if (summarize_frame(link, shorter, packet.original_length, cut_summary, cut_source,
+                                        cut_destination)) {
                         ++answered_cut;
                         expect_same_summary(cut_full, cut_summary, cut_source, cut_destination, index);
                     } else {
@@ -102,10 +105,10 @@ TEST(SummarizeFrame, LeavesOddFramesToTheFullDecoder) {
     std::array<uint8_t, 42> arp{};
     arp[12] = 0x08;
     arp[13] = 0x06;
-    EXPECT_FALSE(summarize_frame(LinkType::Ethernet, arp, summary, source, destination));
+    EXPECT_FALSE(summarize_frame(LinkType::Ethernet, arp, 0, summary, source, destination));
     // A BSD loopback frame: a link type the fast path does not read.
     std::array<uint8_t, 4> null_header{2, 0, 0, 0};
-    EXPECT_FALSE(summarize_frame(LinkType::Null, null_header, summary, source, destination));
+    EXPECT_FALSE(summarize_frame(LinkType::Null, null_header, 0, summary, source, destination));
 }
 
 int count_time_wait_ends(const Trace& trace) {

@@ -765,6 +765,375 @@ const std::vector<Sample> valid_samples = {
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             },
     },
+    // Tunnels: the segment is the innermost packet's; tcpdump prints each outer layer first.
+    {
+        .name = "vxlan_ipv4_in_ipv4",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1.50000 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 100\nIP 192.168.1.10.51000 > "
+                   "93.184.216.34.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 95, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x5f, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x46, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 4789, length 75, checksum
+                0xc3, 0x50, 0x12, 0xb5, 0x00, 0x4b, 0x00, 0x00,
+                // VXLAN: flags 0x08 (I), reserved, VNI 100, reserved
+                0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "vxlan_ipv6_in_ipv6",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP6 2001:db8::1.50000 > 2001:db8::2.4789: VXLAN, flags [I] (0x08), vni 7\nIP6 fd00::a.51000 > "
+                   "fd00::b.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 95, next header 17, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x5f, 0x11, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 4789, length 95, checksum
+                0xc3, 0x50, 0x12, 0xb5, 0x00, 0x5f, 0x00, 0x00,
+                // VXLAN: flags 0x08 (I), reserved, VNI 7, reserved
+                0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00,
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 25, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x19, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "vxlan_inner_vlan",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1.50000 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 100\nIP 192.168.1.10.51000 > "
+                   "93.184.216.34.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 99, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x63, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x42, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 4789, length 79, checksum
+                0xc3, 0x50, 0x12, 0xb5, 0x00, 0x4f, 0x00, 0x00,
+                // VXLAN: flags 0x08 (I), reserved, VNI 100, reserved
+                0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // 802.1Q tag: TPID 0x8100, VLAN 5
+                0x81, 0x00, 0x00, 0x05,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "geneve_ethernet_ipv6",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1.50000 > 10.0.0.2.6081: Geneve, Flags [none], vni 0x64: IP6 fd00::a.51000 > "
+                   "fd00::b.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 115, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x73, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x32, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 6081, length 95, checksum
+                0xc3, 0x50, 0x17, 0xc1, 0x00, 0x5f, 0x00, 0x00,
+                // Geneve: version/options length 0, flags, protocol 0x6558, VNI 100, reserved
+                0x00, 0x00, 0x65, 0x58, 0x00, 0x00, 0x64, 0x00,
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 25, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x19, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "geneve_ipv4_with_option",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1.50000 > 10.0.0.2.6081: Geneve, Flags [none], vni 0x64, options [8 bytes]: IP "
+                   "192.168.1.10.51000 > 93.184.216.34.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 89, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x59, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x4c, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 6081, length 69, checksum
+                0xc3, 0x50, 0x17, 0xc1, 0x00, 0x45, 0x00, 0x00,
+                // Geneve: version/options length 8, flags, protocol 0x0800, VNI 100, reserved
+                0x02, 0x00, 0x08, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // Geneve option: class, type, length
+                0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "gre_ipv4",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1 > 10.0.0.2: GREv0, length 49: IP 192.168.1.10.51000 > 93.184.216.34.8443: Flags [P.], "
+                   "seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 69, id, flags/fragment, TTL, protocol 47, checksum, addresses
+                0x45, 0x00, 0x00, 0x45, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x2f, 0x0a, 0x42, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // GRE: flags 0x0000, protocol 0x0800
+                0x00, 0x00, 0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "gre_key_sequence_ipv6",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1 > 10.0.0.2: GREv0, key=0x7, seq 9, length 77: IP6 fd00::a.51000 > fd00::b.8443: Flags "
+                   "[P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 97, id, flags/fragment, TTL, protocol 47, checksum, addresses
+                0x45, 0x00, 0x00, 0x61, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x2f, 0x0a, 0x26, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // GRE: flags 0x3000, protocol 0x86dd, key 7, sequence 9
+                0x30, 0x00, 0x86, 0xdd, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x09,
+                // IPv6: version/class/flow, payload length 25, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x19, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "gre_checksum_key_ethernet",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP6 2001:db8::1 > 2001:db8::2: GREv0, off 0x0, key=0x5, length 71: IP 192.168.1.10.51000 > "
+                   "93.184.216.34.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 71, next header 47, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x47, 0x2f, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // GRE: flags 0xa000, protocol 0x6558, checksum, offset, key 5
+                0xa0, 0x00, 0x65, 0x58, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "ipip",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1 > 10.0.0.2: IP 192.168.1.10.51000 > 93.184.216.34.8443: Flags [P.], seq 1000:1005, ack "
+                   "2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 65, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x41, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x71, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "ipv6_in_ipv4",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP 10.0.0.1 > 10.0.0.2: IP6 fd00::a.51000 > fd00::b.8443: Flags [P.], seq 1000:1005, ack 2000, win "
+                   "512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 85, id, flags/fragment, TTL, protocol 41, checksum, addresses
+                0x45, 0x00, 0x00, 0x55, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x29, 0x0a, 0x38, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv6: version/class/flow, payload length 25, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x19, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "ipv4_in_ipv6",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP6 2001:db8::1 > 2001:db8::2: IP 192.168.1.10.51000 > 93.184.216.34.8443: Flags [P.], seq "
+                   "1000:1005, ack 2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 45, next header 4, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x2d, 0x04, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "ipv6_in_ipv6",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP6 2001:db8::1 > 2001:db8::2: IP6 fd00::a.51000 > fd00::b.8443: Flags [P.], seq 1000:1005, ack "
+                   "2000, win 512, length 5",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 65, next header 41, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x41, 0x29, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // IPv6: version/class/flow, payload length 25, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x00, 0x19, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "ethernet_ipv4_tso_length_0",
+        .link = LinkType::Ethernet,
+        .tcpdump = "IP bad-len 0",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 0, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x00, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x27, 0x25, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "offloaded segment"
+                0x6f, 0x66, 0x66, 0x6c, 0x6f, 0x61, 0x64, 0x65, 0x64, 0x20, 0x73, 0x65, 0x67, 0x6d, 0x65, 0x6e,
+                0x74,
+            },
+    },
 };
 
 const std::vector<MalformedSample> malformed_samples = {
@@ -1187,6 +1556,187 @@ const std::vector<MalformedSample> malformed_samples = {
                 0xc7, 0x38, 0x27, 0x0f, 0x00,
             },
     },
+    {
+        .name = "vxlan_header_truncated",
+        .link = LinkType::Ethernet,
+        .error_offset = 42,
+        .error_mentions = "VXLAN header truncated",
+        .expected_line = "IP 10.0.0.1.50000 > 10.0.0.2.4789: VXLAN (invalid)",
+        .matches_tcpdump = true,
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 32, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x20, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x85, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 4789, length 12, checksum
+                0xc3, 0x50, 0x12, 0xb5, 0x00, 0x0c, 0x00, 0x00,
+                // VXLAN header, first 4 of 8 bytes
+                0x08, 0x00, 0x00, 0x00,
+            },
+    },
+    {
+        .name = "geneve_options_past_datagram",
+        .link = LinkType::Ethernet,
+        .error_offset = 42,
+        .error_mentions = "Geneve header with options truncated",
+        // tcpdump -nn -S prints: IP 10.0.0.1.50000 > 10.0.0.2.6081: Geneve, Flags [none], vni 0x64 truncated-geneve -
+        // 12 bytes missing
+        .expected_line = "IP 10.0.0.1.50000 > 10.0.0.2.6081: UDP, length 12",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 40, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x28, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x7d, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 6081, length 20, checksum
+                0xc3, 0x50, 0x17, 0xc1, 0x00, 0x14, 0x00, 0x00,
+                // Geneve: options length 16 (4 words), flags, protocol 0x0800, VNI 100, reserved
+                0x04, 0x00, 0x08, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // 4 of the 16 option bytes
+                0x01, 0x02, 0x03, 0x04,
+            },
+    },
+    {
+        .name = "geneve_version_1",
+        .link = LinkType::Ethernet,
+        .error_offset = 42,
+        .error_mentions = "Geneve header has version 1",
+        // tcpdump -nn -S prints: IP 10.0.0.1.50000 > 10.0.0.2.6081: Geneve ERROR: unknown-version 1
+        .expected_line = "IP 10.0.0.1.50000 > 10.0.0.2.6081: UDP, length 53",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 81, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x51, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x54, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 6081, length 61, checksum
+                0xc3, 0x50, 0x17, 0xc1, 0x00, 0x3d, 0x00, 0x00,
+                // Geneve: version/options length 0, flags, protocol 0x0800, VNI 100, reserved
+                0x40, 0x00, 0x08, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
+    {
+        .name = "gre_key_truncated",
+        .link = LinkType::Ethernet,
+        .error_offset = 34,
+        .error_mentions = "GRE header truncated",
+        .expected_line = "IP 10.0.0.1 > 10.0.0.2: GREv0 [|gre]",
+        .matches_tcpdump = true,
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 26, id, flags/fragment, TTL, protocol 47, checksum, addresses
+                0x45, 0x00, 0x00, 0x1a, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x2f, 0x0a, 0x6d, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // GRE: flags 0x2000 (key present), protocol 0x0800, first 2 key bytes
+                0x20, 0x00, 0x08, 0x00, 0x00, 0x00,
+            },
+    },
+    {
+        .name = "vxlan_inner_ethernet_truncated",
+        .link = LinkType::Ethernet,
+        .error_offset = 50,
+        .error_mentions = "Ethernet header truncated",
+        .expected_line = "IP 10.0.0.1.50000 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 100\n [|ether]",
+        .matches_tcpdump = true,
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 46, id, flags/fragment, TTL, protocol 17, checksum, addresses
+                0x45, 0x00, 0x00, 0x2e, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0x0a, 0x77, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // UDP: ports 50000 > 4789, length 26, checksum
+                0xc3, 0x50, 0x12, 0xb5, 0x00, 0x1a, 0x00, 0x00,
+                // VXLAN: flags 0x08 (I), reserved, VNI 100, reserved
+                0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x64, 0x00,
+                // inner Ethernet, first 10 bytes
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
+            },
+    },
+    {
+        .name = "ipip_inner_header_truncated",
+        .link = LinkType::Ethernet,
+        .error_offset = 34,
+        .error_mentions = "IPv4 header truncated",
+        .expected_line = "IP 10.0.0.1 > 10.0.0.2: IP  [|ip]",
+        .matches_tcpdump = true,
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 32, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x20, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x92, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // inner IPv4, first 12 bytes
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8,
+            },
+    },
+    {
+        .name = "tunnels_nested_too_deep",
+        .link = LinkType::Ethernet,
+        .error_offset = 114,
+        .error_mentions = "tunnels nested more than 4 deep",
+        // tcpdump -nn -S prints all five outer headers and the segment: IP 10.0.0.1 > 10.0.0.2: (five times) IP
+        // 192.168.1.10.51000 > 93.184.216.34.8443: Flags [P.], seq 1000:1005, ack 2000, win 512, length 5
+        .expected_line = "IP 10.0.0.1 > 10.0.0.2: IP 10.0.0.1 > 10.0.0.2: IP 10.0.0.1 > 10.0.0.2: IP 10.0.0.1 > "
+                         "10.0.0.2: IP 10.0.0.1 > 10.0.0.2: [|ip]",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 145, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x91, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x21, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 125, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x7d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x35, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 105, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x69, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x49, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 85, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x55, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x5d, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 65, id, flags/fragment, TTL, protocol 4, checksum, addresses
+                0x45, 0x00, 0x00, 0x41, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x04, 0x0a, 0x71, 0x0a, 0x00, 0x00, 0x01,
+                0x0a, 0x00, 0x00, 0x02,
+                // IPv4: version/IHL, TOS, total length 45, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xf8, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x50, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // payload "hello"
+                0x68, 0x65, 0x6c, 0x6c, 0x6f,
+            },
+    },
 };
 // clang-format on
 
@@ -1204,7 +1754,7 @@ const Sample& find_sample(std::string_view name) {
     return valid_samples.front();
 }
 
-DecodedPacket decode(const Sample& sample) { return decode_frame(sample.link, sample.bytes); }
+DecodedPacket decode(const Sample& sample) { return decode_frame(sample.link, sample.bytes, sample.wire_length); }
 DecodedPacket decode(std::string_view name) { return decode(find_sample(name)); }
 
 std::string error_text(const DecodedPacket& packet) {
@@ -1229,7 +1779,7 @@ class MalformedFrame : public testing::TestWithParam<MalformedSample> {};
 
 TEST_P(MalformedFrame, ReportsErrorAtOffsetAndKeepsEarlierLayers) {
     const MalformedSample& sample = GetParam();
-    const DecodedPacket packet = decode_frame(sample.link, sample.bytes);
+    const DecodedPacket packet = decode_frame(sample.link, sample.bytes, sample.wire_length);
     ASSERT_TRUE(packet.error);
     EXPECT_EQ(packet.error->offset, sample.error_offset) << packet.error->what;
     EXPECT_NE(packet.error->what.find(sample.error_mentions), std::string::npos) << packet.error->what;
@@ -1318,12 +1868,15 @@ TEST(DecodeFields, EthernetPaddingIsNotPayload) {
     EXPECT_EQ(udp.payload_length, 2u);
 }
 
-TEST(DecodeFields, PayloadIsClippedToCapturedBytes) {
+TEST(DecodeFields, PayloadLengthComesFromTheIpHeaderNotTheCapture) {
     const DecodedPacket packet = decode("ethernet_ipv4_snaplen");
     EXPECT_FALSE(packet.error) << error_text(packet);
     EXPECT_EQ(packet.ip_total_length, 152);
     EXPECT_EQ(packet.payload_offset, 66u);
-    EXPECT_EQ(packet.payload_length, 16u);
+    EXPECT_EQ(packet.payload_length, 100u);
+    EXPECT_EQ(packet.captured_payload_length, 16u);
+    EXPECT_TRUE(packet.cut_by_capture());
+    EXPECT_TRUE(packet.tcp_numbers_known());
 }
 
 TEST(DecodeFields, SackBlocks) {
@@ -1624,12 +2177,280 @@ TEST(FormatTcpdumpLine, SequenceNumbersWrapAround) {
               "IP 192.168.1.10.51000 > 93.184.216.34.8443: Flags [F.], seq 4294967295:4, ack 2000, win 512, length 5");
 }
 
+// ---- tunnels ---------------------------------------------------------------------------
+
+std::string payload_text(const Sample& sample, const DecodedPacket& packet) {
+    const auto begin = sample.bytes.begin() + static_cast<ptrdiff_t>(packet.payload_offset);
+    return std::string(begin, begin + static_cast<ptrdiff_t>(packet.captured_payload_length));
+}
+
+TEST(DecodeTunnels, VxlanSegmentIsTheInnerOneAndTheOuterAddressesStay) {
+    const Sample& sample = find_sample("vxlan_ipv4_in_ipv4");
+    const DecodedPacket packet = decode(sample);
+    ASSERT_FALSE(packet.error) << error_text(packet);
+    ASSERT_EQ(packet.tunnel_count, 1);
+    const Tunnel& tunnel = packet.tunnels[0];
+    EXPECT_EQ(tunnel.kind, TunnelKind::Vxlan);
+    EXPECT_EQ(tunnel.ip_version, 4);
+    EXPECT_EQ(tunnel.source.to_string(), "10.0.0.1");
+    EXPECT_EQ(tunnel.destination.to_string(), "10.0.0.2");
+    EXPECT_EQ(tunnel.udp_source_port, 50000);
+    EXPECT_EQ(tunnel.udp_destination_port, 4789);
+    EXPECT_TRUE(tunnel.has_key);
+    EXPECT_EQ(tunnel.key, 100u);
+    EXPECT_EQ(tunnel.flags, 0x08);
+    EXPECT_EQ(tunnel.ip_offset, 14u);
+    EXPECT_EQ(tunnel.header_offset, 34u);  // the UDP header
+    EXPECT_EQ(tunnel.inner_offset, 50u);   // the inner Ethernet header, after 8 bytes of VXLAN
+    EXPECT_EQ(tunnel.inner_type, 0x6558);
+
+    EXPECT_EQ(packet.ether_type, 0x0800);  // the inner frame's
+    EXPECT_EQ(packet.ip_version, 4);
+    EXPECT_EQ(packet.ip_offset, 64u);
+    ASSERT_EQ(packet.transport, Transport::Tcp);
+    EXPECT_EQ(packet.source_endpoint().to_string(), "192.168.1.10:51000");
+    EXPECT_EQ(packet.destination_endpoint().to_string(), "93.184.216.34:8443");
+    EXPECT_EQ(packet.tcp.seq, 1000u);
+    EXPECT_EQ(packet.payload_length, 5u);
+    EXPECT_EQ(payload_text(sample, packet), "hello");
+}
+
+TEST(DecodeTunnels, GreKeySequenceAndChecksum) {
+    const DecodedPacket keyed = decode("gre_key_sequence_ipv6");
+    ASSERT_EQ(keyed.tunnel_count, 1);
+    EXPECT_EQ(keyed.tunnels[0].kind, TunnelKind::Gre);
+    EXPECT_TRUE(keyed.tunnels[0].has_key);
+    EXPECT_EQ(keyed.tunnels[0].key, 7u);
+    EXPECT_TRUE(keyed.tunnels[0].has_sequence);
+    EXPECT_EQ(keyed.tunnels[0].sequence, 9u);
+    EXPECT_EQ(keyed.tunnels[0].inner_offset, 34u + 12u);
+    EXPECT_EQ(keyed.source_endpoint().to_string(), "[fd00::a]:51000");
+
+    // Over IPv6, with a checksum, bridging an Ethernet frame.
+    const DecodedPacket bridged = decode("gre_checksum_key_ethernet");
+    ASSERT_EQ(bridged.tunnel_count, 1);
+    EXPECT_EQ(bridged.tunnels[0].ip_version, 6);
+    EXPECT_EQ(bridged.tunnels[0].source.to_string(), "2001:db8::1");
+    EXPECT_EQ(bridged.tunnels[0].flags & 0x8000, 0x8000);
+    EXPECT_FALSE(bridged.tunnels[0].has_sequence);
+    EXPECT_EQ(bridged.tunnels[0].key, 5u);
+    EXPECT_EQ(bridged.tunnels[0].inner_offset, 54u + 12u);
+    EXPECT_EQ(bridged.ip_offset, 54u + 12u + 14u);
+    EXPECT_EQ(bridged.source_endpoint().to_string(), "192.168.1.10:51000");
+}
+
+TEST(DecodeTunnels, GeneveOptionsAreSkipped) {
+    const DecodedPacket packet = decode("geneve_ipv4_with_option");
+    ASSERT_EQ(packet.tunnel_count, 1);
+    EXPECT_EQ(packet.tunnels[0].kind, TunnelKind::Geneve);
+    EXPECT_EQ(packet.tunnels[0].options_length, 8);
+    EXPECT_EQ(packet.tunnels[0].inner_type, 0x0800);
+    EXPECT_EQ(packet.tunnels[0].inner_offset, 42u + 8u + 8u);
+    EXPECT_EQ(packet.ip_offset, 58u);
+    EXPECT_EQ(packet.tcp.destination_port, 8443);
+}
+
+TEST(DecodeTunnels, IpInIpEveryPairOfVersions) {
+    struct Case {
+        const char* name;
+        TunnelKind kind;
+        uint8_t outer_version;
+        uint8_t inner_version;
+        const char* label;
+    };
+    for (const Case& each :
+         {Case{"ipip", TunnelKind::IpInIp, 4, 4, "IPIP"}, Case{"ipv6_in_ipv4", TunnelKind::Ipv6InIp, 4, 6, "6in4"},
+          Case{"ipv4_in_ipv6", TunnelKind::IpInIp, 6, 4, "4in6"},
+          Case{"ipv6_in_ipv6", TunnelKind::Ipv6InIp, 6, 6, "6in6"}}) {
+        SCOPED_TRACE(each.name);
+        const DecodedPacket packet = decode(each.name);
+        ASSERT_EQ(packet.tunnel_count, 1);
+        EXPECT_EQ(packet.tunnels[0].kind, each.kind);
+        EXPECT_EQ(packet.tunnels[0].ip_version, each.outer_version);
+        EXPECT_EQ(packet.tunnels[0].header_offset, packet.tunnels[0].inner_offset);
+        EXPECT_EQ(packet.ip_offset, packet.tunnels[0].inner_offset);
+        EXPECT_EQ(packet.ip_version, each.inner_version);
+        EXPECT_EQ(packet.tcp.source_port, 51000);
+        EXPECT_STREQ(tunnel_name(packet.tunnels[0].kind, packet.tunnels[0].ip_version), each.label);
+    }
+}
+
+TEST(DecodeTunnels, InnerVlanTagsAreSkipped) {
+    const DecodedPacket packet = decode("vxlan_inner_vlan");
+    ASSERT_FALSE(packet.error) << error_text(packet);
+    EXPECT_EQ(packet.vlan_count, 1);
+    EXPECT_EQ(packet.ip_offset, 50u + 18u);
+    EXPECT_EQ(packet.tcp.seq, 1000u);
+}
+
+TEST(DecodeTunnels, ArpInsideVxlanIsNotIp) {
+    std::vector<uint8_t> frame = find_sample("vxlan_ipv4_in_ipv4").bytes;
+    frame[62] = 0x08;  // the inner ether type: ARP
+    frame[63] = 0x06;
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, frame);
+    EXPECT_FALSE(packet.error) << error_text(packet);
+    EXPECT_EQ(packet.tunnel_count, 1);
+    EXPECT_EQ(packet.ether_type, 0x0806);
+    EXPECT_EQ(packet.ip_version, 0);
+    EXPECT_EQ(packet.transport, Transport::None);
+}
+
+TEST(DecodeTunnels, WhatIsNotFollowedStaysAsItWas) {
+    // GRE carrying neither IP nor Ethernet (ERSPAN), GRE version 1 (PPTP), and
+    // GRE with RFC 1701 source routing: the packet is GRE, without an error.
+    for (const auto& [offset, value] : std::vector<std::pair<size_t, std::vector<uint8_t>>>{
+             {36, {0x88, 0xbe}}, {34, {0x00, 0x01}}, {34, {0x40, 0x00}}}) {
+        std::vector<uint8_t> frame = find_sample("gre_ipv4").bytes;
+        std::copy(value.begin(), value.end(), frame.begin() + static_cast<ptrdiff_t>(offset));
+        const DecodedPacket packet = decode_frame(LinkType::Ethernet, frame);
+        EXPECT_FALSE(packet.error) << error_text(packet);
+        EXPECT_EQ(packet.tunnel_count, 0);
+        EXPECT_EQ(packet.protocol, 47);
+        EXPECT_EQ(packet.transport, Transport::Other);
+        EXPECT_EQ(format_tcpdump_line(packet), "IP 10.0.0.1 > 10.0.0.2: ip-proto-47");
+    }
+    // Geneve carrying an unknown protocol stays a UDP datagram.
+    std::vector<uint8_t> geneve = find_sample("geneve_ipv4_with_option").bytes;
+    geneve[44] = 0x88;
+    geneve[45] = 0x47;  // MPLS
+    const DecodedPacket udp = decode_frame(LinkType::Ethernet, geneve);
+    EXPECT_FALSE(udp.error) << error_text(udp);
+    EXPECT_EQ(udp.tunnel_count, 0);
+    EXPECT_EQ(udp.transport, Transport::Udp);
+    EXPECT_EQ(udp.udp.destination_port, 6081);
+}
+
+TEST(DecodeTunnels, UdpPortRule) {
+    EXPECT_EQ(udp_tunnel_kind(50000, 4789), TunnelKind::Vxlan);
+    EXPECT_EQ(udp_tunnel_kind(4789, 50000), TunnelKind::Vxlan);  // the reply from the tunnel's far end
+    EXPECT_EQ(udp_tunnel_kind(50000, 6081), TunnelKind::Geneve);
+    EXPECT_EQ(udp_tunnel_kind(4789, 6081), TunnelKind::Vxlan);  // the lower port decides
+    EXPECT_EQ(udp_tunnel_kind(2000, 6081), TunnelKind::Geneve);
+    EXPECT_EQ(udp_tunnel_kind(53, 4789), std::nullopt);  // a DNS answer to a client on port 4789
+    EXPECT_EQ(udp_tunnel_kind(50000, 4790), std::nullopt);
+}
+
+TEST(DecodeLimits, TunnelsNestedUpToTheLimit) {
+    // IP-in-IP kMaxTunnelDepth times, then the segment.
+    const std::vector<uint8_t> segment = find_sample("ipip").bytes;
+    const std::vector<uint8_t> outer(segment.begin() + 14, segment.begin() + 34);  // an IPv4 header, protocol 4
+    std::vector<uint8_t> frame(segment.begin(), segment.begin() + 14);
+    for (size_t level = 0; level < kMaxTunnelDepth; ++level) frame.insert(frame.end(), outer.begin(), outer.end());
+    frame.insert(frame.end(), segment.begin() + 34, segment.end());
+    // Each outer total length must cover what follows it.
+    for (size_t level = 0; level < kMaxTunnelDepth; ++level) {
+        const size_t start = 14 + level * 20;
+        const size_t total = frame.size() - start;
+        frame[start + 2] = static_cast<uint8_t>(total >> 8);
+        frame[start + 3] = static_cast<uint8_t>(total);
+    }
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, frame);
+    EXPECT_FALSE(packet.error) << error_text(packet);
+    EXPECT_EQ(packet.tunnel_count, kMaxTunnelDepth);
+    EXPECT_EQ(packet.tcp.seq, 1000u);
+}
+
+// ---- lengths on the wire: snapshot length, offload ------------------------------------
+
+TEST(DecodeLengths, SnaplenCutSegmentKeepsItsLengthFromTheIpHeader) {
+    // tcpdump -s 96: an Ethernet/IPv4/TCP segment of 500 payload bytes, 42 of them kept.
+    std::vector<uint8_t> frame = find_sample("ethernet_ipv4_psh_ack").bytes;  // 5 payload bytes
+    frame.resize(frame.size() - 5);
+    frame.resize(frame.size() + 500, 'x');
+    frame[16] = static_cast<uint8_t>((frame.size() - 14) >> 8);
+    frame[17] = static_cast<uint8_t>(frame.size() - 14);
+    const size_t wire_length = frame.size();
+    frame.resize(96);
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, frame, wire_length);
+    EXPECT_FALSE(packet.error) << error_text(packet);
+    EXPECT_EQ(packet.payload_length, 500u);
+    EXPECT_EQ(packet.captured_payload_length, 96u - 66u);
+    EXPECT_TRUE(packet.cut_by_capture());
+    EXPECT_EQ(format_tcpdump_line(packet),
+              "IP 127.0.0.1.40000 > 127.0.0.1.5000: Flags [P.], seq 3857611442:3857611942, ack 1193046529, win 512, "
+              "options [nop,nop,TS val 1085211232 ecr 1085211231], length 500");
+}
+
+TEST(DecodeLengths, WholeFrameIsNotCut) {
+    const Sample& sample = find_sample("ethernet_ipv4_psh_ack");
+    const DecodedPacket packet = decode_frame(sample.link, sample.bytes, sample.bytes.size());
+    EXPECT_EQ(packet.payload_length, 5u);
+    EXPECT_EQ(packet.captured_payload_length, 5u);
+    EXPECT_FALSE(packet.cut_by_capture());
+    // Ethernet padding after the IP packet is neither payload nor a cut.
+    const Sample& padded = find_sample("ethernet_ipv4_ack_padded");
+    EXPECT_FALSE(decode_frame(padded.link, padded.bytes, padded.bytes.size()).cut_by_capture());
+}
+
+TEST(DecodeLengths, AnIpLengthBeyondTheWireIsClippedToIt) {
+    // The IP header claims 1000 bytes; the frame on the wire had 71. Wireshark takes
+    // the 5 bytes the wire had; without the wire length the header is believed.
+    std::vector<uint8_t> frame = find_sample("ethernet_ipv4_psh_ack").bytes;
+    frame[16] = 0x03;
+    frame[17] = 0xe8;
+    EXPECT_EQ(decode_frame(LinkType::Ethernet, frame, frame.size()).payload_length, 5u);
+    EXPECT_FALSE(decode_frame(LinkType::Ethernet, frame, frame.size()).cut_by_capture());
+    EXPECT_EQ(decode_frame(LinkType::Ethernet, frame).payload_length, 1000u - 52u);
+}
+
+TEST(DecodeLengths, OffloadedLengthZeroIsTakenFromTheFrame) {
+    const Sample& sample = find_sample("ethernet_ipv4_tso_length_0");
+    const DecodedPacket packet = decode(sample);
+    EXPECT_FALSE(packet.error) << error_text(packet);
+    EXPECT_TRUE(packet.ip_length_from_frame);
+    EXPECT_EQ(packet.ip_total_length, 0);
+    EXPECT_TRUE(packet.tcp_numbers_known());
+    EXPECT_EQ(packet.payload_length, 17u);
+    EXPECT_EQ(payload_text(sample, packet), "offloaded segment");
+    // Cut by the capture, the length on the wire still counts.
+    const std::vector<uint8_t> cut(sample.bytes.begin(), sample.bytes.end() - 7);
+    const DecodedPacket from_wire = decode_frame(LinkType::Ethernet, cut, sample.bytes.size());
+    EXPECT_EQ(from_wire.payload_length, 17u);
+    EXPECT_EQ(from_wire.captured_payload_length, 10u);
+}
+
+TEST(DecodeLengths, OptionsCutByTheCaptureLeaveTheNumbersKnown) {
+    const MalformedSample* sample = nullptr;
+    for (const MalformedSample& each : malformed_samples)
+        if (std::string_view(each.name) == "tcp_options_cut_by_snaplen") sample = &each;
+    ASSERT_NE(sample, nullptr);
+    const DecodedPacket packet = decode_frame(sample->link, sample->bytes, sample->wire_length);
+    ASSERT_TRUE(packet.error);
+    EXPECT_TRUE(packet.tcp_error_in_options);
+    EXPECT_TRUE(packet.tcp_numbers_known());
+    EXPECT_TRUE(packet.cut_by_capture());
+    EXPECT_EQ(packet.tcp.seq, 3857611441u);
+    EXPECT_EQ(packet.tcp.flags, tcp_flag::Syn);
+    EXPECT_EQ(packet.payload_length, 0u);
+    EXPECT_EQ(packet.captured_payload_length, 0u);
+    // A TCP header cut before its 20 fixed bytes end leaves the numbers unknown.
+    const std::vector<uint8_t> shorter(sample->bytes.begin(), sample->bytes.begin() + 45);
+    EXPECT_FALSE(decode_frame(sample->link, shorter, sample->wire_length).tcp_numbers_known());
+}
+
+TEST(DecodeLengths, TunnelledSegmentCutByTheCapture) {
+    const Sample& sample = find_sample("gre_ipv4");
+    const std::vector<uint8_t> cut(sample.bytes.begin(), sample.bytes.end() - 3);
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, cut, sample.bytes.size());
+    EXPECT_FALSE(packet.error) << error_text(packet);
+    EXPECT_EQ(packet.tunnel_count, 1);
+    EXPECT_EQ(packet.payload_length, 5u);
+    EXPECT_EQ(packet.captured_payload_length, 2u);
+    EXPECT_TRUE(packet.cut_by_capture());
+}
+
 // ---- robustness: never read out of bounds, never crash -----------------------------------
 
 // Checks what must hold for any input, valid or not.
 void expect_consistent(const DecodedPacket& packet, size_t frame_size) {
-    if (packet.payload_length > 0) {
-        EXPECT_LE(packet.payload_offset + packet.payload_length, frame_size);
+    if (packet.captured_payload_length > 0) {
+        EXPECT_LE(packet.payload_offset + packet.captured_payload_length, frame_size);
+    }
+    EXPECT_LE(packet.captured_payload_length, packet.payload_length);
+    EXPECT_LE(packet.tunnel_count, packet.tunnels.size());
+    for (size_t index = 0; index < packet.tunnel_count && index < packet.tunnels.size(); ++index) {
+        EXPECT_LE(packet.tunnels[index].inner_offset, frame_size);
+        EXPECT_LT(packet.tunnels[index].ip_offset, packet.tunnels[index].inner_offset);
     }
     if (packet.error) {
         EXPECT_LE(packet.error->offset, frame_size);
@@ -1669,7 +2490,8 @@ TEST(DecodeRobustness, EveryPrefixOfEverySample) {
 
 TEST(DecodeRobustness, EverySingleByteMutation) {
     for (const char* name :
-         {"ethernet_ipv4_syn", "ethernet_ipv6_hop_by_hop_dest_options", "ethernet_ipv4_sack", "qinq_ipv6_ack"}) {
+         {"ethernet_ipv4_syn", "ethernet_ipv6_hop_by_hop_dest_options", "ethernet_ipv4_sack", "qinq_ipv6_ack",
+          "vxlan_ipv4_in_ipv4", "gre_checksum_key_ethernet", "geneve_ipv4_with_option", "ipv6_in_ipv4"}) {
         const Sample& sample = find_sample(name);
         std::vector<uint8_t> frame = sample.bytes;
         for (size_t position = 0; position < frame.size(); ++position) {
