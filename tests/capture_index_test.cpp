@@ -17,22 +17,12 @@
 #include "bench/capture_generator.hpp"
 #include "capture/recording_reader.hpp"
 #include "lab/stats_command.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace tcplab {
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "tcplab-index-XXXXXX").string();
-        path_ = mkdtemp(pattern.data());
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    std::string file(const std::string& name) const { return (std::filesystem::path(path_) / name).string(); }
-
-private:
-    std::string path_;
-};
+using test::TempDir;
 
 GeneratorOptions small(GeneratedFormat format, LinkType link, uint64_t packets = 10'000) {
     GeneratorOptions options;
@@ -122,7 +112,7 @@ int count_time_wait_ends(const Trace& trace) {
 
 void expect_generated_file_opens(GeneratedFormat format, LinkType link, const std::string& name,
                                  uint64_t packets = 10'000) {
-    TempDir directory;
+    TempDir directory("tcplab-index");
     const std::string path = directory.file(name);
     auto written = write_generated_capture(path, small(format, link, packets));
     ASSERT_TRUE(written) << written.error().what;
@@ -155,6 +145,7 @@ void expect_generated_file_opens(GeneratedFormat format, LinkType link, const st
         ASSERT_EQ(want.from_server, got.from_server) << index;
         ASSERT_EQ(want.retransmission, got.retransmission) << index;
         ASSERT_EQ(want.payload_length, got.payload_length) << index;
+        ASSERT_EQ(want.truncated, got.truncated) << index;
         ASSERT_EQ(expected.relative_seq(want), trace.relative_seq(got)) << index;
         ASSERT_EQ(expected.relative_ack(want), trace.relative_ack(got)) << index;
         const auto want_bytes = expected.raw_bytes(want), got_bytes = trace.raw_bytes(got);
@@ -185,7 +176,7 @@ TEST(OpenCapture, GeneratedPcapngRaw) {
 }
 
 TEST(OpenCapture, TruncatedFileGoesToTheReaderAndNamesTheFault) {
-    TempDir directory;
+    TempDir directory("tcplab-index");
     const std::string path = directory.file("cut.pcapng");
     ASSERT_TRUE(write_generated_capture(path, small(GeneratedFormat::Pcapng, LinkType::Ethernet, 500)));
     std::filesystem::resize_file(path, std::filesystem::file_size(path) - 7);
@@ -197,7 +188,7 @@ TEST(OpenCapture, TruncatedFileGoesToTheReaderAndNamesTheFault) {
 }
 
 TEST(OpenCapture, NotACaptureIsAnError) {
-    TempDir directory;
+    TempDir directory("tcplab-index");
     const std::string path = directory.file("text.pcap");
     std::FILE* file = std::fopen(path.c_str(), "w");
     std::fputs("hello, not a capture\n", file);
@@ -208,7 +199,7 @@ TEST(OpenCapture, NotACaptureIsAnError) {
 
 // `tcplab stats` on a generated file reports what the generator made.
 TEST(StatsCommand, CountsAGeneratedFile) {
-    TempDir directory;
+    TempDir directory("tcplab-index");
     const std::string path = directory.file("stats.pcapng");
     auto written = write_generated_capture(path, small(GeneratedFormat::Pcapng, LinkType::Ethernet));
     ASSERT_TRUE(written);
