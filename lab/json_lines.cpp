@@ -32,6 +32,17 @@ json packet_json(const Trace& trace, const PacketEvent& packet, int64_t start_ns
     object["connection"] = packet.connection;
     object["capture_point"] = packet.capture_point;
     object["retransmission"] = packet.retransmission != 0;
+    if (packet.truncated) object["captured_payload_length"] = decoded.captured_payload_length;
+    if (decoded.tunnel_count > 0) {
+        json tunnels = json::array();
+        for (size_t index = 0; index < decoded.tunnel_count && index < decoded.tunnels.size(); ++index) {
+            const Tunnel& tunnel = decoded.tunnels[index];
+            tunnels.push_back({{"kind", tunnel_name(tunnel.kind, tunnel.ip_version)},
+                               {"source", tunnel.source.to_string()},
+                               {"destination", tunnel.destination.to_string()}});
+        }
+        object["tunnels"] = tunnels;
+    }
     return object;
 }
 

@@ -141,7 +141,19 @@ std::string TerminalView::packet_line(const Trace& trace, const PacketEvent& pac
     line += fmt::format(" win={} len={}", packet.window, packet.payload_length);
     const std::string options = format_tcp_options(decoded.tcp);
     if (!options.empty()) line += paint("  <" + options + ">", kDim);
+    if (packet.truncated)
+        line += "  " + paint(fmt::format(fmt::runtime(language_.text("app.truncated")), decoded.captured_payload_length,
+                                         decoded.payload_length),
+                             kYellow);
     if (packet.retransmission) line += "  " + paint(language_.text("app.retransmission"), kYellow);
+    // A tunnelled segment: the connection is the inner one; say what carried it, outermost first.
+    for (size_t index = 0; index < decoded.tunnel_count && index < decoded.tunnels.size(); ++index) {
+        const Tunnel& tunnel = decoded.tunnels[index];
+        line += paint(
+            "  " + fmt::format(fmt::runtime(language_.text("app.tunnel")), tunnel_name(tunnel.kind, tunnel.ip_version),
+                               tunnel.source.to_string(), tunnel.destination.to_string()),
+            kDim);
+    }
     // With a capture point on each host, say where this copy was seen.
     if (trace.capture_points().size() > 1) {
         const Connection* connection =

@@ -277,6 +277,121 @@ TEST(PacketFields, PreviewShowsPrintableBytesOnly) {
     EXPECT_EQ(hex_row_count(17), 2u);
 }
 
+// ---- tunnels, cut and offloaded packets -------------------------------------------------
+
+const IpAddress kInnerClient = IpAddress::v4(10, 1, 0, 1), kInnerServer = IpAddress::v4(10, 2, 0, 1);
+const IpAddress kOuterNear = IpAddress::v4(198, 51, 100, 1), kOuterFar = IpAddress::v4(198, 51, 100, 2);
+
+std::vector<uint8_t> inner_segment(const std::string& payload = "hello") {
+    const test::TcpFrame segment{{kInnerClient, 40000}, {kInnerServer, 443}, 0x18, 1000, 2000, 512, payload};
+    return test::ipv4_packet(kInnerClient, kInnerServer, 6, test::tcp_segment(segment));
+}
+
+std::vector<uint8_t> vxlan_frame() {
+    const auto inner = test::ethernet(test::kEtherIpv4, inner_segment());
+    return test::ethernet(test::kEtherIpv4, test::ipv4_packet(kOuterNear, kOuterFar, 17,
+                                                              test::udp_datagram(50000, 4789, test::vxlan(42, inner))));
+}
+
+std::vector<uint8_t> gre_frame() {
+    return test::ethernet(test::kEtherIpv4,
+                          test::ipv4_packet(kOuterNear, kOuterFar, 47,
+                                            test::gre(test::kEtherIpv4, inner_segment(), {.key = 7, .sequence = 9})));
+}
+
+std::vector<uint8_t> ipip_frame() {
+    return test::ethernet(test::kEtherIpv4, test::ipv4_packet(kOuterNear, kOuterFar, 4, inner_segment()));
+}
+
+std::vector<std::string> heading_keys(const std::vector<PacketField>& fields) {
+    std::vector<std::string> keys;
+    for (const PacketField& field : fields)
+        if (field.depth == 0) keys.push_back(field.label_key);
+    return keys;
+}
+
+TEST(PacketFields, TunnelLayersComeBetweenTheOuterAndTheInnerPacket) {
+    const auto frame = vxlan_frame();
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, frame);
+    ASSERT_FALSE(packet.error);
+    const auto fields = packet_fields(packet, frame, {});
+    expect_inside(fields, frame.size());
+    EXPECT_EQ(heading_keys(fields),
+              (std::vector<std::string>{"inspect.layer.link", "inspect.layer.ipv4", "inspect.layer.udp",
+                                        "inspect.layer.tunnel", "inspect.layer.inner_ethernet", "inspect.layer.ipv4",
+                                        "inspect.layer.tcp", "inspect.layer.payload"}));
+    const PacketField* tunnel = find_key(fields, "inspect.layer.tunnel");
+    ASSERT_NE(tunnel, nullptr);
+    EXPECT_EQ(tunnel->value, "VXLAN, VNI 42");
+    EXPECT_EQ(tunnel->offset, 42u);
+    EXPECT_EQ(tunnel->length, 8u);
+    const PacketField* vni = find_key(fields, "inspect.field.tunnel_id");
+    ASSERT_NE(vni, nullptr);
+    EXPECT_EQ(vni->value, "42");
+    EXPECT_EQ(vni->offset, 46u);
+    // The outer header names the outer addresses, the inner one the connection's.
+    std::vector<std::string> ip_headings;
+    for (const PacketField& field : fields)
+        if (field.label_key == "inspect.layer.ipv4") ip_headings.push_back(field.value);
+    EXPECT_EQ(ip_headings, (std::vector<std::string>{"198.51.100.1 → 198.51.100.2", "10.1.0.1 → 10.2.0.1"}));
+}
+
+TEST(PacketFields, GreKeyAndSequenceAndIpInIp) {
+    const auto gre = gre_frame();
+    const auto gre_fields = packet_fields(decode_frame(LinkType::Ethernet, gre), gre, {});
+    expect_inside(gre_fields, gre.size());
+    const PacketField* key = find_key(gre_fields, "inspect.field.gre_key");
+    ASSERT_NE(key, nullptr);
+    EXPECT_EQ(key->value, "7");
+    EXPECT_EQ(key->offset, 34u + 4u);
+    const PacketField* sequence = find_key(gre_fields, "inspect.field.gre_sequence");
+    ASSERT_NE(sequence, nullptr);
+    EXPECT_EQ(sequence->value, "9");
+    EXPECT_EQ(find_key(gre_fields, "inspect.layer.tunnel")->value, "GRE, key 7");
+
+    const auto ipip = ipip_frame();
+    const auto ipip_fields = packet_fields(decode_frame(LinkType::Ethernet, ipip), ipip, {});
+    EXPECT_EQ(heading_keys(ipip_fields),
+              (std::vector<std::string>{"inspect.layer.link", "inspect.layer.ipv4", "inspect.layer.tunnel",
+                                        "inspect.layer.ipv4", "inspect.layer.tcp", "inspect.layer.payload"}));
+    EXPECT_EQ(find_key(ipip_fields, "inspect.layer.tunnel")->value, "IPIP");
+}
+
+TEST(PacketFields, CutPayloadShowsItsLengthFromTheIpHeaderAndWhatWasKept) {
+    test::TcpFrame data{{kInnerClient, 40000}, {kInnerServer, 443}, 0x18, 1000, 2000, 512, std::string(500, 'x')};
+    const auto whole = test::ethernet_ipv4_tcp(data);
+    const std::vector<uint8_t> cut(whole.begin(), whole.begin() + 96);
+    const DecodedPacket packet = decode_frame(LinkType::Ethernet, cut, whole.size());
+    PacketFieldContext context;
+    context.original_length = static_cast<uint32_t>(whole.size());
+    const auto fields = packet_fields(packet, cut, context);
+    expect_inside(fields, cut.size());
+    const PacketField* payload = find_key(fields, "inspect.layer.payload");
+    ASSERT_NE(payload, nullptr);
+    EXPECT_EQ(payload->value, "500");
+    EXPECT_EQ(payload->length, 96u - 54u);
+    const PacketField* kept = find_key(fields, "inspect.field.payload_captured");
+    ASSERT_NE(kept, nullptr);
+    EXPECT_EQ(kept->value, "42");
+    EXPECT_EQ(kept->value_key, "inspect.value.cut_by_capture");
+    // A whole frame says nothing about what was kept.
+    EXPECT_EQ(find_key(packet_fields(decode_frame(LinkType::Ethernet, whole, whole.size()), whole, {}),
+                       "inspect.field.payload_captured"),
+              nullptr);
+}
+
+TEST(PacketFields, OffloadedLengthZeroIsExplained) {
+    const test::TcpFrame data{{kInnerClient, 40000}, {kInnerServer, 443}, 0x18, 1000, 2000, 512, "offloaded"};
+    const auto frame =
+        test::ethernet(test::kEtherIpv4, test::ipv4_packet(kInnerClient, kInnerServer, 6, test::tcp_segment(data), 0));
+    const auto fields = packet_fields(decode_frame(LinkType::Ethernet, frame), frame, {});
+    const PacketField* total = find_key(fields, "inspect.field.total_length");
+    ASSERT_NE(total, nullptr);
+    EXPECT_EQ(total->value, "0");
+    EXPECT_EQ(total->value_key, "inspect.value.length_from_frame");
+    EXPECT_EQ(find_key(fields, "inspect.layer.payload")->value, "9");
+}
+
 // Every key the field list uses exists in every language.
 TEST(PacketFields, EveryKeyIsDefinedInEveryLanguage) {
     std::set<std::string> keys;
@@ -320,6 +435,20 @@ TEST(PacketFields, EveryKeyIsDefinedInEveryLanguage) {
     const auto udp_fields = packet_fields(decode_frame(LinkType::Ethernet, udp), udp, {});
     EXPECT_TRUE(find_key(udp_fields, "inspect.field.udp_length"));
     collect(udp_fields);
+    // Tunnels, a cut payload and an offloaded length bring keys of their own.
+    for (const auto& tunnelled : {vxlan_frame(), gre_frame(), ipip_frame()})
+        collect(packet_fields(decode_frame(LinkType::Ethernet, tunnelled), tunnelled, {}));
+    const auto geneve = test::ethernet(
+        test::kEtherIpv4,
+        test::ipv4_packet(kOuterNear, kOuterFar, 17,
+                          test::udp_datagram(50000, 6081, test::geneve(test::kEtherIpv4, 5, inner_segment()))));
+    collect(packet_fields(decode_frame(LinkType::Ethernet, geneve), geneve, {}));
+    const auto long_segment = test::ethernet_ipv4_tcp(ack_frame);
+    const std::vector<uint8_t> short_capture(long_segment.begin(), long_segment.end() - 1);
+    collect(packet_fields(decode_frame(LinkType::Ethernet, short_capture, long_segment.size()), short_capture, {}));
+    const auto offloaded = test::ethernet(
+        test::kEtherIpv4, test::ipv4_packet(kInnerClient, kInnerServer, 6, test::tcp_segment(ack_frame), 0));
+    collect(packet_fields(decode_frame(LinkType::Ethernet, offloaded), offloaded, {}));
     EXPECT_GT(keys.size(), 30u);
     for (const std::string& code : Language::codes()) {
         auto language = Language::load(code);

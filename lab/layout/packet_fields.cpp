@@ -9,6 +9,10 @@ namespace {
 constexpr size_t kTcpFixedHeaderLength = 20;
 constexpr size_t kUdpHeaderLength = 8;
 constexpr size_t kPreviewLimit = 64;
+constexpr uint16_t kEtherTypeVlan = 0x8100;
+constexpr uint16_t kEtherTypeQinQ = 0x88A8;
+constexpr uint16_t kEtherTypeBridged = 0x6558;
+constexpr size_t kMaxVlanTags = 255;  // as the decoder
 
 std::string hex_text(uint32_t value, int digits) {
     char buffer[16];
@@ -68,6 +72,12 @@ const char* protocol_name(uint8_t protocol) {
             return "DSTOPT";
         case 1:
             return "ICMP";
+        case 4:
+            return "IPv4";
+        case 41:
+            return "IPv6";
+        case 47:
+            return "GRE";
         default:
             return "";
     }
@@ -144,23 +154,36 @@ private:
     std::vector<PacketField> fields_;
 };
 
+// MAC addresses, VLAN tags and EtherType of an Ethernet header at `start`:
+// the frame's own, or one a tunnel carries.
+void add_ethernet_fields(FieldBuilder& out, size_t start) {
+    out.field(1, "inspect.field.destination_mac", mac_text(out.bytes(start, 6)), start, 6);
+    out.field(1, "inspect.field.source_mac", mac_text(out.bytes(start + 6, 6)), start + 6, 6);
+    size_t type_offset = start + 12;
+    for (size_t tag = 0; tag < kMaxVlanTags && out.has(type_offset, 6); ++tag, type_offset += 4) {
+        const uint16_t type = out.be16(type_offset);
+        if (type != kEtherTypeVlan && type != kEtherTypeQinQ) break;
+        out.field(1, "inspect.field.vlan_id", std::to_string(out.be16(type_offset + 2) & 0x0FFF), type_offset, 4);
+    }
+    out.field(1, "inspect.field.ether_type", hex_text(out.be16(type_offset), 4), type_offset, 2);
+}
+
+// Where the first IP header starts: the outermost tunnel's, or the packet's own.
+size_t first_network_offset(const DecodedPacket& packet) {
+    if (packet.tunnel_count > 0) return packet.tunnels[0].ip_offset;
+    return packet.ip_version != 0 ? packet.ip_offset : 0;
+}
+
 void add_link(FieldBuilder& out, const DecodedPacket& packet, size_t frame_size, const PacketFieldContext& context) {
-    const size_t link_length = packet.ip_version != 0 ? packet.ip_offset : 0;
+    const size_t link_length = first_network_offset(packet);
     out.heading("inspect.layer.link", link_name(packet.link), 0, link_length);
     out.field(1, "inspect.field.captured_length", std::to_string(frame_size), 0, 0);
     if (context.original_length != 0)
         out.field(1, "inspect.field.original_length", std::to_string(context.original_length), 0, 0);
     switch (packet.link) {
-        case LinkType::Ethernet: {
-            out.field(1, "inspect.field.destination_mac", mac_text(out.bytes(0, 6)), 0, 6);
-            out.field(1, "inspect.field.source_mac", mac_text(out.bytes(6, 6)), 6, 6);
-            size_t type_offset = 12;
-            for (uint8_t tag = 0; tag < packet.vlan_count; ++tag, type_offset += 4)
-                out.field(1, "inspect.field.vlan_id", std::to_string(out.be16(type_offset + 2) & 0x0FFF), type_offset,
-                          4);
-            out.field(1, "inspect.field.ether_type", hex_text(out.be16(type_offset), 4), type_offset, 2);
+        case LinkType::Ethernet:
+            add_ethernet_fields(out, 0);
             break;
-        }
         case LinkType::LinuxSll:
             out.field(1, "inspect.field.packet_type", std::to_string(out.be16(0)), 0, 2);
             out.field(1, "inspect.field.hardware_type", std::to_string(out.be16(2)), 2, 2);
@@ -185,8 +208,8 @@ void add_link(FieldBuilder& out, const DecodedPacket& packet, size_t frame_size,
     }
 }
 
-void add_ipv4(FieldBuilder& out, const DecodedPacket& packet) {
-    const size_t start = packet.ip_offset;
+// An IPv4 header at `start`; `length_from_frame`: its total length is 0 (offloaded).
+void add_ipv4(FieldBuilder& out, size_t start, bool length_from_frame) {
     const size_t header_length = size_t{out.u8(start) & 0x0Fu} * 4;
     auto address_at = [&out](size_t offset) {
         return out.has(offset, 4) ? IpAddress::from_v4_bytes(out.bytes(offset, 4).data()).to_string()
@@ -197,7 +220,9 @@ void add_ipv4(FieldBuilder& out, const DecodedPacket& packet) {
     out.field(1, "inspect.field.version", std::to_string(out.u8(start) >> 4), start, 1, 0xF0);
     out.field(1, "inspect.field.header_length", std::to_string(header_length), start, 1, 0x0F);
     out.field(1, "inspect.field.tos", hex_text(out.u8(start + 1), 2), start + 1, 1);
-    out.field(1, "inspect.field.total_length", std::to_string(out.be16(start + 2)), start + 2, 2);
+    PacketField* total_length =
+        out.field(1, "inspect.field.total_length", std::to_string(out.be16(start + 2)), start + 2, 2);
+    if (total_length && length_from_frame) total_length->value_key = "inspect.value.length_from_frame";
     out.field(1, "inspect.field.identification", std::to_string(out.be16(start + 4)), start + 4, 2);
     const uint16_t flags_and_offset = out.be16(start + 6);
     out.field(1, "inspect.field.dont_fragment", (flags_and_offset & 0x4000) ? "1" : "0", start + 6, 1, 0x40);
@@ -213,8 +238,8 @@ void add_ipv4(FieldBuilder& out, const DecodedPacket& packet) {
         out.field(1, "inspect.field.ip_options", std::to_string(header_length - 20), start + 20, header_length - 20);
 }
 
-void add_ipv6(FieldBuilder& out, const DecodedPacket& packet) {
-    const size_t start = packet.ip_offset;
+// An IPv6 header at `start`, with the extension headers the decoder found when it is the packet's own.
+void add_ipv6(FieldBuilder& out, size_t start, const DecodedPacket* extensions_of) {
     auto address_at = [&out](size_t offset) {
         return out.has(offset, 16) ? IpAddress::from_v6_bytes(out.bytes(offset, 16).data()).to_string()
                                    : std::string("?");
@@ -229,8 +254,8 @@ void add_ipv6(FieldBuilder& out, const DecodedPacket& packet) {
     out.field(1, "inspect.field.hop_limit", std::to_string(out.u8(start + 7)), start + 7, 1);
     out.field(1, "inspect.field.source", address_at(start + 8), start + 8, 16);
     out.field(1, "inspect.field.destination", address_at(start + 24), start + 24, 16);
-    for (uint8_t index = 0; index < packet.ipv6_extension_count; ++index) {
-        const Ipv6Extension& extension = packet.ipv6_extensions[index];
+    for (uint8_t index = 0; extensions_of && index < extensions_of->ipv6_extension_count; ++index) {
+        const Ipv6Extension& extension = extensions_of->ipv6_extensions[index];
         const uint8_t next = out.u8(extension.offset);
         out.field(1, "inspect.field.extension_header",
                   number_and_name(extension.type, protocol_name(extension.type)) + ", " +
@@ -279,7 +304,6 @@ std::string option_value(const TcpOption& option) {
     }
     return "";
 }
-
 
 void add_tcp(FieldBuilder& out, const DecodedPacket& packet, const PacketFieldContext& context) {
     const size_t start = packet.transport_offset;
@@ -337,8 +361,7 @@ void add_tcp(FieldBuilder& out, const DecodedPacket& packet, const PacketFieldCo
     }
 }
 
-void add_udp(FieldBuilder& out, const DecodedPacket& packet) {
-    const size_t start = packet.transport_offset;
+void add_udp(FieldBuilder& out, size_t start) {
     out.heading("inspect.layer.udp", std::to_string(out.be16(start)) + " → " + std::to_string(out.be16(start + 2)),
                 start, kUdpHeaderLength);
     out.field(1, "inspect.field.source_port", std::to_string(out.be16(start)), start, 2);
@@ -347,25 +370,89 @@ void add_udp(FieldBuilder& out, const DecodedPacket& packet) {
     out.field(1, "inspect.field.checksum", hex_text(out.be16(start + 6), 4), start + 6, 2);
 }
 
+// A tunnel's own header (after its outer IP header): UDP and VXLAN or Geneve,
+// GRE, or nothing for IP-in-IP; then the Ethernet header it carries, if any,
+// which ends where `next_network` starts.
+void add_tunnel(FieldBuilder& out, const Tunnel& tunnel, size_t next_network) {
+    std::string summary = tunnel_name(tunnel.kind, tunnel.ip_version);
+    if (tunnel.kind == TunnelKind::Vxlan || tunnel.kind == TunnelKind::Geneve) {
+        add_udp(out, tunnel.header_offset);
+        const size_t start = tunnel.header_offset + kUdpHeaderLength;
+        out.heading("inspect.layer.tunnel", summary + ", VNI " + std::to_string(tunnel.key), start,
+                    tunnel.inner_offset - std::min(start, tunnel.inner_offset));
+        if (tunnel.kind == TunnelKind::Vxlan) {
+            out.field(1, "inspect.field.flags", hex_text(out.u8(start), 2), start, 1);
+        } else {
+            out.field(1, "inspect.field.version", std::to_string(out.u8(start) >> 6), start, 1, 0xC0);
+            out.field(1, "inspect.field.tunnel_options", std::to_string(tunnel.options_length), start, 1, 0x3F);
+            out.field(1, "inspect.field.flags", hex_text(out.u8(start + 1), 2), start + 1, 1);
+            out.field(1, "inspect.field.carried_protocol", hex_text(out.be16(start + 2), 4), start + 2, 2);
+        }
+        out.field(1, "inspect.field.tunnel_id", std::to_string(tunnel.key), start + 4, 3);
+    } else if (tunnel.kind == TunnelKind::Gre) {
+        const size_t start = tunnel.header_offset;
+        if (tunnel.has_key) summary += ", key " + std::to_string(tunnel.key);
+        out.heading("inspect.layer.tunnel", summary, start, tunnel.inner_offset - std::min(start, tunnel.inner_offset));
+        out.field(1, "inspect.field.flags", hex_text(out.be16(start), 4), start, 2);
+        out.field(1, "inspect.field.carried_protocol", hex_text(out.be16(start + 2), 4), start + 2, 2);
+        size_t position = start + 4;
+        if (tunnel.flags & 0x8000) {
+            out.field(1, "inspect.field.checksum", hex_text(out.be16(position), 4), position, 2);
+            position += 4;
+        }
+        if (tunnel.has_key) {
+            out.field(1, "inspect.field.gre_key", std::to_string(tunnel.key), position, 4);
+            position += 4;
+        }
+        if (tunnel.has_sequence)
+            out.field(1, "inspect.field.gre_sequence", std::to_string(tunnel.sequence), position, 4);
+    } else {
+        out.heading("inspect.layer.tunnel", summary, tunnel.inner_offset, 0);
+    }
+    if (tunnel.inner_type == kEtherTypeBridged) {
+        out.heading("inspect.layer.inner_ethernet", "", tunnel.inner_offset,
+                    next_network - std::min(next_network, tunnel.inner_offset));
+        add_ethernet_fields(out, tunnel.inner_offset);
+    }
+}
+
 }  // namespace
 
 std::vector<PacketField> packet_fields(const DecodedPacket& packet, std::span<const uint8_t> frame,
                                        const PacketFieldContext& context) {
     FieldBuilder out(frame);
     add_link(out, packet, frame.size(), context);
-    if (packet.ip_version == 4) add_ipv4(out, packet);
-    if (packet.ip_version == 6) add_ipv6(out, packet);
+    for (size_t index = 0; index < packet.tunnel_count && index < packet.tunnels.size(); ++index) {
+        const Tunnel& tunnel = packet.tunnels[index];
+        if (tunnel.ip_version == 4) add_ipv4(out, tunnel.ip_offset, false);
+        if (tunnel.ip_version == 6) add_ipv6(out, tunnel.ip_offset, nullptr);
+        const bool innermost = index + 1 == packet.tunnel_count;
+        const size_t next_network = !innermost               ? packet.tunnels[index + 1].ip_offset
+                                    : packet.ip_version != 0 ? packet.ip_offset
+                                                             : frame.size();
+        add_tunnel(out, tunnel, next_network);
+    }
+    if (packet.ip_version == 4) add_ipv4(out, packet.ip_offset, packet.ip_length_from_frame);
+    if (packet.ip_version == 6) add_ipv6(out, packet.ip_offset, &packet);
     if (packet.transport == Transport::Tcp) add_tcp(out, packet, context);
-    if (packet.transport == Transport::Udp) add_udp(out, packet);
-    if (!packet.error && (packet.transport == Transport::Tcp || packet.transport == Transport::Udp)) {
-        const size_t length =
-            std::min(packet.payload_length, frame.size() - std::min(packet.payload_offset, frame.size()));
-        out.heading("inspect.layer.payload", std::to_string(length), packet.payload_offset, length);
-        out.field(1, "inspect.field.payload_length", std::to_string(length), packet.payload_offset, 0);
-        if (length > 0)
+    if (packet.transport == Transport::Udp) add_udp(out, packet.transport_offset);
+    const bool numbers_known = packet.transport == Transport::Tcp ? packet.tcp_numbers_known() : !packet.error;
+    if (numbers_known && (packet.transport == Transport::Tcp || packet.transport == Transport::Udp)) {
+        // The length is the one the IP header gives; the capture may have kept less.
+        // A header cut in its options puts the payload past the frame's end.
+        const size_t payload_at = std::min(packet.payload_offset, frame.size());
+        const size_t captured = std::min(packet.captured_payload_length, frame.size() - payload_at);
+        out.heading("inspect.layer.payload", std::to_string(packet.payload_length), payload_at, captured);
+        out.field(1, "inspect.field.payload_length", std::to_string(packet.payload_length), payload_at, 0);
+        if (packet.cut_by_capture()) {
+            if (PacketField* kept =
+                    out.field(1, "inspect.field.payload_captured", std::to_string(captured), payload_at, 0))
+                kept->value_key = "inspect.value.cut_by_capture";
+        }
+        if (captured > 0)
             out.field(1, "inspect.field.payload_preview",
-                      printable_preview(frame.subspan(packet.payload_offset, length), kPreviewLimit),
-                      packet.payload_offset, length);
+                      printable_preview(frame.subspan(packet.payload_offset, captured), kPreviewLimit),
+                      packet.payload_offset, captured);
     }
     if (packet.error) out.error(*packet.error);
     return out.take();

@@ -1,0 +1,126 @@
+// The terminal line and the JSON lines say when the capture cut a segment
+// short and which tunnel carried it, in both languages.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "capture/trace.hpp"
+#include "lab/json_lines.hpp"
+#include "lab/terminal_view.hpp"
+#include "tests/frame_builder.hpp"
+
+namespace tcplab {
+namespace {
+
+const Endpoint kClient{IpAddress::v4(10, 1, 0, 1), 40000};
+const Endpoint kServer{IpAddress::v4(10, 2, 0, 1), 443};
+
+std::vector<uint8_t> segment_packet(uint8_t flags, uint32_t seq, uint32_t ack, const std::string& payload) {
+    const test::TcpFrame frame{kClient, kServer, flags, seq, ack, 512, payload};
+    return test::ipv4_packet(kClient.address, kServer.address, 6, test::tcp_segment(frame));
+}
+
+// A handshake's SYN, then a data segment cut to 96 bytes, then one inside GRE.
+Trace marked_trace() {
+    Trace trace;
+    int64_t time = 1'700'000'000'000'000'000;
+    auto add = [&](const std::vector<uint8_t>& frame, size_t wire_length) {
+        const std::span<const uint8_t> kept(frame.data(), std::min(frame.size(), size_t{96}));
+        trace.add_packet(Trace::capture(time += 1000, 0, LinkType::Ethernet, static_cast<uint32_t>(wire_length), kept));
+    };
+    const auto syn = test::ethernet(test::kEtherIpv4, segment_packet(tcp_flag::Syn, 100, 0, ""));
+    add(syn, syn.size());
+    const auto data =
+        test::ethernet(test::kEtherIpv4, segment_packet(tcp_flag::Psh | tcp_flag::Ack, 101, 1, std::string(500, 'x')));
+    add(data, data.size());
+    const auto tunnelled = test::ethernet(
+        test::kEtherIpv4, test::ipv4_packet(IpAddress::v4(198, 51, 100, 1), IpAddress::v4(198, 51, 100, 2), 47,
+                                            test::gre(test::kEtherIpv4, segment_packet(tcp_flag::Ack, 601, 1, ""))));
+    add(tunnelled, tunnelled.size());
+    return trace;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+        lines.push_back(text.substr(start, end - start));
+    return lines;
+}
+
+template <typename Print>
+std::string printed(Print print) {
+    char* buffer = nullptr;
+    size_t size = 0;
+    std::FILE* out = open_memstream(&buffer, &size);
+    print(out);
+    std::fclose(out);
+    std::string text(buffer, size);
+    std::free(buffer);
+    return text;
+}
+
+std::string packet_line_containing(const std::vector<std::string>& lines, const std::string& part) {
+    for (const std::string& line : lines)
+        if (line.find(part) != std::string::npos) return line;
+    return "";
+}
+
+TEST(TerminalMarks, CutSegmentAndTunnelAreNamed) {
+    const Trace trace = marked_trace();
+    ASSERT_EQ(trace.packets().size(), 3u);
+    EXPECT_FALSE(trace.packets()[0].truncated);
+    EXPECT_TRUE(trace.packets()[1].truncated);
+    EXPECT_EQ(trace.packets()[1].payload_length, 500u);
+    for (const char* code : {"en", "zh-CN"}) {
+        SCOPED_TRACE(code);
+        auto language = Language::load(code);
+        ASSERT_TRUE(language.ok());
+        const auto lines = lines_of(printed([&](std::FILE* out) {
+            TerminalView(language.value(), TerminalOptions{}, out)
+                .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+        }));
+        const std::string data = packet_line_containing(lines, "len=500");
+        ASSERT_NE(data, "");
+        const std::string mark = std::string(code) == "en" ? "cut by the capture: 42 of 500 payload bytes kept"
+                                                           : "被捕获截断：载荷只保留了 42 / 500 字节";
+        EXPECT_NE(data.find(mark), std::string::npos) << data;
+        const std::string syn = packet_line_containing(lines, "SYN");
+        EXPECT_EQ(syn.find(std::string(code) == "en" ? "cut by the capture" : "被捕获截断"), std::string::npos) << syn;
+        const std::string tunnelled = packet_line_containing(lines, "198.51.100.1");
+        const std::string via = std::string(code) == "en" ? "via GRE 198.51.100.1 → 198.51.100.2"
+                                                          : "经 GRE 隧道 198.51.100.1 → 198.51.100.2";
+        EXPECT_NE(tunnelled.find(via), std::string::npos) << tunnelled;
+        EXPECT_NE(tunnelled.find("seq=501"), std::string::npos) << tunnelled;  // the inner connection's numbers
+    }
+}
+
+TEST(TerminalMarks, JsonLinesCarryTheSame) {
+    const Trace trace = marked_trace();
+    auto language = Language::load("en");
+    ASSERT_TRUE(language.ok());
+    const auto lines = lines_of(printed([&](std::FILE* out) {
+        JsonLines(language.value(), out)
+            .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+    }));
+    std::vector<nlohmann::json> packets;
+    for (const std::string& line : lines) {
+        const auto object = nlohmann::json::parse(line);
+        if (object.value("type", "") == "packet") packets.push_back(object);
+    }
+    ASSERT_EQ(packets.size(), 3u);
+    EXPECT_FALSE(packets[0].contains("captured_payload_length"));
+    EXPECT_EQ(packets[1]["payload_length"], 500);
+    EXPECT_EQ(packets[1]["captured_payload_length"], 42);
+    ASSERT_TRUE(packets[2].contains("tunnels"));
+    EXPECT_EQ(packets[2]["tunnels"][0]["kind"], "GRE");
+    EXPECT_EQ(packets[2]["tunnels"][0]["source"], "198.51.100.1");
+    EXPECT_EQ(packets[2]["source"], "10.1.0.1:40000");
+}
+
+}  // namespace
+}  // namespace tcplab
