@@ -344,6 +344,56 @@ const std::vector<Sample> valid_samples = {
             },
     },
     {
+        .name = "ethernet_ipv4_rst_data_snaplen_96",
+        .link = LinkType::Ethernet,
+        .wire_length = 124,
+        .tcpdump = "IP 192.168.1.10.8443 > 93.184.216.34.51000: Flags [R.], seq 2000:2058, ack 1005, win 512, options "
+                   "[nop,nop,TS val 7 ecr 6], length 58",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x0800
+                0x08, 0x00,
+                // IPv4: version/IHL, TOS, total length 110, id, flags/fragment, TTL, protocol 6, checksum, addresses
+                0x45, 0x00, 0x00, 0x6e, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x26, 0xb7, 0xc0, 0xa8, 0x01, 0x0a,
+                0x5d, 0xb8, 0xd8, 0x22,
+                // TCP: ports 8443 > 51000, seq, ack, offset, flags, window, checksum, urgent
+                0x20, 0xfb, 0xc7, 0x38, 0x00, 0x00, 0x07, 0xd0, 0x00, 0x00, 0x03, 0xed, 0x80, 0x14, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // TCP options
+                0x01, 0x01, 0x08, 0x0a, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x06,
+                // payload, first 30 of 58 bytes captured
+                0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52,
+                0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52, 0x52,
+            },
+    },
+    {
+        .name = "ethernet_ipv6_data_snaplen_96",
+        .link = LinkType::Ethernet,
+        .wire_length = 596,
+        .tcpdump = "IP6 fd00::a.51000 > fd00::b.8443: Flags [P.], seq 1000:1510, ack 2000, win 512, options "
+                   "[nop,nop,TS val 7 ecr 6], length 510",
+        .bytes =
+            {
+                // Ethernet: destination, source
+                0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                // ether type 0x86dd
+                0x86, 0xdd,
+                // IPv6: version/class/flow, payload length 542, next header 6, hop limit, addresses
+                0x60, 0x00, 0x00, 0x00, 0x02, 0x1e, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+                // TCP: ports 51000 > 8443, seq, ack, offset, flags, window, checksum, urgent
+                0xc7, 0x38, 0x20, 0xfb, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x07, 0xd0, 0x80, 0x18, 0x02, 0x00,
+                0x00, 0x00, 0x00, 0x00,
+                // TCP options
+                0x01, 0x01, 0x08, 0x0a, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x06,
+                // payload, first 10 of 510 bytes captured
+                0x64, 0x64, 0x64, 0x64, 0x64, 0x64, 0x64, 0x64, 0x64, 0x64,
+            },
+    },
+    {
         .name = "ethernet_ipv6_syn",
         .link = LinkType::Ethernet,
         .tcpdump = "IP6 ::1.40000 > ::1.5000: Flags [S], seq 3857611441, win 65476, options [mss 65476,sackOK,TS val "
@@ -2369,6 +2419,18 @@ TEST(DecodeLengths, SnaplenCutSegmentKeepsItsLengthFromTheIpHeader) {
     EXPECT_EQ(format_tcpdump_line(packet),
               "IP 127.0.0.1.40000 > 127.0.0.1.5000: Flags [P.], seq 3857611442:3857611942, ack 1193046529, win 512, "
               "options [nop,nop,TS val 1085211232 ecr 1085211231], length 500");
+}
+
+TEST(DecodeLengths, ResetCarryingDataCutAt96Bytes) {
+    // A 58-byte RST payload of which the capture kept 30: the segment carried 58.
+    const DecodedPacket packet = decode("ethernet_ipv4_rst_data_snaplen_96");
+    EXPECT_EQ(packet.payload_length, 58u);
+    EXPECT_EQ(packet.captured_payload_length, 30u);
+    EXPECT_TRUE(packet.cut_by_capture());
+    EXPECT_TRUE(packet.tcp_numbers_known());
+    const DecodedPacket ipv6 = decode("ethernet_ipv6_data_snaplen_96");
+    EXPECT_EQ(ipv6.payload_length, 510u);
+    EXPECT_EQ(ipv6.captured_payload_length, 10u);
 }
 
 TEST(DecodeLengths, WholeFrameIsNotCut) {
