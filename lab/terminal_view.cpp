@@ -141,10 +141,14 @@ std::string TerminalView::packet_line(const Trace& trace, const PacketEvent& pac
     line += fmt::format(" win={} len={}", packet.window, packet.payload_length);
     const std::string options = format_tcp_options(decoded.tcp);
     if (!options.empty()) line += paint("  <" + options + ">", kDim);
-    if (packet.truncated)
-        line += "  " + paint(fmt::format(fmt::runtime(language_.text("app.truncated")), decoded.captured_payload_length,
-                                         decoded.payload_length),
-                             kYellow);
+    if (packet.truncated) {
+        // Cut inside the TCP options, the payload (if any) is all missing; else say how much of it is there.
+        const bool header_cut = decoded.payload_offset > decoded.frame_length;
+        const std::string text = header_cut ? language_.text("app.truncated_header")
+                                            : fmt::format(fmt::runtime(language_.text("app.truncated")),
+                                                          decoded.captured_payload_length, decoded.payload_length);
+        line += "  " + paint(text, kYellow);
+    }
     if (packet.retransmission) line += "  " + paint(language_.text("app.retransmission"), kYellow);
     // A tunnelled segment: the connection is the inner one; say what carried it, outermost first.
     for (size_t index = 0; index < decoded.tunnel_count && index < decoded.tunnels.size(); ++index) {

@@ -24,7 +24,8 @@ std::vector<uint8_t> segment_packet(uint8_t flags, uint32_t seq, uint32_t ack, c
     return test::ipv4_packet(kClient.address, kServer.address, 6, test::tcp_segment(frame));
 }
 
-// A handshake's SYN, then a data segment cut to 96 bytes, then one inside GRE.
+// A handshake's SYN, then a data segment cut to 96 bytes, the SYN again cut
+// in its options, then a segment inside GRE.
 Trace marked_trace() {
     Trace trace;
     int64_t time = 1'700'000'000'000'000'000;
@@ -37,6 +38,14 @@ Trace marked_trace() {
     const auto data =
         test::ethernet(test::kEtherIpv4, segment_packet(tcp_flag::Psh | tcp_flag::Ack, 101, 1, std::string(500, 'x')));
     add(data, data.size());
+    // A SYN whose options the capture cut: 14 + 20 + 20 bytes of 74.
+    const auto syn_cut = test::ethernet(
+        test::kEtherIpv4,
+        test::ipv4_packet(kClient.address, kServer.address, 6,
+                          test::tcp_segment(test::TcpFrame{kClient, kServer, tcp_flag::Syn, 100, 0, 512, ""},
+                                            test::syn_options(1460, 1))));
+    trace.add_packet(Trace::capture(time += 1000, 0, LinkType::Ethernet, static_cast<uint32_t>(syn_cut.size()),
+                                    std::span<const uint8_t>(syn_cut.data(), 60)));
     const auto tunnelled = test::ethernet(
         test::kEtherIpv4, test::ipv4_packet(IpAddress::v4(198, 51, 100, 1), IpAddress::v4(198, 51, 100, 2), 47,
                                             test::gre(test::kEtherIpv4, segment_packet(tcp_flag::Ack, 601, 1, ""))));
@@ -72,7 +81,9 @@ std::string packet_line_containing(const std::vector<std::string>& lines, const 
 
 TEST(TerminalMarks, CutSegmentAndTunnelAreNamed) {
     const Trace trace = marked_trace();
-    ASSERT_EQ(trace.packets().size(), 3u);
+    ASSERT_EQ(trace.packets().size(), 4u);
+    EXPECT_TRUE(trace.packets()[2].truncated);
+    EXPECT_FALSE(trace.packets()[2].decode_failed);
     EXPECT_FALSE(trace.packets()[0].truncated);
     EXPECT_TRUE(trace.packets()[1].truncated);
     EXPECT_EQ(trace.packets()[1].payload_length, 500u);
@@ -89,8 +100,14 @@ TEST(TerminalMarks, CutSegmentAndTunnelAreNamed) {
         const std::string mark = std::string(code) == "en" ? "cut by the capture: 42 of 500 payload bytes kept"
                                                            : "被捕获截断：载荷只保留了 42 / 500 字节";
         EXPECT_NE(data.find(mark), std::string::npos) << data;
-        const std::string syn = packet_line_containing(lines, "SYN");
+        const std::string syn = packet_line_containing(lines, "SYN       seq=");
         EXPECT_EQ(syn.find(std::string(code) == "en" ? "cut by the capture" : "被捕获截断"), std::string::npos) << syn;
+        std::string cut_syn;
+        for (const std::string& line : lines)
+            if (line.find("SYN       seq=") != std::string::npos && line != syn) cut_syn = line;
+        const std::string header_mark = std::string(code) == "en" ? "cut by the capture inside the TCP header's options"
+                                                                  : "被捕获截断：TCP 首部的选项没有捕获完整";
+        EXPECT_NE(cut_syn.find(header_mark), std::string::npos) << cut_syn;
         const std::string tunnelled = packet_line_containing(lines, "198.51.100.1");
         const std::string via = std::string(code) == "en" ? "via GRE 198.51.100.1 → 198.51.100.2"
                                                           : "经 GRE 隧道 198.51.100.1 → 198.51.100.2";
@@ -112,14 +129,15 @@ TEST(TerminalMarks, JsonLinesCarryTheSame) {
         const auto object = nlohmann::json::parse(line);
         if (object.value("type", "") == "packet") packets.push_back(object);
     }
-    ASSERT_EQ(packets.size(), 3u);
+    ASSERT_EQ(packets.size(), 4u);
     EXPECT_FALSE(packets[0].contains("captured_payload_length"));
     EXPECT_EQ(packets[1]["payload_length"], 500);
     EXPECT_EQ(packets[1]["captured_payload_length"], 42);
-    ASSERT_TRUE(packets[2].contains("tunnels"));
-    EXPECT_EQ(packets[2]["tunnels"][0]["kind"], "GRE");
-    EXPECT_EQ(packets[2]["tunnels"][0]["source"], "198.51.100.1");
-    EXPECT_EQ(packets[2]["source"], "10.1.0.1:40000");
+    EXPECT_EQ(packets[2]["captured_payload_length"], 0);
+    ASSERT_TRUE(packets[3].contains("tunnels"));
+    EXPECT_EQ(packets[3]["tunnels"][0]["kind"], "GRE");
+    EXPECT_EQ(packets[3]["tunnels"][0]["source"], "198.51.100.1");
+    EXPECT_EQ(packets[3]["source"], "10.1.0.1:40000");
 }
 
 }  // namespace
