@@ -34,6 +34,14 @@ public:
         return true;
     }
 
+    // Producer side: whether push() would store an item now. A producer that
+    // can wait (a tracer holding a stopped program) waits for room instead of
+    // losing the item.
+    bool has_room() const {
+        const size_t tail = tail_.load(std::memory_order_relaxed);
+        return (tail + 1) % capacity_ != head_.load(std::memory_order_acquire);
+    }
+
     // Consumer side.
     std::optional<T> pop() {
         const size_t head = head_.load(std::memory_order_relaxed);

@@ -83,6 +83,12 @@ struct CallEvent {
     int error_number = 0;   // errno when result < 0
     std::string data;       // bytes sent or received, when the call moves data
     Endpoint local;         // the socket's local address after the call, when known
+    // A traced program's call (scenarios/program_tracer): which process and
+    // thread made it, and the program's name ("python3"). 0 and "" for a
+    // lesson's own actors.
+    int32_t process = 0;
+    int32_t thread = 0;
+    std::string program;
 };
 
 struct NoteEvent {
