@@ -131,7 +131,18 @@ Result<std::unique_ptr<ChildPlan>> ChildPlan::prepare(const ProgramLaunch& launc
         if (variable.rfind("PATH=", 0) == 0) search_path = variable.substr(5);
     auto path = find_executable(launch.argv.front(), search_path, nullptr);
     if (!path) return path.error();
-    plan->path_ = path.value();
+    const std::string& name = launch.argv.front();
+    if (name.find('/') != std::string::npos) {
+        plan->candidates_.push_back(name);
+    } else {
+        for (size_t begin = 0;;) {
+            const size_t end = search_path.find(':', begin);
+            std::string directory = search_path.substr(begin, end == std::string::npos ? end : end - begin);
+            plan->candidates_.push_back((directory.empty() ? std::string(".") : directory) + "/" + name);
+            if (end == std::string::npos) break;
+            begin = end + 1;
+        }
+    }
     plan->argv_ = launch.argv;
     plan->environment_ = launch.environment;
     for (std::string& argument : plan->argv_) plan->argv_pointers_.push_back(argument.data());
@@ -206,7 +217,14 @@ void ChildPlan::run(int go_fd, int report_fd) const {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(report_fd, kFilter);
     const sock_fprog program{static_cast<unsigned short>(filter_.size()), const_cast<sock_filter*>(filter_.data())};
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) fail(report_fd, kFilter);
-    execve(path_.c_str(), argv_pointers_.data(), environment_pointers_.data());
+    // As execvp(): a file that is there but not executable for this user
+    // (EACCES) is the error to report, unless some later entry runs.
+    int error = ENOENT;
+    for (const std::string& candidate : candidates_) {
+        execve(candidate.c_str(), argv_pointers_.data(), environment_pointers_.data());
+        if (errno != ENOENT && errno != ENOTDIR) error = errno;
+    }
+    errno = error;
     fail(report_fd, kExec);
 }
 

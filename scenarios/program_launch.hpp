@@ -35,12 +35,13 @@ public:
     // sets up and execs; on failure writes a LaunchFailure to `report_fd`.
     [[noreturn]] void run(int go_fd, int report_fd) const;
 
-    const std::string& path() const { return path_; }
 
 private:
     ChildPlan() = default;
 
-    std::string path_;
+    // Where the program may be, in PATH's order: the child tries each as the
+    // program's user, as execvp() would (root may see what the user cannot).
+    std::vector<std::string> candidates_;
     std::vector<std::string> argv_, environment_;
     std::vector<char*> argv_pointers_, environment_pointers_;
     std::string working_directory_, home_, hosts_file_, host_name_;

@@ -10,7 +10,9 @@
 #include <set>
 #include <sstream>
 
+#include "scenarios/assets.hpp"
 #include "scenarios/lesson.hpp"
+#include "scenarios/program_examples.hpp"
 
 namespace tcplab {
 namespace {
@@ -56,6 +58,12 @@ std::set<std::string> keys_in_use() {
             keys.insert((*it)[1].str());
     }
     for (const char* actor : {"client", "server", "attacker"}) keys.insert(std::string("actor.") + actor);
+    // The example programs' texts (tcplab list --examples, exec --example).
+    auto examples = load_examples(asset_directory());
+    EXPECT_TRUE(examples) << (examples ? "" : examples.error().what);
+    if (examples)
+        for (const ProgramExample& example : examples.value())
+            for (const char* part : {".title", ".summary", ".look_for"}) keys.insert("example." + example.name + part);
     return keys;
 }
 
