@@ -163,6 +163,10 @@ size_t ProgramTracer::live_processes() const {
     return pidfds_.size();
 }
 
+uint64_t ProgramTracer::successful_listens(Actor host) const {
+    return host == Actor::Server ? server_listens_.load() : client_listens_.load();
+}
+
 TracerCounters ProgramTracer::counters() const { return {stops_.load(), calls_reported_.load(), queue_waits_.load()}; }
 
 namespace {
@@ -186,6 +190,8 @@ void ProgramTracer::loop() {
     std::atomic<uint64_t> exit_waits{0};
 
     const auto report = [&](CallEvent event) {
+        if (event.call == "listen" && event.result == 0)
+            ++(event.actor == Actor::Server ? server_listens_ : client_listens_);
         if (push_waiting(calls_, std::move(event), queue_waits_, quitting_)) ++calls_reported_;
     };
     const auto forget_pidfd = [&](pid_t pid) {

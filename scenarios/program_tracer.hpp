@@ -94,6 +94,9 @@ public:
     void signal_program(pid_t pid, int signal);
     // Traced processes still alive.
     size_t live_processes() const;
+    // How many listen() calls succeeded on a host so far: a client starts once
+    // its server listens.
+    uint64_t successful_listens(Actor host) const;
     TracerCounters counters() const;
 
 private:
@@ -112,6 +115,8 @@ private:
     std::condition_variable idle_wake_;  // the loop sleeps on it while nothing is traced
     std::deque<std::shared_ptr<Request>> requests_;
     std::map<pid_t, int> pidfds_;  // every traced process, for signals from any thread
+    std::atomic<uint64_t> client_listens_{0};
+    std::atomic<uint64_t> server_listens_{0};
     std::atomic<uint64_t> stops_{0};
     std::atomic<uint64_t> calls_reported_{0};
     std::atomic<uint64_t> queue_waits_{0};
