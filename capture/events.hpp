@@ -91,6 +91,15 @@ struct CallEvent {
     std::string program;
 };
 
+// A line a student's program wrote to its terminal (tcplab exec), shown on
+// the timeline among its calls.
+struct OutputEvent {
+    int64_t time_ns = 0;
+    Actor actor = Actor::None;  // the host it runs on
+    std::string label;          // "server", "client"
+    std::string text;
+};
+
 struct NoteEvent {
     int64_t time_ns = 0;
     int step = -1;    // lesson step index, or -1

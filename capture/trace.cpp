@@ -286,6 +286,8 @@ void Trace::add_call(CallEvent event) {
     if (!insert_by_time(calls_, std::move(event))) ++packets_or_calls_inserted_before_end_;
 }
 void Trace::add_note(NoteEvent event) { insert_by_time(notes_, std::move(event)); }
+
+void Trace::add_output(OutputEvent event) { insert_by_time(outputs_, std::move(event)); }
 void Trace::add_wire(WireEvent event) { insert_by_time(wire_events_, event); }
 
 void Trace::describe_capture_point(uint8_t point, CapturePoint description) {
@@ -327,6 +329,7 @@ size_t Trace::memory_bytes() const {
     for (const CallEvent& call : calls_)
         bytes += sizeof(CallEvent) + call.call.capacity() + call.arguments.capacity() + call.data.capacity();
     for (const NoteEvent& note : notes_) bytes += sizeof(NoteEvent) + note.key.capacity();
+    for (const OutputEvent& line : outputs_) bytes += sizeof(OutputEvent) + line.label.capacity() + line.text.capacity();
     return bytes;
 }
 
@@ -409,6 +412,7 @@ int64_t Trace::start_ns() const {
     if (!states_.empty()) consider(states_.front().time_ns);
     if (!calls_.empty()) consider(calls_.front().time_ns);
     if (!notes_.empty()) consider(notes_.front().time_ns);
+    if (!outputs_.empty()) consider(outputs_.front().time_ns);
     if (!wire_events_.empty()) consider(wire_events_.front().time_ns);
     return start;
 }

@@ -89,6 +89,7 @@ public:
     void add_state(StateEvent event);
     void add_call(CallEvent event);
     void add_note(NoteEvent event);
+    void add_output(OutputEvent event);
     void add_wire(WireEvent event);
 
     // Says which host a capture point belongs to; call before adding its packets.
@@ -109,6 +110,7 @@ public:
     const std::vector<StateEvent>& states() const { return states_; }
     const std::vector<CallEvent>& calls() const { return calls_; }
     const std::vector<NoteEvent>& notes() const { return notes_; }
+    const std::vector<OutputEvent>& outputs() const { return outputs_; }
     const std::vector<WireEvent>& wire_events() const { return wire_events_; }
     const std::vector<Connection>& connections() const { return connections_; }
 
@@ -164,6 +166,7 @@ private:
     std::vector<StateEvent> states_;
     std::vector<CallEvent> calls_;
     std::vector<NoteEvent> notes_;
+    std::vector<OutputEvent> outputs_;
     std::vector<WireEvent> wire_events_;
     std::map<uint8_t, CapturePoint> capture_points_;
     std::vector<Connection> connections_;

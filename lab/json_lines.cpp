@@ -63,6 +63,15 @@ json state_json(const Trace& trace, const StateEvent& state, int64_t start_ns) {
     return object;
 }
 
+json output_json(const OutputEvent& line, int64_t start_ns) {
+    return {{"type", "output"},
+            {"time_ns", line.time_ns},
+            {"time_us", (line.time_ns - start_ns) / 1000},
+            {"actor", actor_name(line.actor)},
+            {"label", line.label},
+            {"text", line.text}};
+}
+
 json call_json(const CallEvent& call, int64_t start_ns) {
     json object = {{"type", "call"},
                    {"time_ns", call.time_ns},
@@ -78,6 +87,11 @@ json call_json(const CallEvent& call, int64_t start_ns) {
         if (name) object["errno_name"] = name;
     }
     if (!call.data.empty()) object["data"] = call.data;
+    if (call.process != 0) {
+        object["process"] = call.process;
+        object["thread"] = call.thread;
+        object["program"] = call.program;
+    }
     return object;
 }
 
@@ -130,24 +144,35 @@ void JsonLines::print_step(const Trace& trace, const std::string& step_key, cons
                     {"detail", expectation.result.detail}});
 }
 
+void JsonLines::print_row(const Trace& trace, const EventRow& row, int64_t start) const {
+    switch (row.kind) {
+        case EventRow::Kind::Call:
+            emit(out_, call_json(*row.call, start));
+            break;
+        case EventRow::Kind::Packet:
+            emit(out_, packet_json(trace, *row.packet, start));
+            break;
+        case EventRow::Kind::State:
+            emit(out_, state_json(trace, *row.state, start));
+            break;
+        case EventRow::Kind::Wire:
+            emit(out_, wire_json(*row.wire, start));
+            break;
+        case EventRow::Kind::Output:
+            emit(out_, output_json(*row.output, start));
+            break;
+    }
+}
+
 void JsonLines::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
     const int64_t start = trace.start_ns();
-    for_each_event_row(trace, after_ns, until_ns, [&](const EventRow& row) {
-        switch (row.kind) {
-            case EventRow::Kind::Call:
-                emit(out_, call_json(*row.call, start));
-                break;
-            case EventRow::Kind::Packet:
-                emit(out_, packet_json(trace, *row.packet, start));
-                break;
-            case EventRow::Kind::State:
-                emit(out_, state_json(trace, *row.state, start));
-                break;
-            case EventRow::Kind::Wire:
-                emit(out_, wire_json(*row.wire, start));
-                break;
-        }
-    });
+    for_each_event_row(trace, after_ns, until_ns, [&](const EventRow& row) { print_row(trace, row, start); });
+}
+
+void JsonLines::print_live_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
+    const int64_t start = trace.start_ns();
+    for_each_live_event_row(trace, after_ns, until_ns, [&](const EventRow& row) { print_row(trace, row, start); });
+    std::fflush(out_);
 }
 
 void JsonLines::print_summary(const LessonRun& run) const {

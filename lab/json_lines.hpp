@@ -5,6 +5,7 @@
 
 #include "capture/decode.hpp"
 #include "capture/trace.hpp"
+#include "event_rows.hpp"
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
 
@@ -35,8 +36,12 @@ public:
                     int64_t after_ns) const;
     // Every call, segment, state and wire action with after_ns < time <= until_ns.
     void print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
+    // The same while a run goes on: calls when they return (for_each_live_event_row).
+    void print_live_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
 
 private:
+    void print_row(const Trace& trace, const EventRow& row, int64_t start) const;
+
     const Language& language_;
     std::FILE* out_;
 };

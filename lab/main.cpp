@@ -12,6 +12,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "exec_command.hpp"
 #include "export_command.hpp"
 #include "i18n.hpp"
 #include "json_lines.hpp"
@@ -314,6 +315,8 @@ int main(int argc, char** argv) {
                  "take socket states from socket dumps and packets only, as without root");
 
     CLI::App* list = app.add_subcommand("list", "name the lessons");
+    tcplab::ProgramCommandSettings programs;
+    list->add_flag("--examples", programs.list_examples, "name the example programs (tcplab exec --example NAME)");
     list->fallthrough();
     CLI::App* run = app.add_subcommand("run", "run a lesson in the terminal");
     run->add_option("lesson", settings.lesson, "which lesson (see `tcplab list`), or a lesson file (.toml)")
@@ -367,6 +370,7 @@ int main(int argc, char** argv) {
     stats->add_option("file", stats_path, "a pcap or pcapng file")->required();
     stats->add_flag("--stream", stats_stream, "read it as read_trace does, copying every frame (for comparison)");
     stats->fallthrough();
+    const tcplab::ProgramCommands program_commands = tcplab::add_program_commands(app, programs);
     app.require_subcommand(0, 1);
 
     try {
@@ -386,7 +390,15 @@ int main(int argc, char** argv) {
         print_error(language.error());
         return kExitEnvironment;
     }
+    if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);
+    if (program_commands.exec->parsed() || program_commands.shell->parsed()) {
+        const tcplab::ProgramCommandContext context{run_options(settings), settings.topology == "loopback",
+                                                    settings.step, settings.script, settings.json, settings.absolute,
+                                                    [] { return prepare_once(); }};
+        return program_commands.exec->parsed() ? tcplab::run_exec_command(programs, context, language.value())
+                                               : tcplab::run_shell_command(programs, context, language.value());
+    }
     if (stats->parsed())
         return tcplab::run_stats_command(stats_path, settings.json,
                                          stats_stream ? tcplab::OpenEngine::Stream : tcplab::OpenEngine::Indexed,

@@ -20,9 +20,10 @@ public:
 
     // Runs the next step to its end, deciding each held segment on the way.
     const StepOutcome& run_step(LessonRun& run);
+    // Decides the segments held at the gate now (for a caller polling the run itself).
+    void decide(LessonRun& run);
 
 private:
-    void decide(LessonRun& run);
     void ask(LessonRun& run, const HeldPacket& packet);
     std::string describe(const LessonRun& run, const HeldPacket& packet) const;
     std::optional<char> read_answer(LessonRun& run);

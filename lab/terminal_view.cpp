@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-#include "event_rows.hpp"
 
 namespace tcplab {
 namespace {
@@ -115,11 +114,26 @@ void TerminalView::print_intro(const LessonRun& run) const {
 }
 
 std::string TerminalView::call_line(const CallEvent& call) const {
+    // A traced program's call says which process (and thread, when not the
+    // main one) made it: python3[1234], python3[1234/1240].
+    std::string who;
+    if (call.process != 0) {
+        who = call.program + "[" + std::to_string(call.process);
+        if (call.thread != call.process) who += "/" + std::to_string(call.thread);
+        who = paint(who + "]", kDim) + " ";
+    }
+    // A program's end is an event, not a call that returns.
+    if (call.process != 0 && call.call == "exit")
+        return who + paint(fmt::format(fmt::runtime(language_.text("programs.exited")), call.result), kBold);
+    if (call.process != 0 && call.call == "killed")
+        return who + paint(fmt::format(fmt::runtime(language_.text("programs.killed")), call.arguments), kRed);
     std::string result = std::to_string(call.result);
     if (call.result < 0 && call.error_number != 0) result += " " + errno_name(call.error_number);
     const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
-    std::string line = fmt::format("{}({}) = {}", call.call, call.arguments, result);
-    if (call.call == "recv" && call.result >= 0) line += fmt::format("  \"{}\"", call.data);
+    std::string line = who + fmt::format("{}({}) = {}", call.call, call.arguments, result);
+    const bool received = call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||
+                                                                        call.call == "recvmsg" || call.call == "readv"));
+    if (received && call.result >= 0) line += fmt::format("  \"{}\"", call.data);
     if (took_us >= 100)
         line += paint("  (" + fmt::format(fmt::runtime(language_.text("app.returned_after")), took_us) + ")", kDim);
     return line;
@@ -215,30 +229,53 @@ void TerminalView::print_step(const Trace& trace, const std::string& step_key, s
     }
 }
 
-void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
-    const int64_t start = trace.start_ns();
+std::string TerminalView::output_line(const OutputEvent& line) const {
+    return paint("[" + line.label + "]", kBold) + " " + line.text;
+}
+
+std::string TerminalView::row_text(const Trace& trace, const EventRow& row) const {
+    const std::string time = fmt::format("+{}", (row.time_ns - trace.start_ns()) / 1000);
+    std::string what;
+    switch (row.kind) {
+        case EventRow::Kind::Call:
+            what = fmt::format("{:>6}  {}", actor_text(row.call->actor), call_line(*row.call));
+            break;
+        case EventRow::Kind::Packet:
+            what = packet_line(trace, *row.packet);
+            break;
+        case EventRow::Kind::State:
+            what = state_line(trace, *row.state);
+            break;
+        case EventRow::Kind::Wire:
+            what = wire_line(*row.wire);
+            break;
+        case EventRow::Kind::Output:
+            what = output_line(*row.output);
+            break;
+    }
+    return fmt::format("  {:>10}  {}\n", time, what);
+}
+
+void TerminalView::print_column_heading() const {
     fmt::print(out_, "  {:>10}  {}\n", paint(language_.text("app.column_time"), kDim),
                paint(language_.text("app.column_what"), kDim));
-    for_each_event_row(trace, after_ns, until_ns, [&](const EventRow& row) {
-        const std::string time = fmt::format("+{}", (row.time_ns - start) / 1000);
-        std::string what;
-        switch (row.kind) {
-            case EventRow::Kind::Call:
-                what = fmt::format("{:>6}  {}", actor_text(row.call->actor), call_line(*row.call));
-                break;
-            case EventRow::Kind::Packet:
-                what = packet_line(trace, *row.packet);
-                break;
-            case EventRow::Kind::State:
-                what = state_line(trace, *row.state);
-                break;
-            case EventRow::Kind::Wire:
-                what = wire_line(*row.wire);
-                break;
-        }
-        fmt::print(out_, "  {:>10}  {}\n", time, what);
-    });
+}
+
+void TerminalView::print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
+    print_column_heading();
+    for_each_event_row(trace, after_ns, until_ns,
+                       [&](const EventRow& row) { fmt::print(out_, "{}", row_text(trace, row)); });
     fmt::print(out_, "\n");
+}
+
+size_t TerminalView::print_live_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const {
+    size_t rows = 0;
+    for_each_live_event_row(trace, after_ns, until_ns, [&](const EventRow& row) {
+        fmt::print(out_, "{}", row_text(trace, row));
+        ++rows;
+    });
+    if (rows > 0) std::fflush(out_);
+    return rows;
 }
 
 void TerminalView::print_summary(const LessonRun& run) const {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "event_rows.hpp"
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
 
@@ -27,12 +28,20 @@ public:
                     int64_t after_ns) const;
     // Every call, segment, state and wire action with after_ns < time <= until_ns.
     void print_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
+    // The same while a run goes on, without the column heading: calls when
+    // they return (for_each_live_event_row), programs' output lines as
+    // "[server] text". Returns how many rows it printed.
+    size_t print_live_events(const Trace& trace, int64_t after_ns, int64_t until_ns) const;
+    // The heading print_events() starts with.
+    void print_column_heading() const;
 
 private:
     std::string packet_line(const Trace& trace, const PacketEvent& packet) const;
     std::string state_line(const Trace& trace, const StateEvent& state) const;
     std::string call_line(const CallEvent& call) const;
     std::string wire_line(const WireEvent& event) const;
+    std::string output_line(const OutputEvent& line) const;
+    std::string row_text(const Trace& trace, const EventRow& row) const;
     std::string paint(const std::string& text, const char* ansi) const;
     std::string actor_text(Actor actor) const;
 

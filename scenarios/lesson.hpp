@@ -77,6 +77,8 @@ struct Addresses {
     std::vector<uint16_t> ports() const { return {server.port, closed_port.port}; }
 };
 
+class ProgramSession;
+
 // What an action that is not a socket call may do to the run.
 class RunControl {
 public:
@@ -90,6 +92,8 @@ public:
     // Ends every TIME_WAIT socket in the sandbox now (as `ss -K` does), so a
     // class need not wait a minute; returns how many there were.
     virtual Result<size_t> skip_time_wait() = 0;
+    // The student's programs on the run's hosts, when the run has them (tcplab exec, shell).
+    virtual ProgramSession* programs() { return nullptr; }
 };
 
 struct Action {

@@ -185,6 +185,11 @@ size_t ProgramSession::running_count() const {
     return running_;
 }
 
+size_t ProgramSession::launched_count() const {
+    std::lock_guard lock(mutex_);
+    return launched_.size();
+}
+
 void ProgramSession::end_all(std::chrono::milliseconds grace) {
     tracer_->signal_all(SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + grace;

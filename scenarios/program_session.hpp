@@ -75,6 +75,14 @@ struct SessionHosts {
     IpAddress server_address;
 };
 
+// What a run needs to start a session: who the programs run as, what they
+// get as their environment, and where they start.
+struct ProgramSessionSetup {
+    ProgramUser user;
+    std::vector<std::string> environment;
+    std::string working_directory;
+};
+
 class ProgramSession {
 public:
     // `environment` is what every program gets (the session sets HOME, USER,
@@ -94,6 +102,7 @@ public:
     // Launched programs that ended since the last call, oldest first.
     std::vector<ProgramEnded> take_ended();
     size_t running_count() const;
+    size_t launched_count() const;
     // How many listen() calls succeeded on a host so far (a client starts
     // once this grows after its server started).
     uint64_t listens(Actor host) const { return tracer_->successful_listens(host); }

@@ -69,6 +69,8 @@ LessonRun::~LessonRun() {
         for (auto& action : in_progress_->queued) action.wait();
         for (auto& action : in_progress_->background) action.wait();
     }
+    // The student's programs die with the lab.
+    programs_.reset();
 }
 
 Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, RunOptions options) {
@@ -94,6 +96,21 @@ Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, Ru
         run->trace_.describe_capture_point(0, {{}, "lo"});
     }
     if (run->lesson_.settings.burst_capture) reserve_for_flood(run->trace_);
+    if (options.programs) {
+        run->options_.use_tracepoint = false;
+        SessionHosts named;
+        named.client_netns = run->hosts_.front().netns_fd();
+        named.server_netns = run->hosts_.back().netns_fd();
+        const bool two_hosts = options.topology == Topology::TwoHosts;
+        named.client_address = two_hosts ? wire_addresses.client : IpAddress::v4(127, 0, 0, 1);
+        named.server_address = two_hosts ? wire_addresses.server : IpAddress::v4(127, 0, 0, 1);
+        auto session = ProgramSession::start(named, options.programs->user, options.programs->environment,
+                                             options.programs->working_directory);
+        if (!session) return session.error();
+        run->programs_ = std::move(session.value());
+        // Unprivileged programs may use the ports below 1024 on the lab's own hosts.
+        for (const Sandbox& host : run->hosts_) (void)host.set_sysctl("net/ipv4/ip_unprivileged_port_start", "0");
+    }
     if (auto watching = run->start_watching(); !watching) return watching.error();
 
     const int timeout = options.call_timeout_seconds;
@@ -146,7 +163,8 @@ Status LessonRun::start_watching() {
     for (size_t host = 0; host < hosts_.size(); ++host) {
         CaptureOptions capture_options;
         capture_options.interface = two_hosts ? Wire::kInterface : "lo";
-        capture_options.filter = capture_filter(addresses_);
+        // A student's program uses whatever ports it likes; the lab's hosts carry nothing else.
+        capture_options.filter = programs_ ? "" : capture_filter(addresses_);
         capture_options.capture_point = static_cast<uint8_t>(host);
         if (lesson_.settings.burst_capture) capture_options = CaptureOptions::for_bursts(capture_options);
         auto capture = PacketCapture::start(hosts_[host].netns_fd(), capture_options);
@@ -184,6 +202,21 @@ size_t LessonRun::drain(size_t packet_limit) {
     if (wire_)
         count += wire_->events().drain_while(
             before_horizon, [this](WireEvent event) { trace_.add_wire(event); }, SIZE_MAX);
+    if (programs_) {
+        count += programs_->calls().drain_while(
+            before_horizon,
+            [this](CallEvent event) {
+                if (event.local.port != 0) trace_.assign_actor(event.local, event.actor);
+                trace_.add_call(std::move(event));
+            },
+            SIZE_MAX);
+        count += programs_->output().drain_while(
+            before_horizon,
+            [this](ProgramOutput line) {
+                trace_.add_output({line.time_ns, line.host, std::move(line.label), std::move(line.text)});
+            },
+            SIZE_MAX);
+    }
     for (ActorThread* actor : {client_.get(), server_.get()}) {
         if (!actor) continue;
         count += actor->calls().drain_while(
@@ -200,6 +233,7 @@ size_t LessonRun::drain(size_t packet_limit) {
     if (wire_) lost += wire_->events().dropped();
     for (ActorThread* actor : {client_.get(), server_.get()})
         if (actor) lost += actor->calls().dropped();
+    if (programs_) lost += programs_->calls().dropped() + programs_->output().dropped();
     if (lost > lost_counted_) {
         trace_.count_lost_events(lost - lost_counted_);
         lost_counted_ = lost;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "capture/packet_capture.hpp"
 #include "capture/trace.hpp"
 #include "lesson.hpp"
+#include "program_session.hpp"
 #include "sandbox.hpp"
 #include "wire.hpp"
 
@@ -48,6 +50,11 @@ struct RunOptions {
     // Apply the lesson's own settings (its topology, the wire's latency, MTU
     // and loss, longer limits) wherever these options keep their defaults.
     bool lesson_settings = true;
+    // The student's own programs run on the hosts (tcplab exec, shell): a
+    // ProgramSession, every port captured (their ports are theirs to choose),
+    // and states from socket dumps and packets: the tracepoint sees every
+    // namespace and could not tell these sockets from another lab's.
+    std::optional<ProgramSessionSetup> programs;
 };
 
 struct ExpectationOutcome {
@@ -106,6 +113,7 @@ public:
 
     // RunControl, for the lesson's own actions (and the window's "skip the wait").
     Result<size_t> skip_time_wait() override;
+    ProgramSession* programs() override { return programs_.get(); }
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -146,6 +154,7 @@ private:
     std::vector<std::unique_ptr<KernelStateWatcher>> watchers_;  // one per host
     std::unique_ptr<ActorThread> client_;
     std::unique_ptr<ActorThread> server_;
+    std::unique_ptr<ProgramSession> programs_;
     std::vector<StepOutcome> outcomes_;
     std::unique_ptr<InProgress> in_progress_;
     std::string tracepoint_note_;

@@ -1,0 +1,347 @@
+#include "exec_command.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "json_lines.hpp"
+#include "program_run_start.hpp"
+#include "record_command.hpp"
+#include "scenarios/assets.hpp"
+#include "scenarios/program_examples.hpp"
+#include "scenarios/program_launch.hpp"
+#include "scenarios/program_lesson.hpp"
+#include "terminal_gate.hpp"
+#include "terminal_view.hpp"
+
+namespace tcplab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// Rows are printed once every source has had time to deliver what happened
+// up to then (capture threads, socket dumps, the tracer), so that they come
+// out in time order.
+constexpr auto kPrintLag = 250ms;
+
+volatile sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+// A command line as a shell would split it ("python3 server.py 9000", with
+// quotes and $VARIABLES); one with pipes or redirections runs under sh -c.
+Result<std::vector<std::string>> split_command(const std::string& line) {
+    wordexp_t words{};
+    const int status = wordexp(line.c_str(), &words, WRDE_NOCMD);
+    if (status == WRDE_BADCHAR) return std::vector<std::string>{"/bin/sh", "-c", line};
+    if (status != 0) return Error{"cannot read the command line \"" + line + "\"", "check its quotes"};
+    std::vector<std::string> argv(words.we_wordv, words.we_wordv + words.we_wordc);
+    wordfree(&words);
+    if (argv.empty()) return Error{"an empty command line", ""};
+    return argv;
+}
+
+std::string search_path() {
+    const char* path = std::getenv("PATH");
+    return path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+int exit_status(const ProgramEnded& ended) { return ended.signal != 0 ? 128 + ended.signal : ended.exit_code; }
+
+struct Plan {
+    ProgramPlan programs;
+    std::optional<ProgramExample> example;
+};
+
+Result<Plan> make_plan(const ProgramCommandSettings& settings, const ProgramCommandContext& context) {
+    Plan plan;
+    ProgramPlan& programs = plan.programs;
+    programs.two_hosts = !context.loopback_asked;
+    if (settings.timeout_seconds > 0)
+        programs.timeout = std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_seconds * 1000));
+    if (settings.client_delay_seconds >= 0)
+        programs.client_delay = std::chrono::milliseconds(static_cast<int64_t>(settings.client_delay_seconds * 1000));
+    std::optional<std::vector<ProgramExample>> examples;
+    const auto example_named = [&](const std::string& name) -> Result<ProgramExample> {
+        if (!examples) {
+            auto loaded = load_examples(asset_directory());
+            if (!loaded) return loaded.error();
+            examples = loaded.value();
+        }
+        std::string names;
+        for (const ProgramExample& example : *examples) {
+            if (example.name == name) return example;
+            names += (names.empty() ? "" : ", ") + example.name;
+        }
+        return Error{"no example named \"" + name + "\"", "the examples are: " + names + " (tcplab list --examples)"};
+    };
+    if (!settings.example.empty()) {
+        auto example = example_named(settings.example);
+        if (!example) return example.error();
+        plan.example = example.value();
+        programs.server = example.value().server;
+        programs.client = example.value().client;
+        programs.working_directory = example.value().directory;
+        return plan;
+    }
+    if (!settings.command.empty()) {
+        programs.single_host = settings.host == "server" ? Actor::Server : Actor::Client;
+        programs.single = settings.command;
+    }
+    if (settings.server == "echo") {
+        // The built-in echo server: the echo example's, for a client tried on its own.
+        auto echo = example_named("echo");
+        if (!echo) return echo.error();
+        programs.server = echo.value().server;
+    } else if (!settings.server.empty()) {
+        auto argv = split_command(settings.server);
+        if (!argv) return argv.error();
+        programs.server = argv.value();
+    }
+    if (!settings.client.empty()) {
+        auto argv = split_command(settings.client);
+        if (!argv) return argv.error();
+        programs.client = argv.value();
+    }
+    if (!programs.single.empty() && (!programs.server.empty() || !programs.client.empty())) {
+        // `--server echo --host client -- CMD`: the command is the client.
+        if (programs.client.empty() && programs.single_host == Actor::Client) {
+            programs.client = programs.single;
+            programs.single.clear();
+        } else {
+            return Error{"a command after -- runs alone on --host; with --server or --client, give both there", ""};
+        }
+    }
+    if (programs.single.empty() && programs.server.empty() && programs.client.empty())
+        return Error{"nothing to run", "give --server and/or --client, --example NAME, or --host client -- COMMAND"};
+    return plan;
+}
+
+// Every program must be there before the lab is made: a missing one leaves
+// nothing behind (no namespace, no process, no recording).
+std::optional<ExecutableProblem> missing_program(const ProgramPlan& plan) {
+    for (const auto* argv : {&plan.server, &plan.client, &plan.single}) {
+        if (argv->empty()) continue;
+        ExecutableProblem problem;
+        if (!find_executable(argv->front(), search_path(), &problem)) return problem;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+ProgramCommands add_program_commands(CLI::App& app, ProgramCommandSettings& settings) {
+    ProgramCommands commands;
+    CLI::App* exec = app.add_subcommand(
+        "exec", "run your own programs on the lab's hosts and watch their calls, segments and states");
+    exec->add_option("--server", settings.server,
+                     "the server's command line, on the server host (\"echo\": a built-in echo server)");
+    exec->add_option("--client", settings.client,
+                     "the client's command line, on the client host; it starts once the server listens");
+    exec->add_option("--host", settings.host, "with a command after --: the host it runs on")
+        ->check(CLI::IsMember({"client", "server"}));
+    exec->add_option("--example", settings.example, "run one of the example pairs (tcplab list --examples)");
+    exec->add_option("--timeout", settings.timeout_seconds, "end the programs after this many seconds")
+        ->check(CLI::PositiveNumber);
+    exec->add_option("--client-delay", settings.client_delay_seconds,
+                     "start the client this many seconds after the server instead of when it listens")
+        ->check(CLI::NonNegativeNumber);
+    exec->add_option("--record", settings.record, "write the run to this pcapng file as it happens");
+    exec->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    exec->add_option("command", settings.command, "a program and its arguments, after --, for --host");
+    exec->footer(
+        "Exit status: the client's (or the only program's), 128+N when signal N killed it; 127 a program is not "
+        "found, 126 not executable; 124 --timeout ended the programs; 130 Ctrl-C; 2 the lab could not be made.");
+    exec->fallthrough();
+    commands.exec = exec;
+
+    CLI::App* shell = app.add_subcommand(
+        "shell", "a shell on a host of a lab; in another terminal, a second one joins the same lab");
+    shell->add_option("--host", settings.shell_host, "the host: client or server (a second shell: the other one)")
+        ->check(CLI::IsMember({"client", "server"}));
+    shell->add_flag("--join", settings.join, "join the lab another tcplab shell runs (fail if there is none)");
+    shell->add_flag("--quiet", settings.quiet, "no event lines in this terminal");
+    shell->add_option("--record", settings.record, "write the lab to this pcapng file as it happens");
+    shell->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    shell->fallthrough();
+    commands.shell = shell;
+    return commands;
+}
+
+int list_examples(const Language& language, bool json) {
+    auto examples = load_examples(asset_directory());
+    if (!examples) {
+        print_program_error(examples.error());
+        return kProgramsExitEnvironment;
+    }
+    for (const ProgramExample& example : examples.value()) {
+        const std::string key = "example." + example.name;
+        if (json)
+            std::printf("%s\n", nlohmann::json{{"name", example.name},
+                                               {"title", language.text(key + ".title")},
+                                               {"summary", language.text(key + ".summary")}}
+                                    .dump()
+                                    .c_str());
+        else
+            fmt::print("{:<14} {}: {}\n", example.name, language.text(key + ".title"),
+                       language.text(key + ".summary"));
+    }
+    return 0;
+}
+
+int run_exec_command(const ProgramCommandSettings& settings, const ProgramCommandContext& context,
+                     const Language& language) {
+    auto plan = make_plan(settings, context);
+    if (!plan) {
+        print_program_error(plan.error());
+        return kProgramsExitUsage;
+    }
+    if (const auto missing = missing_program(plan.value().programs)) {
+        std::fprintf(stderr, "tcplab: %s\n", missing->message.c_str());
+        return missing->exit_code;
+    }
+    if (!settings.record.empty())
+        if (auto target = check_record_target(language, settings.record, settings.force); !target) {
+            print_program_error(target.error());
+            return kProgramsExitUsage;
+        }
+    std::optional<GateScript> script;
+    if (!context.script.empty()) {
+        auto parsed = GateScript::parse(context.script);
+        if (!parsed) {
+            print_program_error(parsed.error());
+            return kProgramsExitUsage;
+        }
+        script = parsed.value();
+    }
+    // The client reads what is typed, unless the gate asks questions there.
+    const bool asking_at_gate = context.step && context.script.empty();
+    plan.value().programs.client_stdin = asking_at_gate ? -1 : STDIN_FILENO;
+
+    auto outcome = std::make_shared<ProgramOutcome>();
+    std::error_code ignored;
+    const std::string here = std::filesystem::current_path(ignored).string();
+    bool two_hosts = false;
+    auto started = start_program_run(programs_lesson(plan.value().programs, outcome), context, language, here, two_hosts);
+    if (!started) {
+        print_program_error(started.error());
+        return kProgramsExitEnvironment;
+    }
+    LessonRun& run = *started.value();
+
+    TerminalOptions terminal;
+    terminal.absolute = context.absolute;
+    terminal.color = !context.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    const TerminalView view(language, terminal);
+    const JsonLines json_view(language);
+    if (!context.json) {
+        fmt::print("{}\n\n", language.text(two_hosts ? "programs.intro_two_hosts" : "programs.intro_loopback"));
+        if (plan.value().example) {
+            const std::string key = "example." + plan.value().example->name;
+            fmt::print("{}\n{}\n\n", language.text(key + ".title"), language.text(key + ".look_for"));
+        }
+        fmt::print("{}\n", language.text("programs.states_from"));
+        view.print_column_heading();
+    }
+    std::optional<TerminalGate> gate;
+    if (run.options().wire.gated) gate.emplace(language, script, stdin, context.json ? stderr : stdout);
+
+    std::unique_ptr<RunRecording> recording;
+    if (!settings.record.empty()) {
+        auto recorder = RunRecording::start(settings.record, settings.force, run);
+        if (!recorder) {
+            print_program_error(recorder.error());
+            return kProgramsExitEnvironment;
+        }
+        recording = std::move(recorder.value());
+    } else {
+        g_interrupted = 0;
+        struct sigaction action {};
+        action.sa_handler = on_interrupt;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &action, nullptr);
+    }
+    const auto interrupted = [&] { return g_interrupted != 0 || (recording && RunRecording::interrupted()); };
+
+    int64_t shown_until = 0;
+    const auto show_until = [&](int64_t until) {
+        if (context.json)
+            json_view.print_live_events(run.trace(), shown_until, until);
+        else
+            view.print_live_events(run.trace(), shown_until, until);
+        shown_until = until;
+    };
+    auto last_sync = Clock::now();
+    run.begin_step();
+    while (!run.poll()) {
+        if (interrupted() && !outcome->cancelled()) outcome->cancel();
+        if (gate && run.wire() && !run.wire()->held().empty()) gate->decide(run);
+        show_until(realtime_now_ns() - std::chrono::nanoseconds(kPrintLag).count());
+        // The recording grows as the run goes: a killed tcplab leaves a file.
+        if (recording && Clock::now() - last_sync > 500ms) {
+            if (auto written = recording->after_step(run); !written) print_program_error(written.error());
+            last_sync = Clock::now();
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+    run.finish();
+    show_until(INT64_MAX);
+
+    int status = 0;
+    const std::vector<ProgramEnded> ended = outcome->ended();
+    if (const auto failure = outcome->launch_failure()) {
+        std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
+        status = failure->find("Permission denied") != std::string::npos ? 126 : 127;
+    }
+    if (!context.json) {
+        fmt::print("\n");
+        for (const ProgramEnded& program : ended)
+            fmt::print("{}\n", fmt::format(fmt::runtime(language.text(program.signal != 0 ? "programs.summary_killed"
+                                                                                          : "programs.summary_exited")),
+                                           program.label, program.signal != 0 ? program.signal : program.exit_code));
+        if (outcome->client_started_unheard()) fmt::print("{}\n", language.text("programs.client_unheard"));
+        if (outcome->timed_out()) fmt::print("{}\n", language.text("programs.timed_out"));
+        if (run.trace().lost_events() > 0)
+            fmt::print("{} {}\n", run.trace().lost_events(), language.text("app.lost_events"));
+    } else {
+        for (const ProgramEnded& program : ended)
+            std::printf("%s\n", nlohmann::json{{"type", "program_exit"},
+                                               {"label", program.label},
+                                               {"pid", program.pid},
+                                               {"exit_code", program.exit_code},
+                                               {"signal", program.signal}}
+                                    .dump()
+                                    .c_str());
+    }
+    if (recording) {
+        auto info = recording->finish(run);
+        if (!info) {
+            print_program_error(info.error());
+        } else if (outcome->launch_failure() && ended.empty()) {
+            // Nothing ran: no half-finished recording is left either.
+            std::filesystem::remove(settings.record, ignored);
+        } else {
+            RunRecording::print_written(language, info.value(), context.json, context.json ? stdout : stderr);
+        }
+    }
+    if (status != 0) return status;
+    if (interrupted()) return kProgramsExitInterrupted;
+    if (outcome->timed_out()) return kProgramsExitTimeout;
+    // The client's status speaks for the run; else the only program's.
+    for (const char* label : {"client", "server"})
+        for (const ProgramEnded& program : ended)
+            if (program.label == label) return exit_status(program);
+    return ended.empty() ? 0 : exit_status(ended.front());
+}
+
+}  // namespace tcplab
