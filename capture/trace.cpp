@@ -329,7 +329,8 @@ size_t Trace::memory_bytes() const {
     for (const CallEvent& call : calls_)
         bytes += sizeof(CallEvent) + call.call.capacity() + call.arguments.capacity() + call.data.capacity();
     for (const NoteEvent& note : notes_) bytes += sizeof(NoteEvent) + note.key.capacity();
-    for (const OutputEvent& line : outputs_) bytes += sizeof(OutputEvent) + line.label.capacity() + line.text.capacity();
+    for (const OutputEvent& line : outputs_)
+        bytes += sizeof(OutputEvent) + line.label.capacity() + line.text.capacity();
     return bytes;
 }
 

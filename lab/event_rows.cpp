@@ -1,9 +1,9 @@
 #include "event_rows.hpp"
 
+#include <algorithm>
+
 #include "capture/transition_merger.hpp"
 #include "merge_by_time.hpp"
-
-#include <algorithm>
 
 namespace tcplab {
 
@@ -21,7 +21,9 @@ void merge_rows(const Trace& trace, int64_t after_ns, int64_t until_ns, const st
     const auto outputs = events_between(trace.outputs(), after_ns, until_ns);
     merge_by_time({
         {calls.size(), [&](size_t i) { return call_time(*calls[i]); },
-         [&](size_t i) { visit({EventRow::Kind::Call, calls[i]->time_ns, calls[i], nullptr, nullptr, nullptr}); }},
+         [&](size_t i) {
+             visit({EventRow::Kind::Call, calls[i]->time_ns, calls[i], nullptr, nullptr, nullptr});
+         }},
         {packets.size(), [&](size_t i) { return packets[i].time_ns; },
          [&](size_t i) {
              visit({EventRow::Kind::Packet, packets[i].time_ns, nullptr, &packets[i], nullptr, nullptr});
@@ -47,7 +49,8 @@ void for_each_event_row(const Trace& trace, int64_t after_ns, int64_t until_ns,
                         const std::function<void(const EventRow&)>& visit) {
     std::vector<const CallEvent*> calls;
     for (const CallEvent& call : events_between(trace.calls(), after_ns, until_ns)) calls.push_back(&call);
-    merge_rows(trace, after_ns, until_ns, calls, [](const CallEvent& call) { return call.time_ns; }, visit);
+    merge_rows(
+        trace, after_ns, until_ns, calls, [](const CallEvent& call) { return call.time_ns; }, visit);
 }
 
 void for_each_live_event_row(const Trace& trace, int64_t after_ns, int64_t until_ns,

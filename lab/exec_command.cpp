@@ -164,8 +164,8 @@ ProgramCommands add_program_commands(CLI::App& app, ProgramCommandSettings& sett
     exec->fallthrough();
     commands.exec = exec;
 
-    CLI::App* shell = app.add_subcommand(
-        "shell", "a shell on a host of a lab; in another terminal, a second one joins the same lab");
+    CLI::App* shell =
+        app.add_subcommand("shell", "a shell on a host of a lab; in another terminal, a second one joins the same lab");
     shell->add_option("--host", settings.shell_host, "the host: client or server (a second shell: the other one)")
         ->check(CLI::IsMember({"client", "server"}));
     shell->add_flag("--join", settings.join, "join the lab another tcplab shell runs (fail if there is none)");
@@ -192,8 +192,7 @@ int list_examples(const Language& language, bool json) {
                                     .dump()
                                     .c_str());
         else
-            fmt::print("{:<14} {}: {}\n", example.name, language.text(key + ".title"),
-                       language.text(key + ".summary"));
+            fmt::print("{:<14} {}: {}\n", example.name, language.text(key + ".title"), language.text(key + ".summary"));
     }
     return 0;
 }
@@ -231,7 +230,8 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     std::error_code ignored;
     const std::string here = std::filesystem::current_path(ignored).string();
     bool two_hosts = false;
-    auto started = start_program_run(programs_lesson(plan.value().programs, outcome), context, language, here, two_hosts);
+    auto started =
+        start_program_run(programs_lesson(plan.value().programs, outcome), context, language, here, two_hosts);
     if (!started) {
         print_program_error(started.error());
         return kProgramsExitEnvironment;

@@ -33,7 +33,7 @@ struct ProgramCommandSettings {
 
 // What main() hands over: the options every command shares.
 struct ProgramCommandContext {
-    RunOptions run_options;    // from the wire options (--latency, --mtu, --loss, --step, --script …)
+    RunOptions run_options;       // from the wire options (--latency, --mtu, --loss, --step, --script …)
     bool loopback_asked = false;  // --topology loopback
     bool step = false;            // --step: the gate asks in the terminal
     std::string script;           // --script

@@ -393,9 +393,9 @@ int main(int argc, char** argv) {
     if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);
     if (program_commands.exec->parsed() || program_commands.shell->parsed()) {
-        const tcplab::ProgramCommandContext context{run_options(settings), settings.topology == "loopback",
-                                                    settings.step, settings.script, settings.json, settings.absolute,
-                                                    [] { return prepare_once(); }};
+        const tcplab::ProgramCommandContext context{
+            run_options(settings), settings.topology == "loopback", settings.step, settings.script, settings.json,
+            settings.absolute,     [] { return prepare_once(); }};
         return program_commands.exec->parsed() ? tcplab::run_exec_command(programs, context, language.value())
                                                : tcplab::run_shell_command(programs, context, language.value());
     }

@@ -21,14 +21,14 @@ void print_program_error(const Error& error) {
     if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
-Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry,
-                                                       const ProgramCommandContext& context,
+Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, const ProgramCommandContext& context,
                                                        const Language& language, const std::string& working_directory,
                                                        bool& two_hosts) {
     if (auto prepared = context.prepare(); !prepared) return prepared.error();
     auto user = choose_program_user();
     if (!user) return user.error();
-    if (user.value().nobody_for_root) std::fprintf(stderr, "tcplab: %s\n", language.text("programs.runs_as_nobody").c_str());
+    if (user.value().nobody_for_root)
+        std::fprintf(stderr, "tcplab: %s\n", language.text("programs.runs_as_nobody").c_str());
     RunOptions options = context.run_options;
     options.lesson_settings = false;
     options.programs = ProgramSessionSetup{user.value(), program_environment(), working_directory};

@@ -111,7 +111,8 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
     std::error_code ignored;
     const std::string here = std::filesystem::current_path(ignored).string();
     bool two_hosts = false;
-    auto started = start_program_run(shells_lesson(!context.loopback_asked, outcome), context, language, here, two_hosts);
+    auto started =
+        start_program_run(shells_lesson(!context.loopback_asked, outcome), context, language, here, two_hosts);
     if (!started) {
         print_program_error(started.error());
         return kProgramsExitEnvironment;
@@ -122,8 +123,8 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
 
     // Joiners get the other host unless they ask; each gets its own shell.
     auto door = LabDoor::open([&session, own_host](const JoinRequest& request) {
-        const Actor host = request.host == "server"   ? Actor::Server
-                           : request.host == "client" ? Actor::Client
+        const Actor host = request.host == "server"    ? Actor::Server
+                           : request.host == "client"  ? Actor::Client
                            : own_host == Actor::Client ? Actor::Server
                                                        : Actor::Client;
         return open_shell(session, host, request);
@@ -134,8 +135,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
         if (door_pointer) door_pointer->shell_ended(ended.pid, ended.exit_code, ended.signal);
     });
 
-    fmt::print("{}\n{}\n\n",
-               language.text(two_hosts ? "programs.intro_two_hosts" : "programs.intro_loopback"),
+    fmt::print("{}\n{}\n\n", language.text(two_hosts ? "programs.intro_two_hosts" : "programs.intro_loopback"),
                fmt::format(fmt::runtime(language.text("programs.shell_intro")), host_name(own_host),
                            host_name(own_host == Actor::Client ? Actor::Server : Actor::Client)));
     std::fflush(stdout);

@@ -92,7 +92,8 @@ void TerminalRelay::relay() {
     bool input_open = true;
     char buffer[8192];
     while (!finished_) {
-        pollfd watched[3] = {{shell_terminal_, POLLIN, 0}, {stop_fd_, POLLIN, 0}, {in_, static_cast<short>(input_open ? POLLIN : 0), 0}};
+        pollfd watched[3] = {
+            {shell_terminal_, POLLIN, 0}, {stop_fd_, POLLIN, 0}, {in_, static_cast<short>(input_open ? POLLIN : 0), 0}};
         const int ready = poll(watched, input_open ? 3 : 2, 200);
         if (g_window_changed.exchange(false)) copy_window_size(in_, shell_terminal_);
         if (ready < 0 && errno != EINTR) break;

@@ -4,14 +4,14 @@
 // the screen, the window size follows, and the user's terminal is raw (so
 // Ctrl-C, Ctrl-Z and the arrows reach the shell) until the shell ends.
 // The lab's own event lines can be printed between the shell's output.
+#include <termios.h>
+
 #include <atomic>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <termios.h>
 
 #include "capture/result.hpp"
 

@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-
 namespace tcplab {
 namespace {
 
@@ -131,8 +130,9 @@ std::string TerminalView::call_line(const CallEvent& call) const {
     if (call.result < 0 && call.error_number != 0) result += " " + errno_name(call.error_number);
     const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
     std::string line = who + fmt::format("{}({}) = {}", call.call, call.arguments, result);
-    const bool received = call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||
-                                                                        call.call == "recvmsg" || call.call == "readv"));
+    const bool received =
+        call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||
+                                                      call.call == "recvmsg" || call.call == "readv"));
     if (received && call.result >= 0) line += fmt::format("  \"{}\"", call.data);
     if (took_us >= 100)
         line += paint("  (" + fmt::format(fmt::runtime(language_.text("app.returned_after")), took_us) + ")", kDim);

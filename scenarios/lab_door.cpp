@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "program_user.hpp"
+#include "sandbox.hpp"
 
 namespace tcplab {
 namespace {
@@ -43,9 +44,10 @@ Status make_private_folder(const std::string& folder) {
         return Error{"cannot make " + folder + ": " + errno_text(), ""};
     struct stat status {};
     if (lstat(folder.c_str(), &status) != 0) return Error{"cannot look at " + folder + ": " + errno_text(), ""};
-    // tcplab under sudo makes the folder for the user who ran sudo.
+    // tcplab under sudo makes the folder for the user who ran sudo. (In a
+    // user namespace of its own, tcplab is "root" with the user's own id.)
     const uid_t owner = invoking_uid();
-    if (geteuid() == 0 && status.st_uid == 0 && owner != 0) {
+    if (started_as_root() && status.st_uid == 0 && owner != 0) {
         if (chown(folder.c_str(), owner, static_cast<gid_t>(-1)) != 0)
             return Error{"cannot give " + folder + " to its user: " + errno_text(), ""};
         status.st_uid = owner;
@@ -210,13 +212,15 @@ void LabDoor::serve() {
             close(connection);
             continue;
         }
+        // Known before the joiner hears back (the shell may end at once), and
+        // answered under the lock, so that its end cannot overtake the answer.
+        std::lock_guard lock(mutex_);
+        joiners_[shell.value().pid] = connection;
         const std::string host(actor_name(shell.value().host));
         send_message(connection, json{{"ok", true}, {"host", host}, {"pid", shell.value().pid}},
                      shell.value().terminal);
         // The joiner holds the terminal now: when it goes, the shell hangs up.
         close(shell.value().terminal);
-        std::lock_guard lock(mutex_);
-        joiners_[shell.value().pid] = connection;
     }
 }
 

@@ -97,8 +97,8 @@ public:
 };
 
 struct Action {
-    Actor actor = Actor::None;            // whose thread makes the calls
-    std::function<void(Calls&)> calls = {};             // socket calls, on that actor's thread
+    Actor actor = Actor::None;                        // whose thread makes the calls
+    std::function<void(Calls&)> calls = {};           // socket calls, on that actor's thread
     std::function<Status(RunControl&)> control = {};  // or: something the run does itself
     // Done at once, before the step's next action starts (a wire rule must be
     // in place before the connect() whose segments it acts on).

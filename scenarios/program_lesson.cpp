@@ -68,8 +68,8 @@ Status run_programs(RunControl& run, const ProgramPlan& plan, ProgramOutcome& ou
                         plan.working_directory);
     } else {
         const uint64_t listens_before = session->listens(Actor::Server);
-        const bool server = !plan.server.empty() &&
-                            director.launch("server", Actor::Server, plan.server, -1, plan.working_directory);
+        const bool server =
+            !plan.server.empty() && director.launch("server", Actor::Server, plan.server, -1, plan.working_directory);
         bool start_client = !plan.client.empty() && (server || plan.server.empty());
         if (start_client && server) {
             // The client starts once the server listens (or after the delay
@@ -176,8 +176,9 @@ void ProgramOutcome::set_launch_failure(std::string what) {
 
 LessonEntry programs_lesson(ProgramPlan plan, std::shared_ptr<ProgramOutcome> outcome) {
     const bool two_hosts = plan.two_hosts;
-    return one_step_lesson("programs", two_hosts,
-                           [plan = std::move(plan), outcome](RunControl& run) { return run_programs(run, plan, *outcome); });
+    return one_step_lesson("programs", two_hosts, [plan = std::move(plan), outcome](RunControl& run) {
+        return run_programs(run, plan, *outcome);
+    });
 }
 
 LessonEntry shells_lesson(bool two_hosts, std::shared_ptr<ProgramOutcome> outcome) {

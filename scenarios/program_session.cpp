@@ -52,9 +52,16 @@ std::vector<std::string> with_overrides(std::vector<std::string> environment,
 
 struct ProgramSession::Reader {
     int master = -1;
+    pid_t pid = 0;  // the program on this terminal
     std::string label;
     Actor host = Actor::None;
     std::string partial;  // bytes after the last line break
+    // Nothing has the terminal open any more (EIO), though the program may
+    // still run: it has closed its output before exit(). Closing the master
+    // now would hang up its terminal and kill it with SIGHUP, so the master
+    // stays open until the program has ended.
+    bool hung_up = false;
+    bool program_ended = false;
 };
 
 ProgramSession::ProgramSession() : output_(8192) {}
@@ -165,6 +172,7 @@ Result<RunningProgram> ProgramSession::launch(const SessionProgram& program) {
     } else {
         auto reader = std::make_unique<Reader>();
         reader->master = master;
+        reader->pid = pid.value();
         reader->label = program.label;
         reader->host = program.host;
         new_readers_.push_back(std::move(reader));
@@ -224,6 +232,14 @@ void ProgramSession::read_loop() {
                 if (pid == exit.pid) ended.label = program.label;
             ended_.push_back(std::move(ended));
             if (running_ > 0) --running_;
+            for (auto& reader : readers) {
+                if (reader->pid != exit.pid) continue;
+                reader->program_ended = true;
+                if (reader->hung_up) {
+                    close(reader->master);
+                    reader->master = -1;
+                }
+            }
         });
     };
     while (!stopping_ || !readers.empty()) {
@@ -233,7 +249,8 @@ void ProgramSession::read_loop() {
             new_readers_.clear();
         }
         std::vector<pollfd> watched{{wake_fd_, POLLIN, 0}};
-        for (const auto& reader : readers) watched.push_back({reader->master, POLLIN, 0});
+        // A hung-up terminal reports POLLHUP for ever: it is not watched.
+        for (const auto& reader : readers) watched.push_back({reader->hung_up ? -1 : reader->master, POLLIN, 0});
         const int ready = poll(watched.data(), watched.size(), 50);
         if (watched[0].revents & POLLIN) {
             uint64_t count = 0;
@@ -257,15 +274,20 @@ void ProgramSession::read_loop() {
                 continue;
             }
             if (got < 0 && errno == EINTR) continue;
-            // EIO: every process holding the terminal has ended.
+            // EIO: no process holds the terminal open any more.
             if (!reader.partial.empty()) emit(reader, std::move(reader.partial));
-            close(reader.master);
-            reader.master = -1;
+            reader.partial.clear();
+            reader.hung_up = true;
+            if (reader.program_ended) {
+                close(reader.master);
+                reader.master = -1;
+            }
         }
         std::erase_if(readers, [](const auto& reader) { return reader->master < 0; });
         take_exits();
         // At the end, terminals with nothing more to read have nobody writing to them.
-        if (stopping_ && ready <= 0)
+        if (stopping_ && (ready <= 0 || std::all_of(readers.begin(), readers.end(),
+                                                    [](const auto& reader) { return reader->hung_up; })))
             for (auto& reader : readers) {
                 close(reader->master);
                 reader->master = -1;

@@ -22,7 +22,7 @@ namespace tcplab {
 namespace {
 
 constexpr long kTraceOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                               PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+                               PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
 
 // How long the tracer holds a program, stopped, waiting for room in a full
 // queue before it gives up on that one event (counted, never silent).
@@ -62,6 +62,9 @@ struct TracedThread {
     // restart_syscall) it goes on with its first start time.
     std::optional<PendingCall> interrupted;
     bool stopped_unknown = false;  // stopped before we knew whose it is: resumed then
+    // When it began to exit (PTRACE_EVENT_EXIT): before the kernel closed its
+    // sockets, so a death comes before the FIN or RST it caused.
+    int64_t exiting_ns = 0;
 };
 
 }  // namespace
@@ -211,9 +214,9 @@ void ProgramTracer::loop() {
     };
     // A process event on the timeline (fork, thread, exit), for programs that use sockets.
     const auto process_event = [&](const TracedProcess& process, pid_t tid, std::string call, std::string arguments,
-                                   int64_t result) {
+                                   int64_t result, int64_t time_ns = 0) {
         CallEvent event;
-        event.time_ns = event.return_ns = realtime_now_ns();
+        event.time_ns = event.return_ns = time_ns != 0 ? time_ns : realtime_now_ns();
         event.actor = process.host;
         event.call = std::move(call);
         event.arguments = std::move(arguments);
@@ -287,6 +290,7 @@ void ProgramTracer::loop() {
         auto found = state.threads.find(tid);
         if (found == state.threads.end()) return;
         std::shared_ptr<TracedProcess> process = found->second.process;
+        const int64_t died_ns = found->second.exiting_ns != 0 ? found->second.exiting_ns : realtime_now_ns();
         if (process && found->second.pending)
             report(state.decoder.unfinished(*process, tid, *found->second.pending, realtime_now_ns()));
         if (process && found->second.interrupted)
@@ -313,7 +317,7 @@ void ProgramTracer::loop() {
         exit.pid = tid;
         exit.host = process->host;
         exit.launched = state.launched.count(tid) > 0;
-        exit.time_ns = realtime_now_ns();
+        exit.time_ns = died_ns;
         if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
         if (WIFSIGNALED(status)) {
             exit.signal = WTERMSIG(status);
@@ -322,9 +326,10 @@ void ProgramTracer::loop() {
         if (exit.launched || process->made_socket_calls) {
             if (exit.signal != 0)
                 process_event(*process, tid, "killed",
-                              signal_text(exit.signal) + (exit.core_dumped ? ", core dumped" : ""), exit.signal);
+                              signal_text(exit.signal) + (exit.core_dumped ? ", core dumped" : ""), exit.signal,
+                              died_ns);
             else
-                process_event(*process, tid, "exit", std::to_string(exit.exit_code), exit.exit_code);
+                process_event(*process, tid, "exit", std::to_string(exit.exit_code), exit.exit_code, died_ns);
         }
         state.launched.erase(tid);
         state.processes.erase(tid);
@@ -490,6 +495,9 @@ void ProgramTracer::loop() {
             resume(tid, PTRACE_CONT);
         } else if (signal == SIGTRAP && event == PTRACE_EVENT_EXEC) {
             exec_done(tid);
+            resume(tid, PTRACE_CONT);
+        } else if (signal == SIGTRAP && event == PTRACE_EVENT_EXIT) {
+            thread.exiting_ns = realtime_now_ns();
             resume(tid, PTRACE_CONT);
         } else if (event == PTRACE_EVENT_STOP) {
             // A group-stop (Ctrl-Z, SIGSTOP) stays stopped until SIGCONT;
