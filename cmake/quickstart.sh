@@ -16,13 +16,14 @@ as_root() {
 }
 
 # Debian 12 packages; third_party/README.md says what each is for and its licence.
-# What building and running the lab needs:
+# What building and running the lab needs (python3: the example programs, tcplab exec --example):
 packages=(
     build-essential cmake ninja-build pkg-config
     libpcap-dev libmnl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
     googletest libgtest-dev libbenchmark-dev
     libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libfontconfig-dev libstb-dev
     fonts-dejavu-core fonts-wqy-microhei util-linux
+    python3
 )
 # and what the tests need besides: a virtual display for the window, the real
 # tcpdump and tshark to check our output against, clang for the fuzzers.
