@@ -26,9 +26,10 @@ packages=(
     python3
 )
 # and what the tests need besides: a virtual display for the window, the real
-# tcpdump and tshark to check our output against, clang for the fuzzers.
+# tcpdump and tshark to check our output against, clang for the fuzzers, Go to
+# build a program whose raw system calls the tracer must follow.
 if [ "$mode" = test ]; then
-    packages+=(xvfb xauth tcpdump tshark clang libclang-rt-14-dev)
+    packages+=(xvfb xauth tcpdump tshark clang libclang-rt-14-dev golang-go)
     # tshark's package asks whether non-root users may capture; answer "no" ahead of time so apt never prompts.
     if ! dpkg-query -W -f='${Status}' tshark 2>/dev/null | grep -q "install ok installed"; then
         echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections

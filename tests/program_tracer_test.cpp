@@ -16,6 +16,7 @@
 #include <iterator>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "scenarios/program_user.hpp"
 #include "scenarios/sandbox.hpp"
@@ -480,6 +481,87 @@ TEST_F(TracedPrograms, NoAddressOutsideTheSandboxIsReachable) {
     ASSERT_EQ(connects.size(), 1u);
     EXPECT_EQ(connects[0].result, -1);
     EXPECT_EQ(connects[0].error_number, ENETUNREACH);
+}
+
+const char* kGoServer = R"(package main
+
+import (
+	"net"
+	"strings"
+)
+
+func main() {
+	listener, err := net.Listen("tcp", "127.0.0.1:9004")
+	if err != nil {
+		panic(err)
+	}
+	connection, err := listener.Accept()
+	if err != nil {
+		panic(err)
+	}
+	buffer := make([]byte, 64)
+	got, _ := connection.Read(buffer)
+	connection.Write([]byte(strings.ToUpper(string(buffer[:got]))))
+	connection.Close()
+	listener.Close()
+}
+)";
+
+const char* kGoClient = R"(package main
+
+import "net"
+
+func main() {
+	connection, err := net.Dial("tcp", "127.0.0.1:9004")
+	if err != nil {
+		panic(err)
+	}
+	connection.Write([]byte("hello"))
+	buffer := make([]byte, 64)
+	connection.Read(buffer)
+	connection.Close()
+}
+)";
+
+// Go's runtime makes raw system calls from several threads, with
+// non-blocking sockets and epoll: no C library to hook, and still traced.
+TEST_F(TracedPrograms, GoProgramsAreTracedThroughTheirRuntime) {
+    if (!have("go")) GTEST_SKIP() << "no Go toolchain (go)";
+    const std::string cache = scratch_.path() + "/go-cache";
+    const std::string build = "HOME=" + scratch_.path() + " GOCACHE=" + cache + " GO111MODULE=off go build -o ";
+    for (const auto& [name, source] : {std::pair{"go-server", kGoServer}, std::pair{"go-client", kGoClient}}) {
+        const std::string file = scratch_.write(std::string(name) + ".go", source);
+        const std::string command = build + scratch_.path() + "/" + name + " " + file + " 2>&1";
+        ASSERT_EQ(std::system(command.c_str()), 0) << command;
+        chmod((scratch_.path() + "/" + name).c_str(), 0755);
+    }
+    const pid_t server = start(program({scratch_.path() + "/go-server"}, Actor::Server));
+    ASSERT_TRUE(drain_until(listening));
+    const pid_t client = start(program({scratch_.path() + "/go-client"}, Actor::Client));
+    ASSERT_TRUE(launched_all_exited());
+    ASSERT_NE(exit_of(server), nullptr);
+    EXPECT_EQ(exit_of(server)->exit_code, 0);
+    EXPECT_EQ(exit_of(client)->exit_code, 0);
+    // Every call is the launched process's, whichever of its threads made it.
+    for (const CallEvent& call : taken_.calls) EXPECT_EQ(call.process, call.actor == Actor::Server ? server : client);
+    const auto writes = calls_named("write", Actor::Client);
+    ASSERT_EQ(writes.size(), 1u);
+    EXPECT_EQ(writes[0].result, 5);
+    bool read_hello = false, accepted = false, read_reply = false, waited_on_socket = false;
+    for (const CallEvent& read : calls_named("read", Actor::Server)) read_hello = read_hello || read.data == "hello";
+    for (const CallEvent& accept : calls_named("accept", Actor::Server)) accepted = accepted || accept.result >= 0;
+    for (const CallEvent& read : calls_named("read", Actor::Client)) read_reply = read_reply || read.data == "HELLO";
+    for (const CallEvent& call : taken_.calls)
+        waited_on_socket = waited_on_socket ||
+                           (call.call.rfind("epoll_", 0) == 0 && call.arguments.find("→ fd=") != std::string::npos);
+    EXPECT_TRUE(read_hello);
+    EXPECT_TRUE(accepted);
+    EXPECT_TRUE(read_reply);
+    EXPECT_TRUE(waited_on_socket) << "no epoll wait that a socket ended";
+    // A non-blocking connect() returns EINPROGRESS; the kernel's answer comes through SO_ERROR.
+    const auto connects = calls_named("connect", Actor::Client);
+    ASSERT_EQ(connects.size(), 1u);
+    EXPECT_TRUE(connects[0].result == 0 || connects[0].error_number == EINPROGRESS);
 }
 
 TEST_F(TracedPrograms, ProgramRunsAsTheUserWithoutCapabilitiesOnItsOwnHost) {
