@@ -88,7 +88,7 @@ struct CallEvent {
     // lesson's own actors.
     int32_t process = 0;
     int32_t thread = 0;
-    std::string program;
+    std::string program = {};
 };
 
 // A line a student's program wrote to its terminal (tcplab exec), shown on

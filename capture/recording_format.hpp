@@ -84,6 +84,7 @@ enum class Type : uint16_t {
     Lesson = 9,
     StepOutcome = 10,
     CapturePointHost = 11,
+    Output = 12,
 };
 
 // Every record starts with these four bytes, then version, type and body length.

@@ -29,6 +29,8 @@ public:
     explicit RecordReader(std::span<const uint8_t> body) : body_(body) {}
 
     bool ok() const { return ok_; }
+    // Bytes not read yet: fields added to a record later are read only when there.
+    size_t remaining() const { return ok_ ? body_.size() - position_ : 0; }
     uint8_t u8() { return static_cast<uint8_t>(get(1)); }
     uint16_t u16() { return static_cast<uint16_t>(get(2)); }
     uint32_t u32() { return static_cast<uint32_t>(get(4)); }
@@ -187,8 +189,27 @@ private:
                 event.call = body.text();
                 event.arguments = body.text();
                 event.data = body.text();
+                // Recordings made before tcplab exec end here.
+                if (body.remaining() > 0) {
+                    event.process = body.i32();
+                    event.thread = body.i32();
+                    event.program = body.text();
+                }
                 if (!body.ok()) return false;
                 loaded_.trace.add_call(std::move(event));
+                return true;
+            }
+            case Type::Output: {
+                OutputEvent event;
+                event.time_ns = body.i64();
+                event.actor = body.enumeration<Actor>(kActorCount);
+                body.u8();
+                body.u8();
+                body.u8();
+                event.label = body.text();
+                event.text = body.text();
+                if (!body.ok()) return false;
+                loaded_.trace.add_output(std::move(event));
                 return true;
             }
             case Type::Note: {

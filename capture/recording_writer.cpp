@@ -90,7 +90,23 @@ std::vector<uint8_t> call(const CallEvent& event) {
     body.text(event.call);
     body.text(event.arguments);
     body.text(event.data);
+    // Since tcplab exec: which process and thread of a traced program made it.
+    body.i32(event.process);
+    body.i32(event.thread);
+    body.text(event.program);
     return encode(Type::Call, body.bytes());
+}
+
+std::vector<uint8_t> output(const OutputEvent& event) {
+    RecordWriter body;
+    body.i64(event.time_ns);
+    body.u8(static_cast<uint8_t>(event.actor));
+    body.u8(0);
+    body.u8(0);
+    body.u8(0);
+    body.text(event.label);
+    body.text(event.text);
+    return encode(Type::Output, body.bytes());
 }
 
 std::vector<uint8_t> note(const NoteEvent& event, bool copied_to_packet) {
@@ -197,6 +213,13 @@ Status TraceRecorder::add_packet(const PacketEvent& packet, std::span<const uint
 Status TraceRecorder::add_state(const StateEvent& event) {
     if (event.source == StateSource::Inferred) return Done{};
     const auto payload = trace_record::state(event);
+    Status written = writer_.write_custom(kTcplabPen, payload);
+    if (written) ++records_;
+    return written;
+}
+
+Status TraceRecorder::add_output(const OutputEvent& event) {
+    const auto payload = trace_record::output(event);
     Status written = writer_.write_custom(kTcplabPen, payload);
     if (written) ++records_;
     return written;
@@ -319,6 +342,7 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
     const auto& states = trace.states();
     const auto& calls = trace.calls();
     const auto& notes = trace.notes();
+    const auto& outputs = trace.outputs();
     const auto& wires = options.wire_events.empty() ? trace.wire_events() : options.wire_events;
 
     // Which host each capture point is on, so packets are paired and attributed as live.
@@ -351,7 +375,7 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
     const auto packet_at = [&](size_t position) -> size_t { return arrival.empty() ? position : arrival[position]; };
 
     // Merge the time-sorted lists, so the file reads in the order things happened.
-    size_t next_packet = 0, next_state = 0, next_call = 0, next_note = 0, next_wire = 0;
+    size_t next_packet = 0, next_state = 0, next_call = 0, next_note = 0, next_wire = 0, next_output = 0;
     constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
     const auto time_or_never = [](const auto& events, size_t index) {
         return index < events.size() ? events[index].time_ns : kNever;
@@ -362,9 +386,10 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         const int64_t call_time = time_or_never(calls, next_call);
         const int64_t note_time = time_or_never(notes, next_note);
         const int64_t wire_time = time_or_never(wires, next_wire);
-        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time});
+        const int64_t output_time = time_or_never(outputs, next_output);
+        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time, output_time});
         if (next_packet == packets.size() && next_state == states.size() && next_call == calls.size() &&
-            next_note == notes.size() && next_wire == wires.size())
+            next_note == notes.size() && next_wire == wires.size() && next_output == outputs.size())
             break;
         Status written = Done{};
         if (packet_time == earliest && next_packet < packets.size()) {
@@ -382,6 +407,8 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         } else if (note_time == earliest && next_note < notes.size()) {
             written = recorder.write_note(notes[next_note], note_copied[next_note]);
             ++next_note;
+        } else if (output_time == earliest && next_output < outputs.size()) {
+            written = recorder.add_output(outputs[next_output++]);
         } else {
             written = recorder.add_wire(wires[next_wire++]);
         }
@@ -405,7 +432,10 @@ bool same(const StateEvent& a, const StateEvent& b) {
 bool same(const CallEvent& a, const CallEvent& b) {
     return a.time_ns == b.time_ns && a.return_ns == b.return_ns && a.actor == b.actor && a.call == b.call &&
            a.arguments == b.arguments && a.result == b.result && a.error_number == b.error_number && a.data == b.data &&
-           a.local == b.local;
+           a.local == b.local && a.process == b.process && a.thread == b.thread;
+}
+bool same(const OutputEvent& a, const OutputEvent& b) {
+    return a.time_ns == b.time_ns && a.actor == b.actor && a.label == b.label && a.text == b.text;
 }
 bool same(const NoteEvent& a, const NoteEvent& b) {
     return a.time_ns == b.time_ns && a.step == b.step && a.key == b.key;
@@ -490,21 +520,23 @@ Status TraceFollower::sync(const Trace& trace) {
     const std::vector<size_t> new_calls = new_events(trace.calls(), calls_seen_);
     const std::vector<size_t> new_notes = new_events(trace.notes(), notes_seen_);
     const std::vector<size_t> new_wires = new_events(trace.wire_events(), wires_seen_);
+    const std::vector<size_t> new_outputs = new_events(trace.outputs(), outputs_seen_);
 
     // Merge the batch by time, as write_trace merges a whole trace.
-    size_t packet = 0, state = 0, call = 0, note = 0, wire = 0;
+    size_t packet = 0, state = 0, call = 0, note = 0, wire = 0, output = 0;
     constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
     const auto time_of = [](const auto& events, const std::vector<size_t>& fresh, size_t at) {
         return at < fresh.size() ? events[fresh[at]].time_ns : kNever;
     };
     while (packet < new_packets.size() || state < new_states.size() || call < new_calls.size() ||
-           note < new_notes.size() || wire < new_wires.size()) {
+           note < new_notes.size() || wire < new_wires.size() || output < new_outputs.size()) {
         const int64_t packet_time = time_of(packets, new_packets, packet);
         const int64_t state_time = time_of(trace.states(), new_states, state);
         const int64_t call_time = time_of(trace.calls(), new_calls, call);
         const int64_t note_time = time_of(trace.notes(), new_notes, note);
         const int64_t wire_time = time_of(trace.wire_events(), new_wires, wire);
-        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time});
+        const int64_t output_time = time_of(trace.outputs(), new_outputs, output);
+        const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time, output_time});
         Status written = Done{};
         if (packet < new_packets.size() && packet_time == earliest) {
             const PacketEvent& event = packets[new_packets[packet++]];
@@ -515,6 +547,8 @@ Status TraceFollower::sync(const Trace& trace) {
             written = recorder_.add_call(trace.calls()[new_calls[call++]]);
         } else if (note < new_notes.size() && note_time == earliest) {
             written = recorder_.add_note(trace.notes()[new_notes[note++]]);
+        } else if (output < new_outputs.size() && output_time == earliest) {
+            written = recorder_.add_output(trace.outputs()[new_outputs[output++]]);
         } else {
             written = recorder_.add_wire(trace.wire_events()[new_wires[wire++]]);
         }

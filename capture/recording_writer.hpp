@@ -47,6 +47,7 @@ public:
     Status add_packet(const CapturedPacket& packet) { return add_packet(packet.summary, packet.raw); }
     Status add_state(const StateEvent& event);  // inferred states are skipped (see above)
     Status add_call(const CallEvent& event);
+    Status add_output(const OutputEvent& event);  // a line a student's program wrote
     // A note made while recording is a custom block only: its packet is already
     // on disk. write_trace() also puts notes into packet comments.
     Status add_note(const NoteEvent& event);
@@ -115,6 +116,7 @@ private:
     std::vector<StateEvent> states_seen_;
     std::vector<CallEvent> calls_seen_;
     std::vector<NoteEvent> notes_seen_;
+    std::vector<OutputEvent> outputs_seen_;
     std::vector<WireEvent> wires_seen_;
     std::map<Endpoint, Actor> actors_seen_;
     std::map<uint8_t, CapturePoint> capture_points_seen_;
@@ -133,6 +135,7 @@ std::vector<uint8_t> encode(Type type, std::span<const uint8_t> body);
 std::vector<uint8_t> state(const StateEvent& event);
 std::vector<uint8_t> call(const CallEvent& event);
 std::vector<uint8_t> note(const NoteEvent& event, bool copied_to_packet);
+std::vector<uint8_t> output(const OutputEvent& event);
 std::vector<uint8_t> lesson(const RecordedLesson& lesson);
 std::vector<uint8_t> step(const RecordedStep& step);
 }  // namespace trace_record

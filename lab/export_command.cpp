@@ -85,6 +85,21 @@ Object call_row(const CallEvent& call, int64_t start) {
         object["errno"] = name ? std::string(name) : std::to_string(call.error_number);
     }
     if (!call.data.empty()) object["text"] = call.data;
+    // A traced program's call: which one made it (JSON only; the CSV keeps its columns).
+    if (call.process != 0) {
+        object["program"] = call.program;
+        object["process"] = call.process;
+        object["thread"] = call.thread;
+    }
+    return object;
+}
+
+// A line a student's program wrote: its label ("server") as the sender.
+Object output_row(const OutputEvent& line, int64_t start) {
+    Object object = row_base("output", line.time_ns, start);
+    object["sender"] = line.label;
+    object["actor"] = actor_name(line.actor);
+    object["text"] = line.text;
     return object;
 }
 
@@ -103,9 +118,10 @@ Object wire_row(const WireEvent& wire, int64_t start) {
     return object;
 }
 
-// Hands each row to `emit` in time order, merging the trace's five sorted
+// Hands each row to `emit` in time order, merging the trace's sorted
 // lists as it goes, so a capture of millions of packets is never held as rows.
-// Between equal times the order is packets, states, calls, notes, wire actions.
+// Between equal times the order is packets, states, calls, notes, wire
+// actions, programs' output lines.
 void for_each_row(const Trace& trace, const ExportRange& range, const std::function<void(const Object&)>& emit) {
     const int64_t start = trace.start_ns();
     const auto packets = events_between(trace.packets(), range.after_ns, range.until_ns);
@@ -113,6 +129,7 @@ void for_each_row(const Trace& trace, const ExportRange& range, const std::funct
     const auto calls = events_between(trace.calls(), range.after_ns, range.until_ns);
     const auto notes = events_between(trace.notes(), range.after_ns, range.until_ns);
     const auto wires = events_between(trace.wire_events(), range.after_ns, range.until_ns);
+    const auto outputs = events_between(trace.outputs(), range.after_ns, range.until_ns);
     merge_by_time({
         {packets.size(), [&](size_t i) { return packets[i].time_ns; },
          [&](size_t i) { emit(packet_row(trace, packets[i], start)); }},
@@ -121,6 +138,8 @@ void for_each_row(const Trace& trace, const ExportRange& range, const std::funct
         {calls.size(), [&](size_t i) { return calls[i].time_ns; }, [&](size_t i) { emit(call_row(calls[i], start)); }},
         {notes.size(), [&](size_t i) { return notes[i].time_ns; }, [&](size_t i) { emit(note_row(notes[i], start)); }},
         {wires.size(), [&](size_t i) { return wires[i].time_ns; }, [&](size_t i) { emit(wire_row(wires[i], start)); }},
+        {outputs.size(), [&](size_t i) { return outputs[i].time_ns; },
+         [&](size_t i) { emit(output_row(outputs[i], start)); }},
     });
 }
 

@@ -200,6 +200,31 @@ TEST(Exec, ProgramsRunAsTheUserNotRoot) {
     EXPECT_FALSE(contains(run.output, "[client] 0\n")) << run.output;
 }
 
+TEST(Exec, RecordingKeepsTheCallsAndOutputLinesForOpenAndExport) {
+    if (!have_python()) GTEST_SKIP() << "python3 is not installed";
+    char name[] = "/tmp/tcplab-exec-record-XXXXXX";
+    const std::string folder = mkdtemp(name);
+    chmod(folder.c_str(), 0755);
+    const std::string file = folder + "/echo.pcapng";
+    const Outcome run = tcplab("exec --example echo --record " + file);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const Outcome opened = tcplab("open --terminal --json " + file);
+    ASSERT_EQ(opened.exit_code, 0) << opened.output;
+    const auto lines = json_lines(opened.output);
+    const auto sends = calls(lines, "client", "send");
+    ASSERT_FALSE(sends.empty()) << opened.output;
+    EXPECT_EQ(sends[0].value("program", ""), "python3");
+    EXPECT_GT(sends[0].value("process", 0), 0);
+    bool echoed = false;
+    for (const json& line : of_type(lines, "output"))
+        echoed = echoed || (line["label"] == "client" && line["text"] == "echo: hello");
+    EXPECT_TRUE(echoed) << opened.output;
+    const Outcome exported = tcplab("export --format json " + file);
+    EXPECT_EQ(exported.exit_code, 0);
+    EXPECT_TRUE(contains(exported.output, "echo: hello")) << exported.output.substr(0, 2000);
+    std::filesystem::remove_all(folder);
+}
+
 // Starts tcplab in the background; its output goes to `log`.
 pid_t start_tcplab(const std::string& arguments, const std::string& log) {
     std::filesystem::remove(log);  // an older run's log must not be read as this one's
