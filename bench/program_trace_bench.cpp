@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "capture/wire.hpp"
+#include "scenarios/wire.hpp"
 #include "scenarios/program_tracer.hpp"
 #include "scenarios/program_user.hpp"
 #include "scenarios/sandbox.hpp"
