@@ -23,10 +23,10 @@
 #include <thread>
 #include <vector>
 
-#include "scenarios/wire.hpp"
 #include "scenarios/program_tracer.hpp"
 #include "scenarios/program_user.hpp"
 #include "scenarios/sandbox.hpp"
+#include "scenarios/wire.hpp"
 
 namespace {
 

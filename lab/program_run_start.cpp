@@ -22,8 +22,8 @@ void print_program_error(const Error& error) {
 }
 
 Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, const ProgramCommandContext& context,
-                                                       const Language& language, const std::string& working_directory,
-                                                       bool& two_hosts) {
+                                                     const Language& language, const std::string& working_directory,
+                                                     bool& two_hosts) {
     if (auto prepared = context.prepare(); !prepared) return prepared.error();
     auto user = choose_program_user();
     if (!user) return user.error();

@@ -24,8 +24,8 @@ std::vector<std::string> program_environment();
 // Prepares the process, picks the user (saying when it is `nobody`) and starts
 // the run: two hosts unless loopback was asked for or the wire cannot be laid.
 Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, const ProgramCommandContext& context,
-                                                       const Language& language, const std::string& working_directory,
-                                                       bool& two_hosts);
+                                                     const Language& language, const std::string& working_directory,
+                                                     bool& two_hosts);
 
 void print_program_error(const Error& error);
 

@@ -35,7 +35,6 @@ public:
     // sets up and execs; on failure writes a LaunchFailure to `report_fd`.
     [[noreturn]] void run(int go_fd, int report_fd) const;
 
-
 private:
     ChildPlan() = default;
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "program_session.hpp"
 #include "lesson.hpp"
+#include "program_session.hpp"
 
 namespace tcplab {
 
