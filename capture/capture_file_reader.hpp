@@ -2,15 +2,13 @@
 // Reads pcap and pcapng files one record at a time, for files of any size.
 //
 // The file is read through a window of 1 MiB (grown only for a single larger
-// block, never beyond 16 MiB), so a 1 GB capture costs 1 MiB of memory. We use
-// pread() rather than mmap(): a file truncated while mapped (a recording still
-// being written, a file on a network share) kills an mmap reader with SIGBUS,
-// whereas pread() just returns fewer bytes, which becomes an ordinary fault.
+// block, never beyond 16 MiB), so a 1 GB capture costs 1 MiB of memory; the
+// walk over its blocks and every check on them are capture_blocks.hpp's,
+// shared with the fast open (capture_index.hpp).
 //
-// Bad input never crashes or hangs the reader: every length is checked against
-// the bytes that are really there before anything is read or allocated. At the
-// first fault next() returns false and fault() says which block, at which
-// byte offset, was wrong and why; every record before it has been delivered.
+// Bad input never crashes or hangs the reader. At the first fault next()
+// returns false and fault() says which block, at which byte offset, was wrong
+// and why; every record before it has been delivered.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -69,6 +67,11 @@ struct CaptureRecord {
     std::span<const uint8_t> data;
 };
 
+class ByteWindow;
+class PcapWalker;
+class PcapngWalker;
+struct PcapngBlock;
+
 class CaptureFileReader {
 public:
     // Fails when the file cannot be opened, is empty, or does not start like
@@ -88,44 +91,34 @@ public:
     CaptureFormat format() const { return format_; }
     const std::vector<CaptureInterface>& interfaces() const { return interfaces_; }
     uint64_t position() const { return position_; }  // bytes consumed so far
-    uint64_t size() const { return size_; }
-    uint64_t blocks_read() const { return block_index_; }
+    uint64_t size() const;
     uint64_t skipped_blocks() const { return skipped_blocks_; }  // block types we do not use
 
 private:
-    struct Source;
-    struct Block;
-    explicit CaptureFileReader(std::unique_ptr<Source> source);
+    explicit CaptureFileReader(ByteWindow bytes);
     Status start();
     bool fail(uint64_t offset, std::string reason);
-    std::optional<std::span<const uint8_t>> fetch(uint64_t offset, size_t length);
     bool next_pcap(CaptureRecord& record);
     bool next_pcapng(CaptureRecord& record);
-    bool read_section_header(const Block& block);
-    bool read_interface(const Block& block);
-    bool read_enhanced_packet(const Block& block, CaptureRecord& record);
-    bool read_simple_packet(const Block& block, CaptureRecord& record);
-    bool read_obsolete_packet(const Block& block, CaptureRecord& record);
-    bool read_timestamped_packet(const Block& block, uint32_t interface_id, CaptureRecord& record);
-    bool read_options(const Block& block, size_t from, std::vector<std::string>* comments, CaptureInterface* interface);
-    bool packet_within_limits(const Block& block, uint32_t captured, size_t room, uint32_t interface_index);
+    std::optional<std::string> read_simple_packet(const PcapngBlock& block, CaptureRecord& record);
 
-    std::unique_ptr<Source> source_;
+    // The walkers (capture_blocks.hpp) read through the window; all three
+    // live on the heap, so a moved reader's walkers still find their bytes.
+    std::unique_ptr<ByteWindow> bytes_;
+    std::unique_ptr<PcapWalker> pcap_;
+    std::unique_ptr<PcapngWalker> pcapng_;
     CaptureFormat format_ = CaptureFormat::Pcapng;
-    uint64_t size_ = 0;
     uint64_t position_ = 0;
     uint64_t block_index_ = 0;
     uint64_t skipped_blocks_ = 0;
     std::optional<FileFault> fault_;
     std::vector<CaptureInterface> interfaces_;
-    bool big_endian_ = false;             // the current section's (or pcap file's) byte order
     uint32_t section_ = 0;                // sections seen so far, minus one
     size_t section_first_interface_ = 0;  // index in interfaces_ of this section's interface 0
 };
 
 // Timestamp ticks of `interface` (10^-e or 2^-e seconds, plus its offset) to
-// nanoseconds since 1970, saturating instead of overflowing for any e. The
-// indexed open (capture_index.cpp) uses it too, so both give the same times.
+// nanoseconds since 1970, saturating instead of overflowing for any e.
 int64_t ticks_to_ns(uint64_t ticks, const CaptureInterface& interface);
 // An option's text: strings in options are not necessarily NUL-terminated, and a NUL ends them.
 std::string option_text(std::span<const uint8_t> value, size_t limit);

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "capture_blocks.hpp"
 #include "pcapng_writer.hpp"
 
 namespace tcplab {
@@ -28,16 +29,6 @@ uint32_t be32(const uint8_t* at) {
     uint32_t value = 0;
     std::memcpy(&value, at, 4);
     return __builtin_bswap32(value);
-}
-uint16_t host16(const uint8_t* at) {
-    uint16_t value = 0;
-    std::memcpy(&value, at, 2);
-    return value;
-}
-uint32_t host32(const uint8_t* at) {
-    uint32_t value = 0;
-    std::memcpy(&value, at, 4);
-    return value;
 }
 
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
@@ -212,38 +203,6 @@ constexpr size_t kWindow = 4u << 20;
 constexpr uint64_t kProgressEveryPackets = 1u << 16;
 constexpr uint64_t kSamplePackets = 1u << 14;  // packets read before sizing the trace for the whole file
 
-// pread() through a window that slides forward.
-class Window {
-public:
-    Window(int descriptor, uint64_t size) : descriptor_(descriptor), size_(size), buffer_(kWindow) {}
-
-    // `length` bytes at `offset`, or nullptr when the file does not hold them.
-    const uint8_t* at(uint64_t offset, size_t length) {
-        if (offset >= start_ && offset + length <= start_ + filled_) return buffer_.data() + (offset - start_);
-        if (offset > size_ || length > size_ - offset) return nullptr;
-        const size_t wanted = static_cast<size_t>(std::min<uint64_t>(std::max(length, kWindow), size_ - offset));
-        if (buffer_.size() < wanted) buffer_.resize(wanted);
-        size_t done = 0;
-        while (done < wanted) {
-            const ssize_t count =
-                ::pread(descriptor_, buffer_.data() + done, wanted - done, static_cast<off_t>(offset + done));
-            if (count < 0 && errno == EINTR) continue;
-            if (count <= 0) break;
-            done += static_cast<size_t>(count);
-        }
-        start_ = offset;
-        filled_ = done;
-        return done >= length ? buffer_.data() : nullptr;
-    }
-
-private:
-    int descriptor_;
-    uint64_t size_;
-    std::vector<uint8_t> buffer_;
-    uint64_t start_ = 0;
-    size_t filled_ = 0;
-};
-
 // Why the fast path gave up: the file goes to read_trace() instead.
 struct Unsupported {};
 
@@ -271,8 +230,8 @@ constexpr size_t kBatchesInFlight = 8;  // ~3 MB between the two threads
 // `format` and `skipped_blocks`, read after it has ended.
 class Indexer {
 public:
-    Indexer(int descriptor, uint64_t size, LoadedTrace& loaded, const ProgressCallback& progress)
-        : window_(descriptor, size), size_(size), loaded_(loaded), progress_(progress) {
+    Indexer(ByteWindow bytes, LoadedTrace& loaded, const ProgressCallback& progress)
+        : bytes_(std::move(bytes)), size_(bytes_.size()), loaded_(loaded), progress_(progress) {
         filling_.packets.reserve(kBatchPackets);
     }
 
@@ -313,11 +272,12 @@ public:
 private:
     // On the reader thread.
     std::optional<bool> scan() {
-        const uint8_t* head = window_.at(0, 4);
+        const auto head = bytes_.at(0, 4);
         if (!head) return std::nullopt;
-        const uint32_t magic = host32(head);
-        if (magic == pcapng::kSectionHeaderBlock) return pcapng();
-        return pcap(magic);
+        const std::optional<CaptureFormat> format = capture_format_of(load32(head->data(), false));
+        if (!format) return std::nullopt;
+        loaded_.format = *format;
+        return *format == CaptureFormat::Pcapng ? pcapng() : pcap();
     }
 
     // Reader: passes the batch being filled on, waiting while the trace's
@@ -358,111 +318,66 @@ private:
                       .states = scaled(loaded_.trace.states().size() + loaded_.trace.held_segment_count())});
     }
 
-    std::optional<bool> pcap(uint32_t magic) {
-        const bool nano = magic == 0xA1B23C4D || magic == 0x4D3CB2A1;
-        const bool swapped = magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1;
-        if (!nano && !swapped && magic != 0xA1B2C3D4) return std::nullopt;
-        const auto load32 = [swapped](const uint8_t* at) {
-            const uint32_t value = host32(at);
-            return swapped ? __builtin_bswap32(value) : value;
-        };
-        const uint8_t* header = window_.at(0, 24);
-        if (!header) return std::nullopt;
-        const uint32_t major = swapped ? __builtin_bswap16(host16(header + 4)) : host16(header + 4);
-        if (major != 2) return std::nullopt;
-        CaptureInterface interface;
-        interface.snaplen = load32(header + 16);
-        interface.link_type = static_cast<uint16_t>(load32(header + 20));
-        interface.resolution_exponent = nano ? 9 : 6;
-        interface.name = "pcap";
-        loaded_.format = CaptureFormat::Pcap;
-        loaded_.interfaces.push_back(interface);
-        const auto link = static_cast<LinkType>(interface.link_type);
-        const int64_t scale = nano ? 1 : 1000;
-
-        uint64_t offset = 24;
-        while (offset < size_) {
-            const uint8_t* record = window_.at(offset, 16);
-            if (!record) return std::nullopt;  // a truncated header: read_trace() names the fault
-            const uint32_t captured = load32(record + 8);
-            if (captured > pcapng::kMaxBlockLength || (interface.snaplen != 0 && captured > interface.snaplen) ||
-                captured > size_ - offset - 16)
-                return std::nullopt;
-            const int64_t time_ns = int64_t{load32(record)} * 1'000'000'000 + int64_t{load32(record + 4)} * scale;
-            const uint32_t original_length = load32(record + 12);
-            // Reading the frame may slide the window: `record` is stale after this.
-            const uint8_t* data = window_.at(offset + 16, captured);
-            if (!data) return std::nullopt;
-            add(time_ns, 0, link, original_length, offset + 16, std::span<const uint8_t>(data, captured));
-            offset += 16 + captured;
-            if (!keep_going(offset)) return false;
+    // Any fault below: read_trace() names it.
+    std::optional<bool> pcap() {
+        PcapFileHeader header;
+        if (read_pcap_file_header(bytes_, header)) return std::nullopt;
+        loaded_.interfaces.push_back(header.interface);
+        const auto link = static_cast<LinkType>(header.interface.link_type);
+        PcapWalker walker(bytes_, header);
+        PcapRecord record;
+        while (walker.next(record)) {
+            add(record.time_ns, 0, link, record.original_length, record.offset + kPcapRecordHeaderLength, record.data);
+            if (!keep_going(walker.position())) return false;
         }
-        return finish(offset);
+        if (walker.fault()) return std::nullopt;
+        return finish(walker.position());
     }
 
     std::optional<bool> pcapng() {
-        loaded_.format = CaptureFormat::Pcapng;
-        uint64_t offset = 0;
         uint32_t section = 0;
-        bool first_section = true;
         size_t section_first_interface = 0;
-        while (offset < size_) {
-            if (size_ - offset < 12) return std::nullopt;
-            const uint8_t* head = window_.at(offset, 12);
-            if (!head) return std::nullopt;
-            const uint32_t type = host32(head);
-            const uint32_t length = host32(head + 4);
-            if (length < 12 || length % 4 != 0 || length > size_ - offset || length > pcapng::kMaxBlockLength)
-                return std::nullopt;
-            const uint8_t* block = window_.at(offset, length);
-            if (!block || host32(block + length - 4) != length) return std::nullopt;
-            switch (type) {
+        PcapngWalker walker(bytes_);
+        PcapngBlock block;
+        while (walker.next(block)) {
+            switch (block.type) {
                 case pcapng::kSectionHeaderBlock:
-                    // Another byte order, or another version: the reader's job.
-                    if (length < 28 || host32(block + 8) != pcapng::kByteOrderMagic || host16(block + 12) != 1 ||
-                        !options_fit(block, length, 24))
-                        return std::nullopt;
-                    if (!first_section) ++section;
-                    first_section = false;
+                    if (check_section_header(block)) return std::nullopt;
+                    if (block.offset != 0) ++section;
                     section_first_interface = loaded_.interfaces.size();
                     break;
                 case pcapng::kInterfaceDescriptionBlock: {
-                    if (first_section || length < 20) return std::nullopt;
+                    if (loaded_.interfaces.size() >= kMaxCaptureInterfaces) return std::nullopt;
                     CaptureInterface interface;
                     interface.section = section;
                     interface.id_in_section =
                         static_cast<uint32_t>(loaded_.interfaces.size() - section_first_interface);
-                    interface.link_type = host16(block + 8);
-                    interface.snaplen = host32(block + 12);
-                    if (!interface_options(block, length, interface)) return std::nullopt;
+                    if (read_interface_block(block, interface)) return std::nullopt;
                     loaded_.interfaces.push_back(std::move(interface));
-                    if (loaded_.interfaces.size() > 100'000) return std::nullopt;
                     break;
                 }
                 case pcapng::kEnhancedPacketBlock: {
-                    if (first_section || length < 32) return std::nullopt;
-                    const uint32_t interface_id = host32(block + 8);
-                    if (interface_id >= loaded_.interfaces.size() - section_first_interface) return std::nullopt;
-                    const auto index = static_cast<uint32_t>(section_first_interface + interface_id);
-                    const CaptureInterface& interface = loaded_.interfaces[index];
-                    const uint32_t captured = host32(block + 20);
-                    if (captured > length - 32 || (interface.snaplen != 0 && captured > interface.snaplen))
+                    PacketBlockFields fields;
+                    if (!read_packet_block(block, false, loaded_.interfaces, section_first_interface, fields))
                         return std::nullopt;
-                    const uint64_t ticks = uint64_t{host32(block + 12)} << 32 | host32(block + 16);
-                    const int64_t time_ns = ticks_to_ns(ticks, interface);
-                    const size_t options_at = 28 + (captured + 3u) / 4 * 4;
-                    if (!options_fit(block, length, options_at)) return std::nullopt;
-                    add(time_ns, static_cast<uint8_t>(std::min<uint32_t>(index, 255)),
-                        static_cast<LinkType>(interface.link_type), host32(block + 24), offset + 28,
-                        std::span<const uint8_t>(block + 28, captured));
+                    const CaptureInterface& interface = loaded_.interfaces[fields.interface];
+                    const int64_t time_ns = ticks_to_ns(fields.timestamp, interface);
                     // In a foreign file, packet comments are the notes there are.
-                    if (options_at + 4 <= length - 4) add_comments(block, length, options_at, time_ns);
+                    const auto take_comment = [&](uint16_t code, std::span<const uint8_t> value) {
+                        if (code == pcapng::kOptionComment)
+                            filling_.notes.push_back(NoteEvent{time_ns, -1, option_text(value, 0xFFFF)});
+                        return std::optional<std::string>();
+                    };
+                    if (walk_options(block, fields.options_at, take_comment)) return std::nullopt;
+                    add(time_ns, static_cast<uint8_t>(std::min<uint32_t>(fields.interface, 255)),
+                        static_cast<LinkType>(interface.link_type), fields.original_length, block.offset + 28,
+                        fields.data);
                     break;
                 }
                 case pcapng::kCustomBlockCopyable:
                 case pcapng::kCustomBlockDoNotCopy:
                     // tcplab's own recording: its events need the recording reader.
-                    if (length < 16 || host32(block + 8) == kTcplabPen) return std::nullopt;
+                    if (block.length < 16 || block.u32(8) == kTcplabPen) return std::nullopt;
                     break;
                 case pcapng::kSimplePacketBlock:
                 case pcapng::kObsoletePacketBlock:
@@ -471,66 +386,10 @@ private:
                     ++loaded_.skipped_blocks;
                     break;
             }
-            offset += length;
-            if (!keep_going(offset)) return false;
+            if (!keep_going(walker.position())) return false;
         }
-        return finish(offset);
-    }
-
-    // Options from `from` to the trailer are well formed (as CaptureFileReader checks them).
-    static bool options_fit(const uint8_t* block, uint32_t length, size_t from) {
-        const size_t end = length - 4;
-        while (from + 4 <= end) {
-            const uint16_t code = host16(block + from);
-            const uint16_t option_length = host16(block + from + 2);
-            if (code == pcapng::kOptionEnd) return true;
-            if ((option_length + 3u) / 4 * 4 > end - from - 4) return false;
-            from += 4 + (option_length + 3u) / 4 * 4;
-        }
-        return true;
-    }
-
-    static bool interface_options(const uint8_t* block, uint32_t length, CaptureInterface& interface) {
-        constexpr size_t kTextLimit = 256;
-        const size_t end = length - 4;
-        size_t from = 16;
-        while (from + 4 <= end) {
-            const uint16_t code = host16(block + from);
-            const uint16_t option_length = host16(block + from + 2);
-            if (code == pcapng::kOptionEnd) return true;
-            if ((option_length + 3u) / 4 * 4 > end - from - 4) return false;
-            const uint8_t* value = block + from + 4;
-            if (code == pcapng::kInterfaceName)
-                interface.name = option_text(std::span<const uint8_t>(value, option_length), kTextLimit);
-            if (code == pcapng::kInterfaceDescription)
-                interface.description = option_text(std::span<const uint8_t>(value, option_length), kTextLimit);
-            if (code == pcapng::kInterfaceTimestampResolution) {
-                if (option_length != 1) return false;
-                interface.power_of_two = (value[0] & 0x80) != 0;
-                interface.resolution_exponent = value[0] & 0x7F;
-            }
-            if (code == pcapng::kInterfaceTimestampOffset) {
-                if (option_length != 8) return false;
-                uint64_t seconds = 0;
-                std::memcpy(&seconds, value, 8);
-                interface.offset_seconds = static_cast<int64_t>(seconds);
-            }
-            from += 4 + (option_length + 3u) / 4 * 4;
-        }
-        return true;
-    }
-
-    void add_comments(const uint8_t* block, uint32_t length, size_t from, int64_t time_ns) {
-        const size_t end = length - 4;
-        while (from + 4 <= end) {
-            const uint16_t code = host16(block + from);
-            const uint16_t option_length = host16(block + from + 2);
-            if (code == pcapng::kOptionEnd) return;
-            if (code == pcapng::kOptionComment)
-                filling_.notes.push_back(NoteEvent{
-                    time_ns, -1, option_text(std::span<const uint8_t>(block + from + 4, option_length), 0xFFFF)});
-            from += 4 + (option_length + 3u) / 4 * 4;
-        }
+        if (walker.fault()) return std::nullopt;
+        return finish(walker.position());
     }
 
     void add(int64_t time_ns, uint8_t capture_point, LinkType link, uint32_t original_length, uint64_t file_offset,
@@ -569,7 +428,7 @@ private:
         return true;
     }
 
-    Window window_;
+    ByteWindow bytes_;
     uint64_t size_;
     LoadedTrace& loaded_;
     const ProgressCallback& progress_;
@@ -601,12 +460,11 @@ Result<OpenedCapture> open_capture(const std::string& path, const ProgressCallba
     const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (descriptor < 0) return fall_back();
     struct stat status {};
-    ::fstat(descriptor, &status);
+    if (::fstat(descriptor, &status) != 0) status.st_size = 0;
     OpenedCapture opened;
     opened.loaded.trace.set_raw_source(mapped.value());
-    Indexer indexer(descriptor, static_cast<uint64_t>(status.st_size), opened.loaded, progress);
+    Indexer indexer(ByteWindow(descriptor, static_cast<uint64_t>(status.st_size), kWindow), opened.loaded, progress);
     const std::optional<bool> finished = indexer.run();
-    ::close(descriptor);
     if (!finished) return fall_back();
     if (!*finished) return Error{"reading cancelled", ""};
     return opened;

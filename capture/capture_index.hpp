@@ -1,23 +1,24 @@
 #pragma once
-// Opening a capture file fast and lean (issue 7): what `tcplab open` needs
-// before its first frame, for files of ten million packets.
+// Opening a capture file fast and lean: what `tcplab open` needs before its
+// first frame, for files of ten million packets (an instructor's capture of a
+// busy server), in less memory than the file takes.
 //
 // read_trace() (recording_reader.hpp) copies every frame into the trace and decodes
 // it fully; open_capture() instead keeps, per packet, only the 56-byte
 // PacketEvent with the frame's offset in the file, and the raw bytes stay
 // there: views read them on demand through a read-only mapping of the file
-// (MappedCaptureFile). The scan reads the file with pread() through a window,
-// like CaptureFileReader, so a file truncated while we read it ends the scan
-// instead of killing the process, and the file's pages never count against
-// our memory. Each frame is summarised by summarize_frame(), which reads only
-// the fields the trace keeps; anything unusual goes through decode_frame().
+// (MappedCaptureFile). The scan walks the file with CaptureFileReader's own
+// walker and checks (capture_blocks.hpp), through a bigger window, so a file
+// truncated while we read it ends the scan instead of killing the process,
+// and the file's pages never count against our memory. Each frame is
+// summarised by summarize_frame(), which reads only the fields the trace
+// keeps; anything unusual goes through decode_frame().
 //
-// The fast path covers what instructors and tcpdump produce: pcap (either
-// byte order and resolution) and pcapng in the host's byte order with
-// Enhanced Packet Blocks. Everything else (tcplab's own recordings with their
-// custom blocks, damaged files, Simple or obsolete Packet Blocks, big-endian
-// sections) is handed to read_trace(), which gives the same trace plus the
-// exact fault. docs/performance.md explains the choices.
+// The fast path covers what instructors and tcpdump produce: pcap and pcapng
+// (either byte order and resolution) with Enhanced Packet Blocks. Everything
+// else (tcplab's own recordings with their custom blocks, damaged files,
+// Simple or obsolete Packet Blocks) is handed to read_trace(), which gives the
+// same trace plus the exact fault. docs/performance.md explains the choices.
 #include <cstdint>
 #include <memory>
 #include <span>
