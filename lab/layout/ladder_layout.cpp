@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lab/layout/state_spans.hpp"
 #include "lab/layout/timeline_layout.hpp"
 
 namespace tcplab {

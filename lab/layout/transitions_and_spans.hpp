@@ -14,7 +14,7 @@
 
 #include "capture/trace.hpp"
 #include "capture/transition_merger.hpp"
-#include "lab/layout/timeline_layout.hpp"
+#include "lab/layout/state_spans.hpp"
 
 namespace tcplab {
 
