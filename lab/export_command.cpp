@@ -15,6 +15,7 @@
 #include "capture/capture_index.hpp"
 #include "capture/transition_merger.hpp"
 #include "capture/wire_copies.hpp"
+#include "exit_codes.hpp"
 #include "json_lines.hpp"
 #include "layout/ladder_svg.hpp"
 #include "layout/palette.hpp"
@@ -25,9 +26,6 @@ namespace tcplab {
 namespace {
 
 using Object = nlohmann::ordered_json;
-
-constexpr int kExitUsage = 64;
-constexpr int kExitCannotWrite = 73;  // EX_CANTCREAT
 
 // The CSV's columns, in order; the JSON objects use the same names.
 const std::vector<std::string> kColumns = {
@@ -303,7 +301,7 @@ int export_file(const ExportSettings& settings, const Language& language) {
     auto opened = open_capture(settings.path);
     if (!opened) {
         std::fprintf(stderr, "tcplab: %s\n", opened.error().what.c_str());
-        return kExitFileUnreadable;
+        return exit_code::kFileUnreadable;
     }
     const LoadedTrace* loaded = &opened->loaded;
     if (loaded->fault)
@@ -312,7 +310,7 @@ int export_file(const ExportSettings& settings, const Language& language) {
     auto range = export_range(*loaded, settings, language);
     if (!range) {
         std::fprintf(stderr, "tcplab: %s\n", range.error().what.c_str());
-        return kExitUsage;
+        return exit_code::kUsage;
     }
     const bool to_stdout = settings.out.empty() || settings.out == "-";
     std::ofstream file;
@@ -339,11 +337,11 @@ int export_file(const ExportSettings& settings, const Language& language) {
         if (!file) {
             std::fprintf(stderr, "tcplab: %s\n",
                          fmt::format(fmt::runtime(language.text("record.cannot_write")), settings.out).c_str());
-            return kExitCannotWrite;
+            return exit_code::kCannotWrite;
         }
         std::fprintf(stderr, "%s\n", fmt::format(fmt::runtime(language.text("record.exported")), settings.out).c_str());
     }
-    return loaded->fault ? kExitFileDamaged : 0;
+    return loaded->fault ? exit_code::kFileDamaged : exit_code::kOk;
 }
 
 }  // namespace tcplab

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "exec_command.hpp"
+#include "exit_codes.hpp"
 #include "export_command.hpp"
 #include "i18n.hpp"
 #include "json_lines.hpp"
@@ -29,11 +30,7 @@
 
 namespace {
 
-// Exit codes: what a script can rely on.
-constexpr int kExitOk = 0;
-constexpr int kExitExpectationFailed = 1;
-constexpr int kExitEnvironment = 2;  // no namespace, no capture, missing assets
-constexpr int kExitUsage = 64;       // EX_USAGE
+namespace exit_code = tcplab::exit_code;
 
 struct Settings {
     std::string lesson = "handshake";
@@ -140,7 +137,7 @@ int list_lessons(const tcplab::Language& language, bool json) {
         else
             fmt::print("{:<12} {}: {}\n", entry.name, title, summary);
     }
-    return kExitOk;
+    return exit_code::kOk;
 }
 
 template <class View>
@@ -167,22 +164,22 @@ int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gat
         auto info = recording->finish(run);
         if (!info) {
             print_error(info.error());
-            return kExitEnvironment;
+            return exit_code::kEnvironment;
         }
         tcplab::RunRecording::print_written(*language, info.value(), std::is_same_v<View, tcplab::JsonLines>,
                                             std::is_same_v<View, tcplab::JsonLines> ? stdout : stderr);
-        if (tcplab::RunRecording::interrupted()) return 128 + SIGINT;
+        if (tcplab::RunRecording::interrupted()) return exit_code::kInterrupted;
     }
     for (const tcplab::StepOutcome& outcome : run.outcomes())
-        if (!outcome.passed()) return kExitExpectationFailed;
-    return kExitOk;
+        if (!outcome.passed()) return exit_code::kExpectationFailed;
+    return exit_code::kOk;
 }
 
 int run_lesson(const Settings& settings, const tcplab::Language& shipped_language) {
     auto found = tcplab::find_lesson(settings.lesson);
     if (!found) {
         print_error(found.error());
-        return kExitUsage;
+        return exit_code::kUsage;
     }
     const tcplab::LessonEntry* entry = &found.value();
     tcplab::Language language = shipped_language;
@@ -194,27 +191,27 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
         auto answers = tcplab::parse_answers(settings.answers);
         if (!answers) {
             print_error({"--answers must be numbers from 1, separated by commas: e.g. 2,1,3", ""});
-            return kExitUsage;
+            return exit_code::kUsage;
         }
         predict_options.answers = *answers;
     }
     if (!settings.record.empty())
         if (auto target = tcplab::check_record_target(language, settings.record, settings.force); !target) {
             print_error(target.error());
-            return kExitUsage;
+            return exit_code::kUsage;
         }
     std::optional<tcplab::GateScript> script;
     if (!settings.script.empty()) {
         auto parsed = tcplab::GateScript::parse(settings.script);
         if (!parsed) {
             print_error(parsed.error());
-            return kExitUsage;
+            return exit_code::kUsage;
         }
         script = parsed.value();
     }
     if (auto prepared = prepare_once(); !prepared) {
         print_error(prepared.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     tcplab::RunOptions options = run_options(settings);
     auto run = tcplab::LessonRun::start(*entry, options);
@@ -228,7 +225,7 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
     }
     if (!run) {
         print_error(run.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     // Questions go to stderr when stdout carries JSON for a script.
     std::optional<tcplab::TerminalGate> gate;
@@ -239,7 +236,7 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
         auto started = tcplab::RunRecording::start(settings.record, settings.force, *run.value());
         if (!started) {
             print_error(started.error());
-            return kExitEnvironment;
+            return exit_code::kEnvironment;
         }
         recording = std::move(started.value());
     }
@@ -274,7 +271,7 @@ int run_gui(const Settings& settings, const GuiSettings& gui, bool language_give
     auto window = tcplab::LabWindow::open(window_options(settings, gui, language_given));
     if (!window) {
         print_error(window.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     return window.value()->run();
 }
@@ -382,13 +379,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         app.exit(error);
         std::fprintf(stderr, "\n%s", app.help().c_str());
-        return kExitUsage;
+        return exit_code::kUsage;
     }
 
     auto language = tcplab::Language::load(settings.language);
     if (!language) {
         print_error(language.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capture/capture_index.hpp"
+#include "exit_codes.hpp"
 #include "json_lines.hpp"
 #include "record_command.hpp"
 #include "replay.hpp"
@@ -255,11 +256,11 @@ int open_in_terminal(const OpenSettings& settings, const Language& language, std
     if (!opened) {
         std::fprintf(stderr, "tcplab: %s\n", opened.error().what.c_str());
         if (!opened.error().remedy.empty()) std::fprintf(stderr, "  fix: %s\n", opened.error().remedy.c_str());
-        return kExitFileUnreadable;
+        return exit_code::kFileUnreadable;
     }
     const LoadedTrace& loaded = opened->loaded;
     Printer(settings, language, out, loaded).print();
-    return loaded.fault ? kExitFileDamaged : 0;
+    return loaded.fault ? exit_code::kFileDamaged : exit_code::kOk;
 }
 
 }  // namespace tcplab

@@ -15,10 +15,6 @@
 
 namespace tcplab {
 
-// Exit codes of `open` and `export`.
-inline constexpr int kExitFileDamaged = 65;     // EX_DATAERR: shown up to the fault
-inline constexpr int kExitFileUnreadable = 66;  // EX_NOINPUT: no such file, not a capture
-
 struct OpenSettings {
     std::string path;
     bool json = false;

@@ -9,6 +9,7 @@
 
 #include "capture/capture_index.hpp"
 #include "capture/recording_reader.hpp"
+#include "exit_codes.hpp"
 
 namespace tcplab {
 namespace {
@@ -121,16 +122,14 @@ void print_capture_stats(const OpenStats& stats, const Language& language, bool 
 }
 
 int run_stats_command(const std::string& path, bool json, OpenEngine engine, const Language& language) {
-    constexpr int kExitFileDamaged = 65;
-    constexpr int kExitFileUnreadable = 66;
     auto stats = collect_capture_stats(path, engine);
     if (!stats) {
         std::fprintf(stderr, "tcplab: %s\n", stats.error().what.c_str());
         if (!stats.error().remedy.empty()) std::fprintf(stderr, "  fix: %s\n", stats.error().remedy.c_str());
-        return kExitFileUnreadable;
+        return exit_code::kFileUnreadable;
     }
     print_capture_stats(*stats, language, json);
-    return stats->fault ? kExitFileDamaged : 0;
+    return stats->fault ? exit_code::kFileDamaged : exit_code::kOk;
 }
 
 }  // namespace tcplab

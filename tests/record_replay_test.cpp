@@ -28,6 +28,7 @@
 
 #include "capture/recording_reader.hpp"
 #include "capture/recording_writer.hpp"
+#include "lab/exit_codes.hpp"
 #include "lab/open_command.hpp"
 #include "lab/record_command.hpp"
 #include "lab/replay.hpp"
@@ -439,13 +440,13 @@ TEST(RecordCli, OpenShowsWhatIsValidInADamagedFile) {
     const auto size = fs::file_size(path);
     fs::resize_file(path, size - size / 3 - 2);
     const Outcome opened = run_tcplab("open '" + path + "'");
-    EXPECT_EQ(opened.exit_code, kExitFileDamaged) << opened.output;
+    EXPECT_EQ(opened.exit_code, exit_code::kFileDamaged) << opened.output;
     EXPECT_TRUE(contains(opened.output, "damaged")) << opened.output;
     EXPECT_TRUE(contains(opened.output, "at byte offset"));
     EXPECT_TRUE(contains(opened.output, "SYN")) << "what came before the fault is shown";
 
     const Outcome missing = run_tcplab("open '" + dir.file("nothing.pcapng") + "'");
-    EXPECT_EQ(missing.exit_code, kExitFileUnreadable) << missing.output;
+    EXPECT_EQ(missing.exit_code, exit_code::kFileUnreadable) << missing.output;
 }
 
 // tcpdump writes a capture of a real connection in a fresh namespace.

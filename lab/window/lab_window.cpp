@@ -18,6 +18,7 @@
 
 #include "default_layout.hpp"
 #include "fonts.hpp"
+#include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/views/registry.hpp"
@@ -29,10 +30,6 @@
 
 namespace tcplab {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitEnvironment = 2;
-constexpr int kExitUsage = 64;
 
 constexpr float kFontPixels = 17.0f;
 constexpr float kPresentationScale = 1.6f;
@@ -564,23 +561,23 @@ int LabWindow::Impl::finish_screenshot(bool reached_target) {
     glfwGetFramebufferSize(window, &width, &height);
     if (auto saved = save_framebuffer_png(options.screenshot_path, width, height); !saved) {
         print_error(saved.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     if (auto saved = save_screenshot_info(options.screenshot_path, screenshot_info()); !saved) {
         print_error(saved.error());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     if (const auto error = current_error()) {
         print_error(*error);
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
     if (!reached_target) {
         std::fprintf(stderr, "tcplab: the lesson did not reach step %zu in time (it shows %zu of %zu)\n",
                      options.screenshot_steps.value_or(controller->step_count()), controller->shown_steps(),
                      controller->step_count());
-        return kExitEnvironment;
+        return exit_code::kEnvironment;
     }
-    return kExitOk;
+    return exit_code::kOk;
 }
 
 void LabWindow::Impl::save_on_exit() {
@@ -636,7 +633,7 @@ int LabWindow::run() {
         if ((controller.run() || controller.replay()) && *target_steps > count) {
             std::fprintf(stderr, "tcplab: the %s lesson has %zu steps; --steps %zu asks for more\n",
                          controller.live_lesson_name().c_str(), count, *target_steps);
-            return kExitUsage;
+            return exit_code::kUsage;
         }
         deadline = Clock::now() + kScreenshotBaseTimeout + kScreenshotTimeoutPerStep * static_cast<int>(*target_steps);
     }
@@ -740,7 +737,7 @@ int LabWindow::run() {
         }
     }
     self.save_on_exit();
-    return kExitOk;
+    return exit_code::kOk;
 }
 
 }  // namespace tcplab
