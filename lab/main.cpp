@@ -20,6 +20,7 @@
 #include "open_command.hpp"
 #include "predict_prompt.hpp"
 #include "record_command.hpp"
+#include "scenarios/duration.hpp"
 #include "scenarios/lesson_file.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
@@ -53,28 +54,11 @@ struct Settings {
     bool force = false;       // replace FILE if it exists
 };
 
-// "40ms", "40 ms", "1.5s", "500us", "0": a one-way latency.
-std::optional<std::chrono::microseconds> parse_duration(const std::string& text) {
-    size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (...) {
-        return std::nullopt;
-    }
-    std::string unit = text.substr(used);
-    unit.erase(0, unit.find_first_not_of(' '));
-    double microseconds = 0;
-    if (unit == "ms" || unit.empty())
-        microseconds = value * 1000;
-    else if (unit == "s")
-        microseconds = value * 1e6;
-    else if (unit == "us" || unit == "µs")
-        microseconds = value;
-    else
-        return std::nullopt;
-    if (value < 0 || microseconds > 10e6) return std::nullopt;
-    return std::chrono::microseconds(static_cast<int64_t>(microseconds));
+// A one-way latency for --latency: longer than 10 s would outlast every step's wait.
+std::optional<std::chrono::microseconds> parse_latency(const std::string& text) {
+    const auto latency = tcplab::parse_duration(text);
+    if (!latency || *latency > std::chrono::seconds(10)) return std::nullopt;
+    return latency;
 }
 
 // Builds the run's options from the command line; any wire setting means two hosts.
@@ -87,7 +71,7 @@ tcplab::RunOptions run_options(const Settings& settings) {
                             settings.loss_percent > 0 || settings.step || !settings.script.empty();
     if (!wants_wire) return options;
     options.topology = tcplab::Topology::TwoHosts;
-    if (!settings.latency.empty()) options.wire.latency = *parse_duration(settings.latency);
+    if (!settings.latency.empty()) options.wire.latency = *parse_latency(settings.latency);
     if (settings.mtu > 0) options.wire.mtu = static_cast<uint32_t>(settings.mtu);
     options.wire.loss = settings.loss_percent / 100.0;
     options.wire.seed = settings.seed;
@@ -295,7 +279,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"loopback", "two-hosts"}));
     app.add_option("--latency", settings.latency, "one-way latency on the wire, e.g. 40ms (implies two-hosts)")
         ->check([](const std::string& text) {
-            return parse_duration(text) ? std::string() : "expected a duration such as 40ms, 1.5s or 500us";
+            return parse_latency(text) ? std::string() : "expected a duration up to 10s, such as 40ms, 1.5s or 500us";
         });
     app.add_option("--mtu", settings.mtu, "the wire's MTU, e.g. 576 to split large sends (implies two-hosts)")
         ->check(CLI::Range(576, 9000));

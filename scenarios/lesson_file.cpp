@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "duration.hpp"
 #include "lesson_spec.hpp"
 
 namespace tcplab {
@@ -126,23 +127,6 @@ public:
 private:
     std::string path_;
 };
-
-std::optional<int64_t> microseconds_of(const std::string& text) {
-    size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (...) {
-        return std::nullopt;
-    }
-    std::string unit = text.substr(used);
-    unit.erase(0, unit.find_first_not_of(' '));
-    if (value < 0) return std::nullopt;
-    if (unit == "ms") return static_cast<int64_t>(value * 1000);
-    if (unit == "s") return static_cast<int64_t>(value * 1'000'000);
-    if (unit == "us" || unit == "µs") return static_cast<int64_t>(value);
-    return std::nullopt;
-}
 
 ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec action) {
     action.kind = ActionSpec::Kind::Call;
@@ -460,9 +444,9 @@ LessonSettings read_settings(const Reader& reader, const toml::table& table) {
         reader.fail(*table.get("topology"), "'topology' must be \"loopback\" or \"two-hosts\"");
     settings.two_hosts = topology == "two-hosts";
     if (auto latency = reader.text(table, "latency")) {
-        const auto microseconds = microseconds_of(*latency);
-        if (!microseconds) reader.fail(*table.get("latency"), "'latency' must look like \"40ms\", \"1s\" or \"500us\"");
-        settings.latency = std::chrono::microseconds(*microseconds);
+        const auto duration = parse_duration(*latency);
+        if (!duration) reader.fail(*table.get("latency"), "'latency' must look like \"40ms\", \"1s\" or \"500us\"");
+        settings.latency = *duration;
     }
     if (auto mtu = reader.integer(table, "mtu")) {
         if (*mtu < 576 || *mtu > 65535) reader.fail(*table.get("mtu"), "'mtu' must be between 576 and 65535");

@@ -1,6 +1,8 @@
 // Lesson files: every built-in one loads, every kind of mistake is reported
 // with its file, line and what was expected, and an edited lesson that
 // expects something false is run for real and reported ✗.
+#include "scenarios/lesson_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,7 @@
 #include <sstream>
 
 #include "scenarios/assets.hpp"
-#include "scenarios/lesson_file.hpp"
+#include "scenarios/duration.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
@@ -47,6 +49,20 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 std::string mistake(const std::string& text) {
     auto lesson = parse_lesson(text, "broken.toml");
     return lesson ? "" : lesson.error().what;
+}
+
+// The command line and lesson files read a latency with the same words.
+TEST(Duration, ReadsTheUnitsAPersonWrites) {
+    using std::chrono::microseconds;
+    EXPECT_EQ(parse_duration("40ms"), microseconds(40'000));
+    EXPECT_EQ(parse_duration("40 ms"), microseconds(40'000));
+    EXPECT_EQ(parse_duration("1.5s"), microseconds(1'500'000));
+    EXPECT_EQ(parse_duration("500us"), microseconds(500));
+    EXPECT_EQ(parse_duration("500µs"), microseconds(500));
+    EXPECT_EQ(parse_duration("0"), microseconds(0));
+    EXPECT_EQ(parse_duration("25"), microseconds(25'000));  // a bare number is milliseconds
+    for (const char* wrong : {"", "fast", "-5ms", "40 minutes", "ms", "1e300s"})
+        EXPECT_FALSE(parse_duration(wrong).has_value()) << wrong;
 }
 
 TEST(LessonFile, TheSmallLessonLoads) {
