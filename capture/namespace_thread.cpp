@@ -8,6 +8,12 @@
 
 namespace tcplab {
 
+Status enter_network_namespace(int netns_fd) {
+    if (setns(netns_fd, CLONE_NEWNET) != 0)
+        return Error{std::string("cannot enter the sandbox's network namespace: ") + std::strerror(errno), ""};
+    return Done{};
+}
+
 void StartupReport::succeed() {
     state_.store(1);
     state_.notify_all();
@@ -28,10 +34,11 @@ Status StartupReport::wait() {
 Status start_in_namespace(std::thread& thread, int netns_fd, std::function<void(StartupReport& report)> body) {
     StartupReport report;
     thread = std::thread([&report, netns_fd, body = std::move(body)] {
-        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) {
-            report.fail({std::string("cannot enter the sandbox's network namespace: ") + std::strerror(errno), ""});
-            return;
-        }
+        if (netns_fd >= 0)
+            if (Status entered = enter_network_namespace(netns_fd); !entered) {
+                report.fail(entered.error());
+                return;
+            }
         body(report);
     });
     Status started = report.wait();

@@ -28,19 +28,9 @@ constexpr int kLinuxBoundInactive = 13;
 // (MSG_TRUNC). libmnl's MNL_SOCKET_BUFFER_SIZE is only the page size (<= 8 KiB).
 size_t receive_buffer_size() { return std::max(static_cast<size_t>(MNL_SOCKET_BUFFER_SIZE), size_t{32768}); }
 
-mnl_socket* as_mnl(void* socket) { return static_cast<mnl_socket*>(socket); }
+const std::string kPurpose = "list the TCP sockets";
 
-std::string errno_text(int error_number) { return std::strerror(error_number); }
-
-Error dump_error(const char* step, int error_number) {
-    Error error;
-    error.what = std::string("Could not list the TCP sockets (") + step + "): " + errno_text(error_number);
-    if (error_number == ENOENT || error_number == EOPNOTSUPP || error_number == EPROTONOSUPPORT)
-        error.remedy = "Load the socket diagnostics modules: sudo modprobe tcp_diag inet_diag";
-    else if (error_number == EPERM || error_number == EACCES)
-        error.remedy = "Run tcplab with sudo, or inside a network namespace it created";
-    return error;
-}
+Error dump_error(const char* step, int error_number) { return sock_diag_error(kPurpose, step, error_number); }
 
 SocketTimer timer_from_linux(uint8_t timer) {
     switch (timer) {
@@ -96,41 +86,14 @@ std::optional<SocketInfo> parse_diag_message(const nlmsghdr* header) {
 }  // namespace
 
 Result<SockDiag> SockDiag::open() {
-    mnl_socket* socket = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-    if (socket == nullptr) {
-        const int error_number = errno;
-        return Error{"Could not open a NETLINK_SOCK_DIAG socket: " + errno_text(error_number),
-                     "Check that the kernel has socket diagnostics: sudo modprobe inet_diag tcp_diag"};
-    }
-    if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
-        const int error_number = errno;
-        mnl_socket_close(socket);
-        return Error{"Could not bind the NETLINK_SOCK_DIAG socket: " + errno_text(error_number), ""};
-    }
-    return SockDiag(socket);
-}
-
-SockDiag::SockDiag(void* netlink_socket) : socket_(netlink_socket) {}
-
-SockDiag::SockDiag(SockDiag&& other) noexcept
-    : socket_(std::exchange(other.socket_, nullptr)), sequence_(other.sequence_) {}
-
-SockDiag& SockDiag::operator=(SockDiag&& other) noexcept {
-    if (this != &other) {
-        if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
-        socket_ = std::exchange(other.socket_, nullptr);
-        sequence_ = other.sequence_;
-    }
-    return *this;
-}
-
-SockDiag::~SockDiag() {
-    if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
+    auto socket = SockDiagSocket::open(kPurpose);
+    if (!socket) return socket.error();
+    return SockDiag(std::move(socket.value()));
 }
 
 Result<std::vector<SocketInfo>> SockDiag::dump_tcp() {
-    if (socket_ == nullptr) return Error{"The socket diagnostics handle was moved away or never opened", ""};
-    mnl_socket* socket = as_mnl(socket_);
+    mnl_socket* socket = socket_.get();
+    if (socket == nullptr) return Error{"The socket diagnostics handle was moved away", ""};
     const unsigned int port_id = mnl_socket_get_portid(socket);
     std::vector<char> buffer(receive_buffer_size());
     std::vector<SocketInfo> sockets;
@@ -140,7 +103,7 @@ Result<std::vector<SocketInfo>> SockDiag::dump_tcp() {
         nlmsghdr* request = mnl_nlmsg_put_header(buffer.data());
         request->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        const uint32_t sequence = ++sequence_;
+        const uint32_t sequence = socket_.next_sequence();
         request->nlmsg_seq = sequence;
         auto* diag_request =
             static_cast<inet_diag_req_v2*>(mnl_nlmsg_put_extra_header(request, sizeof(inet_diag_req_v2)));

@@ -3,10 +3,12 @@
 // NETLINK_SOCK_DIAG, as `ss -tan -o` does: state, queues, timers. Works without
 // root inside the lab's own namespaces. Only source of TIME_WAIT sockets.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "endpoint.hpp"
 #include "result.hpp"
+#include "sock_diag_socket.hpp"
 #include "tcp_state.hpp"
 
 namespace tcplab {
@@ -37,20 +39,13 @@ public:
     // Opens a NETLINK_SOCK_DIAG socket in the calling thread's network namespace.
     static Result<SockDiag> open();
 
-    SockDiag(SockDiag&& other) noexcept;
-    SockDiag& operator=(SockDiag&& other) noexcept;
-    SockDiag(const SockDiag&) = delete;
-    SockDiag& operator=(const SockDiag&) = delete;
-    ~SockDiag();
-
     // Every TCP socket (IPv4 and IPv6) in every state, including TIME_WAIT and
     // request sockets of listeners (reported as SYN_RECV).
     Result<std::vector<SocketInfo>> dump_tcp();
 
 private:
-    explicit SockDiag(void* netlink_socket);
-    void* socket_ = nullptr;  // struct mnl_socket*
-    uint32_t sequence_ = 0;
+    explicit SockDiag(SockDiagSocket socket) : socket_(std::move(socket)) {}
+    SockDiagSocket socket_;
 };
 
 }  // namespace tcplab

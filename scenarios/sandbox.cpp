@@ -9,9 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <thread>
 
+#include "capture/namespace_thread.hpp"
 #include "capture/tracepoint.hpp"
 
 namespace tcplab {
@@ -96,23 +95,15 @@ Status prepare_process() {
 Result<Sandbox> Sandbox::create() {
     // unshare() moves only the calling thread, so a short-lived thread creates
     // the namespace and hands back a file descriptor that keeps it alive.
-    int netns_fd = -1;
-    Error failure;
-    std::thread creator([&] {
-        if (unshare(CLONE_NEWNET) != 0) {
-            failure = network_namespace_error(errno);
-            return;
-        }
-        if (auto up = bring_loopback_up(); !up) {
-            failure = up.error();
-            return;
-        }
-        netns_fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (netns_fd < 0) failure = {"cannot hold the sandbox's network namespace: " + errno_text(), ""};
+    auto made = run_in_namespace(-1, []() -> Result<int> {
+        if (unshare(CLONE_NEWNET) != 0) return network_namespace_error(errno);
+        if (auto up = bring_loopback_up(); !up) return up.error();
+        const int netns_fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (netns_fd < 0) return Error{"cannot hold the sandbox's network namespace: " + errno_text(), ""};
+        return netns_fd;
     });
-    creator.join();
-    if (netns_fd < 0) return failure;
-    return Sandbox(netns_fd);
+    if (!made) return made.error();
+    return Sandbox(made.value());
 }
 
 Sandbox::Sandbox(Sandbox&& other) noexcept : netns_fd_(other.netns_fd_) { other.netns_fd_ = -1; }
@@ -130,24 +121,15 @@ Sandbox::~Sandbox() {
     if (netns_fd_ >= 0) ::close(netns_fd_);
 }
 
-Status Sandbox::enter() const {
-    if (setns(netns_fd_, CLONE_NEWNET) != 0) return Error{"cannot enter the sandbox: " + errno_text(), ""};
-    return Done{};
-}
+Status Sandbox::enter() const { return enter_network_namespace(netns_fd_); }
 
 Status Sandbox::set_sysctl(const std::string& name, const std::string& value) const {
     // /proc/sys/net shows the namespace of the thread that opens it.
-    Status result = Done{};
-    std::thread writer([&] {
-        if (auto entered = enter(); !entered) {
-            result = entered;
-            return;
-        }
+    return run_in_namespace(netns_fd_, [&]() -> Status {
         if (!write_file("/proc/sys/" + name, value))
-            result = Error{"cannot set " + name + " = " + value + " in the sandbox: " + errno_text(), ""};
+            return Error{"cannot set " + name + " = " + value + " in the sandbox: " + errno_text(), ""};
+        return Done{};
     });
-    writer.join();
-    return result;
 }
 
 }  // namespace tcplab

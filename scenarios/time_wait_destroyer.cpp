@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "capture/namespace_thread.hpp"
@@ -20,55 +19,26 @@
 namespace tcplab {
 namespace {
 
-mnl_socket* as_mnl(void* socket) { return static_cast<mnl_socket*>(socket); }
+const std::string kPurpose = "end a TIME_WAIT socket";
 
-Error destroy_error(const char* step, int error_number) {
-    Error error;
-    error.what = std::string("Could not end a TIME_WAIT socket (") + step + "): " + std::strerror(error_number);
-    if (error_number == ENOENT || error_number == EOPNOTSUPP || error_number == EPROTONOSUPPORT)
-        error.remedy = "Load the socket diagnostics modules: sudo modprobe tcp_diag inet_diag";
-    else if (error_number == EPERM || error_number == EACCES)
-        error.remedy = "Run tcplab with sudo, or inside a network namespace it created";
-    return error;
-}
+Error destroy_error(const char* step, int error_number) { return sock_diag_error(kPurpose, step, error_number); }
 
 }  // namespace
 
 Result<SocketDestroyer> SocketDestroyer::open() {
-    mnl_socket* socket = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-    if (socket == nullptr) return destroy_error("open", errno);
-    if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
-        const int error_number = errno;
-        mnl_socket_close(socket);
-        return destroy_error("bind", error_number);
-    }
-    return SocketDestroyer(socket);
-}
-
-SocketDestroyer::SocketDestroyer(SocketDestroyer&& other) noexcept
-    : socket_(std::exchange(other.socket_, nullptr)), sequence_(other.sequence_) {}
-
-SocketDestroyer& SocketDestroyer::operator=(SocketDestroyer&& other) noexcept {
-    if (this != &other) {
-        if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
-        socket_ = std::exchange(other.socket_, nullptr);
-        sequence_ = other.sequence_;
-    }
-    return *this;
-}
-
-SocketDestroyer::~SocketDestroyer() {
-    if (socket_ != nullptr) mnl_socket_close(as_mnl(socket_));
+    auto socket = SockDiagSocket::open(kPurpose);
+    if (!socket) return socket.error();
+    return SocketDestroyer(std::move(socket.value()));
 }
 
 Status SocketDestroyer::destroy(const SocketInfo& target) {
-    if (socket_ == nullptr) return Error{"The socket destroyer was moved away or never opened", ""};
-    mnl_socket* socket = as_mnl(socket_);
+    mnl_socket* socket = socket_.get();
+    if (socket == nullptr) return Error{"The socket destroyer was moved away", ""};
     std::vector<char> buffer(MNL_SOCKET_BUFFER_SIZE);
     nlmsghdr* request = mnl_nlmsg_put_header(buffer.data());
     request->nlmsg_type = SOCK_DESTROY;
     request->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-    const uint32_t sequence = ++sequence_;
+    const uint32_t sequence = socket_.next_sequence();
     request->nlmsg_seq = sequence;
     auto* diag_request = static_cast<inet_diag_req_v2*>(mnl_nlmsg_put_extra_header(request, sizeof(inet_diag_req_v2)));
     const bool v6 = target.local.address.version == 6;
@@ -108,43 +78,25 @@ Status SocketDestroyer::destroy(const SocketInfo& target) {
 }
 
 Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports) {
-    Result<size_t> outcome = size_t{0};
-    std::thread worker;
     // Both netlink sockets must be opened inside the sandbox to see its sockets.
-    auto started = start_in_namespace(worker, netns_fd, [&](StartupReport& report) {
+    return run_in_namespace(netns_fd, [&]() -> Result<size_t> {
         auto diag = SockDiag::open();
-        if (!diag) {
-            report.fail(diag.error());
-            return;
-        }
+        if (!diag) return diag.error();
         auto destroyer = SocketDestroyer::open();
-        if (!destroyer) {
-            report.fail(destroyer.error());
-            return;
-        }
+        if (!destroyer) return destroyer.error();
         auto sockets = diag.value().dump_tcp();
-        if (!sockets) {
-            report.fail(sockets.error());
-            return;
-        }
+        if (!sockets) return sockets.error();
         size_t ended = 0;
         for (const SocketInfo& socket : sockets.value()) {
             if (socket.state != TcpState::TimeWait) continue;
             const bool ours = std::find(ports.begin(), ports.end(), socket.local.port) != ports.end() ||
                               std::find(ports.begin(), ports.end(), socket.remote.port) != ports.end();
             if (!ours) continue;
-            if (auto ended_one = destroyer.value().destroy(socket); !ended_one) {
-                report.fail(ended_one.error());
-                return;
-            }
+            if (auto ended_one = destroyer.value().destroy(socket); !ended_one) return ended_one.error();
             ++ended;
         }
-        outcome = ended;
-        report.succeed();
+        return ended;
     });
-    if (!started) return started.error();
-    if (worker.joinable()) worker.join();
-    return outcome;
 }
 
 }  // namespace tcplab

@@ -3,10 +3,12 @@
 // lesson can skip the minute TIME_WAIT lasts. Lab machinery, not a state
 // source: the sockets are found with capture's SockDiag and ended here.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "capture/result.hpp"
 #include "capture/sock_diag.hpp"
+#include "capture/sock_diag_socket.hpp"
 
 namespace tcplab {
 
@@ -15,21 +17,14 @@ class SocketDestroyer {
 public:
     static Result<SocketDestroyer> open();
 
-    SocketDestroyer(SocketDestroyer&& other) noexcept;
-    SocketDestroyer& operator=(SocketDestroyer&& other) noexcept;
-    SocketDestroyer(const SocketDestroyer&) = delete;
-    SocketDestroyer& operator=(const SocketDestroyer&) = delete;
-    ~SocketDestroyer();
-
     // Ends one socket at once. For a TIME_WAIT socket that means its minute is
     // skipped. Needs a kernel built with CONFIG_INET_DIAG_DESTROY (Debian's is)
     // and CAP_NET_ADMIN in the socket's namespace, which the lab has in its own sandbox.
     Status destroy(const SocketInfo& socket);
 
 private:
-    explicit SocketDestroyer(void* netlink_socket) : socket_(netlink_socket) {}
-    void* socket_ = nullptr;  // struct mnl_socket*
-    uint32_t sequence_ = 0;
+    explicit SocketDestroyer(SockDiagSocket socket) : socket_(std::move(socket)) {}
+    SockDiagSocket socket_;
 };
 
 // Ends every TIME_WAIT socket in `netns_fd` whose local or remote port is

@@ -19,6 +19,8 @@
 #include <cstring>
 #include <optional>
 
+#include "capture/namespace_thread.hpp"
+
 namespace tcplab {
 
 struct Wire::Command {
@@ -107,16 +109,7 @@ Result<int> make_device(const IpAddress& self, const IpAddress& peer, uint32_t m
 }
 
 Result<int> make_device_in(int netns, const IpAddress& self, const IpAddress& peer, uint32_t mtu) {
-    Result<int> made = Error{"not started", ""};
-    std::thread maker([&] {
-        if (setns(netns, CLONE_NEWNET) != 0) {
-            made = Error{"cannot enter a host's namespace to lay the wire: " + errno_text(), ""};
-            return;
-        }
-        made = make_device(self, peer, mtu);
-    });
-    maker.join();
-    return made;
+    return run_in_namespace(netns, [&] { return make_device(self, peer, mtu); });
 }
 
 // The IPv4 or IPv6 destination of a raw IP packet.
