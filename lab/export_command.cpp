@@ -17,6 +17,7 @@
 #include "capture/wire_copies.hpp"
 #include "exit_codes.hpp"
 #include "json_lines.hpp"
+#include "layout/ladder_input.hpp"
 #include "layout/ladder_svg.hpp"
 #include "layout/palette.hpp"
 #include "merge_by_time.hpp"
@@ -235,47 +236,10 @@ std::string trace_ladder_svg(const LoadedTrace& loaded, const ExportRange& range
     const float line = kFontSize * 1.25f;
     const std::vector<StateEvent> transitions = observed_transitions(trace);
     const WireCopies copies = pair_wire_copies(trace);
-    const LadderInput input{
-        .trace = trace,
-        .transitions = transitions,
-        .width = kWidth,
-        .cursor_ns = range.until_ns == std::numeric_limits<int64_t>::max() ? 0 : range.until_ns,
-        .relative_numbers = true,
-        .selected_packet = std::nullopt,
-        .hovered_packet = std::nullopt,
-        .colours =
-            LadderColours{
-                .for_flags = [&palette](uint8_t flags, uint32_t length) { return palette.for_flags(flags, length); },
-                .kernel_state = palette.kernel_state,
-                .inferred_state = palette.inferred_state,
-                .client = palette.client,
-                .server = palette.server,
-                .gap = palette.text_dim,
-            },
-        .text_width = [](std::string_view text) { return monospace_text_width(text, kFontSize); },
-        .line_height = line,
-        .row_height = line * 2.2f,
-        .slant = std::round(line * 0.6f),
-        .label_padding = 6.0f,
-        .min_outer_margin = line * 3.0f,
-        .top_margin = 4.0f,
-        .gap_height = line + 8.0f,
-        .idle_gap_ns = 10'000'000,
-        .inferred_mark = language.text("diagrams.ladder.inferred_mark"),
-        .retransmission_mark = "(" + language.text("app.retransmission") + ")",
-        .receive_time_ns = [&copies](size_t index) -> std::optional<int64_t> {
-            if (index >= copies.role.size() || copies.role[index] != CopyRole::Sent) return std::nullopt;
-            if (copies.received_ns[index] == 0) return std::nullopt;
-            return copies.received_ns[index];
-        },
-        .is_receive_copy =
-            [&copies](size_t index) { return index < copies.role.size() && copies.role[index] == CopyRole::Received; },
-        .never_received =
-            [&copies](size_t index) {
-                return index < copies.role.size() && copies.role[index] == CopyRole::Sent &&
-                       copies.received_ns[index] == 0;
-            },
-    };
+    LadderInput input = lab_ladder_input(trace, transitions, palette, language, copies, line,
+                                         [](std::string_view text) { return monospace_text_width(text, kFontSize); });
+    input.width = kWidth;
+    input.cursor_ns = range.until_ns == std::numeric_limits<int64_t>::max() ? 0 : range.until_ns;
     const LadderLayout layout = layout_ladder(input);
 
     LadderSvgStyle style;

@@ -3,8 +3,8 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace tcplab {
@@ -92,6 +92,17 @@ Result<Language> Language::load(const std::string& requested, const std::string&
 std::string Language::text(const std::string& key) const {
     auto found = texts_.find(key);
     return found == texts_.end() ? "⟨" + key + "⟩" : found->second;
+}
+
+std::string fill_placeholders(std::string text, std::initializer_list<std::string_view> values) {
+    size_t from = 0;
+    for (const std::string_view value : values) {
+        const size_t slot = text.find("{}", from);
+        if (slot == std::string::npos) break;
+        text.replace(slot, 2, value);
+        from = slot + value.size();  // a value that holds "{}" is not filled again
+    }
+    return text;
 }
 
 std::vector<std::string> Language::keys() const {

@@ -1,9 +1,11 @@
 #pragma once
 // User-facing prose lives in assets/lang/<code>.toml under dotted keys
 // ("handshake.connect.text"); code refers to keys only.
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capture/result.hpp"
@@ -32,5 +34,10 @@ private:
     std::map<std::string, std::string> texts_;
     std::set<std::string> lesson_keys_;  // keys that came from a lesson file
 };
+
+// Language files mark where a value goes with "{}" ("Step {} of {}: {}"):
+// fills them with `values` in order. Spare placeholders stay as they are, so a
+// translation that drops one loses that value and nothing else.
+std::string fill_placeholders(std::string text, std::initializer_list<std::string_view> values);
 
 }  // namespace tcplab

@@ -123,8 +123,8 @@ private:
         }
         fmt::print(out_, "{}\n\n", paint(settings_, language_.text("app.title"), "1"));
         fmt::print(out_, "{}\n",
-                   fmt::format(fmt::runtime(language_.text("record.opened")), settings_.path,
-                               format_name(loaded_.format), loaded_.packets));
+                   fill_placeholders(language_.text("record.opened"),
+                                     {settings_.path, format_name(loaded_.format), std::to_string(loaded_.packets)}));
         if (loaded_.lesson) {
             const RecordedLesson& lesson = *loaded_.lesson;
             const std::string summary_key = lesson.name + ".summary";
@@ -143,10 +143,10 @@ private:
         if (trace.connections().empty()) fmt::print(out_, "  {}\n", language_.text("record.no_connections"));
         for (size_t index = 0; index < trace.connections().size(); ++index) {
             const Connection& connection = trace.connections()[index];
-            fmt::print(
-                out_, "  {}\n",
-                fmt::format(fmt::runtime(language_.text("record.connection")), index + 1, connection.client.to_string(),
-                            connection.server.to_string(), connection.packet_count));
+            fmt::print(out_, "  {}\n",
+                       fill_placeholders(language_.text("record.connection"),
+                                         {std::to_string(index + 1), connection.client.to_string(),
+                                          connection.server.to_string(), std::to_string(connection.packet_count)}));
         }
     }
 

@@ -28,11 +28,10 @@ Status check_record_target(const Language& language, const std::string& path, bo
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return Done{};
     if (S_ISDIR(info.st_mode))
-        return Error{fmt::format(fmt::runtime(language.text("record.is_directory")), path),
+        return Error{fill_placeholders(language.text("record.is_directory"), {path}),
                      language.text("record.is_directory_fix")};
     if (!force)
-        return Error{fmt::format(fmt::runtime(language.text("record.exists")), path),
-                     language.text("record.exists_fix")};
+        return Error{fill_placeholders(language.text("record.exists"), {path}), language.text("record.exists_fix")};
     return Done{};
 }
 
@@ -87,7 +86,8 @@ void RunRecording::print_written(const Language& language, const RecordingInfo& 
     }
     if (interrupted()) fmt::print(out, "{}\n", language.text("record.interrupted"));
     fmt::print(out, "{}\n",
-               fmt::format(fmt::runtime(language.text("record.written")), info.packets, info.events, info.path));
+               fill_placeholders(language.text("record.written"),
+                                 {std::to_string(info.packets), std::to_string(info.events), info.path}));
 }
 
 }  // namespace tcplab

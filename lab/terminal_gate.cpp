@@ -8,15 +8,7 @@
 #include <thread>
 
 namespace tcplab {
-namespace {
-
-std::string fill(std::string text, uint64_t number) {
-    const auto slot = text.find("{}");
-    if (slot != std::string::npos) text.replace(slot, 2, std::to_string(number));
-    return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TerminalGate::TerminalGate(const Language& language, std::optional<GateScript> script, std::FILE* in, std::FILE* out)
     : language_(language), script_(std::move(script)), in_(in), out_(out) {}
@@ -101,8 +93,9 @@ std::optional<char> TerminalGate::read_answer(LessonRun& run) {
 void TerminalGate::ask(LessonRun& run, const HeldPacket& packet) {
     Wire& wire = *run.wire();
     for (;;) {
-        fmt::print(out_, "\n  {} {}\n  {}", fill(language_.text("gate.at_gate"), packet.segment), describe(run, packet),
-                   language_.text("gate.prompt"));
+        fmt::print(out_, "\n  {} {}\n  {}",
+                   fill_placeholders(language_.text("gate.at_gate"), {std::to_string(packet.segment)}),
+                   describe(run, packet), language_.text("gate.prompt"));
         std::fflush(out_);
         const std::optional<char> answer = read_answer(run);
         if (!answer) {
@@ -123,7 +116,8 @@ void TerminalGate::ask(LessonRun& run, const HeldPacket& packet) {
                 asked_.push_back(packet.segment);
                 return;
             case 'h':
-                fmt::print(out_, "  {}\n", fill(language_.text("gate.holding"), packet.segment));
+                fmt::print(out_, "  {}\n",
+                           fill_placeholders(language_.text("gate.holding"), {std::to_string(packet.segment)}));
                 waiting_behind_.push_back(packet.segment);
                 asked_.push_back(packet.segment);
                 return;

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "lab/i18n.hpp"
+#include "lab/layout/arrowhead.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -42,11 +45,6 @@ std::string escape_xml(std::string_view text) {
 
 std::string rgb(uint32_t colour) {
     return fmt::format("#{:02x}{:02x}{:02x}", colour & 0xFF, (colour >> 8) & 0xFF, (colour >> 16) & 0xFF);
-}
-
-std::string filled(std::string pattern, const std::string& value) {
-    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
-    return pattern;
 }
 
 float top_of(const LadderRecord& record) {
@@ -165,20 +163,15 @@ std::string ladder_svg(const LadderLayout& layout, float width, const LadderSvgS
                                     record.index));
                 const float length = std::hypot(record.x1 - record.x0, record.y1 - record.y0);
                 const bool head = !record.in_flight && length > 0;
-                const float head_length = head ? std::min(9.0f, length * 0.5f) : 0.0f;
-                const float along_x = length > 0 ? (record.x1 - record.x0) / length : 0;
-                const float along_y = length > 0 ? (record.y1 - record.y0) / length : 0;
-                const float base_x = record.x1 - along_x * head_length, base_y = record.y1 - along_y * head_length;
-                svg.line(record.x0, record.y0, head ? base_x : record.x1, head ? base_y : record.y1, record.colour,
-                         2.0f, record.in_flight ? "6 4" : nullptr);
-                if (head) {
-                    const float half = head_length * 0.5f;
+                const Arrowhead tip =
+                    arrowhead(record.x0, record.y0, record.x1, record.y1, head ? std::min(9.0f, length * 0.5f) : 0.0f);
+                svg.line(record.x0, record.y0, tip.base_x, tip.base_y, record.colour, 2.0f,
+                         record.in_flight ? "6 4" : nullptr);
+                if (head)
                     svg.raw(fmt::format(R"(<polygon points="{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}" fill="{}"/>)"
                                         "\n",
-                                        record.x1, svg.y(record.y1), base_x - along_y * half,
-                                        svg.y(base_y + along_x * half), base_x + along_y * half,
-                                        svg.y(base_y - along_x * half), rgb(record.colour)));
-                }
+                                        tip.tip_x, svg.y(tip.tip_y), tip.left_x, svg.y(tip.left_y), tip.right_x,
+                                        svg.y(tip.right_y), rgb(record.colour)));
                 svg.text(record.label_x0, record.label_y0, record.text, record.colour);
                 svg.raw("</g>\n");
                 break;
@@ -210,7 +203,7 @@ std::string ladder_svg(const LadderLayout& layout, float width, const LadderSvgS
                 svg.raw("</g>\n");
                 break;
             case LadderRecordKind::Gap: {
-                const std::string text = filled(style.gap_pattern, record.text);
+                const std::string text = fill_placeholders(style.gap_pattern, {record.text});
                 const float middle = (layout.client_x + layout.server_x) * 0.5f;
                 const float text_width = monospace_text_width(text, style.font_size);
                 const float y = (record.y0 + record.y1) * 0.5f;

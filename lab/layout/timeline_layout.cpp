@@ -10,6 +10,8 @@
 #include <map>
 #include <queue>
 
+#include "lab/i18n.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -132,9 +134,7 @@ void layout_wire(const TimelineInput& input, int64_t view_begin, int64_t view_en
         } else {
             record.kind = TimelineRecordKind::PacketGroup;
             record.colour = input.colours.group;
-            record.label = input.group_label;
-            if (const size_t slot = record.label.find("{}"); slot != std::string::npos)
-                record.label.replace(slot, 2, std::to_string(record.count));
+            record.label = fill_placeholders(input.group_label, {std::to_string(record.count)});
         }
         layout.records.push_back(std::move(record));
         begin = end;

@@ -54,6 +54,14 @@ void dashed_rect(ImDrawList* draw_list, ImVec2 min, ImVec2 max, ImU32 colour, fl
     dashed_line(draw_list, ImVec2(min.x, max.y), min, colour, thickness, dash);
 }
 
+void wrapped_tooltip(const std::string& text) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
 void label_value(const std::string& label, const std::string& value) {
     ImGui::TextDisabled("%s", label.c_str());
     ImGui::SameLine();

@@ -19,6 +19,9 @@ std::string source_text(const LabContext& context, StateSource source);
 void dashed_line(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float thickness, float dash);
 void dashed_rect(ImDrawList* draw_list, ImVec2 min, ImVec2 max, ImU32 colour, float thickness, float dash = 4.0f);
 
+// A tooltip of text wrapped to a readable width: what a view's "(?)" says.
+void wrapped_tooltip(const std::string& text);
+
 // A dim label and its value on one line, for tooltips.
 void label_value(const std::string& label, const std::string& value);
 

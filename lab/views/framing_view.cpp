@@ -69,15 +69,6 @@ void FramingView::draw(LabContext& context) {
             if (ImGui::Selectable(directions[i].c_str(), direction_ == i)) direction_ = i;
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::TextUnformatted(context.text("view.framing.help").c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
 
     float label_width = 0;
     for (const FramingRow row : kRows)

@@ -8,31 +8,24 @@
 
 #include "capture/transition_merger.hpp"
 #include "drawing.hpp"
+#include "lab/layout/arrowhead.hpp"
+#include "lab/layout/ladder_input.hpp"
 #include "lab/layout/timeline_layout.hpp"
 
 namespace tcplab {
 namespace {
 
-// "{} later": the first "{}" becomes `value`.
-std::string filled(std::string pattern, const std::string& value) {
-    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
-    return pattern;
-}
-
-// ImGui 1.86 has no arrowhead helper: a line that stops short of the tip, and
-// a filled triangle.
+// A segment's arrow; one still in flight has no head yet.
 void arrow(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float thickness, bool head) {
     const float length = std::hypot(to.x - from.x, to.y - from.y);
     if (length <= 0) return;
-    const ImVec2 along((to.x - from.x) / length, (to.y - from.y) / length);
-    const ImVec2 across(-along.y, along.x);
-    const float head_length = head ? std::min(6.0f + 3.0f * thickness, length * 0.5f) : 0.0f;
-    const ImVec2 base(to.x - along.x * head_length, to.y - along.y * head_length);
-    draw_list->AddLine(from, head ? base : to, colour, thickness);
-    if (!head) return;
-    const float half_width = head_length * 0.5f;
-    draw_list->AddTriangleFilled(to, ImVec2(base.x + across.x * half_width, base.y + across.y * half_width),
-                                 ImVec2(base.x - across.x * half_width, base.y - across.y * half_width), colour);
+    if (!head) {
+        draw_list->AddLine(from, to, colour, thickness);
+        return;
+    }
+    const Arrowhead tip = arrowhead(from.x, from.y, to.x, to.y, std::min(6.0f + 3.0f * thickness, length * 0.5f));
+    draw_list->AddLine(from, ImVec2(tip.base_x, tip.base_y), colour, thickness);
+    draw_list->AddTriangleFilled(to, ImVec2(tip.left_x, tip.left_y), ImVec2(tip.right_x, tip.right_y), colour);
 }
 
 }  // namespace
@@ -41,15 +34,6 @@ void LadderView::draw(LabContext& context) {
     const Trace& trace = context.trace;
     history_ = &transitions_and_spans(context, own_history_);
 
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::TextUnformatted(context.text("view.ladder.help").c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
-    ImGui::SameLine();
     ImGui::TextDisabled(
         "%s", context.text(context.shared.relative_numbers ? "diagrams.ladder.relative" : "diagrams.ladder.absolute")
                   .c_str());
@@ -64,50 +48,15 @@ void LadderView::draw(LabContext& context) {
     // arrives, or the pairing starts over, they are built again.
     if (!pairer_.update(trace) || !pairer_.newly_received().empty()) rows_.invalidate();
     const WireCopies& copies = pairer_.copies();
-    const LadderInput input{
-        .trace = trace,
-        .transitions = history_->transitions(),
-        .width = width,
-        .cursor_ns = context.shared.cursor_ns,
-        .relative_numbers = context.shared.relative_numbers,
-        .selected_packet = context.shared.selected_packet,
-        .hovered_packet = context.shared.hovered_packet,
-        .colours =
-            LadderColours{
-                .for_flags = [&palette = context.palette](uint8_t flags,
-                                                          uint32_t length) { return palette.for_flags(flags, length); },
-                .kernel_state = context.palette.kernel_state,
-                .inferred_state = context.palette.inferred_state,
-                .client = context.palette.client,
-                .server = context.palette.server,
-                .gap = context.palette.text_dim,
-            },
-        .text_width =
-            [](std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; },
-        .line_height = line,
-        .row_height = line * 2.2f,
-        .slant = std::round(line * 0.6f),
-        .label_padding = 6.0f,
-        .min_outer_margin = line * 3.0f,
-        .top_margin = 4.0f,
-        .gap_height = line + 8.0f,
-        .idle_gap_ns = 10'000'000,
-        .inferred_mark = context.text("diagrams.ladder.inferred_mark"),
-        .retransmission_mark = "(" + context.text("app.retransmission") + ")",
-        .receive_time_ns = [&copies](size_t index) -> std::optional<int64_t> {
-            if (index >= copies.role.size() || copies.role[index] != CopyRole::Sent) return std::nullopt;
-            if (copies.received_ns[index] == 0) return std::nullopt;
-            return copies.received_ns[index];
-        },
-        .is_receive_copy =
-            [&copies](size_t index) { return index < copies.role.size() && copies.role[index] == CopyRole::Received; },
-        .never_received =
-            [&copies](size_t index) {
-                return index < copies.role.size() && copies.role[index] == CopyRole::Sent &&
-                       copies.received_ns[index] == 0;
-            },
-        .transitions_build = history_->full_builds(),
-    };
+    LadderInput input = lab_ladder_input(
+        trace, history_->transitions(), context.palette, context.language, copies, line,
+        [](std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; });
+    input.width = width;
+    input.cursor_ns = context.shared.cursor_ns;
+    input.relative_numbers = context.shared.relative_numbers;
+    input.selected_packet = context.shared.selected_packet;
+    input.hovered_packet = context.shared.hovered_packet;
+    input.transitions_build = history_->full_builds();
     // Rows are built once per change of the trace; each frame lays out only
     // what the scrolled window shows (a 10 M-packet ladder costs a screenful).
     LadderInput windowed = input;
@@ -249,7 +198,7 @@ void LadderView::draw_tooltip(LabContext& context, const LadderRecord& record) c
             break;
         }
         case LadderRecordKind::Gap:
-            ImGui::TextUnformatted(filled(context.text("diagrams.ladder.gap_tip"), record.text).c_str());
+            ImGui::TextUnformatted(fill_placeholders(context.text("diagrams.ladder.gap_tip"), {record.text}).c_str());
             break;
     }
     ImGui::PopTextWrapPos();
@@ -333,7 +282,7 @@ void LadderView::draw_records(LabContext& context, ImVec2 origin) const {
                 draw_list->AddText(at(record.x0, record.y0), with_alpha(record.colour, 0.9f), record.text.c_str());
                 break;
             case LadderRecordKind::Gap: {
-                const std::string text = filled(context.text("diagrams.ladder.gap"), record.text);
+                const std::string text = fill_placeholders(context.text("diagrams.ladder.gap"), {record.text});
                 const float text_width = ImGui::CalcTextSize(text.c_str()).x;
                 const float middle = (layout_.client_x + layout_.server_x) * 0.5f;
                 const float y = (record.y0 + record.y1 - line) * 0.5f;

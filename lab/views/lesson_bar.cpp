@@ -16,14 +16,8 @@ const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
 const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
-    std::string heading = context.text("app.step_heading");
-    // "Step {} of {}: {}" with the placeholders filled in order.
-    for (const std::string& value : {std::to_string(shown), std::to_string(count), title}) {
-        const size_t slot = heading.find("{}");
-        if (slot == std::string::npos) break;
-        heading.replace(slot, 2, value);
-    }
-    return heading;
+    // "Step {} of {}: {}"
+    return fill_placeholders(context.text("app.step_heading"), {std::to_string(shown), std::to_string(count), title});
 }
 
 // A step of a foreign lesson (a recording made with other lesson files) may

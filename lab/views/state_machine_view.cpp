@@ -8,31 +8,25 @@
 
 #include "capture/transition_merger.hpp"
 #include "drawing.hpp"
+#include "lab/layout/arrowhead.hpp"
 
 namespace tcplab {
 namespace {
 
-std::string filled(std::string pattern, const std::string& value) {
-    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
-    return pattern;
-}
-
-// A polyline whose last segment ends in a filled triangle (ImGui 1.86 has no arrowhead helper).
+// A polyline whose last segment ends in an arrowhead.
 void polyline_arrow(ImDrawList* draw_list, const std::vector<ImVec2>& points, ImU32 colour, float thickness) {
     if (points.size() < 2) return;
-    const ImVec2 tip = points.back();
-    const ImVec2 before = points[points.size() - 2];
-    const float length = std::hypot(tip.x - before.x, tip.y - before.y);
-    const ImVec2 along = length > 0 ? ImVec2((tip.x - before.x) / length, (tip.y - before.y) / length) : ImVec2(0, 1);
-    const float head_length = std::min(7.0f + 2.5f * thickness, std::max(length, 1.0f));
-    const ImVec2 base(tip.x - along.x * head_length, tip.y - along.y * head_length);
+    const ImVec2 to = points.back();
+    const ImVec2 from = points[points.size() - 2];
+    const float length = std::hypot(to.x - from.x, to.y - from.y);
+    const Arrowhead head =
+        arrowhead(from.x, from.y, to.x, to.y, std::min(7.0f + 2.5f * thickness, std::max(length, 1.0f)));
     for (size_t index = 0; index + 1 < points.size(); ++index) {
         const bool last = index + 2 == points.size();
-        draw_list->AddLine(points[index], last ? base : points[index + 1], colour, thickness);
+        draw_list->AddLine(points[index], last ? ImVec2(head.base_x, head.base_y) : points[index + 1], colour,
+                           thickness);
     }
-    const ImVec2 across(-along.y * head_length * 0.45f, along.x * head_length * 0.45f);
-    draw_list->AddTriangleFilled(tip, ImVec2(base.x + across.x, base.y + across.y),
-                                 ImVec2(base.x - across.x, base.y - across.y), colour);
+    draw_list->AddTriangleFilled(to, ImVec2(head.left_x, head.left_y), ImVec2(head.right_x, head.right_y), colour);
 }
 
 // A small legend swatch drawn into the current line, followed by its text.
@@ -54,14 +48,6 @@ void legend_item(const std::string& text, float swatch_width, Draw&& draw) {
 void StateMachineView::draw_legend(LabContext& context) const {
     const Palette& palette = context.palette;
     const float swatch = ImGui::GetTextLineHeight() * 1.4f;
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::TextUnformatted(context.text("view.state_machine.help").c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
     legend_item(context.text("diagrams.fsm.legend_client"), swatch, [&](ImDrawList* list, ImVec2 min, ImVec2 max) {
         list->AddRectFilled(ImVec2(min.x, min.y + 2), ImVec2(max.x, max.y - 2), palette.client, 3.0f);
     });
@@ -272,7 +258,7 @@ void StateMachineView::draw_box_tooltip(LabContext& context, const StateBox& box
         const EndProgress& end = actor == Actor::Client ? progress_.client : progress_.server;
         const std::string name = context.text(actor == Actor::Client ? "actor.client" : "actor.server");
         ImGui::PushStyleColor(ImGuiCol_Text, actor == Actor::Client ? context.palette.client : context.palette.server);
-        ImGui::TextUnformatted(filled(context.text("diagrams.fsm.here"), name).c_str());
+        ImGui::TextUnformatted(fill_placeholders(context.text("diagrams.fsm.here"), {name}).c_str());
         ImGui::PopStyleColor();
         ImGui::SameLine();
         ImGui::TextDisabled("(%s)", source_text(context, end.source).c_str());
@@ -285,7 +271,7 @@ void StateMachineView::draw_box_tooltip(LabContext& context, const StateBox& box
             how += "  ·  " +
                    (arrow.label_key.empty() ? context.text("diagrams.fsm.not_in_rfc") : context.text(arrow.label_key));
         }
-        ImGui::TextDisabled("%s", filled(context.text("diagrams.fsm.last"), how).c_str());
+        ImGui::TextDisabled("%s", fill_placeholders(context.text("diagrams.fsm.last"), {how}).c_str());
     }
     if (box.inferred_only) ImGui::TextDisabled("%s", context.text("diagrams.fsm.inferred_box").c_str());
     ImGui::PopTextWrapPos();

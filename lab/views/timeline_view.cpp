@@ -52,12 +52,6 @@ std::string lane_name(const LabContext& context, TimelineLane lane) {
     return "";
 }
 
-// "Step {}" and friends: the first "{}" becomes `value`.
-std::string filled(std::string pattern, const std::string& value) {
-    if (const size_t slot = pattern.find("{}"); slot != std::string::npos) pattern.replace(slot, 2, value);
-    return pattern;
-}
-
 // Diagonal hatching: the look of a state that no kernel source reported.
 void hatch(ImDrawList* draw_list, ImVec2 min, ImVec2 max, ImU32 colour, float thickness) {
     draw_list->PushClipRect(min, max, true);
@@ -148,15 +142,6 @@ void TimelineView::draw_toolbar(LabContext& context) {
         for (const TimelineLane lane : kLanes)
             ImGui::Checkbox(lane_name(context, lane).c_str(), &state_.show_lane[static_cast<size_t>(lane)]);
         ImGui::EndPopup();
-    }
-    ImGui::SameLine();
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::TextUnformatted(context.text("view.timeline.help").c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
     }
     ImGui::SameLine();
     ImGui::TextDisabled(
@@ -291,7 +276,8 @@ void TimelineView::draw_tooltip(LabContext& context, const TimelineRecord& recor
         }
         case TimelineRecordKind::PacketGroup: {
             const auto& packets = trace.packets();
-            ImGui::TextUnformatted(filled(context.text("timeline.packets"), std::to_string(record.count)).c_str());
+            ImGui::TextUnformatted(
+                fill_placeholders(context.text("timeline.packets"), {std::to_string(record.count)}).c_str());
             label_value(context.text("timeline.time"), format_offset(packets[record.first].time_ns - start) + " … " +
                                                            format_offset(packets[record.last - 1].time_ns - start));
             ImGui::TextDisabled("%s", context.text("timeline.group_tip").c_str());
@@ -331,7 +317,8 @@ void TimelineView::draw_tooltip(LabContext& context, const TimelineRecord& recor
         }
         case TimelineRecordKind::StepMarker: {
             const NoteEvent& note = trace.notes()[record.index];
-            if (note.step >= 0) ImGui::TextUnformatted(filled(context.text("timeline.step"), record.label).c_str());
+            if (note.step >= 0)
+                ImGui::TextUnformatted(fill_placeholders(context.text("timeline.step"), {record.label}).c_str());
             const std::string title_key = note.key + ".title";
             ImGui::TextUnformatted(context.language.has(title_key) ? context.text(title_key).c_str()
                                                                    : note.key.c_str());

@@ -21,6 +21,7 @@
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
+#include "lab/views/drawing.hpp"
 #include "lab/views/registry.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
@@ -390,13 +391,7 @@ void LabWindow::Impl::draw_help_marker(const std::string& help) {
                          ImGui::IsMouseHoveringRect(marker_min, marker_max);
     draw->AddText(marker_min, ImGui::GetColorU32(hovered ? ImGuiCol_Text : ImGuiCol_TextDisabled), "(?)");
     draw->PopClipRect();
-    if (hovered) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::TextUnformatted(help.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
+    if (hovered) wrapped_tooltip(help);
 }
 
 void LabWindow::Impl::draw_views(LabContext& context) {

@@ -20,16 +20,6 @@ const std::vector<std::string> kPngExtensions = {".png"};
 const std::vector<std::string> kPcapngExtensions = {".pcapng"};
 const std::vector<std::string> kSvgExtensions = {".svg"};
 
-// "{}" placeholders filled in order, as the language files write them.
-std::string filled(std::string text, std::initializer_list<std::string> values) {
-    for (const std::string& value : values) {
-        const size_t slot = text.find("{}");
-        if (slot == std::string::npos) break;
-        text.replace(slot, 2, value);
-    }
-    return text;
-}
-
 }  // namespace
 
 void ReplayUi::fail(const std::string& what, const std::string& remedy) {
@@ -130,7 +120,8 @@ void ReplayUi::draw_file_items(const Language& language) {
             if (!finished)
                 fail(finished.error().what, finished.error().remedy);
             else {
-                status_ = filled(language.text("replay.recorded"), {std::to_string(finished->packets), finished->path});
+                status_ = fill_placeholders(language.text("replay.recorded"),
+                                            {std::to_string(finished->packets), finished->path});
                 status_until_ = std::chrono::steady_clock::now() + kStatusTime;
             }
         }
@@ -157,7 +148,8 @@ void ReplayUi::draw_export_menu(const Language& language) {
 
 void ReplayUi::draw_status(const Language& language) {
     if (const LiveRecording* recording = controller_.recording()) {
-        const std::string label = filled(language.text("replay.rec_indicator"), {std::to_string(recording->packets())});
+        const std::string label =
+            fill_placeholders(language.text("replay.rec_indicator"), {std::to_string(recording->packets())});
         // Right-aligned, where the eye finds it, and red as a camera's light.
         ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::CalcTextSize(label.c_str()).x -
                              ImGui::GetStyle().ItemSpacing.x * 2);
@@ -237,7 +229,7 @@ void ReplayUi::draw_progress(const Language& language) {
                          ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::TextUnformatted(std::filesystem::path(loader_.path()).filename().string().c_str());
         const ReadProgress progress = loader_.progress();
-        const std::string overlay = filled(
+        const std::string overlay = fill_placeholders(
             language.text("replay.loading_progress"),
             {human_size(progress.bytes_done), human_size(progress.bytes_total), std::to_string(progress.packets)});
         ImGui::ProgressBar(loader_.fraction(), ImVec2(-FLT_MIN, 0), overlay.c_str());
@@ -270,13 +262,13 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
         } else {
             ImGui::BeginDisabled(!packet_ok);
             const std::string on_packet =
-                packet_ok ? filled(language.text("replay.note_on_packet"), {std::to_string(*packet + 1)})
+                packet_ok ? fill_placeholders(language.text("replay.note_on_packet"), {std::to_string(*packet + 1)})
                           : language.text("replay.note_no_packet");
             if (ImGui::RadioButton(on_packet.c_str(), note_on_packet_)) note_on_packet_ = true;
             ImGui::EndDisabled();
             ImGui::BeginDisabled(!step);
             const std::string on_step =
-                filled(language.text("replay.note_on_step"), {step ? std::to_string(step->index + 1) : "-"});
+                fill_placeholders(language.text("replay.note_on_step"), {step ? std::to_string(step->index + 1) : "-"});
             if (ImGui::RadioButton(on_step.c_str(), !note_on_packet_)) note_on_packet_ = false;
             ImGui::EndDisabled();
             if (note_focus_) {
