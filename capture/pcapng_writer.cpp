@@ -117,27 +117,6 @@ std::vector<uint8_t> enhanced_packet_block(uint32_t interface_id, uint64_t times
     return encode_block(kEnhancedPacketBlock, body.data(), order);
 }
 
-std::vector<uint8_t> simple_packet_block(std::span<const uint8_t> data, uint32_t original_length, ByteOrder order) {
-    BodyBuilder body(order);
-    body.u32(original_length);
-    body.bytes(data);
-    return encode_block(kSimplePacketBlock, body.data(), order);
-}
-
-std::vector<uint8_t> obsolete_packet_block(uint16_t interface_id, uint64_t timestamp, std::span<const uint8_t> data,
-                                           uint32_t original_length, std::span<const Option> options, ByteOrder order) {
-    BodyBuilder body(order);
-    body.u16(interface_id);
-    body.u16(0);  // drops count
-    body.timestamp(timestamp);
-    body.u32(static_cast<uint32_t>(data.size()));
-    body.u32(original_length);
-    body.bytes(data);
-    body.pad_to_4();
-    body.options(options);
-    return encode_block(kObsoletePacketBlock, body.data(), order);
-}
-
 std::vector<uint8_t> custom_block(uint32_t private_enterprise_number, std::span<const uint8_t> data, bool copyable,
                                   ByteOrder order) {
     BodyBuilder body(order);

@@ -76,11 +76,6 @@ std::vector<uint8_t> interface_description_block(uint16_t link_type, uint32_t sn
 std::vector<uint8_t> enhanced_packet_block(uint32_t interface_id, uint64_t timestamp, std::span<const uint8_t> data,
                                            uint32_t original_length, std::span<const Option> options,
                                            ByteOrder order = kHostByteOrder);
-std::vector<uint8_t> simple_packet_block(std::span<const uint8_t> data, uint32_t original_length,
-                                         ByteOrder order = kHostByteOrder);
-std::vector<uint8_t> obsolete_packet_block(uint16_t interface_id, uint64_t timestamp, std::span<const uint8_t> data,
-                                           uint32_t original_length, std::span<const Option> options,
-                                           ByteOrder order = kHostByteOrder);
 // The PEN is written in the section's byte order; the data is opaque to pcapng
 // and padded with zeros, so its owner must be able to tell its own length.
 std::vector<uint8_t> custom_block(uint32_t private_enterprise_number, std::span<const uint8_t> data, bool copyable,
@@ -131,7 +126,6 @@ public:
     const std::string& path() const { return path_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t blocks_written() const { return blocks_written_; }
-    size_t interface_count() const { return snaplens_.size(); }
 
 private:
     PcapngWriter(int descriptor, std::string path, bool sync_each_block);

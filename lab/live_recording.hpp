@@ -27,8 +27,6 @@ public:
 
     const std::string& path() const { return path_; }
     uint64_t packets() const { return follower_ ? follower_->progress().packets : 0; }
-    // Notes waiting for finish() (see add_note).
-    size_t notes_pending() const { return pending_notes_.size(); }
 
 private:
     LiveRecording(std::string path, TraceFollower follower) : path_(std::move(path)), follower_(std::move(follower)) {}

@@ -100,14 +100,6 @@ const CallEvent* StepView::call(Actor actor, const std::string& name) const {
     return found;
 }
 
-std::vector<TcpState> StepView::states_reached(Actor actor) const {
-    std::vector<TcpState> states;
-    for (const StateEvent& event : transitions())
-        if (event.time_ns >= begin_ns_ && event.time_ns <= end_ns_ && trace_.actor_of(event) == actor)
-            states.push_back(event.to);
-    return states;
-}
-
 const std::vector<StateEvent>& StepView::transitions() const {
     if (!transitions_) transitions_ = observed_transitions(trace_);
     return *transitions_;

@@ -45,9 +45,6 @@ public:
     // The socket calls of `actor` named `call` in this step; the last one, or null.
     const CallEvent* call(Actor actor, const std::string& name) const;
     std::vector<const CallEvent*> calls(Actor actor, const std::string& name) const;
-    // The states the sockets of `actor` moved to in this step, merged from the
-    // kernel sources (transition_merger.hpp), in time order.
-    std::vector<TcpState> states_reached(Actor actor) const;
     bool reached(Actor actor, TcpState state) const;
     // The first merged state event in this step where a socket of `actor` reached `state`.
     std::optional<StateEvent> state_event(Actor actor, TcpState state) const;

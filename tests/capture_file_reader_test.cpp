@@ -97,8 +97,8 @@ TEST_P(PcapngOrders, ReadsEveryPacketBlockTypeAndCustomBlocks) {
                                                   pcapng::Option::text(pcapng::kOptionComment, "second")};
     append(file, pcapng::enhanced_packet_block(0, 123'456'789, frame, 60, comments, order));
     append(file, pcapng::encode_block(pcapng::kNameResolutionBlock, std::vector<uint8_t>{0, 0, 0, 0}, order));
-    append(file, pcapng::simple_packet_block(frame, 54, order));
-    append(file, pcapng::obsolete_packet_block(0, 5, frame, 54, {}, order));
+    append(file, test::simple_packet_block(frame, 54, order));
+    append(file, test::obsolete_packet_block(0, 5, frame, 54, order));
     const std::vector<uint8_t> custom = {'a', 'b', 'c'};
     append(file, pcapng::custom_block(32473, custom, false, order));
 

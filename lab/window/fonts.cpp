@@ -67,16 +67,15 @@ FontSet::FontSet(FontFiles files, const std::vector<std::string>& texts) : files
 
 void FontSet::build(ImFontAtlas& atlas, float pixel_size) {
     atlas.Clear();
-    latin_loaded_ = false;
     cjk_loaded_ = false;
     ImFontConfig latin;
     latin.OversampleH = 2;
+    bool latin_loaded = false;
     if (!files_.latin.path.empty()) {
         latin.FontNo = files_.latin.index;
-        latin_loaded_ =
-            atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges_.Data) != nullptr;
+        latin_loaded = atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges_.Data) != nullptr;
     }
-    if (!latin_loaded_) {
+    if (!latin_loaded) {
         ImFontConfig fallback;
         fallback.SizePixels = pixel_size;
         atlas.AddFontDefault(&fallback);

@@ -33,14 +33,12 @@ public:
     // renderer's font texture must be rebuilt afterwards.
     void build(ImFontAtlas& atlas, float pixel_size);
 
-    bool has_latin_font() const { return latin_loaded_; }
     bool has_cjk_font() const { return cjk_loaded_; }
     const FontFiles& files() const { return files_; }
 
 private:
     FontFiles files_;
     ImVector<ImWchar> ranges_;  // must outlive every atlas built from it
-    bool latin_loaded_ = false;
     bool cjk_loaded_ = false;
 };
 
