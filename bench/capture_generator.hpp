@@ -1,6 +1,6 @@
 #pragma once
-// Realistic TCP captures, written by us, of any size: the files the
-// performance budgets of issue 7 are measured on (bench/compare.sh), and the
+// Realistic TCP captures, written by us, of any size: the files opening a
+// capture is measured on (bench/compare.py, docs/performance.md), and the
 // frames the benchmarks feed to the decoder and the trace.
 //
 // The traffic is a mix of what a class or an instructor's capture holds:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Opening a capture: tcplab beside tshark, tcpdump and the header-walk limit (issue 7, budgets 1 and 2).
+"""Opening a capture: tcplab beside tshark, tcpdump and the header-walk limit, in time and memory.
 
 Generates realistic captures with tcplab-gen (1 M and 10 M packets, pcap and
 pcapng), runs on each the same work, and prints one table:

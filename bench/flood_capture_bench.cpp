@@ -1,4 +1,5 @@
-// Budget 3 of issue 7: live capture under a SYN flood. Two sandboxed hosts
+// Live capture under a SYN flood, where losing packets or frames would show
+// the student a flood that did not happen. Two sandboxed hosts
 // joined by the wire, a listener on the server, libpcap on the server's wire0
 // (where every spoofed SYN arrives and every SYN-ACK leaves), and the flood
 // at the highest rate the wire takes in. The main thread plays the window's
@@ -254,7 +255,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     tcplab::Settings settings;
-    CLI::App app{"SYN flood against a two-host sandbox while capturing (issue 7, budget 3)"};
+    CLI::App app{"SYN flood against a two-host sandbox while capturing: losses and per-frame CPU"};
     app.add_option("--seconds", settings.seconds, "how long the flood lasts");
     app.add_option("--rate", settings.rate, "SYNs per second (0: as fast as the wire takes them)");
     app.add_flag("--immediate,!--no-immediate", settings.immediate, "libpcap immediate mode");

@@ -1,5 +1,5 @@
-// tcplab-gen: writes realistic TCP captures of any size for the performance
-// budgets (bench/compare.sh), and walks a capture's record headers as the
+// tcplab-gen: writes realistic TCP captures of any size to measure opening
+// them (bench/compare.py), and walks a capture's record headers as the
 // baseline for how fast a file can be opened at all.
 //
 //   tcplab-gen -n 1000000 --format pcapng --seed 7 -o /tmp/1m.pcapng

@@ -1,4 +1,4 @@
-// What opening a capture costs, piece by piece (issue 7, budgets 1 and 2):
+// What opening a capture costs, piece by piece (docs/performance.md):
 // decoding a frame (fully, and the summary the trace keeps), appending to the
 // trace (connection tracking, relative numbers, retransmissions, inferred
 // states), the state machine alone, and opening a whole generated file both

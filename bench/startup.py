@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 7, budget 5: from launch to the first drawn frame, as a user waits for it.
+"""Start-up: from launch to the first drawn frame, as a user waits for it (budget: 300 ms).
 
 Starts `tcplab gui --frames N --report-first-frame` several times and measures, from
 the moment the process is spawned, when it prints that its first frame is on screen

@@ -3,7 +3,7 @@
 // draws its first frame (decode every packet, track connections, relative
 // seq/ack, infer both ends' states), without a window, then what it cost:
 // packets, connections, states, seconds, packets per second, peak memory and
-// the trace's bytes per packet. bench/compare.sh sets it beside tshark and tcpdump.
+// the trace's bytes per packet. bench/compare.py sets it beside tshark and tcpdump.
 #include <array>
 #include <cstdint>
 #include <cstdio>

@@ -360,8 +360,8 @@ TEST(BackgroundFileOpener, CancelStopsALargeFile) {
 }
 
 // An instructor's tcpdump capture: File > Open maps it and keeps only a summary
-// per packet, so a file larger than memory still opens (issue 6, "large files
-// stream"). The bytes a view asks for come from the file and match it.
+// per packet, so a file larger than memory still opens. The bytes a view asks
+// for come from the file and match it.
 TEST(BackgroundFileOpener, AForeignCaptureKeepsItsBytesInTheFile) {
     TempDir dir;
     const std::string path = dir.file("tcpdump.pcap");
