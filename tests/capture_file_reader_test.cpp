@@ -14,6 +14,7 @@
 
 #include "capture/pcapng_writer.hpp"
 #include "tests/fixtures/malformed/capture_files.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace tcplab {
 namespace {
@@ -214,8 +215,8 @@ TEST(CaptureFileReader, SurvivesEveryTruncationAndEveryCorruptedByte) {
 }
 
 TEST(CaptureFileReader, StreamsALargeFileInBoundedMemory) {
-    const fs::path path = fs::temp_directory_path() / ("capture_file_reader_large_" + std::to_string(::getpid()));
-    fs::remove(path);
+    const test::TempDir folder;
+    const fs::path path = folder.file("large.pcapng");
     constexpr int kPackets = 40'000;  // about 60 MB
     {
         auto writer = PcapngWriter::create(path.string(), {});
@@ -233,7 +234,6 @@ TEST(CaptureFileReader, StreamsALargeFileInBoundedMemory) {
     while (reader->next(record)) ++count;
     rusage after{};
     ::getrusage(RUSAGE_SELF, &after);
-    fs::remove(path);
     EXPECT_EQ(count, kPackets);
     EXPECT_FALSE(reader->fault());
     EXPECT_EQ(reader->position(), reader->size());

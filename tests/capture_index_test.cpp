@@ -16,6 +16,7 @@
 
 #include "bench/capture_generator.hpp"
 #include "capture/recording_reader.hpp"
+#include "lab/exit_codes.hpp"
 #include "lab/stats_command.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -224,7 +225,8 @@ TEST(StatsCommand, CountsAGeneratedFile) {
     EXPECT_EQ(time_wait, written->time_wait_ends);
     EXPECT_GE(report["inferred_states"].get<uint64_t>(), 2 * written->connections);
     EXPECT_LE(report["packet_event_bytes"].get<uint64_t>(), 64u);
-    EXPECT_EQ(run_stats_command(directory.file("missing.pcap"), true, OpenEngine::Indexed, language.value()), 66);
+    EXPECT_EQ(run_stats_command(directory.file("missing.pcap"), true, OpenEngine::Indexed, language.value()),
+              exit_code::kFileUnreadable);
 }
 
 }  // namespace

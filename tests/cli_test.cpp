@@ -2,40 +2,27 @@
 // usage errors, JSON lines, both languages, and a clear error with exit code 2
 // when the sandbox cannot be created.
 #include <gtest/gtest.h>
-
-#include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "lab/exit_codes.hpp"
+#include "tests/environment.hpp"
+#include "tests/run_tcplab.hpp"
+
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr together
-};
-
-Outcome run_shell(const std::string& command) {
-    Outcome outcome;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return outcome;
-    std::array<char, 4096> buffer{};
-    size_t read = 0;
-    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
-    const int status = pclose(pipe);
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return outcome;
-}
-
-Outcome run_tcplab(const std::string& arguments, const std::string& prefix = "") {
-    return run_shell(prefix + " '" + TCPLAB_BINARY + "' " + arguments + " 2>&1");
-}
+using tcplab::test::run_shell;
+using tcplab::test::run_tcplab;
+using Outcome = tcplab::test::ProgramOutcome;
+namespace exit_code = tcplab::exit_code;
 
 std::vector<nlohmann::json> json_lines(const std::string& output) {
     std::vector<nlohmann::json> lines;
@@ -51,35 +38,40 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 const std::string kHandshake = std::string(TCPLAB_TEST_LESSONS) + "/handshake.toml";
 const std::string kTeardown = std::string(TCPLAB_TEST_LESSONS) + "/teardown.toml";
 
+// Scripts rely on these numbers (README, "Exit codes"): the header may not drift from them.
+static_assert(exit_code::kOk == 0 && exit_code::kExpectationFailed == 1 && exit_code::kEnvironment == 2);
+static_assert(exit_code::kUsage == 64 && exit_code::kFileDamaged == 65 && exit_code::kFileUnreadable == 66);
+static_assert(exit_code::kCannotWrite == 73 && exit_code::kCommandNotFound == 127 && exit_code::kInterrupted == 130);
+
 TEST(Cli, ListNamesTheLessons) {
     const Outcome listed = run_tcplab("list");
-    EXPECT_EQ(listed.exit_code, 0);
+    EXPECT_EQ(listed.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(listed.output, "handshake"));
     EXPECT_TRUE(contains(listed.output, "teardown"));
 }
 
 TEST(Cli, UnknownLessonIsAUsageError) {
     const Outcome unknown = run_tcplab("run no-such-scenario");
-    EXPECT_EQ(unknown.exit_code, 64);
+    EXPECT_EQ(unknown.exit_code, exit_code::kUsage);
     EXPECT_TRUE(contains(unknown.output, "no-such-scenario"));
     EXPECT_TRUE(contains(unknown.output, "pick one of: handshake, teardown")) << unknown.output;
 }
 
 TEST(Cli, UnknownFlagIsAUsageError) {
     const Outcome unknown = run_tcplab("run handshake --frobnicate");
-    EXPECT_EQ(unknown.exit_code, 64);
+    EXPECT_EQ(unknown.exit_code, exit_code::kUsage);
     EXPECT_TRUE(contains(unknown.output, "--frobnicate"));
 }
 
 TEST(Cli, HelpExitsCleanly) {
     const Outcome help = run_tcplab("--help");
-    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_EQ(help.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(help.output, "run"));
 }
 
 TEST(Cli, HandshakeAsJsonLines) {
     const Outcome run = run_tcplab("run " + kHandshake + " --json");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     const auto lines = json_lines(run.output);
     ASSERT_FALSE(lines.empty());
     EXPECT_EQ(lines.front()["type"], "scenario");
@@ -104,7 +96,7 @@ TEST(Cli, HandshakeAsJsonLines) {
 
 TEST(Cli, TeardownInChineseInTheTerminal) {
     const Outcome run = run_tcplab("run teardown --lang zh");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     EXPECT_TRUE(contains(run.output, "四次挥手"));
     for (const char* state : {"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"})
         EXPECT_TRUE(contains(run.output, state)) << state;
@@ -121,18 +113,16 @@ TEST(Cli, AbsoluteSequenceNumbersOnRequest) {
 
 TEST(Cli, NoCommandRunsTheHandshake) {
     const Outcome run = run_tcplab("", "env -u DISPLAY -u WAYLAND_DISPLAY");
-    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.exit_code, exit_code::kOk) << run.output;
     EXPECT_TRUE(contains(run.output, "Three-way handshake"));
 }
-
-bool tun_usable() { return access("/dev/net/tun", R_OK | W_OK) == 0; }
 
 // The handshake on two hosts, with the SYN-ACK dropped by a script: TCP
 // recovers on its own, and the output shows the drop and the retransmission.
 TEST(Cli, TwoHostsWithAScriptedDropRecovers) {
-    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    if (auto missing = tcplab::test::missing_tun()) GTEST_SKIP() << *missing;
     const Outcome run = run_tcplab("run " + kHandshake + " --latency 20ms --script \"drop 2\" --json");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     bool dropped = false;
     bool retransmitted = false;
     for (const auto& line : json_lines(run.output)) {
@@ -146,9 +136,9 @@ TEST(Cli, TwoHostsWithAScriptedDropRecovers) {
 
 // Step mode asks about each segment; "a" releases everything from then on.
 TEST(Cli, StepModeAsksAtTheGate) {
-    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    if (auto missing = tcplab::test::missing_tun()) GTEST_SKIP() << *missing;
     const Outcome run = run_tcplab("run " + kHandshake + " --step", "printf 'r\\nh\\nr\\na\\n' |");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     EXPECT_TRUE(contains(run.output, "is waiting on the wire")) << run.output;
     EXPECT_TRUE(contains(run.output, "Holding #2")) << run.output;
     EXPECT_TRUE(contains(run.output, "Releasing everything")) << run.output;
@@ -157,9 +147,9 @@ TEST(Cli, StepModeAsksAtTheGate) {
 // When the kernel does not do what a step expects (here: every segment is
 // lost on the wire), the output says which expectation failed and tcplab exits 1.
 TEST(Cli, AFailedExpectationIsNamedAndExitsOne) {
-    if (!tun_usable()) GTEST_SKIP() << "no access to /dev/net/tun here";
+    if (auto missing = tcplab::test::missing_tun()) GTEST_SKIP() << *missing;
     const Outcome run = run_tcplab("run " + kHandshake + " --loss 100");
-    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.exit_code, exit_code::kExpectationFailed) << run.output;
     EXPECT_TRUE(contains(run.output, "✗ the server's SYN-ACK acknowledges x+1")) << run.output;
     EXPECT_TRUE(contains(run.output, "Some expectations did not hold.")) << run.output;
 }
@@ -167,7 +157,7 @@ TEST(Cli, AFailedExpectationIsNamedAndExitsOne) {
 // Predict, then see: the answer given is judged against what the kernel did.
 TEST(Cli, PredictionsAreJudgedByTheKernel) {
     const Outcome right = run_tcplab("run " + kHandshake + " --answers 2");
-    EXPECT_EQ(right.exit_code, 0) << right.output;
+    EXPECT_EQ(right.exit_code, exit_code::kOk) << right.output;
     EXPECT_TRUE(contains(right.output, "What ack number will the server's SYN-ACK carry?")) << right.output;
     EXPECT_TRUE(contains(right.output, "The kernel: x+1")) << right.output;
     EXPECT_TRUE(contains(right.output, "✓ You said: x+1")) << right.output;
@@ -175,7 +165,7 @@ TEST(Cli, PredictionsAreJudgedByTheKernel) {
     EXPECT_TRUE(contains(wrong.output, "✗ You said: x")) << wrong.output;
     const Outcome quiet = run_tcplab("run " + kHandshake + " --no-predict");
     EXPECT_FALSE(contains(quiet.output, "What ack number")) << quiet.output;
-    EXPECT_EQ(run_tcplab("run " + kHandshake + " --answers two").exit_code, 64);
+    EXPECT_EQ(run_tcplab("run " + kHandshake + " --answers two").exit_code, exit_code::kUsage);
 }
 
 // A lesson file with a mistake: nothing runs, and the message says where.
@@ -187,15 +177,15 @@ TEST(Cli, ABrokenLessonFileSaysFileAndLine) {
                 "\"listne\", socket = \"s\" } ]\n";
     }
     const Outcome run = run_tcplab("run " + path);
-    EXPECT_EQ(run.exit_code, 64);
+    EXPECT_EQ(run.exit_code, exit_code::kUsage);
     EXPECT_TRUE(contains(run.output, path + ":5:")) << run.output;
     EXPECT_TRUE(contains(run.output, "unknown call \"listne\"")) << run.output;
 }
 
 TEST(Cli, BadWireSettingsAreUsageErrors) {
-    EXPECT_EQ(run_tcplab("run handshake --script \"explode 3\"").exit_code, 64);
-    EXPECT_EQ(run_tcplab("run handshake --latency soon").exit_code, 64);
-    EXPECT_EQ(run_tcplab("run handshake --mtu 100").exit_code, 64);
+    EXPECT_EQ(run_tcplab("run handshake --script \"explode 3\"").exit_code, exit_code::kUsage);
+    EXPECT_EQ(run_tcplab("run handshake --latency soon").exit_code, exit_code::kUsage);
+    EXPECT_EQ(run_tcplab("run handshake --mtu 100").exit_code, exit_code::kUsage);
 }
 
 // A user without root gets the same lesson: tcplab makes its own user
@@ -207,7 +197,7 @@ TEST(Cli, WorksWithoutRoot) {
     if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
         GTEST_SKIP() << "the build folder is not readable by other users";
     const Outcome run = run_tcplab("run " + kTeardown + " --json", as_nobody);
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     const auto lines = json_lines(run.output);
     EXPECT_EQ(lines.front()["tracepoint"], false);
     EXPECT_EQ(lines.back()["passed"], true);
@@ -230,11 +220,11 @@ TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
     if (system((as_nobody + " test -w /dev/net/tun").c_str()) == 0)
         GTEST_SKIP() << "/dev/net/tun is open to everyone here";
     const Outcome refused = run_tcplab("run " + kHandshake + " --latency 10ms", as_nobody);
-    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_EQ(refused.exit_code, exit_code::kEnvironment) << refused.output;
     EXPECT_TRUE(contains(refused.output, "/dev/net/tun")) << refused.output;
     EXPECT_TRUE(contains(refused.output, "fix:")) << refused.output;
     const Outcome fallback = run_tcplab("run " + kHandshake + " --latency 10ms --fallback-to-loopback", as_nobody);
-    EXPECT_EQ(fallback.exit_code, 0) << fallback.output;
+    EXPECT_EQ(fallback.exit_code, exit_code::kOk) << fallback.output;
     EXPECT_TRUE(contains(fallback.output, "running on loopback")) << fallback.output;
 }
 

@@ -16,6 +16,7 @@
 #include "lab/i18n.hpp"
 #include "lab/layout/ladder_svg.hpp"
 #include "tests/frame_builder.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace tcplab {
 namespace {
@@ -385,8 +386,8 @@ TEST(Export, LadderSvgOfARangeHoldsOnlyItsSegments) {
 
 TEST(Export, XmllintAgreesWhenInstalled) {
     if (::system("command -v xmllint > /dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint is not installed";
-    const std::string path =
-        (fs::temp_directory_path() / ("export_test_" + std::to_string(::getpid()) + ".svg")).string();
+    const test::TempDir folder;
+    const std::string path = folder.file("ladder.svg");
     {
         std::FILE* file = std::fopen(path.c_str(), "w");
         ASSERT_NE(file, nullptr);
@@ -395,7 +396,6 @@ TEST(Export, XmllintAgreesWhenInstalled) {
         std::fclose(file);
     }
     EXPECT_EQ(::system(("xmllint --noout '" + path + "'").c_str()), 0);
-    fs::remove(path);
 }
 
 }  // namespace

@@ -3,16 +3,18 @@
 // one that does not fit), and the framing helpers find the messages again.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "scenarios/actor.hpp"
 #include "scenarios/sandbox.hpp"
+#include "tests/environment.hpp"
+#include "tests/wait_until.hpp"
 
 namespace tcplab {
 namespace {
@@ -23,8 +25,9 @@ const Endpoint kServer{*IpAddress::parse("127.0.0.1"), 5000};
 class FramingCalls : public ::testing::Test {
 protected:
     void SetUp() override {
+        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
         auto made = Sandbox::create();
-        if (!made) GTEST_SKIP() << "no sandbox: " << made.error().what;
+        ASSERT_TRUE(made) << made.error().what;
         sandbox_.emplace(std::move(made.value()));
         client_.emplace(Actor::Client, *sandbox_);
         server_.emplace(Actor::Server, *sandbox_);
@@ -54,9 +57,17 @@ protected:
         on_server([](Calls& calls) { ASSERT_GE(calls.accept("listener", "conn"), 0); });
     }
 
-    // Loopback hands data over at once, but give the receive queue a moment
-    // so "everything was sent before the first recv()" really holds.
-    static void let_data_arrive() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+    // Until the server's connection holds `bytes` unread, so "everything was
+    // sent before the first recv()" really holds when the test reads.
+    void wait_until_queued(int bytes) {
+        on_server([bytes](Calls& calls) {
+            int queued = 0;
+            EXPECT_TRUE(test::wait_until([&] {
+                return ::ioctl(calls.fd("conn"), FIONREAD, &queued) == 0 && queued >= bytes;
+            })) << queued
+                << " of " << bytes << " bytes arrived";
+        });
+    }
 
     static std::vector<CallEvent> drain(ActorThread& actor, const std::string& call) {
         std::vector<CallEvent> events;
@@ -77,7 +88,7 @@ TEST_F(FramingCalls, ThreeQuickSendsAreReadByOneRecv) {
         EXPECT_EQ(calls.send("c", "world"), 5);
         EXPECT_EQ(calls.send("c", "egon"), 4);
     });
-    let_data_arrive();
+    wait_until_queued(14);
     std::string received;
     on_server([&](Calls& calls) {
         EXPECT_EQ(calls.recv("conn", 1024), 14);
@@ -100,7 +111,7 @@ TEST_F(FramingCalls, UdpKeepsEachDatagramAndTruncatesOneTooLarge) {
         for (const char* message : {"hello", "world", "egon", "hello big world"})
             EXPECT_EQ(calls.sendto("udp", message, kServer), static_cast<long>(std::string(message).size()));
     });
-    let_data_arrive();
+    // No wait: each recvfrom() blocks until its datagram is there.
     std::vector<std::string> received;
     long truncated_result = 0;
     on_server([&](Calls& calls) {
@@ -126,7 +137,7 @@ TEST_F(FramingCalls, UdpKeepsEachDatagramAndTruncatesOneTooLarge) {
 TEST_F(FramingCalls, LargeSendIsReadInPiecesAndItsEventStaysSmall) {
     connect_tcp();
     on_client([](Calls& calls) { EXPECT_EQ(calls.send_repeated("c", 'x', 20000), 20000); });
-    let_data_arrive();
+    wait_until_queued(20000);
     long total = 0;
     std::string received;
     on_server([&](Calls& calls) {
@@ -158,7 +169,7 @@ TEST_F(FramingCalls, LengthPrefixSeparatesMessagesSentBackToBack) {
         EXPECT_EQ(calls.send_framed("c", "hello"), 9);
         EXPECT_EQ(calls.send_framed("c", "world, again"), 16);
     });
-    let_data_arrive();
+    wait_until_queued(9 + 16);
     std::vector<std::string> messages;
     on_server([&](Calls& calls) {
         EXPECT_EQ(calls.recv_framed("conn"), 5);
@@ -180,7 +191,7 @@ TEST_F(FramingCalls, LengthPrefixSeparatesMessagesSentBackToBack) {
 TEST_F(FramingCalls, GarbledLengthPrefixFailsInsteadOfWaiting) {
     connect_tcp();
     on_client([](Calls& calls) { calls.send("c", std::string("\xff\xff\xff\xff", 4)); });
-    let_data_arrive();
+    wait_until_queued(4);
     long result = 0;
     on_server([&](Calls& calls) { result = calls.recv_framed("conn"); });
     EXPECT_EQ(result, -1);
@@ -190,7 +201,6 @@ TEST_F(FramingCalls, JsonHeaderCarriesTheBodyLength) {
     connect_tcp();
     const std::string body = "line one\nline two\n";
     on_client([&](Calls& calls) { EXPECT_EQ(calls.send_with_json_header("c", body, "notes.txt"), 18); });
-    let_data_arrive();
     long length = 0;
     std::string received, header;
     on_server([&](Calls& calls) {

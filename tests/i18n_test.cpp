@@ -13,6 +13,7 @@
 #include "scenarios/assets.hpp"
 #include "scenarios/lesson.hpp"
 #include "scenarios/program_examples.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace tcplab {
 namespace {
@@ -128,14 +129,14 @@ TEST(Languages, MissingKeyIsVisibleNotSilent) { EXPECT_EQ(load("en").text("no.su
 
 TEST(Languages, UnknownLanguageAndBrokenFileAreErrors) {
     EXPECT_FALSE(Language::load("xx").ok());
-    const auto folder = std::filesystem::temp_directory_path() / "tcplab_i18n_test";
+    const test::TempDir temporary;
+    const std::filesystem::path& folder = temporary.path();
     std::filesystem::create_directories(folder / "lang" / "en");
     std::ofstream(folder / "lang" / "en" / "app.toml") << "[app]\ntitle = \"unterminated\n";
     auto broken = Language::load("en", folder.string());
     ASSERT_FALSE(broken.ok());
     EXPECT_NE(broken.error().what.find("app.toml:2"), std::string::npos) << broken.error().what;
     EXPECT_FALSE(Language::load("zh", folder.string()).ok());  // no folder at all
-    std::filesystem::remove_all(folder);
 }
 
 }  // namespace

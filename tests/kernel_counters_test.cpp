@@ -93,10 +93,11 @@ TEST(KernelCounters, ChangeIsLatestMinusStart) {
 // (read through /proc/thread-self) count one active and one passive open; the
 // host's far busier counters would not move by exactly one each.
 TEST(KernelCounters, AConnectionInAFreshNamespaceOpensOnceEachWay) {
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
     std::optional<CounterSample> before;
     std::optional<CounterSample> after;
     std::string problem;
-    auto failure = test::run_in_fresh_network_namespace([&] {
+    const testing::AssertionResult ran = test::run_in_fresh_network_namespace([&] {
         auto first = read_kernel_counters();
         if (!first) {
             problem = first.error().what;
@@ -121,7 +122,7 @@ TEST(KernelCounters, AConnectionInAFreshNamespaceOpensOnceEachWay) {
         for (int fd : {accepted, client, listener})
             if (fd >= 0) ::close(fd);
     });
-    if (failure) GTEST_SKIP() << *failure;
+    ASSERT_TRUE(ran);
     ASSERT_TRUE(problem.empty()) << problem;
     ASSERT_TRUE(before && after);
     KernelCounters counters{*before, *after};

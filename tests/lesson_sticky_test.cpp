@@ -12,6 +12,7 @@
 
 #include "scenarios/lesson_file.hpp"
 #include "scenarios/run.hpp"
+#include "tests/environment.hpp"
 
 namespace tcplab {
 namespace {
@@ -73,6 +74,7 @@ protected:
     static void SetUpTestSuite() {
         const LessonEntry* entry = find_builtin_lesson("sticky");
         ASSERT_NE(entry, nullptr) << "assets/lessons/sticky.toml was not loaded";
+        if (test::missing_sandbox() || test::missing_tun()) return;  // each test says which
         run_ = run_steps(*entry, SIZE_MAX).release();
     }
     static void TearDownTestSuite() {
@@ -80,7 +82,9 @@ protected:
         run_ = nullptr;
     }
     void SetUp() override {
-        if (!run_) GTEST_SKIP() << "the lesson could not run";
+        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
+        ASSERT_NE(run_, nullptr) << "the lesson did not run (see the failure above)";
     }
     static LessonRun* run_;
 };

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "scenarios/run.hpp"
+#include "tests/environment.hpp"
 
 namespace tcplab {
 namespace {
@@ -36,8 +37,9 @@ protected:
     static void SetUpTestSuite() {
         const LessonEntry* entry = find_builtin_lesson("synflood");
         ASSERT_NE(entry, nullptr) << "assets/lessons/synflood.toml is not in the catalog";
+        if (test::missing_sandbox() || test::missing_tun()) return;  // each test says which
         auto started = LessonRun::start(*entry);
-        if (!started) GTEST_SKIP() << started.error().what << " / " << started.error().remedy;
+        ASSERT_TRUE(started) << started.error().what << " / " << started.error().remedy;
         run_ = std::move(started.value());
         while (!run_->finished()) run_->step();
         run_->finish();
@@ -45,7 +47,9 @@ protected:
     static void TearDownTestSuite() { run_.reset(); }
 
     void SetUp() override {
-        if (!run_) GTEST_SKIP() << "the lesson could not run here";
+        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
+        ASSERT_NE(run_, nullptr) << "the lesson did not run (see the failure above)";
     }
 
     static const StepOutcome& outcome(size_t index) { return run_->outcomes().at(index); }

@@ -13,6 +13,7 @@
 #include "lab/views/step_controller.hpp"
 #include "lab/views/timeline_view.hpp"
 #include "lab/views/wire_view.hpp"
+#include "tests/environment.hpp"
 
 namespace tcplab {
 namespace {
@@ -80,7 +81,7 @@ TEST(LessonViews, LessonBarAndWireViewOnLoopback) {
 }
 
 TEST(LessonViews, SegmentsWaitingAtTheGateAreShownAndSpaceReleasesThem) {
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no access to /dev/net/tun here";
+    if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
     RunOptions options;
     options.topology = Topology::TwoHosts;
     options.wire.gated = true;
@@ -109,9 +110,11 @@ TEST(LessonViews, SegmentsWaitingAtTheGateAreShownAndSpaceReleasesThem) {
 }
 
 // Reset (or quitting) while a call is blocked behind a held segment must not
-// wait for the call's long timeout: the actors' sockets are shut down.
+// wait for the call's long timeout: the actors' sockets are shut down. The
+// call would wait ten minutes, twice ctest's limit for this test: a reset that
+// waited for it fails the test by timing out.
 TEST(LessonViews, ResetWhileASegmentWaitsAtTheGateIsImmediate) {
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no access to /dev/net/tun here";
+    if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
     RunOptions options;
     options.topology = Topology::TwoHosts;
     options.wire.gated = true;
@@ -123,9 +126,7 @@ TEST(LessonViews, ResetWhileASegmentWaitsAtTheGateIsImmediate) {
     ASSERT_TRUE(lab.frames_until(harness, [&] { return !lab.controller.busy() && lab.controller.shown_steps() == 1; }));
     lab.controller.step();  // connect() now blocks: its SYN waits at the gate
     ASSERT_TRUE(lab.frames_until(harness, [&] { return !lab.controller.held().empty(); }));
-    const auto started = std::chrono::steady_clock::now();
     lab.controller.reset();
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
     EXPECT_EQ(lab.controller.shown_steps(), 0u);
 }
 

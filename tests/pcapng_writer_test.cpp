@@ -12,23 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/temp_dir.hpp"
+
 namespace tcplab {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "pcapng_writer_test.XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;
 
 std::vector<uint8_t> read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

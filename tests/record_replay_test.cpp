@@ -1,4 +1,4 @@
-// Recording a live run and replaying it (issue 6, terminal side), on the real
+// Recording a live run and replaying it from the terminal, on the real
 // kernel: every built-in lesson recorded with TraceFollower reads back event
 // for event; a recording killed with SIGKILL or stopped with Ctrl-C still
 // opens; tshark reads every file we write without a word on stderr; and the
@@ -33,7 +33,11 @@
 #include "lab/record_command.hpp"
 #include "lab/replay.hpp"
 #include "scenarios/run.hpp"
+#include "tests/environment.hpp"
 #include "tests/fresh_netns.hpp"
+#include "tests/run_tcplab.hpp"
+#include "tests/temp_dir.hpp"
+#include "tests/wait_until.hpp"
 
 namespace tcplab {
 namespace {
@@ -41,47 +45,17 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// World-readable, so tshark can run as nobody (as root it warns on stderr).
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "record_replay_test.XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-        ::chmod(path_.c_str(), 0755);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
-
-struct Outcome {
-    int exit_code = -1;
-    std::string output;
-};
-
-Outcome run_shell(const std::string& command) {
-    Outcome outcome;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return outcome;
-    std::array<char, 4096> buffer{};
-    size_t read = 0;
-    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
-    const int status = pclose(pipe);
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return outcome;
-}
+// World-readable (TempDir is), so tshark can run as nobody (as root it warns on stderr).
+using test::run_shell;
+using test::TempDir;
+using Outcome = test::ProgramOutcome;
 
 // The program without a display, so `open` stays in the terminal.
 Outcome run_tcplab(const std::string& arguments, bool with_stderr = true) {
-    return run_shell(std::string("env -u DISPLAY -u WAYLAND_DISPLAY NO_COLOR=1 '") + TCPLAB_BINARY + "' " + arguments +
-                     (with_stderr ? " 2>&1" : " 2>/dev/null"));
+    return test::run_tcplab(arguments, "env -u DISPLAY -u WAYLAND_DISPLAY NO_COLOR=1", with_stderr);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-bool have_tshark() { return ::system("command -v tshark > /dev/null 2>&1") == 0; }
 
 struct TsharkRead {
     int exit_code = -1;
@@ -111,9 +85,9 @@ TsharkRead tshark_read(const std::string& path) {
 }
 
 void expect_tshark_reads(const std::string& path, size_t packets) {
-    if (!have_tshark()) return;
+    if (test::missing_tshark()) return;  // the file was checked by our own reader all the same
     const TsharkRead read = tshark_read(path);
-    EXPECT_EQ(read.exit_code, 0) << path;
+    EXPECT_EQ(read.exit_code, exit_code::kOk) << path;
     EXPECT_EQ(read.errors, "") << path;
     EXPECT_EQ(read.lines.size(), packets) << path;
 }
@@ -248,7 +222,7 @@ TEST(RecordReplay, EveryLessonRecordedLiveReadsBackEventForEvent) {
 }
 
 TEST(RecordReplay, TwoHostsWithWireEventsReadBack) {
-    if (::access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/net/tun: the wire cannot be laid";
+    if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
     TempDir dir;
     RunOptions options;
     options.topology = Topology::TwoHosts;
@@ -277,7 +251,7 @@ TEST(RecordReplay, SavedAgainWithANoteTsharkShowsTheComment) {
     EXPECT_EQ(again->steps, loaded->steps);
     EXPECT_EQ(again->lesson, loaded->lesson);
     expect_same_events(loaded->trace, again->trace);
-    if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (apt-get install tshark)";
+    if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
     const TsharkRead read = tshark_read(saved);
     EXPECT_EQ(read.errors, "");
     ASSERT_EQ(read.lines.size(), loaded->trace.packets().size());
@@ -309,11 +283,10 @@ pid_t spawn_recording(const std::string& lesson, const std::string& path) {
 
 // Waits until the recording being written holds at least `packets` packets.
 bool wait_for_packets(const std::string& path, size_t packets) {
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        if (auto loaded = read_trace(path); loaded && loaded->packets >= packets) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return false;
+    return test::wait_until([&] {
+        auto loaded = read_trace(path);
+        return loaded && loaded->packets >= packets;
+    });
 }
 
 TEST(RecordReplay, RecordingKilledMidRunStillOpens) {
@@ -338,7 +311,7 @@ TEST(RecordReplay, RecordingKilledMidRunStillOpens) {
     expect_tshark_reads(path, loaded->packets);
     // The terminal replay shows it, and says the recording stops early if it does.
     const Outcome opened = run_tcplab("open '" + path + "'");
-    EXPECT_EQ(opened.exit_code, 0) << opened.output;
+    EXPECT_EQ(opened.exit_code, exit_code::kOk) << opened.output;
 }
 
 TEST(RecordReplay, CtrlCFinishesTheFile) {
@@ -367,7 +340,7 @@ TEST(RecordCli, RefusesToOverwriteWithoutForce) {
     const std::string path = dir.file("taken.pcapng");
     std::ofstream(path) << "an earlier recording";
     const Outcome refused = run_tcplab("run handshake --record '" + path + "'");
-    EXPECT_EQ(refused.exit_code, 64) << refused.output;
+    EXPECT_EQ(refused.exit_code, exit_code::kUsage) << refused.output;
     EXPECT_TRUE(contains(refused.output, "already exists")) << refused.output;
     EXPECT_TRUE(contains(refused.output, "--force"));
     EXPECT_FALSE(contains(refused.output, "SYN")) << "nothing runs";
@@ -375,7 +348,7 @@ TEST(RecordCli, RefusesToOverwriteWithoutForce) {
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "an earlier recording");
 
     const Outcome forced = run_tcplab("run handshake --record '" + path + "' --force");
-    EXPECT_EQ(forced.exit_code, 0) << forced.output;
+    EXPECT_EQ(forced.exit_code, exit_code::kOk) << forced.output;
     EXPECT_TRUE(contains(forced.output, "Recorded ")) << forced.output;
     EXPECT_TRUE(contains(forced.output, path));
     auto loaded = read_trace(path);
@@ -401,20 +374,20 @@ TEST(RecordCli, OpenReplaysARecordingAsTheRunLooked) {
     TempDir dir;
     const std::string path = dir.file("lesson.pcapng");
     const Outcome live = run_tcplab("run handshake --record '" + path + "'", false);
-    ASSERT_EQ(live.exit_code, 0) << live.output;
+    ASSERT_EQ(live.exit_code, exit_code::kOk) << live.output;
     const Outcome replay = run_tcplab("open '" + path + "'", false);
-    ASSERT_EQ(replay.exit_code, 0) << replay.output;
+    ASSERT_EQ(replay.exit_code, exit_code::kOk) << replay.output;
     EXPECT_TRUE(contains(replay.output, "tcplab recording")) << replay.output;
     EXPECT_TRUE(contains(replay.output, "✓"));
     EXPECT_TRUE(contains(steps_part(live.output), "── ")) << live.output;
     EXPECT_EQ(steps_part(live.output), steps_part(replay.output));
 
     const Outcome chinese = run_tcplab("--lang zh open '" + path + "'", false);
-    EXPECT_EQ(chinese.exit_code, 0);
+    EXPECT_EQ(chinese.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(chinese.output, "回放")) << chinese.output;
 
     const Outcome json = run_tcplab("--json open '" + path + "'", false);
-    ASSERT_EQ(json.exit_code, 0);
+    ASSERT_EQ(json.exit_code, exit_code::kOk);
     std::istringstream in(json.output);
     std::vector<nlohmann::json> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
@@ -435,7 +408,7 @@ TEST(RecordCli, OpenReplaysARecordingAsTheRunLooked) {
 TEST(RecordCli, OpenShowsWhatIsValidInADamagedFile) {
     TempDir dir;
     const std::string path = dir.file("damaged.pcapng");
-    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, 0);
+    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, exit_code::kOk);
     // Cut the file in the middle of a block.
     const auto size = fs::file_size(path);
     fs::resize_file(path, size - size / 3 - 2);
@@ -449,20 +422,38 @@ TEST(RecordCli, OpenShowsWhatIsValidInADamagedFile) {
     EXPECT_EQ(missing.exit_code, exit_code::kFileUnreadable) << missing.output;
 }
 
+// Both ends' FINs, and the last ACK after them: the whole connection is in the file.
+bool holds_whole_connection(const std::string& path) {
+    auto loaded = read_trace(path);
+    if (!loaded) return false;
+    const std::vector<PacketEvent>& packets = loaded->trace.packets();
+    const auto fins = std::count_if(packets.begin(), packets.end(),
+                                    [](const PacketEvent& packet) { return (packet.flags & tcp_flag::Fin) != 0; });
+    return fins == 2 && (packets.back().flags & tcp_flag::Fin) == 0;
+}
+
 // tcpdump writes a capture of a real connection in a fresh namespace.
-std::optional<std::string> tcpdump_capture(const std::string& path) {
-    if (::system("command -v tcpdump > /dev/null 2>&1") != 0) return "tcpdump is not installed";
-    std::optional<std::string> problem;
-    auto failure = test::run_in_fresh_network_namespace([&] {
+void tcpdump_capture(const std::string& path) {
+    ASSERT_TRUE(test::run_in_fresh_network_namespace([&] {
+        int said[2];
+        ASSERT_EQ(::pipe2(said, O_CLOEXEC), 0);
         const pid_t dumper = ::fork();
         if (dumper == 0) {
             const int null = ::open("/dev/null", O_WRONLY);
-            ::dup2(null, STDERR_FILENO);
+            ::dup2(said[1], STDERR_FILENO);
             ::dup2(null, STDOUT_FILENO);
             ::execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "-w", path.c_str(), "tcp", nullptr);
-            ::_exit(127);
+            ::_exit(exit_code::kCommandNotFound);
         }
-        std::this_thread::sleep_for(1s);  // until tcpdump listens
+        ::close(said[1]);
+        // tcpdump says "listening on lo, ..." once it captures. The pipe stays
+        // open until it has ended: a write to a closed pipe would kill it.
+        std::string told;
+        char piece[256];
+        ssize_t count = 0;
+        while (told.find('\n') == std::string::npos && (count = ::read(said[0], piece, sizeof piece)) > 0)
+            told.append(piece, static_cast<size_t>(count));
+        EXPECT_NE(told.find("listening on"), std::string::npos) << told;
         const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in address{};
         address.sin_family = AF_INET;
@@ -471,7 +462,7 @@ std::optional<std::string> tcpdump_capture(const std::string& path) {
         ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
         ::listen(listener, 1);
         const int client = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) problem = "connect failed";
+        EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
         const int server = ::accept(listener, nullptr, nullptr);
         ::send(client, "hello", 5, 0);
         char buffer[16];
@@ -479,20 +470,24 @@ std::optional<std::string> tcpdump_capture(const std::string& path) {
         ::close(client);
         ::close(server);
         ::close(listener);
-        std::this_thread::sleep_for(300ms);
+        EXPECT_TRUE(test::wait_until([&] { return holds_whole_connection(path); }));
         ::kill(dumper, SIGINT);
         int status = 0;
         ::waitpid(dumper, &status, 0);
-    });
-    return failure ? failure : problem;
+        ::close(said[0]);
+    }));
 }
 
 TEST(RecordCli, OpenATcpdumpCaptureWithInferredStates) {
     TempDir dir;
     const std::string path = dir.file("tcpdump.pcap");
-    if (auto failure = tcpdump_capture(path)) GTEST_SKIP() << *failure;
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
+    if (::system("command -v tcpdump > /dev/null 2>&1") != 0)
+        GTEST_SKIP() << "no tcpdump: sudo apt-get install tcpdump";
+    tcpdump_capture(path);
+    if (HasFatalFailure()) return;
     const Outcome opened = run_tcplab("open '" + path + "'");
-    ASSERT_EQ(opened.exit_code, 0) << opened.output;
+    ASSERT_EQ(opened.exit_code, exit_code::kOk) << opened.output;
     EXPECT_TRUE(contains(opened.output, "Not a tcplab recording")) << opened.output;
     EXPECT_TRUE(contains(opened.output, "127.0.0.1:5000")) << opened.output;
     EXPECT_TRUE(contains(opened.output, "SYN"));
@@ -500,7 +495,7 @@ TEST(RecordCli, OpenATcpdumpCaptureWithInferredStates) {
     EXPECT_TRUE(contains(opened.output, "ESTABLISHED"));
 
     const Outcome json = run_tcplab("--json open '" + path + "'", false);
-    ASSERT_EQ(json.exit_code, 0);
+    ASSERT_EQ(json.exit_code, exit_code::kOk);
     std::istringstream in(json.output);
     size_t states = 0, packets = 0;
     for (std::string line; std::getline(in, line);) {
@@ -514,18 +509,18 @@ TEST(RecordCli, OpenATcpdumpCaptureWithInferredStates) {
     EXPECT_GT(states, 0u);
     EXPECT_GE(packets, 8u) << "handshake, data, its ACK, and the teardown";
     const Outcome exported = run_tcplab("export '" + path + "' --format csv", false);
-    EXPECT_EQ(exported.exit_code, 0);
+    EXPECT_EQ(exported.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(exported.output, ",SYN-ACK,"));
 }
 
 TEST(RecordCli, ExportFormats) {
     TempDir dir;
     const std::string path = dir.file("lesson.pcapng");
-    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, 0);
+    ASSERT_EQ(run_tcplab("run handshake --record '" + path + "'").exit_code, exit_code::kOk);
 
     const std::string svg_path = dir.file("ladder.svg");
     const Outcome svg = run_tcplab("export '" + path + "' --format svg --out '" + svg_path + "'");
-    EXPECT_EQ(svg.exit_code, 0) << svg.output;
+    EXPECT_EQ(svg.exit_code, exit_code::kOk) << svg.output;
     std::ifstream svg_file(svg_path);
     const std::string svg_text(std::istreambuf_iterator<char>(svg_file), {});
     EXPECT_EQ(svg_text.rfind("<?xml", 0), 0u);
@@ -533,16 +528,16 @@ TEST(RecordCli, ExportFormats) {
     EXPECT_TRUE(contains(svg_text, "SYN, ACK seq=0 ack=1"));
 
     const Outcome csv = run_tcplab("export '" + path + "' --format csv", false);
-    EXPECT_EQ(csv.exit_code, 0);
+    EXPECT_EQ(csv.exit_code, exit_code::kOk);
     EXPECT_EQ(csv.output.rfind("kind,time_ns,", 0), 0u);
     EXPECT_TRUE(contains(csv.output, ",tracepoint,") || contains(csv.output, ",socket dump,"));
 
     const Outcome first_step = run_tcplab("export '" + path + "' --format json --steps 1", false);
     const Outcome all = run_tcplab("export '" + path + "' --format json", false);
-    EXPECT_EQ(first_step.exit_code, 0);
+    EXPECT_EQ(first_step.exit_code, exit_code::kOk);
     EXPECT_LT(first_step.output.size(), all.output.size());
-    EXPECT_EQ(run_tcplab("export '" + path + "' --steps 99").exit_code, 64);
-    EXPECT_EQ(run_tcplab("export '" + path + "' --format png").exit_code, 64);
+    EXPECT_EQ(run_tcplab("export '" + path + "' --steps 99").exit_code, exit_code::kUsage);
+    EXPECT_EQ(run_tcplab("export '" + path + "' --format png").exit_code, exit_code::kUsage);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "capture/recording_reader.hpp"
 #include "capture/recording_writer.hpp"
+#include "tests/environment.hpp"
 #include "tests/fixtures/malformed/capture_files.hpp"
 #include "tests/frame_builder.hpp"
 
@@ -495,8 +496,6 @@ TEST(TraceFile, ForeignPacketCommentsBecomeNotes) {
 
 // ---- a killed recording ----
 
-bool tshark_available() { return std::system("command -v tshark >/dev/null 2>&1") == 0; }
-
 struct CommandOutput {
     int status = -1;
     std::string out;
@@ -569,7 +568,7 @@ TEST(TraceFile, RecordingKilledMidWayReadsToTheLastCompleteBlock) {
         EXPECT_NE(loaded->fault->reason.find("truncated"), std::string::npos) << loaded->fault->message();
     }
 
-    if (!tshark_available()) GTEST_SKIP() << "tshark is not installed (apt-get install tshark); not checking it";
+    if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
     const CommandOutput tshark = run("tshark -r " + path + kOnlyPackets, dir);
     EXPECT_EQ(line_count(tshark.out), packets.size());
     if (!loaded->fault) {
@@ -580,7 +579,7 @@ TEST(TraceFile, RecordingKilledMidWayReadsToTheLastCompleteBlock) {
 // ---- what tshark makes of our files ----
 
 TEST(TraceFile, TsharkReadsOurFileWithoutWarningsAndShowsOurComments) {
-    if (!tshark_available()) GTEST_SKIP() << "tshark is not installed (apt-get install tshark); skipping";
+    if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
     TempDir dir;
     const std::string path = dir.file("lesson.pcapng");
     const Trace trace = live_trace();

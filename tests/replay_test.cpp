@@ -22,6 +22,7 @@
 #include "lab/window/settings.hpp"
 #include "recorded_runs.hpp"
 #include "scenarios/segment_builder.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace tcplab {
 namespace {
@@ -29,22 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
-public:
-    TempDir() {
-        path_ = fs::temp_directory_path() /
-                ("tcplab-replay-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-    const fs::path& path() const { return path_; }
-
-private:
-    static inline int counter_ = 0;
-    fs::path path_;
-};
+using test::TempDir;
 
 // The handshake lesson as a student ran it, saved the way the window saves.
 std::string record_handshake(const TempDir& dir) {

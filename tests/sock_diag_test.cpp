@@ -222,20 +222,23 @@ void check_connection_lifecycle(int family) {
 }
 
 TEST(SockDiag, Ipv4ListenerAndEstablishedSockets) {
-    std::optional<std::string> failure = run_in_fresh_network_namespace([] { check_connection_lifecycle(AF_INET); });
-    if (failure) GTEST_SKIP() << *failure;
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([] { check_connection_lifecycle(AF_INET); });
+    ASSERT_TRUE(ran);
 }
 
 TEST(SockDiag, Ipv6LoopbackListenerAndEstablishedSockets) {
-    std::optional<std::string> failure = run_in_fresh_network_namespace([] { check_connection_lifecycle(AF_INET6); });
-    if (failure) GTEST_SKIP() << *failure;
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([] { check_connection_lifecycle(AF_INET6); });
+    ASSERT_TRUE(ran);
 }
 
 // With TCP_DEFER_ACCEPT the listener drops the handshake's final ACK, so the
 // connection stays a request socket (TCP_NEW_SYN_RECV) while the client is
 // already ESTABLISHED: a half-open connection we can look at.
 TEST(SockDiag, RequestSocketIsReportedAsSynRecv) {
-    std::optional<std::string> failure = run_in_fresh_network_namespace([] {
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([] {
         Result<SockDiag> diag = SockDiag::open();
         ASSERT_TRUE(diag.ok()) << diag.error().what;
         const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -260,7 +263,7 @@ TEST(SockDiag, RequestSocketIsReportedAsSynRecv) {
         ::close(client);
         ::close(listener);
     });
-    if (failure) GTEST_SKIP() << *failure;
+    ASSERT_TRUE(ran);
 }
 
 bool kernel_at_least(int major, int minor) {
@@ -274,8 +277,9 @@ bool kernel_at_least(int major, int minor) {
 // Linux 6.7 added TCP_BOUND_INACTIVE to inet_diag: bound sockets that never
 // listened or connected. We ask for every state bit, so they appear as CLOSED.
 TEST(SockDiag, BoundButUnusedSocketIsReportedAsClosed) {
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
     if (!kernel_at_least(6, 7)) GTEST_SKIP() << "the kernel reports bound-inactive sockets from Linux 6.7 on";
-    std::optional<std::string> failure = run_in_fresh_network_namespace([] {
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([] {
         Result<SockDiag> diag = SockDiag::open();
         ASSERT_TRUE(diag.ok()) << diag.error().what;
         const int bound = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -289,13 +293,14 @@ TEST(SockDiag, BoundButUnusedSocketIsReportedAsClosed) {
         EXPECT_EQ(sockets[0].inode, inode_of(bound));
         ::close(bound);
     });
-    if (failure) GTEST_SKIP() << *failure;
+    ASSERT_TRUE(ran);
 }
 
 // The netlink socket belongs to the namespace of the thread that opened it. A
 // listener in the test's own namespace (bound, never sent a packet) must not
 // appear in a dump taken from a fresh namespace.
 TEST(SockDiag, FreshNamespaceDoesNotSeeOtherNamespaces) {
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
     const int host_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_storage address;
     const socklen_t length = loopback_address(AF_INET, 0, address);  // port 0: let the kernel choose
@@ -310,20 +315,21 @@ TEST(SockDiag, FreshNamespaceDoesNotSeeOtherNamespaces) {
     std::vector<SocketInfo> host_sockets = dump_or_fail(*host_diag);
     EXPECT_NE(find_socket(host_sockets, TcpState::Listen, host_endpoint, any_remote), nullptr);
 
-    std::optional<std::string> failure = run_in_fresh_network_namespace([&] {
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([&] {
         Result<SockDiag> diag = SockDiag::open();
         ASSERT_TRUE(diag.ok()) << diag.error().what;
         std::vector<SocketInfo> sockets = dump_or_fail(*diag);
         EXPECT_TRUE(sockets.empty()) << describe(sockets);
     });
     ::close(host_listener);
-    if (failure) GTEST_SKIP() << *failure;
+    ASSERT_TRUE(ran);
 }
 
 // A dump of many sockets arrives as several netlink datagrams, each holding
 // many messages; every socket of both families must come through once.
 TEST(SockDiag, ManySocketsSpanSeveralDatagrams) {
-    std::optional<std::string> failure = run_in_fresh_network_namespace([] {
+    if (auto missing = test::missing_root()) GTEST_SKIP() << *missing;
+    const testing::AssertionResult ran = run_in_fresh_network_namespace([] {
         constexpr int kPerFamily = 300;  // ~90 bytes each: well over one 32 KiB datagram
         std::vector<int> listeners;
         for (const int family : {AF_INET, AF_INET6})
@@ -342,7 +348,7 @@ TEST(SockDiag, ManySocketsSpanSeveralDatagrams) {
         for (int i = 0; i < kPerFamily; ++i) EXPECT_EQ(seen_per_port[i], 2) << "port " << 10000 + i;
         for (const int fd : listeners) ::close(fd);
     });
-    if (failure) GTEST_SKIP() << *failure;
+    ASSERT_TRUE(ran);
 }
 
 TEST(SockDiag, MovedHandleKeepsWorkingAndEmptyOneFails) {

@@ -31,11 +31,10 @@ TEST(StepController, StepsRunOnTheKernelWithoutBlockingTheFrame) {
     controller.update(shared);
     EXPECT_EQ(shared.cursor_ns, 1);  // before the first step nothing is shown
 
-    const auto before = std::chrono::steady_clock::now();
     controller.step();
     controller.update(shared);
-    // Starting a step returns at once; the kernel work settles over later frames.
-    EXPECT_LT(std::chrono::steady_clock::now() - before, 50ms);
+    // Starting a step returns at once: had step() waited for the kernel, the
+    // step would be over by this frame. It settles over later frames.
     EXPECT_TRUE(controller.busy());
     EXPECT_EQ(shared.cursor_ns, 0);  // while it runs, everything is shown live
     ASSERT_TRUE(frames_until(controller, shared, [&] { return !controller.busy(); }));

@@ -1,9 +1,12 @@
 #pragma once
-// A directory of its own for a test's files, removed with everything in it
-// when the test ends.
-#include <stdlib.h>
+// A fresh folder for one test's files, removed with everything in it when the
+// test ends. Readable by everyone, so a tool the test runs as another user
+// (tshark as nobody, tcplab as the student) can read what is written there.
+#include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace tcplab::test {
@@ -12,14 +15,19 @@ class TempDir {
 public:
     explicit TempDir(const std::string& prefix = "tcplab-test") {
         std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
-        path_ = mkdtemp(pattern.data());
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a folder in " + pattern);
+        path_ = pattern;
+        ::chmod(path_.c_str(), 0755);
     }
-    ~TempDir() { std::filesystem::remove_all(path_); }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
 
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
     const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
 
 private:
     std::filesystem::path path_;

@@ -210,7 +210,8 @@ const Fixture& million() {
     return fixture;
 }
 
-TEST(TimelineLayout, MillionPacketsZoomedOutFoldIntoFewMarksQuickly) {
+// How long such a frame takes is bench/timeline_bench's to measure (BM_TimelineFrame).
+TEST(TimelineLayout, MillionPacketsZoomedOutFoldIntoFewMarks) {
     const Fixture& fixture = million();
     ASSERT_EQ(fixture.trace.packets().size(), 1'000'000u);
     TimeAxis axis;
@@ -218,18 +219,13 @@ TEST(TimelineLayout, MillionPacketsZoomedOutFoldIntoFewMarksQuickly) {
     axis.fit(kStart, kStart + 999'999'000);
     const TimelineInput input = input_for(fixture, axis);
 
-    const auto started = std::chrono::steady_clock::now();
-    TimelineLayout layout;
-    for (int frame = 0; frame < 10; ++frame) layout = layout_timeline(input);
-    const auto per_frame = (std::chrono::steady_clock::now() - started) / 10;
+    const TimelineLayout layout = layout_timeline(input);
 
     const auto wire = lane_records(layout, TimelineLane::Wire);
     EXPECT_EQ(layout.visible_packets, 1'000'000u);
     EXPECT_LE(wire.size(), 1600u / 3);
     EXPECT_EQ(wire.size(), 1u);
     expect_wire_invariants(fixture, input, layout);
-    // Folding jumps with binary searches, so a frame touches marks, not packets.
-    EXPECT_LT(per_frame, std::chrono::milliseconds(5));
 }
 
 TEST(TimelineLayout, MillionPacketsZoomedInTouchOnlyWhatIsVisible) {
@@ -238,16 +234,13 @@ TEST(TimelineLayout, MillionPacketsZoomedInTouchOnlyWhatIsVisible) {
         SCOPED_TRACE(window_ns);
         const int64_t begin = kStart + 500'000'000 + 500;
         const TimelineInput input = input_for(fixture, axis_over(begin, begin + window_ns, 1600));
-        const auto started = std::chrono::steady_clock::now();
         const TimelineLayout layout = layout_timeline(input);
-        const auto took = std::chrono::steady_clock::now() - started;
         EXPECT_EQ(layout.visible_packets, static_cast<size_t>(window_ns / 1000));
         expect_wire_invariants(fixture, input, layout);
         const auto wire = lane_records(layout, TimelineLane::Wire);
         // 160 px apart; 3.3 px apart, just unfolded; 0.1 px apart, one chain.
         const size_t expected = window_ns == 10'000 ? 10u : window_ns == 480'000 ? 480u : 1u;
         EXPECT_EQ(wire.size(), expected);
-        EXPECT_LT(took, std::chrono::milliseconds(50));
     }
 }
 

@@ -17,28 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
+#include "tests/environment.hpp"
+#include "tests/run_tcplab.hpp"
 
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string output;
-};
-
-Outcome run_shell(const std::string& command) {
-    Outcome outcome;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return outcome;
-    std::array<char, 4096> buffer{};
-    size_t read = 0;
-    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
-    const int status = pclose(pipe);
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return outcome;
-}
-
-bool have_xvfb() { return run_shell("command -v xvfb-run >/dev/null && command -v xauth >/dev/null").exit_code == 0; }
+using tcplab::test::run_shell;
+using Outcome = tcplab::test::ProgramOutcome;
+namespace exit_code = tcplab::exit_code;
 
 // Several tests may start Xvfb at once; `-a` can pick a display another just
 // took, which xvfb-run reports as Xvfb failing to start. Then try again.
@@ -113,14 +101,14 @@ const std::vector<std::string> kExpectedPanels = {"scenario",      "timeline",  
                                                   "state_machine", "packet_detail", "sockets"};
 
 TEST_P(WindowScreenshot, EveryPanelIsDrawnAndNotEmpty) {
-    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
     const Case& param = GetParam();
     const std::filesystem::path png =
         std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-" + param.lesson +
                                                   "-" + param.language + "-" + param.steps + ".png");
     const Outcome outcome = run_in_xvfb("gui --lesson " + param.lesson + " --lang " + param.language + " --steps " +
                                         param.steps + " --screenshot '" + png.string() + "'");
-    ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+    ASSERT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
 
     std::ifstream json_file(png.string() + ".json");
     ASSERT_TRUE(json_file) << "no " << png << ".json";
@@ -198,13 +186,13 @@ std::vector<Case> cases() {
 INSTANTIATE_TEST_SUITE_P(Lessons, WindowScreenshot, ::testing::ValuesIn(cases()), case_name);
 
 TEST(Window, PresentationModeHasLargerText) {
-    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
     auto menu_height = [](const std::string& extra) {
         const std::filesystem::path png =
             std::filesystem::temp_directory_path() / ("tcplab-window-" + std::to_string(getpid()) + "-menu.png");
         const Outcome outcome =
             run_in_xvfb("gui --scenario handshake --steps 1 " + extra + " --screenshot '" + png.string() + "'");
-        EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+        EXPECT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
         std::ifstream json_file(png.string() + ".json");
         if (!json_file) return 0.0f;
         const nlohmann::json info = nlohmann::json::parse(json_file);
@@ -219,16 +207,16 @@ TEST(Window, PresentationModeHasLargerText) {
 }
 
 TEST(Window, TooManyStepsIsAUsageError) {
-    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
     const Outcome outcome = run_in_xvfb("gui --scenario handshake --steps 99 --screenshot /dev/null");
-    EXPECT_EQ(outcome.exit_code, 64) << outcome.output;
+    EXPECT_EQ(outcome.exit_code, exit_code::kUsage) << outcome.output;
     EXPECT_NE(outcome.output.find("99"), std::string::npos) << outcome.output;
 }
 
 TEST(Window, WithoutADisplayItSaysHowToGetOne) {
     const Outcome outcome = run_shell("env -u DISPLAY -u WAYLAND_DISPLAY '" + std::string(TCPLAB_BINARY) +
                                       "' gui --screenshot /tmp/tcplab-never-written.png 2>&1");
-    EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
+    EXPECT_EQ(outcome.exit_code, exit_code::kEnvironment) << outcome.output;
     EXPECT_NE(outcome.output.find("xvfb-run -a tcplab gui"), std::string::npos) << outcome.output;
     EXPECT_FALSE(std::filesystem::exists("/tmp/tcplab-never-written.png"));
 }
@@ -254,14 +242,14 @@ size_t red_pixels(const Image& image, int x0, int y0, int x1, int y1) {
 // Record a lesson from the window, then open the recording and step through it
 // as a student would on a machine without root: same panels, same steps.
 TEST(Window, ARecordingOpensLikeTheLiveRun) {
-    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run or xauth is missing: sudo apt install xvfb xauth";
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
     const std::filesystem::path live =
         std::filesystem::temp_directory_path() / ("tcplab-window-record-" + std::to_string(getpid()) + ".png");
     const std::string recording = live.string() + ".pcapng";
     std::filesystem::remove(recording);
     const Outcome recorded =
         run_in_xvfb("gui --scenario handshake --lang en --screenshot '" + live.string() + "'", "record");
-    ASSERT_EQ(recorded.exit_code, 0) << recorded.output;
+    ASSERT_EQ(recorded.exit_code, exit_code::kOk) << recorded.output;
     ASSERT_TRUE(std::filesystem::exists(recording));
     // "● REC n packets" in red, right of the menu bar.
     const Image live_image = load_png(live.string());
@@ -272,7 +260,7 @@ TEST(Window, ARecordingOpensLikeTheLiveRun) {
         std::filesystem::temp_directory_path() / ("tcplab-window-replay-" + std::to_string(getpid()) + ".png");
     const Outcome opened =
         run_in_xvfb("gui --open '" + recording + "' --lang en --steps 2 --screenshot '" + replay.string() + "'");
-    ASSERT_EQ(opened.exit_code, 0) << opened.output;
+    ASSERT_EQ(opened.exit_code, exit_code::kOk) << opened.output;
     std::ifstream json_file(replay.string() + ".json");
     ASSERT_TRUE(json_file);
     const nlohmann::json info = nlohmann::json::parse(json_file);

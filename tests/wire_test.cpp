@@ -22,6 +22,7 @@
 #include "capture/sock_diag.hpp"
 #include "scenarios/sandbox.hpp"
 #include "scenarios/segment_builder.hpp"
+#include "tests/environment.hpp"
 
 namespace tcplab {
 namespace {
@@ -82,9 +83,12 @@ uint8_t tcp_flags_of(const HeldPacket& packet) { return decode_frame(LinkType::R
 class WireTest : public testing::Test {
 protected:
     void SetUp() override {
+        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
         auto made_client = Sandbox::create();
         auto made_server = Sandbox::create();
-        if (!made_client || !made_server) GTEST_SKIP() << "no sandbox here";
+        ASSERT_TRUE(made_client) << made_client.error().what;
+        ASSERT_TRUE(made_server) << made_server.error().what;
         client_.emplace(std::move(made_client.value()));
         server_.emplace(std::move(made_server.value()));
     }

@@ -1,0 +1,39 @@
+#pragma once
+// Runs a shell command, or the tcplab program as a user or a script runs it,
+// and keeps what it printed and how it exited. The test binary must be given
+// TCPLAB_BINARY (tests/CMakeLists.txt does, for the tests that need it).
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace tcplab::test {
+
+struct ProgramOutcome {
+    int exit_code = -1;  // -1: killed by a signal, or it could not start
+    std::string output;
+};
+
+inline ProgramOutcome run_shell(const std::string& command) {
+    ProgramOutcome outcome;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return outcome;
+    std::array<char, 4096> buffer{};
+    size_t read = 0;
+    while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), read);
+    const int status = pclose(pipe);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return outcome;
+}
+
+#ifdef TCPLAB_BINARY
+// `prefix` comes before the program: environment settings, or a pipe into it.
+// The output is stdout and, unless told otherwise, stderr with it.
+inline ProgramOutcome run_tcplab(const std::string& arguments, const std::string& prefix = "",
+                                 bool with_stderr = true) {
+    return run_shell(prefix + " '" + TCPLAB_BINARY + "' " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+#endif
+
+}  // namespace tcplab::test
