@@ -19,6 +19,7 @@
 
 #include "endpoint.hpp"
 #include "events.hpp"
+#include "evidence.hpp"
 
 namespace tcplab {
 
@@ -43,7 +44,7 @@ struct ActorAssignment {
 struct RecordedExpectation {
     std::string key;  // the sentence in assets/lang that says what was expected
     bool passed = false;
-    std::string detail;  // numbers and names, the same in every language
+    Evidence evidence;  // what decided it, in words the viewer's language supplies
     bool operator==(const RecordedExpectation&) const = default;
 };
 

@@ -31,6 +31,7 @@ public:
     bool ok() const { return ok_; }
     // Bytes not read yet: fields added to a record later are read only when there.
     size_t remaining() const { return ok_ ? body_.size() - position_ : 0; }
+    bool at_end() const { return position_ >= body_.size(); }
     uint8_t u8() { return static_cast<uint8_t>(get(1)); }
     uint16_t u16() { return static_cast<uint16_t>(get(2)); }
     uint32_t u32() { return static_cast<uint32_t>(get(4)); }
@@ -271,9 +272,13 @@ private:
                     RecordedExpectation expectation;
                     expectation.key = body.text();
                     expectation.passed = body.enumeration<uint8_t>(2) != 0;
-                    expectation.detail = body.text();
+                    expectation.evidence = Evidence::literal(body.text());
                     step.expectations.push_back(std::move(expectation));
                 }
+                // Recordings from before evidence had keys end here.
+                if (body.ok() && !body.at_end())
+                    for (RecordedExpectation& expectation : step.expectations)
+                        expectation.evidence = decode_evidence(body.text());
                 if (!body.ok()) return false;
                 loaded_.steps.push_back(std::move(step));
                 return true;

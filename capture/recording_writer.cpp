@@ -137,8 +137,11 @@ std::vector<uint8_t> step(const RecordedStep& step) {
     for (const RecordedExpectation& expectation : step.expectations) {
         body.text(expectation.key);
         body.u8(expectation.passed ? 1 : 0);
-        body.text(expectation.detail);
+        // Readers from before evidence had keys show this: its numbers and names.
+        body.text(evidence_plain_text(expectation.evidence));
     }
+    // Appended, so those readers ignore it: each expectation's evidence by key.
+    for (const RecordedExpectation& expectation : step.expectations) body.text(encode_evidence(expectation.evidence));
     return encode(Type::StepOutcome, body.bytes());
 }
 

@@ -19,7 +19,7 @@ as_root() {
 # What building and running the lab needs (python3: the example programs, tcplab exec --example):
 packages=(
     build-essential cmake ninja-build pkg-config
-    libpcap-dev libmnl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+    libpcap-dev libmnl-dev libssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
     googletest libgtest-dev libbenchmark-dev
     libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libfontconfig-dev libstb-dev
     fonts-dejavu-core fonts-wqy-microhei util-linux

@@ -1,5 +1,7 @@
 #include "i18n.hpp"
 
+#include <fmt/args.h>
+#include <fmt/format.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -103,6 +105,24 @@ std::string fill_placeholders(std::string text, std::initializer_list<std::strin
         from = slot + value.size();  // a value that holds "{}" is not filled again
     }
     return text;
+}
+
+std::string Language::evidence(const Evidence& evidence) const {
+    if (evidence.key.empty()) return evidence.text;
+    fmt::dynamic_format_arg_store<fmt::format_context> args;
+    std::vector<std::string> rendered;
+    for (const Evidence& arg : evidence.args) rendered.push_back(this->evidence(arg));
+    for (const std::string& arg : rendered) args.push_back(arg);
+    const std::string pattern = text(evidence.key);
+    try {
+        return fmt::vformat(pattern, args);
+    } catch (const fmt::format_error&) {
+        // A text whose placeholders do not fit its arguments (a test keeps
+        // that from shipping): show what there is rather than nothing.
+        std::string joined = pattern;
+        for (const std::string& arg : rendered) joined += " · " + arg;
+        return joined;
+    }
 }
 
 std::vector<std::string> Language::keys() const {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "capture/evidence.hpp"
 #include "capture/result.hpp"
 #include "scenarios/assets.hpp"
 
@@ -24,6 +25,9 @@ public:
     bool has(const std::string& key) const { return texts_.count(key) != 0; }
     // The text for `key`; a missing key shows as "⟨key⟩" (a test keeps that from shipping).
     std::string text(const std::string& key) const;
+    // A check's evidence as a sentence in this language: its key's text with
+    // the arguments in place of {0}, {1}, ... (each argument rendered first).
+    std::string evidence(const Evidence& evidence) const;
     // Texts a lesson file brings along (its [text.CODE] tables) for this
     // language, or English when it has none in this one; the language files win.
     void add_lesson_texts(const std::map<std::string, std::map<std::string, std::string>>& by_language);

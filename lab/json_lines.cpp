@@ -141,7 +141,8 @@ void JsonLines::print_step(const Trace& trace, const std::string& step_key, cons
                     {"key", expectation.key},
                     {"text", language_.text(expectation.key)},
                     {"passed", expectation.result.passed},
-                    {"detail", expectation.result.detail}});
+                    {"detail", language_.evidence(expectation.result.evidence)},
+                    {"evidence", nlohmann::json::parse(encode_evidence(expectation.result.evidence))}});
 }
 
 void JsonLines::print_row(const Trace& trace, const EventRow& row, int64_t start) const {

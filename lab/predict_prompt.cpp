@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "terminal_view.hpp"
+
 namespace tcplab {
 
 std::optional<std::vector<size_t>> parse_answers(const std::string& text) {
@@ -23,6 +25,21 @@ std::optional<std::vector<size_t>> parse_answers(const std::string& text) {
 
 PredictPrompt::PredictPrompt(const Language& language, PredictOptions options, std::FILE* out, std::FILE* in)
     : language_(language), options_(std::move(options)), out_(out), in_(in) {}
+
+namespace {
+
+// The wrapped lines of a feedback text, under the answer they explain.
+std::string indented(std::string text) {
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    std::string out;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += "    ";
+    }
+    return out;
+}
+
+}  // namespace
 
 // A label that names a language key is shown in the student's language; a
 // literal ("x+1", "SYN_RECV", "3") is shown as written.
@@ -66,17 +83,23 @@ void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::
 
     std::string kernel;
     std::string detail;
+    std::optional<size_t> first_right;
     for (size_t choice = 0; choice < outcome.choices.size() && choice < question->choices.size(); ++choice)
         if (outcome.choices[choice].result.passed) {
             kernel += (kernel.empty() ? "" : ", ") + label(question->choices[choice].label);
-            if (detail.empty()) detail = outcome.choices[choice].result.detail;
+            if (!first_right) first_right = choice;
+            if (detail.empty()) detail = language_.evidence(outcome.choices[choice].result.evidence);
         }
     if (kernel.empty()) kernel = "—";
     fmt::print(out_, "  ? {}: {}", language_.text("predict.kernel_answer"), kernel);
     if (!detail.empty()) fmt::print(out_, "  ({})", detail);
     fmt::print(out_, "\n");
+    // Why: for the student's pick, right or wrong; without a pick, for the kernel's answer.
+    const std::optional<size_t> explained = picked && *picked < question->choices.size() ? picked : first_right;
+    const std::string why = explained ? question->choices[*explained].why : std::string();
     if (!picked) {
         fmt::print(out_, "    {}\n", language_.text("predict.skipped"));
+        if (!why.empty()) fmt::print(out_, "    {}\n", indented(wrap_for_terminal(language_.text(why), 88)));
         return;
     }
     ++made_;
@@ -85,6 +108,7 @@ void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::
     fmt::print(out_, "    {} {}: {}\n", was_right ? "✓" : "✗", language_.text("predict.your_answer"),
                label(question->choices[*picked].label) + " — " +
                    language_.text(was_right ? "predict.right" : "predict.wrong"));
+    if (!why.empty()) fmt::print(out_, "    {}\n", indented(wrap_for_terminal(language_.text(why), 88)));
 }
 
 }  // namespace tcplab

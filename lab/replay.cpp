@@ -106,7 +106,7 @@ RecordedStep to_recorded_step(const StepOutcome& outcome) {
     step.end_ns = outcome.end_ns;
     step.failure = outcome.failure;
     for (const ExpectationOutcome& expectation : outcome.expectations)
-        step.expectations.push_back({expectation.key, expectation.result.passed, expectation.result.detail});
+        step.expectations.push_back({expectation.key, expectation.result.passed, expectation.result.evidence});
     return step;
 }
 
@@ -120,7 +120,7 @@ StepOutcome to_step_outcome(const RecordedStep& step) {
         ExpectationOutcome converted;
         converted.key = expectation.key;
         converted.result.passed = expectation.passed;
-        converted.result.detail = expectation.detail;
+        converted.result.evidence = expectation.evidence;
         outcome.expectations.push_back(std::move(converted));
     }
     return outcome;

@@ -4,6 +4,9 @@
 
 #include <cstring>
 
+#include "event_rows.hpp"
+#include "layout/packet_fields.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -37,6 +40,8 @@ std::string timer_text(const StateEvent& state) {
                                                                 : "persist";
     return fmt::format("  timer:({},{:.1f}sec)", kind, state.timer_expires_ms / 1000.0);
 }
+
+}  // namespace
 
 // Wraps text for a terminal `columns` wide: between words, and between any two
 // Chinese characters (which take two columns each), keeping paragraph breaks.
@@ -86,8 +91,6 @@ std::string wrap_for_terminal(const std::string& text, size_t columns) {
     if (!out.empty()) out.pop_back();
     return out;
 }
-
-}  // namespace
 
 TerminalView::TerminalView(const Language& language, TerminalOptions options, std::FILE* out)
     : language_(language), options_(options), out_(out) {}
@@ -221,12 +224,33 @@ void TerminalView::print_step(const Trace& trace, const std::string& step_key, s
     fmt::print(out_, "\n{}\n{}\n\n", paint("── " + heading + " ──", kBold),
                wrap_for_terminal(language_.text(step_key + ".text"), 96));
     print_events(trace, after_ns, outcome.end_ns);
+    if (outcome.shown_packet && *outcome.shown_packet < trace.packets().size())
+        print_packet_fields(trace, *outcome.shown_packet);
     if (!outcome.failure.empty()) fmt::print(out_, "  {} {}\n", paint("✗", kRed), outcome.failure);
     for (const ExpectationOutcome& expectation : outcome.expectations) {
         const bool passed = expectation.result.passed;
         fmt::print(out_, "  {} {}  {}\n", passed ? paint("✓", kGreen) : paint("✗", kRed),
-                   language_.text(expectation.key), paint("(" + expectation.result.detail + ")", kDim));
+                   language_.text(expectation.key),
+                   paint("(" + language_.evidence(expectation.result.evidence) + ")", kDim));
     }
+}
+
+// The packet detail's tree, as the window's view shows it: a step that walks
+// through a header shows its segment field by field.
+void TerminalView::print_packet_fields(const Trace& trace, size_t index) const {
+    const PacketEvent& packet = trace.packets()[index];
+    const auto frame = trace.raw_bytes(packet);
+    const DecodedPacket decoded = decode_frame(packet.link, frame);
+    fmt::print(out_, "\n  {}\n", paint(language_.text("view.packet_detail.title"), kBold));
+    for (const PacketField& field : packet_fields(decoded, frame, field_context(trace, index))) {
+        const std::string label = field.label_key.empty() ? field.label : language_.text(field.label_key);
+        std::string line = std::string(2 + 2 * static_cast<size_t>(field.depth), ' ') + label;
+        if (!field.value.empty()) line += ": " + field.value;
+        if (!field.value_key.empty()) line += " " + language_.text(field.value_key);
+        if (!field.meaning_key.empty()) line += paint("  — " + language_.text(field.meaning_key), kDim);
+        fmt::print(out_, "{}\n", field.depth == 0 ? paint(line, kBold) : line);
+    }
+    fmt::print(out_, "\n");
 }
 
 std::string TerminalView::output_line(const OutputEvent& line) const {

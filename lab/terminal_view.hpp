@@ -10,6 +10,10 @@
 
 namespace tcplab {
 
+// Wraps text for a terminal `columns` wide: between words, and between any two
+// Chinese characters (which take two columns each), keeping paragraph breaks.
+std::string wrap_for_terminal(const std::string& text, size_t columns);
+
 struct TerminalOptions {
     bool absolute = false;  // raw seq/ack instead of relative
     bool color = false;     // ANSI colours (only on a terminal, and not with NO_COLOR)
@@ -37,6 +41,7 @@ public:
 
 private:
     std::string packet_line(const Trace& trace, const PacketEvent& packet) const;
+    void print_packet_fields(const Trace& trace, size_t index) const;
     std::string state_line(const Trace& trace, const StateEvent& state) const;
     std::string call_line(const CallEvent& call) const;
     std::string wire_line(const WireEvent& event) const;

@@ -34,6 +34,11 @@ public:
     int accept(const std::string& listener, const std::string& new_name);
     long send(const std::string& name, const std::string& data);
     long recv(const std::string& name, size_t max_bytes);
+    // TCP's urgent data: send() with MSG_OOB marks the last byte urgent (the
+    // segment carries URG and the urgent pointer); recv() with MSG_OOB reads
+    // that byte alone, out of the stream's order.
+    long send_urgent(const std::string& name, const std::string& data);
+    long recv_urgent(const std::string& name, size_t max_bytes);
     int shutdown(const std::string& name, int how);
     int close(const std::string& name);
     int setsockopt(const std::string& name, int level, int option, int value, const std::string& option_name);
@@ -61,9 +66,12 @@ public:
     long send_framed(const std::string& name, const std::string& payload);
     long recv_framed(const std::string& name, size_t max_each = 1024);
     // The tutorials' file transfer: a 4-byte length of a JSON header, the header
-    // {"file_size": n, "file_name": ...}, then the body, as three send() calls.
-    // recv_with_json_header() returns the body's length (last_received()) and
-    // keeps the header's text (last_header()), or -1.
+    // {"file_name": ..., "file_size": n, "md5": hex}, then the body, as three
+    // send() calls. recv_with_json_header() reads exactly file_size bytes of
+    // body, computes their MD5 and compares it with the header's: that check
+    // is an event of its own ("md5", 0 when they match, -1 EBADMSG when not).
+    // It returns the body's length (last_received()) and keeps the header's
+    // text (last_header()), or -1.
     long send_with_json_header(const std::string& name, const std::string& body, const std::string& file_name);
     long recv_with_json_header(const std::string& name, size_t max_each = 1024);
 

@@ -53,9 +53,15 @@ StepView::StepView(const Trace& trace, int64_t begin_ns, int64_t end_ns, const K
 
 std::vector<const PacketEvent*> StepView::segments() const {
     std::vector<const PacketEvent*> found;
+    for (const PacketEvent* packet : packets())
+        if (packet->transport == Transport::Tcp) found.push_back(packet);
+    return found;
+}
+
+std::vector<const PacketEvent*> StepView::packets() const {
+    std::vector<const PacketEvent*> found;
     for (const PacketEvent& packet : trace_.packets())
-        if (packet.transport == Transport::Tcp && packet.time_ns >= begin_ns_ && packet.time_ns <= end_ns_ &&
-            counts_once(trace_, packet))
+        if (packet.time_ns >= begin_ns_ && packet.time_ns <= end_ns_ && counts_once(trace_, packet))
             found.push_back(&packet);
     return found;
 }
@@ -115,13 +121,24 @@ std::optional<StateEvent> StepView::state_event(Actor actor, TcpState state) con
     return std::nullopt;
 }
 
-CheckResult pass_if(bool passed, std::string detail) { return CheckResult{passed, std::move(detail)}; }
+CheckResult pass_if(bool passed, Evidence evidence) { return CheckResult{passed, std::move(evidence)}; }
+
+Evidence actor_evidence(Actor actor) { return Evidence::of("actor." + std::string(actor_name(actor))); }
+
+Evidence state_move_evidence(const StateEvent& event) {
+    const std::string source = event.source == StateSource::Tracepoint   ? "source.tracepoint"
+                               : event.source == StateSource::SocketDump ? "source.dump"
+                                                                         : "source.inferred";
+    return Evidence::of("evidence.state_move", std::string(state_name(event.from)), std::string(state_name(event.to)),
+                        Evidence::of(source));
+}
 
 Expectation expect_call_result(Actor actor, const std::string& call, long expected, const std::string& key) {
     return {key, [=](const StepView& view) {
                 const CallEvent* event = view.call(actor, call);
-                if (!event) return pass_if(false, call + "() was not called");
-                return pass_if(event->result == expected, call + "() = " + std::to_string(event->result));
+                if (!event) return pass_if(false, Evidence::of("evidence.call_missing", call));
+                return pass_if(event->result == expected,
+                               Evidence::literal(call + "() = " + std::to_string(event->result)));
             }};
 }
 
@@ -129,10 +146,9 @@ Expectation expect_state(Actor actor, TcpState state, const std::string& key) {
     return {key, [=](const StepView& view) {
                 auto event = view.state_event(actor, state);
                 if (!event)
-                    return pass_if(false,
-                                   std::string(actor_name(actor)) + " never reached " + std::string(state_name(state)));
-                return pass_if(true, std::string(state_name(event->from)) + " → " + std::string(state_name(state)) +
-                                         " [" + std::string(source_name(event->source)) + "]");
+                    return pass_if(false, Evidence::of("evidence.never_reached", actor_evidence(actor),
+                                                       std::string(state_name(state))));
+                return pass_if(true, state_move_evidence(*event));
             }};
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "actor.hpp"
+#include "capture/evidence.hpp"
 #include "capture/kernel_counters.hpp"
 #include "capture/trace.hpp"
 #include "wire.hpp"
@@ -22,7 +23,7 @@ namespace tcplab {
 
 struct CheckResult {
     bool passed = false;
-    std::string detail;  // numbers and names, the same in every language: "ack=3054 = x+1"
+    Evidence evidence;  // what decided it: "3 × SYN-ACK from the server", in the viewer's language
 };
 
 // What an expectation sees: the whole trace and the time window of its step,
@@ -40,6 +41,8 @@ public:
     // each host, the copy its sender sent (or, for a spoofed sender that no
     // capture point watches, the copy that arrived).
     std::vector<const PacketEvent*> segments() const;
+    // Every packet in this step (TCP, UDP, IP fragments), each once, as segments() counts them.
+    std::vector<const PacketEvent*> packets() const;
     // The first segment in this step sent by `sender` whose flags are exactly `flags`.
     const PacketEvent* segment(Actor sender, uint8_t flags) const;
     // The socket calls of `actor` named `call` in this step; the last one, or null.
@@ -111,6 +114,7 @@ struct Action {
 struct PredictChoice {
     std::string label;  // a language key, or a literal such as "x+1" or "SYN_RECV"
     Expectation claim;
+    std::string why = {};  // a language key: why this answer is right or wrong
 };
 struct Prediction {
     std::string question_key;
@@ -122,6 +126,9 @@ struct Step {
     std::vector<Action> actions;
     std::vector<Expectation> expectations;
     std::optional<Prediction> predict = std::nullopt;
+    // The segment the packet detail shows once the step has run (the first
+    // that matches), so a step can walk through a header field by field.
+    std::function<const PacketEvent*(const StepView&)> show = {};
 };
 
 struct SysctlSetting {
@@ -167,7 +174,10 @@ const std::vector<Error>& lesson_catalog_errors();
 const LessonEntry* find_builtin_lesson(const std::string& name);
 
 // Helpers that keep lesson scripts short.
-CheckResult pass_if(bool passed, std::string detail);
+CheckResult pass_if(bool passed, Evidence evidence);
+// Phrases the checks' evidence shares: "the client", "SYN_SENT → ESTABLISHED [tracepoint]".
+Evidence actor_evidence(Actor actor);
+Evidence state_move_evidence(const StateEvent& event);
 Expectation expect_call_result(Actor actor, const std::string& call, long expected, const std::string& key);
 Expectation expect_state(Actor actor, TcpState state, const std::string& key);
 // The server's socket(), bind() and listen() on "listener".

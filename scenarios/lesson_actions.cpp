@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "lesson_spec.hpp"
+#include "segment_builder.hpp"
 #include "syn_flood.hpp"
 
 namespace tcplab {
@@ -48,15 +49,17 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
     }
     if (call == "bind") return [spec, address](Calls& calls) { calls.bind(spec.socket, address); };
     if (call == "connect") return [spec, address](Calls& calls) { calls.connect(spec.socket, address); };
-    if (call == "listen")
-        return [spec](Calls& calls) { calls.listen(spec.socket, static_cast<int>(spec.backlog)); };
+    if (call == "listen") return [spec](Calls& calls) { calls.listen(spec.socket, static_cast<int>(spec.backlog)); };
     if (call == "accept") return [spec](Calls& calls) { calls.accept(spec.socket, spec.new_socket); };
     if (call == "send") {
+        if (spec.out_of_band) return [spec](Calls& calls) { calls.send_urgent(spec.socket, spec.data); };
         if (spec.bytes > 0)
             return [spec](Calls& calls) { calls.send_repeated(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
         return [spec](Calls& calls) { calls.send(spec.socket, spec.data); };
     }
     if (call == "recv") {
+        if (spec.out_of_band)
+            return [spec](Calls& calls) { calls.recv_urgent(spec.socket, static_cast<size_t>(spec.max_bytes)); };
         if (spec.until > 0)
             return [spec](Calls& calls) {
                 calls.recv_until(spec.socket, static_cast<size_t>(spec.until), static_cast<size_t>(spec.max_bytes));
@@ -116,6 +119,29 @@ Status drop_next(RunControl& control, uint8_t flags, Actor sender, int64_t count
     return Done{};
 }
 
+// One segment put on the wire as if `spec.actor`'s host had sent it: a stale
+// SYN from a connection long gone, say. The wire hands it to the other host's
+// kernel, which answers as it would any segment.
+Status inject(RunControl& control, const ActionSpec& spec) {
+    Wire* wire = control.wire();
+    if (!wire) return Error{"injecting a segment needs the wire: set topology = \"two-hosts\"", ""};
+    const WireAddresses hosts;
+    const Endpoint server = control.addresses().server;
+    const bool from_client = spec.actor == Actor::Client;
+    CraftedSegment segment;
+    segment.flags = spec.flags;
+    segment.seq = spec.seq;
+    segment.ack = spec.ack;
+    segment.mss = (spec.flags & tcp_flag::Syn) ? 1460 : 0;
+    const Endpoint client_end{hosts.client, static_cast<uint16_t>(spec.port)};
+    const Endpoint server_end =
+        spec.port != 0 && !from_client ? Endpoint{server.address, static_cast<uint16_t>(spec.port)} : server;
+    segment.source = from_client ? client_end : server_end;
+    segment.destination = from_client ? server_end : client_end;
+    wire->inject(craft_ipv4_tcp(segment), from_client ? WireDirection::ToServer : WireDirection::ToClient);
+    return Done{};
+}
+
 Status flood(RunControl& control, const ActionSpec& spec) {
     Wire* wire = control.wire();
     if (!wire) return Error{"a SYN flood needs the wire: set topology = \"two-hosts\"", ""};
@@ -146,6 +172,8 @@ std::function<Status(RunControl&)> control_action(const ActionSpec& spec) {
             return [spec](RunControl& control) { return control.set_sysctl(spec.host, spec.name, spec.data); };
         case ActionSpec::Kind::WireDrop:
             return [spec](RunControl& control) { return drop_next(control, spec.flags, spec.actor, spec.count); };
+        case ActionSpec::Kind::WireInject:
+            return [spec](RunControl& control) { return inject(control, spec); };
         case ActionSpec::Kind::WireLatency:
             return [spec](RunControl& control) -> Status {
                 if (!control.wire()) return Error{"latency needs the wire: set topology = \"two-hosts\"", ""};
@@ -200,9 +228,10 @@ Lesson make_lesson(const LessonSpec& lesson, const Addresses& addresses) {
         if (spec.predict) {
             Prediction prediction{spec.predict->question_key, {}};
             for (const PredictSpec::Choice& choice : spec.predict->choices)
-                prediction.choices.push_back({choice.label, make_expectation(choice.claim)});
+                prediction.choices.push_back({choice.label, make_expectation(choice.claim), choice.why});
             step.predict = std::move(prediction);
         }
+        if (spec.show) step.show = make_show(*spec.show);
         built.steps.push_back(std::move(step));
     }
     return built;

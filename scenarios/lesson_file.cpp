@@ -140,8 +140,9 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
     auto need_address = [&] {
         action.address = reader.required_text(table, "address", what);
         if (action.address != "server" && action.address != "closed")
-            reader.fail(*table.get("address"), "'address' must be \"server\" (where the server listens) or "
-                                               "\"closed\" (a port where nothing listens)");
+            reader.fail(*table.get("address"),
+                        "'address' must be \"server\" (where the server listens) or "
+                        "\"closed\" (a port where nothing listens)");
     };
     if (call == "socket") {
         reader.allow_only(table, {"actor", "call", "socket", "type", "wait"}, what);
@@ -162,18 +163,24 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         need_socket();
         action.new_socket = reader.required_text(table, "as", what);
     } else if (call == "send") {
-        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "oob", "wait"}, what);
         need_socket();
         action.data = reader.text(table, "data").value_or("");
         action.bytes = reader.positive(table, "bytes", 0, 16 << 20);
+        action.out_of_band = reader.boolean(table, "oob").value_or(false);
         if (action.data.empty() == (action.bytes == 0))
             reader.fail(table, "send() needs either 'data' (a string) or 'bytes' (how many bytes to send)");
+        if (action.out_of_band && action.bytes > 0)
+            reader.fail(*table.get("oob"), "send() with oob = true sends 'data', not 'bytes'");
     } else if (call == "recv") {
-        reader.allow_only(table, {"actor", "call", "socket", "max", "until", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "max", "until", "oob", "wait"}, what);
         need_socket();
         action.max_bytes = reader.positive(table, "max", 1024, 16 << 20);
         action.until = reader.positive(table, "until", 0, 16 << 20);
+        action.out_of_band = reader.boolean(table, "oob").value_or(false);
         if (action.max_bytes == 0) reader.fail(*table.get("max"), "'max' must be at least 1");
+        if (action.out_of_band && action.until > 0)
+            reader.fail(*table.get("oob"), "recv() with oob = true reads the urgent byte once; drop 'until'");
     } else if (call == "sendto") {
         reader.allow_only(table, {"actor", "call", "socket", "data", "address", "wait"}, what);
         need_socket();
@@ -263,6 +270,18 @@ ActionSpec read_action(const Reader& reader, const toml::node& node) {
             action.count = reader.positive(table, "count", 1, 1000);
             // A drop rule acts on segments that the next calls cause.
             action.wait = reader.boolean(table, "wait").value_or(false);
+        } else if (what == "inject") {
+            reader.allow_only(table, {"wire", "flags", "from", "port", "seq", "ack", "wait"}, "a wire injection");
+            action.kind = ActionSpec::Kind::WireInject;
+            action.flags = reader.flags(*table.get("wire"), reader.required_text(table, "flags", "a wire injection"));
+            action.actor = reader.actor(table, "from", true, "a wire injection");
+            if (action.actor == Actor::Attacker)
+                reader.fail(*table.get("from"), "a wire injection comes from \"client\" or \"server\"");
+            action.port = reader.positive(table, "port", 0, 65535);
+            if (action.actor == Actor::Client && action.port == 0)
+                reader.fail(table, "a segment injected from the client needs 'port': the client port it claims");
+            action.seq = static_cast<uint32_t>(reader.positive(table, "seq", 0, UINT32_MAX));
+            action.ack = static_cast<uint32_t>(reader.positive(table, "ack", 0, UINT32_MAX));
         } else if (what == "latency") {
             reader.allow_only(table, {"wire", "ms", "wait"}, "a wire latency");
             action.kind = ActionSpec::Kind::WireLatency;
@@ -274,7 +293,8 @@ ActionSpec read_action(const Reader& reader, const toml::node& node) {
             if (action.percent < 0 || action.percent > 100)
                 reader.fail(*table.get("percent"), "'percent' must be between 0 and 100");
         } else {
-            reader.fail(*table.get("wire"), "unknown wire action \"" + what + "\" (known: drop, latency, loss)");
+            reader.fail(*table.get("wire"),
+                        "unknown wire action \"" + what + "\" (known: drop, inject, latency, loss)");
         }
         return action;
     }
@@ -305,10 +325,12 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
     check.line = static_cast<int>(node.source().begin.line);
     const std::string what = is_choice ? "a choice" : "an expectation";
     std::vector<std::string_view> common = {"exactly", "at_least", "at_most"};
-    if (is_choice)
+    if (is_choice) {
         common.push_back("label");
-    else
+        common.push_back("why");
+    } else {
         common.push_back("key");
+    }
     auto allow = [&](std::initializer_list<std::string_view> own) {
         std::vector<std::string_view> all(own);
         all.insert(all.end(), common.begin(), common.end());
@@ -326,13 +348,15 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
     check.at_most = reader.integer(table, "at_most");
 
     if (table.contains("call")) {
-        allow({"call", "actor", "result", "result_at_least", "errno", "data"});
+        allow({"call", "actor", "result", "result_at_least", "errno", "data", "took_at_least_ms", "took_at_most_ms"});
         check.kind = CheckSpec::Kind::Call;
         check.subject = *reader.text(table, "call");
         check.actor = reader.actor(table, "actor", true, what);
         check.result = reader.integer(table, "result");
         check.result_at_least = reader.integer(table, "result_at_least");
         check.data = reader.text(table, "data");
+        check.took_at_least_ms = reader.integer(table, "took_at_least_ms");
+        check.took_at_most_ms = reader.integer(table, "took_at_most_ms");
         if (auto name = reader.text(table, "errno")) {
             int found = 0;
             for (int number = 1; number < 200 && !found; ++number)
@@ -347,7 +371,8 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.actor = reader.actor(table, "actor", true, what);
         check.reached = reader.boolean(table, "reached").value_or(true);
     } else if (table.contains("segment")) {
-        allow({"segment", "from", "rel_seq", "rel_ack", "len", "len_at_least", "len_at_most", "retransmission"});
+        allow({"segment", "from", "rel_seq", "rel_ack", "len", "len_at_least", "len_at_most", "retransmission",
+               "urgent"});
         check.kind = CheckSpec::Kind::Segment;
         check.subject = *reader.text(table, "segment");
         if (check.subject != "any" && check.subject != "data")
@@ -359,6 +384,7 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.length_at_least = reader.integer(table, "len_at_least");
         check.length_at_most = reader.integer(table, "len_at_most");
         check.retransmission = reader.boolean(table, "retransmission");
+        check.urgent = reader.integer(table, "urgent");
     } else if (table.contains("sockets")) {
         allow({"sockets", "actor", "seen_by"});
         check.kind = CheckSpec::Kind::Sockets;
@@ -380,8 +406,7 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         allow({"timer", "actor"});
         check.kind = CheckSpec::Kind::Timer;
         check.subject = *reader.text(table, "timer");
-        if (check.subject != "timewait")
-            reader.fail(*table.get("timer"), "the only timer checked is \"timewait\"");
+        if (check.subject != "timewait") reader.fail(*table.get("timer"), "the only timer checked is \"timewait\"");
         check.actor = reader.actor(table, "actor", true, what);
     } else if (table.contains("distinct")) {
         allow({"distinct", "from"});
@@ -389,9 +414,55 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         if (*reader.text(table, "distinct") != "isn")
             reader.fail(*table.get("distinct"), "the only thing counted as distinct is \"isn\"");
         check.actor = reader.actor(table, "from", true, what);
+    } else if (table.contains("random")) {
+        allow({"random", "from"});
+        check.kind = CheckSpec::Kind::RandomIsn;
+        if (*reader.text(table, "random") != "isn")
+            reader.fail(*table.get("random"), "the only thing checked as random is \"isn\"");
+        check.actor = reader.actor(table, "from", true, what);
+    } else if (table.contains("connections")) {
+        allow({"connections", "actor", "same_local"});
+        check.kind = CheckSpec::Kind::Connections;
+        check.state = reader.state(table, "connections");
+        check.actor = reader.actor(table, "actor", true, what);
+        check.same_local = reader.boolean(table, "same_local").value_or(false);
+    } else if (table.contains("together")) {
+        allow({"together", "at_least_ms", "at_most_ms"});
+        check.kind = CheckSpec::Kind::StatesTogether;
+        const toml::table& ends = reader.table_of(*table.get("together"), "'together'");
+        reader.allow_only(ends, {"client", "server"}, "'together'");
+        if (!ends.contains("client") || !ends.contains("server"))
+            reader.fail(*table.get("together"), "'together' names both ends: { client = \"...\", server = \"...\" }");
+        check.state = reader.state(ends, "client");
+        check.peer_state = reader.state(ends, "server");
+        check.at_least_ms = reader.integer(table, "at_least_ms");
+        check.at_most_ms = reader.integer(table, "at_most_ms");
+    } else if (table.contains("span")) {
+        allow({"span", "actor", "at_least_ms", "at_most_ms"});
+        check.kind = CheckSpec::Kind::Span;
+        check.subject = *reader.text(table, "span");
+        check.actor = reader.actor(table, "actor", true, what);
+        check.at_least_ms = reader.integer(table, "at_least_ms");
+        check.at_most_ms = reader.integer(table, "at_most_ms");
+    } else if (table.contains("fragments")) {
+        allow({"fragments", "from"});
+        check.kind = CheckSpec::Kind::Fragments;
+        if (*reader.text(table, "fragments") != "ip")
+            reader.fail(*table.get("fragments"), "'fragments' counts IPv4 fragments: write fragments = \"ip\"");
+        check.actor = reader.actor(table, "from", false, what);
+    } else if (table.contains("flags_seen")) {
+        allow({"flags_seen", "in"});
+        check.kind = CheckSpec::Kind::FlagsSeen;
+        check.flags = reader.flags(*table.get("flags_seen"), *reader.text(table, "flags_seen"));
+        const std::string scope = reader.text(table, "in").value_or("step");
+        if (scope != "step" && scope != "lesson")
+            reader.fail(*table.get("in"), "'in' must be \"step\" (the default) or \"lesson\" (since it began)");
+        check.whole_lesson = scope == "lesson";
     } else {
-        reader.fail(node, what + " needs one of 'call', 'state', 'segment', 'sockets', 'counter', 'timer', "
-                                 "'distinct'");
+        reader.fail(node, what +
+                              " needs one of 'call', 'state', 'segment', 'sockets', 'counter', 'timer', "
+                              "'distinct', 'random', 'connections', 'together', 'span', 'fragments', "
+                              "'flags_seen'");
     }
     if (is_choice) check.key = reader.required_text(table, "label", what);
     return check;
@@ -412,7 +483,8 @@ PredictSpec read_predict(const Reader& reader, const toml::node& node) {
     predict.question_key = reader.required_text(table, "question", "'predict'");
     for (const toml::node& choice : array_of(reader, table, "choices", "predict.choices")) {
         CheckSpec claim = read_check(reader, choice, true);
-        predict.choices.push_back({claim.key, claim});
+        const std::string why = reader.text(reader.table_of(choice, "a choice"), "why").value_or("");
+        predict.choices.push_back({claim.key, claim, why});
     }
     if (predict.choices.size() < 2) reader.fail(node, "'predict' needs at least two choices");
     return predict;
@@ -420,7 +492,7 @@ PredictSpec read_predict(const Reader& reader, const toml::node& node) {
 
 StepSpec read_step(const Reader& reader, const toml::node& node) {
     const toml::table& table = reader.table_of(node, "a [[step]]");
-    reader.allow_only(table, {"key", "do", "expect", "predict"}, "a [[step]]");
+    reader.allow_only(table, {"key", "do", "expect", "predict", "show"}, "a [[step]]");
     StepSpec step;
     step.line = static_cast<int>(node.source().begin.line);
     step.key = reader.required_text(table, "key", "a [[step]]");
@@ -431,6 +503,15 @@ StepSpec read_step(const Reader& reader, const toml::node& node) {
         for (const toml::node& check : array_of(reader, table, "expect", "step.expect"))
             step.expectations.push_back(read_check(reader, check, false));
     if (const toml::node* predict = table.get("predict")) step.predict = read_predict(reader, *predict);
+    if (const toml::node* show = table.get("show")) {
+        // A segment, written as a choice without label: { segment = "PSH-ACK", from = "client" }.
+        const toml::table& segment = reader.table_of(*show, "'show'");
+        if (!segment.contains("segment"))
+            reader.fail(*show, "'show' names a segment: { segment = \"PSH-ACK\", from = \"client\" }");
+        toml::table claim = segment;
+        claim.insert("key", "show");
+        step.show = read_check(reader, claim, false);
+    }
     return step;
 }
 
@@ -460,8 +541,9 @@ LessonSettings read_settings(const Reader& reader, const toml::table& table) {
         reader.fail(table, "latency, mtu and loss need topology = \"two-hosts\" (they are the wire's)");
     if (auto capture = reader.text(table, "capture")) {
         if (*capture != "packets" && *capture != "bursts")
-            reader.fail(*table.get("capture"), "'capture' must be \"packets\" (each at once, the default) or "
-                                               "\"bursts\" (in batches, for a flood)");
+            reader.fail(*table.get("capture"),
+                        "'capture' must be \"packets\" (each at once, the default) or "
+                        "\"bursts\" (in batches, for a flood)");
         settings.burst_capture = *capture == "bursts";
     }
     settings.settle_limit =
@@ -522,7 +604,8 @@ LessonSpec read_lesson(const Reader& reader, const toml::table& root, LessonEntr
     lesson.order = static_cast<int>(reader.positive(root, "order", 100, 10'000));
     if (const toml::node* settings = root.get("settings"))
         lesson.settings = read_settings(reader, reader.table_of(*settings, "[settings]"));
-    for (const toml::node& step : array_of(reader, root, "step", "step")) lesson.steps.push_back(read_step(reader, step));
+    for (const toml::node& step : array_of(reader, root, "step", "step"))
+        lesson.steps.push_back(read_step(reader, step));
     if (lesson.steps.empty()) reader.fail(root, "a lesson needs at least one [[step]]");
     if (const toml::node* texts = root.get("text")) {
         const toml::table& by_language = reader.table_of(*texts, "[text]");

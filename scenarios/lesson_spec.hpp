@@ -15,7 +15,7 @@ namespace tcplab {
 
 // One socket call by an actor, or one thing the run does itself.
 struct ActionSpec {
-    enum class Kind { Call, Pause, Sysctl, WireDrop, WireLatency, WireLoss, Flood, SkipTimeWait };
+    enum class Kind { Call, Pause, Sysctl, WireDrop, WireInject, WireLatency, WireLoss, Flood, SkipTimeWait };
     Kind kind = Kind::Call;
     int line = 0;
     bool wait = true;
@@ -33,9 +33,10 @@ struct ActionSpec {
     std::string file_name;        // send_with_header()
     int64_t value = 1;            // setsockopt() value; linger() seconds
     int64_t backlog = 8;
-    int64_t bytes = 0;      // send(): this many bytes instead of `data`
+    int64_t bytes = 0;         // send(): this many bytes instead of `data`
     int64_t max_bytes = 1024;  // recv(), recvfrom(): the buffer size
-    int64_t until = 0;      // recv(): keep reading until this many bytes arrived
+    int64_t until = 0;         // recv(): keep reading until this many bytes arrived
+    bool out_of_band = false;  // send(), recv(): MSG_OOB, TCP's urgent data
 
     // Pause: milliseconds. Sysctl: host, name, value (in `data`).
     int64_t milliseconds = 0;
@@ -43,8 +44,13 @@ struct ActionSpec {
     std::string name;
 
     // WireDrop: the next `count` segments with exactly these flags from `actor`.
+    // WireInject: one segment with these flags, as if `actor`'s host sent it
+    // from `port` (the server's own port when 0), with these absolute numbers.
     uint8_t flags = 0;
     int64_t count = 1;
+    int64_t port = 0;
+    uint32_t seq = 0;
+    uint32_t ack = 0;
     // WireLoss: percent. Flood: count, rate (packets/s, 0 = as fast as possible), sources, seed.
     double percent = 0;
     int64_t rate = 0;
@@ -54,16 +60,31 @@ struct ActionSpec {
 
 // One claim about what the kernel did in the step.
 struct CheckSpec {
-    enum class Kind { Call, State, Segment, Sockets, Counter, Timer, DistinctIsn };
+    enum class Kind {
+        Call,
+        State,
+        Segment,
+        Sockets,
+        Counter,
+        Timer,
+        DistinctIsn,
+        RandomIsn,
+        Connections,
+        StatesTogether,
+        Span,
+        Fragments,
+        FlagsSeen
+    };
     Kind kind = Kind::Call;
     int line = 0;
     std::string key;  // the sentence, in assets/lang (a predict choice has none)
 
-    Actor actor = Actor::None;  // whose call/state/socket; for segments the sender
-    std::string subject;        // call name, counter name ("TcpExt.ListenOverflows"), "any"/"data" segments
-    std::optional<uint8_t> flags;  // Segment: exactly these flags
-    TcpState state = TcpState::Closed;
-    bool reached = true;  // State: false means "never reached in this step"
+    Actor actor = Actor::None;          // whose call/state/socket; for segments the sender
+    std::string subject;                // call name, counter name ("TcpExt.ListenOverflows"), "any"/"data" segments
+    std::optional<uint8_t> flags;       // Segment: exactly these flags
+    TcpState state = TcpState::Closed;  // StatesTogether: the client's
+    TcpState peer_state = TcpState::Closed;  // StatesTogether: the server's, at the same moment
+    bool reached = true;                     // State: false means "never reached in this step"
 
     std::optional<int64_t> result;
     std::optional<int64_t> result_at_least;
@@ -72,11 +93,17 @@ struct CheckSpec {
     std::optional<int64_t> rel_seq, rel_ack, length;
     std::optional<int64_t> length_at_least, length_at_most;  // Segment: payload length bounds
     std::optional<bool> retransmission;
+    std::optional<int64_t> urgent;                             // Segment: the urgent pointer
+    std::optional<int64_t> took_at_least_ms, took_at_most_ms;  // Call: how long the call took
+    std::optional<int64_t> at_least_ms, at_most_ms;            // Span, StatesTogether: how long
+    bool same_local = false;    // Connections: every one on the same local address and port
+    bool whole_lesson = false;  // FlagsSeen: since the lesson began, not only in this step
     // Sockets: count only what the socket dumps saw (as ss shows it), not states
     // inferred from packets (a SYN cookie's SYN-ACK leaves no SYN_RECV socket behind).
     bool dumps_only = false;
 
-    // How many: calls, segments, sockets, counter change, timer seconds, distinct ISNs.
+    // How many: calls, segments, sockets, counter change, timer seconds, distinct
+    // ISNs, large jumps between successive ISNs, connections, IP fragments.
     std::optional<int64_t> exactly, at_least, at_most;
 };
 
@@ -85,6 +112,7 @@ struct PredictSpec {
     struct Choice {
         std::string label;
         CheckSpec claim;
+        std::string why;  // a language key: why this answer is right or wrong
     };
     std::vector<Choice> choices;
 };
@@ -95,6 +123,7 @@ struct StepSpec {
     std::vector<ActionSpec> actions;
     std::vector<CheckSpec> expectations;
     std::optional<PredictSpec> predict;
+    std::optional<CheckSpec> show;  // a segment the packet detail shows after the step
 };
 
 struct LessonSpec {
@@ -107,6 +136,8 @@ struct LessonSpec {
 // Makes the runnable pieces for one run's addresses.
 Action make_action(const ActionSpec& spec, const Addresses& addresses);
 Expectation make_expectation(const CheckSpec& spec);
+// The first segment of the step that `spec` (a segment claim) matches.
+std::function<const PacketEvent*(const StepView&)> make_show(const CheckSpec& spec);
 Lesson make_lesson(const LessonSpec& lesson, const Addresses& addresses);
 
 }  // namespace tcplab

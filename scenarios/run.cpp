@@ -21,14 +21,18 @@ Addresses choose_addresses(uint32_t seed, Topology topology, const WireAddresses
     return Addresses{{server, port}, {server, static_cast<uint16_t>(port + 1)}};
 }
 
-// TCP and UDP: the sticky-packets lesson shows that UDP keeps message boundaries.
+// TCP and UDP: the sticky-packets lesson shows that UDP keeps message
+// boundaries. An IPv4 fragment after the first carries no ports, so a port
+// filter alone would miss all but the first piece of a datagram too large
+// for the link: every such fragment is taken too (the sandbox holds nothing
+// but the lesson's own traffic).
 std::string capture_filter(const Addresses& addresses) {
     std::string filter;
     for (uint16_t port : addresses.ports()) {
         if (!filter.empty()) filter += " or ";
         filter += "port " + std::to_string(port);
     }
-    return filter;
+    return filter + " or (ip and ip[6:2] & 0x1fff != 0)";
 }
 
 // The lesson's settings, wherever the caller kept the defaults.
@@ -393,6 +397,9 @@ bool LessonRun::poll() {
             if (script.predict)
                 for (const PredictChoice& choice : script.predict->choices)
                     outcome.choices.push_back({choice.label, choice.claim.check(view)});
+            if (script.show)
+                if (const PacketEvent* packet = script.show(view))
+                    outcome.shown_packet = static_cast<size_t>(packet - trace_.packets().data());
             outcomes_.push_back(std::move(outcome));
             in_progress_.reset();
             return true;

@@ -69,7 +69,9 @@ struct StepOutcome {
     std::vector<ExpectationOutcome> expectations;
     // The kernel's answer to the step's question: whether each choice held.
     std::vector<ExpectationOutcome> choices;
-    std::string failure;      // an action that could not run at all
+    std::string failure;  // an action that could not run at all
+    // The segment the step shows in the packet detail (Step::show): an index into trace().packets().
+    std::optional<size_t> shown_packet;
     KernelCounters counters;  // at the step's start and end
     bool passed() const;
 };

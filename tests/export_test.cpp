@@ -67,8 +67,10 @@ LoadedTrace handmade() {
     trace.add_packet(segment(1460, kClient, kServer, tcp_flag::Psh | tcp_flag::Ack, 1001, 5001, "a,\"b\"\n"));
     trace.flush_inferred();
     loaded.lesson = RecordedLesson{"handshake", "handshake.title", {"handshake.listen", "handshake.connect"}};
-    loaded.steps.push_back(RecordedStep{0, kStart, kStart + 900, {{"expect.listening", true, "LISTEN"}}, ""});
-    loaded.steps.push_back(RecordedStep{1, kStart + 1000, kStart + 1500, {{"expect.acked", true, "ack=1001"}}, ""});
+    loaded.steps.push_back(
+        RecordedStep{0, kStart, kStart + 900, {{"expect.listening", true, Evidence::literal("LISTEN")}}, ""});
+    loaded.steps.push_back(
+        RecordedStep{1, kStart + 1000, kStart + 1500, {{"expect.acked", true, Evidence::literal("ack=1001")}}, ""});
     return loaded;
 }
 

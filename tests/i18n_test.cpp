@@ -40,24 +40,29 @@ std::set<std::string> keys_in_use() {
             if (!step.predict) continue;
             keys.insert(step.predict->question_key);
             // A choice is a key when it looks like one; "x+1" or "SYN_RECV" is shown as written.
-            for (const PredictChoice& choice : step.predict->choices)
+            for (const PredictChoice& choice : step.predict->choices) {
                 if (choice.label.find('.') != std::string::npos && choice.label.find(' ') == std::string::npos)
                     keys.insert(choice.label);
+                if (!choice.why.empty()) keys.insert(choice.why);
+            }
         }
     }
     EXPECT_TRUE(lesson_catalog_errors().empty()) << lesson_catalog_errors().front().what;
     EXPECT_GE(lesson_catalog().size(), 2u);
-    const std::regex literal_key(R"re(text\("([a-z_]+(\.[a-z_0-9]+)+)"\))re");
-    for (const auto& file :
-         std::filesystem::recursive_directory_iterator(std::filesystem::path(TCPLAB_SOURCE_DIR) / "lab")) {
-        if (file.path().extension() != ".cpp") continue;
-        std::ifstream in(file.path());
-        std::stringstream text;
-        text << in.rdbuf();
-        const std::string source = text.str();
-        for (std::sregex_iterator it(source.begin(), source.end(), literal_key), end; it != end; ++it)
-            keys.insert((*it)[1].str());
-    }
+    // text("app.title") in the program; Evidence::of("evidence.count", ...) in the checks.
+    const std::regex literal_key(R"re((?:text|Evidence::of)\("([a-z_]+(\.[a-z_0-9]+)+)")re");
+    for (const char* folder : {"lab", "scenarios"})
+        for (const auto& file :
+             std::filesystem::recursive_directory_iterator(std::filesystem::path(TCPLAB_SOURCE_DIR) / folder)) {
+            if (file.path().extension() != ".cpp") continue;
+            std::ifstream in(file.path());
+            std::stringstream text;
+            text << in.rdbuf();
+            const std::string source = text.str();
+            for (std::sregex_iterator it(source.begin(), source.end(), literal_key), end; it != end; ++it)
+                keys.insert((*it)[1].str());
+        }
+    for (const char* source : {"tracepoint", "dump", "inferred"}) keys.insert(std::string("source.") + source);
     for (const char* actor : {"client", "server", "attacker"}) keys.insert(std::string("actor.") + actor);
     // The example programs' texts (tcplab list --examples, exec --example).
     auto examples = load_examples(asset_directory());
@@ -123,6 +128,43 @@ TEST(Languages, LineBreaksInTheFilesAreNotInTheTexts) {
     const std::string chinese_narration = chinese.text("handshake.connect.text");
     EXPECT_EQ(chinese_narration.find('\n'), std::string::npos);
     EXPECT_EQ(chinese_narration.find("。 "), std::string::npos) << "no space between Chinese sentences";
+}
+
+// {0}, {1}: a translation may put the arguments in another order, but it must
+// use the same ones, or the evidence would lose a number or show a brace.
+TEST(Languages, EveryTextHasTheSamePlaceholdersInEveryLanguage) {
+    const std::regex placeholder(R"re(\{[0-9]*\})re");
+    const auto placeholders = [&](const std::string& text) {
+        // "{}" is the next argument: "{} of {}" uses the same two as "{1} 中的 {0}".
+        std::multiset<std::string> found;
+        int next = 0;
+        for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it)
+            found.insert(it->str() == "{}" ? "{" + std::to_string(next++) + "}" : it->str());
+        return found;
+    };
+    const Language english = load("en");
+    for (const std::string& code : Language::codes()) {
+        const Language other = load(code);
+        for (const std::string& key : english.keys()) {
+            if (!other.has(key)) continue;
+            EXPECT_EQ(placeholders(other.text(key)), placeholders(english.text(key))) << code << ": " << key;
+        }
+    }
+}
+
+// Evidence nests: the count's phrase is itself translated, the numbers are not.
+TEST(Languages, EvidenceBecomesASentenceInEachLanguage) {
+    const Evidence evidence = Evidence::of(
+        "evidence.count_first",
+        Evidence::of("evidence.count", 3, Evidence::of("evidence.kind_from", "SYN-ACK", Evidence::of("actor.server"))),
+        Evidence::of("evidence.retransmitted", "SYN-ACK seq=0 ack=1 len=0"));
+    EXPECT_EQ(load("en").evidence(evidence),
+              "3 × SYN-ACK from the server, the first: SYN-ACK seq=0 ack=1 len=0, retransmitted");
+    EXPECT_EQ(load("zh").evidence(evidence), "服务端发出的 SYN-ACK：3 个，第一个：SYN-ACK seq=0 ack=1 len=0（重传）");
+    EXPECT_EQ(load("en").evidence(Evidence::literal("connect() = 0")), "connect() = 0");
+    // Too few arguments for the text's placeholders: what there is still shows.
+    const std::string short_of = load("en").evidence(Evidence::of("evidence.count", 7));
+    EXPECT_NE(short_of.find("7"), std::string::npos) << short_of;
 }
 
 TEST(Languages, MissingKeyIsVisibleNotSilent) { EXPECT_EQ(load("en").text("no.such.key"), "⟨no.such.key⟩"); }

@@ -28,9 +28,9 @@ void expect_every_step_held(const LessonRun& run) {
         for (const ExpectationOutcome& expectation : outcome.expectations) {
             // The log of a CI run then shows what the kernel did, step by step.
             std::printf("  %s %s  %s  (%s)\n", expectation.result.passed ? "ok" : "NO", step.key.c_str(),
-                        expectation.key.c_str(), expectation.result.detail.c_str());
+                        expectation.key.c_str(), evidence_plain_text(expectation.result.evidence).c_str());
             EXPECT_TRUE(expectation.result.passed)
-                << step.key << " / " << expectation.key << ": " << expectation.result.detail;
+                << step.key << " / " << expectation.key << ": " << evidence_plain_text(expectation.result.evidence);
         }
         if (!step.predict) continue;
         size_t answers = 0;
@@ -73,7 +73,7 @@ TEST(BuiltInLessons, TeardownHoldsOnTheRealKernel) {
     ASSERT_NE(close, nullptr);
     const ExpectationOutcome* timer = expectation_of(*close, "expect.teardown.time_wait_timer");
     ASSERT_NE(timer, nullptr);
-    EXPECT_NE(timer->result.detail.find("timer:(timewait,"), std::string::npos);
+    EXPECT_NE(evidence_plain_text(timer->result.evidence).find("timer:(timewait,"), std::string::npos);
 }
 
 }  // namespace

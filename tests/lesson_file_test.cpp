@@ -89,7 +89,8 @@ TEST(LessonFile, NotTomlAtAll) {
 }
 
 TEST(LessonFile, UnknownKeyInAStep) {
-    const std::string message = mistake(replaced(kGood, "key = \"tiny.listen\"", "key = \"tiny.listen\"\nnarration = 1"));
+    const std::string message =
+        mistake(replaced(kGood, "key = \"tiny.listen\"", "key = \"tiny.listen\"\nnarration = 1"));
     EXPECT_NE(message.find("broken.toml:5:"), std::string::npos) << message;
     EXPECT_NE(message.find("unknown key 'narration' in a [[step]]"), std::string::npos) << message;
 }
@@ -127,12 +128,11 @@ TEST(LessonFile, UnknownActorAddressStateFlagAndErrno) {
               std::string::npos);
     EXPECT_NE(mistake(replaced(kGood, "state = \"LISTEN\"", "state = \"LISTENING\"")).find("unknown TCP state"),
               std::string::npos);
-    const std::string flags = mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"",
-                                               "segment = \"SYN-AKC\", from = \"server\""));
+    const std::string flags =
+        mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"", "segment = \"SYN-AKC\", from = \"server\""));
     EXPECT_NE(flags.find("unknown TCP flag \"AKC\""), std::string::npos) << flags;
-    const std::string error_name =
-        mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"",
-                         "call = \"listen\", actor = \"server\", errno = \"ECONNREFUSD\""));
+    const std::string error_name = mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"",
+                                                    "call = \"listen\", actor = \"server\", errno = \"ECONNREFUSD\""));
     EXPECT_NE(error_name.find("unknown errno name \"ECONNREFUSD\""), std::string::npos) << error_name;
 }
 
@@ -149,7 +149,8 @@ TEST(LessonFile, LessonWithoutSteps) {
 }
 
 TEST(LessonFile, ExpectationWithoutAKind) {
-    const std::string message = mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"", "actor = \"server\""));
+    const std::string message =
+        mistake(replaced(kGood, "state = \"LISTEN\", actor = \"server\"", "actor = \"server\""));
     EXPECT_NE(message.find("broken.toml:11:"), std::string::npos) << message;
     EXPECT_NE(message.find("needs one of 'call', 'state', 'segment'"), std::string::npos) << message;
 }
@@ -174,9 +175,10 @@ choices = [ { label = "LISTEN", state = "LISTEN", actor = "server" } ]
 }
 
 TEST(LessonFile, UnknownControlAction) {
-    const std::string message = mistake(replaced(kGood, "{ actor = \"server\", call = \"socket\", socket = \"listener\" }",
-                                                 "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n"
-                                                 "  { wire = \"cut\" }"));
+    const std::string message =
+        mistake(replaced(kGood, "{ actor = \"server\", call = \"socket\", socket = \"listener\" }",
+                         "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n"
+                         "  { wire = \"cut\" }"));
     EXPECT_NE(message.find("unknown wire action \"cut\""), std::string::npos) << message;
 }
 
@@ -205,9 +207,10 @@ TEST(LessonFile, AnEditedLessonThatExpectsSomethingFalseIsReportedFalse) {
         if (outcome.key == "expect.handshake.synack") {
             saw_synack = true;
             EXPECT_FALSE(outcome.result.passed);
-            EXPECT_NE(outcome.result.detail.find("SYN-ACK seq=0 ack=1"), std::string::npos) << outcome.result.detail;
+            EXPECT_NE(evidence_plain_text(outcome.result.evidence).find("SYN-ACK seq=0 ack=1"), std::string::npos)
+                << evidence_plain_text(outcome.result.evidence);
         } else {
-            EXPECT_TRUE(outcome.result.passed) << outcome.key << ": " << outcome.result.detail;
+            EXPECT_TRUE(outcome.result.passed) << outcome.key << ": " << evidence_plain_text(outcome.result.evidence);
         }
     }
     EXPECT_TRUE(saw_synack);

@@ -35,7 +35,7 @@ void expect_every_expectation_held(const LessonRun& run) {
         EXPECT_TRUE(outcome.failure.empty()) << outcome.failure;
         for (const ExpectationOutcome& expectation : outcome.expectations)
             EXPECT_TRUE(expectation.result.passed) << run.lesson().steps[outcome.index].key << ": " << expectation.key
-                                                   << " (" << expectation.result.detail << ")";
+                                                   << " (" << evidence_plain_text(expectation.result.evidence) << ")";
     }
 }
 
@@ -202,7 +202,9 @@ TEST(LessonRun, AFalseExpectationFailsTheStepAndSaysWhy) {
     EXPECT_FALSE(outcome.passed());
     ASSERT_EQ(outcome.expectations.size(), 2u);
     EXPECT_FALSE(outcome.expectations[0].result.passed);
-    EXPECT_EQ(outcome.expectations[0].result.detail, "server never reached ESTABLISHED");
+    // The evidence names the end and the state; the language files make the sentence.
+    EXPECT_EQ(outcome.expectations[0].result.evidence,
+              Evidence::of("evidence.never_reached", Evidence::of("actor.server"), "ESTABLISHED"));
     EXPECT_TRUE(outcome.expectations[1].result.passed);
 }
 

@@ -99,7 +99,7 @@ TEST_F(StickyLesson, EveryStepRanAndEveryExpectationHeld) {
         EXPECT_FALSE(outcome.expectations.empty()) << step;
         for (const ExpectationOutcome& expectation : outcome.expectations)
             EXPECT_TRUE(expectation.result.passed)
-                << step << ": " << expectation.key << " (" << expectation.result.detail << ")";
+                << step << ": " << expectation.key << " (" << evidence_plain_text(expectation.result.evidence) << ")";
     }
 }
 
@@ -245,10 +245,18 @@ TEST(StickyLessonFile, AWrongExpectationFails) {
     const CheckResult* no_full_segment = expectation_of(*large, "expect.sticky.no_bigger_segment");
     ASSERT_TRUE(three_segments && no_full_segment);
     EXPECT_FALSE(three_segments->passed);
-    EXPECT_EQ(three_segments->detail.rfind("2 × data from the client", 0), 0u) << three_segments->detail;
+    // "2 × data segment from the client, the first: ..." in the viewer's language.
+    const auto data_from_client = [](int64_t count) {
+        return Evidence::of(
+            "evidence.count", count,
+            Evidence::of("evidence.kind_from", Evidence::of("evidence.data_segment"), Evidence::of("actor.client")));
+    };
+    ASSERT_EQ(three_segments->evidence.key, "evidence.count_first") << evidence_plain_text(three_segments->evidence);
+    EXPECT_EQ(three_segments->evidence.args.at(0), data_from_client(2));
     EXPECT_FALSE(nagle->passed());
     EXPECT_FALSE(no_full_segment->passed);
-    EXPECT_EQ(no_full_segment->detail.rfind("38 × data from the client", 0), 0u) << no_full_segment->detail;
+    ASSERT_EQ(no_full_segment->evidence.key, "evidence.count_first") << evidence_plain_text(no_full_segment->evidence);
+    EXPECT_EQ(no_full_segment->evidence.args.at(0), data_from_client(38));
     // The rest of those steps still held.
     EXPECT_TRUE(expectation_of(*nagle, "expect.sticky.nagle_first_alone")->passed);
     EXPECT_TRUE(expectation_of(*large, "expect.sticky.large_acked")->passed);

@@ -79,11 +79,11 @@ TEST_F(SynFloodLesson, EveryExpectationHolds) {
                     static_cast<double>(step.end_ns - step.begin_ns) / 1e9);
         for (const ExpectationOutcome& expectation : step.expectations)
             std::printf("  %s %s: %s\n", expectation.result.passed ? "ok" : "FAILED", expectation.key.c_str(),
-                        expectation.result.detail.c_str());
+                        evidence_plain_text(expectation.result.evidence).c_str());
         EXPECT_TRUE(step.failure.empty()) << step.failure;
         for (const ExpectationOutcome& expectation : step.expectations)
             EXPECT_TRUE(expectation.result.passed) << run_->lesson().steps[step.index].key << ": " << expectation.key
-                                                   << " (" << expectation.result.detail << ")";
+                                                   << " (" << evidence_plain_text(expectation.result.evidence) << ")";
     }
 }
 

@@ -73,7 +73,7 @@ void expect_every_expectation_held(const LessonRun& run) {
         EXPECT_FALSE(outcome.expectations.empty()) << key;
         for (const ExpectationOutcome& expectation : outcome.expectations)
             EXPECT_TRUE(expectation.result.passed)
-                << key << ": " << expectation.key << " (" << expectation.result.detail << ")";
+                << key << ": " << expectation.key << " (" << evidence_plain_text(expectation.result.evidence) << ")";
     }
     EXPECT_EQ(run.trace().lost_events(), 0u);
 }
@@ -245,7 +245,8 @@ TEST(TimeWaitLessonFile, AFalseExpectationIsReported) {
         if (expectation.key == "expect.timewait.bind_in_use") {
             reported = true;
             EXPECT_FALSE(expectation.result.passed);
-            EXPECT_NE(expectation.result.detail.find("EADDRINUSE"), std::string::npos) << expectation.result.detail;
+            EXPECT_NE(evidence_plain_text(expectation.result.evidence).find("EADDRINUSE"), std::string::npos)
+                << evidence_plain_text(expectation.result.evidence);
         }
     EXPECT_TRUE(reported);
 }

@@ -453,6 +453,39 @@ TEST(TraceFile, RecordsFromANewerVersionOrMalformedAreSkippedWithAWarning) {
     EXPECT_NE(loaded->warnings[2].find("record of type 3 is malformed"), std::string::npos) << loaded->warnings[2];
 }
 
+// A step's evidence is kept by key, so a replay shows it in the viewer's
+// language; a recording from before that kept only the text, and still opens.
+TEST(TraceFile, StepEvidenceReadsBackByKeyAndOlderRecordingsAsText) {
+    const Evidence evidence =
+        Evidence::of("evidence.count_first", Evidence::of("evidence.count", 2, Evidence::of("actor.server")),
+                     Evidence::of("evidence.retransmitted", "SYN-ACK seq=0 ack=1 len=0"));
+    const RecordedStep step{0, 1000, 2000, {{"expect.synack_again", true, evidence}}, ""};
+    const std::vector<uint8_t> current = trace_record::step(step);
+    // The same record as an older tcplab wrote it: no evidence appended after
+    // the expectations, only the text in the expectation itself.
+    std::vector<uint8_t> older = current;
+    const size_t appended = 4 + encode_evidence(evidence).size();
+    older.resize(older.size() - appended);
+    const uint32_t body_length = static_cast<uint32_t>(older.size() - 12);
+    std::memcpy(older.data() + 8, &body_length, 4);
+
+    for (const auto& [record, expected] :
+         {std::pair{current, evidence}, std::pair{older, Evidence::literal("2 · SYN-ACK seq=0 ack=1 len=0")}}) {
+        auto file = pcapng::section_header_block({});
+        test::append(file, pcapng::custom_block(kTcplabPen, record, true));
+        auto reader = CaptureFileReader::from_memory(file);
+        ASSERT_TRUE(reader);
+        auto loaded = read_trace(*reader);
+        ASSERT_TRUE(loaded);
+        EXPECT_TRUE(loaded->warnings.empty());
+        ASSERT_EQ(loaded->steps.size(), 1u);
+        ASSERT_EQ(loaded->steps[0].expectations.size(), 1u);
+        EXPECT_EQ(loaded->steps[0].expectations[0].evidence, expected);
+    }
+    EXPECT_EQ(decode_evidence("connect() = 0"), Evidence::literal("connect() = 0"));
+    EXPECT_EQ(decode_evidence("{not json"), Evidence::literal("{not json"));
+}
+
 TEST(TraceFile, ForeignCaptureGivesPacketsAndInferredStates) {
     TempDir dir;
     const std::string path = dir.file("tcpdump.pcap");

@@ -79,7 +79,8 @@ TEST(TwoHosts, HandshakeLessonPassesAndIsSeenAtBothEnds) {
     run->finish();
     for (const StepOutcome& outcome : run->outcomes())
         for (const ExpectationOutcome& expectation : outcome.expectations)
-            EXPECT_TRUE(expectation.result.passed) << expectation.key << " " << expectation.result.detail;
+            EXPECT_TRUE(expectation.result.passed)
+                << expectation.key << " " << evidence_plain_text(expectation.result.evidence);
     // Every segment of the lesson crossed the wire: seen where it was sent and where it arrived.
     EXPECT_EQ(seen_at(run->trace(), 0).size(), 7u);
     EXPECT_EQ(seen_at(run->trace(), 1).size(), 7u);

@@ -167,7 +167,10 @@ void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
         ImGui::SameLine();
         ImGui::TextUnformatted(context.text(expectation.key).c_str());
         ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", expectation.result.detail.c_str());
+        // The evidence can be long (a list of ISNs); it wraps rather than runs off the view.
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        ImGui::TextWrapped("(%s)", context.language.evidence(expectation.result.evidence).c_str());
+        ImGui::PopStyleColor();
     }
 }
 

@@ -43,10 +43,10 @@ void PredictView::draw(LabContext& context) {
         ImGui::TextWrapped("%s", context.text(question.question_key).c_str());
         for (size_t choice = 0; choice < question.choices.size(); ++choice) {
             const bool chosen = picks_.count(shown) && picks_[shown] == choice;
-            if (ImGui::RadioButton((choice_text(context, question.choices[choice].label) + "##choice" +
-                                    std::to_string(choice))
-                                       .c_str(),
-                                   chosen))
+            if (ImGui::RadioButton(
+                    (choice_text(context, question.choices[choice].label) + "##choice" + std::to_string(choice))
+                        .c_str(),
+                    chosen))
                 picks_[shown] = choice;
         }
         ImGui::TextDisabled("%s", context.text("predict.choose").c_str());
@@ -63,15 +63,22 @@ void PredictView::draw(LabContext& context) {
             kernel += (kernel.empty() ? "" : ", ") + choice_text(context, question.choices[choice].label);
     ImGui::Text("%s: %s", context.text("predict.kernel_answer").c_str(), kernel.empty() ? "—" : kernel.c_str());
     const auto pick = picks_.find(shown - 1);
+    // Why: for the student's pick, right or wrong; without a pick, for the kernel's answer.
+    std::optional<size_t> explained;
+    if (pick != picks_.end() && pick->second < question.choices.size()) explained = pick->second;
+    for (size_t choice = 0; !explained && choice < outcome.choices.size() && choice < question.choices.size(); ++choice)
+        if (outcome.choices[choice].result.passed) explained = choice;
     if (pick == picks_.end()) {
         ImGui::TextDisabled("%s", context.text("predict.skipped").c_str());
-        return;
+    } else {
+        const bool right = pick->second < outcome.choices.size() && outcome.choices[pick->second].result.passed;
+        ImGui::TextColored(right ? kRight : kWrong, "%s %s: %s — %s", right ? "✓" : "✗",
+                           context.text("predict.your_answer").c_str(),
+                           choice_text(context, question.choices[pick->second].label).c_str(),
+                           context.text(right ? "predict.right" : "predict.wrong").c_str());
     }
-    const bool right = pick->second < outcome.choices.size() && outcome.choices[pick->second].result.passed;
-    ImGui::TextColored(right ? kRight : kWrong, "%s %s: %s — %s", right ? "✓" : "✗",
-                       context.text("predict.your_answer").c_str(),
-                       choice_text(context, question.choices[pick->second].label).c_str(),
-                       context.text(right ? "predict.right" : "predict.wrong").c_str());
+    if (explained && !question.choices[*explained].why.empty())
+        ImGui::TextWrapped("%s", context.text(question.choices[*explained].why).c_str());
 }
 
 void PredictView::draw_skip_wait(LabContext& context, LessonRun& run) {

@@ -134,7 +134,11 @@ void StepController::update(SharedViewState& shared) {
             step_requested_ = false;
             run_->begin_step();
         }
-        if (run_->poll()) shown_ = run_->steps_done();
+        if (run_->poll()) {
+            shown_ = run_->steps_done();
+            // A step that walks through a header puts its segment in the packet detail.
+            if (const auto packet = run_->outcomes().back().shown_packet) shared.selected_packet = *packet;
+        }
         held_.clear();
         if (Wire* wire = run_->wire()) {
             held_ = wire->held();

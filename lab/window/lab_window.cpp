@@ -532,7 +532,7 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
             }
             ++info.expectations_failed;
             info.failed.push_back("step " + std::to_string(index + 1) + ": " + expectation.key + " (" +
-                                  expectation.result.detail + ")");
+                                  language.evidence(expectation.result.evidence) + ")");
         }
     }
     if (const auto error = current_error()) info.error = error->what;
