@@ -92,7 +92,7 @@ void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::
         }
     if (kernel.empty()) kernel = "—";
     fmt::print(out_, "  ? {}: {}", language_.text("predict.kernel_answer"), kernel);
-    if (!detail.empty()) fmt::print(out_, "  ({})", detail);
+    if (!detail.empty()) fmt::print(out_, "  {}", fmt::format(fmt::runtime(language_.text("app.evidence")), detail));
     fmt::print(out_, "\n");
     // Why: for the student's pick, right or wrong; without a pick, for the kernel's answer.
     const std::optional<size_t> explained = picked && *picked < question->choices.size() ? picked : first_right;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "event_rows.hpp"
@@ -67,7 +68,12 @@ std::string wrap_for_terminal(const std::string& text, size_t columns) {
             continue;
         }
         const bool wide = length >= 3;
-        if (glyph == " " || wide) {
+        // Chinese punctuation that closes a phrase stays on the line of the word before it.
+        static const std::string_view kNoBreakBefore[] = {"，", "。", "、", "；", "：", "？",
+                                                          "！", "）", "”",  "」", "》"};
+        const bool closes =
+            std::find(std::begin(kNoBreakBefore), std::end(kNoBreakBefore), glyph) != std::end(kNoBreakBefore);
+        if (glyph == " " || (wide && !closes)) {
             last_break = line.size();
         }
         line += glyph;
@@ -231,7 +237,9 @@ void TerminalView::print_step(const Trace& trace, const std::string& step_key, s
         const bool passed = expectation.result.passed;
         fmt::print(out_, "  {} {}  {}\n", passed ? paint("✓", kGreen) : paint("✗", kRed),
                    language_.text(expectation.key),
-                   paint("(" + language_.evidence(expectation.result.evidence) + ")", kDim));
+                   paint(fmt::format(fmt::runtime(language_.text("app.evidence")),
+                                     language_.evidence(expectation.result.evidence)),
+                         kDim));
     }
 }
 

@@ -132,7 +132,7 @@ TEST(SocketTable, CounterRowsShowValuesAndChanges) {
     counters.at_start.values = {{"Tcp.ActiveOpens", 0}, {"TcpExt.ListenOverflows", 3}, {"Tcp.InSegs", 10}};
     counters.latest.values = {{"Tcp.ActiveOpens", 1}, {"TcpExt.ListenOverflows", 3}, {"Tcp.InSegs", 17}};
     const auto rows = counter_rows(counters);
-    ASSERT_EQ(rows.size(), 17u);
+    ASSERT_EQ(rows.size(), 18u);
     EXPECT_EQ(rows.front().name, "ListenOverflows");
     for (const CounterRow& row : rows) {
         if (row.name == "ActiveOpens") {

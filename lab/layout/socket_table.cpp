@@ -163,6 +163,7 @@ std::vector<CounterRow> counter_rows(const KernelCounters& counters) {
         {"TcpExt", "SyncookiesFailed", "inspect.counter.syncookies_failed"},
         {"TcpExt", "TCPReqQFullDoCookies", "inspect.counter.tcp_req_q_full_do_cookies"},
         {"TcpExt", "TCPReqQFullDrop", "inspect.counter.tcp_req_q_full_drop"},
+        {"TcpExt", "EmbryonicRsts", "inspect.counter.embryonic_rsts"},
         {"TcpExt", "TCPTimeWaitOverflow", "inspect.counter.tcp_time_wait_overflow"},
         {"TcpExt", "TCPAbortOnClose", "inspect.counter.tcp_abort_on_close"},
         {"TcpExt", "TCPAbortOnData", "inspect.counter.tcp_abort_on_data"},

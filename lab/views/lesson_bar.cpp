@@ -1,5 +1,6 @@
 #include "lesson_bar.hpp"
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include <filesystem>
@@ -169,7 +170,9 @@ void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
         ImGui::SameLine();
         // The evidence can be long (a list of ISNs); it wraps rather than runs off the view.
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        ImGui::TextWrapped("(%s)", context.language.evidence(expectation.result.evidence).c_str());
+        const std::string evidence = fmt::format(fmt::runtime(context.text("app.evidence")),
+                                                 context.language.evidence(expectation.result.evidence));
+        ImGui::TextWrapped("%s", evidence.c_str());
         ImGui::PopStyleColor();
     }
 }

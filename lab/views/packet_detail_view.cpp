@@ -22,6 +22,7 @@ void PacketDetailView::refresh(const LabContext& context, size_t packet_index) {
     if (shown_packet_ == packet_index && shown_packet_count_ == trace.packets().size() &&
         shown_relative_ == context.shared.relative_numbers)
         return;
+    if (shown_packet_ != packet_index) scroll_to_transport_ = true;
     const PacketEvent& packet = trace.packets()[packet_index];
     const auto raw = trace.raw_bytes(packet);
     bytes_.assign(raw.begin(), raw.end());
@@ -139,6 +140,15 @@ void PacketDetailView::draw_tree(LabContext& context) {
         if (field.is_error) ImGui::PushStyleColor(ImGuiCol_Text, context.palette.rst);
         const void* node_id = reinterpret_cast<const void*>(static_cast<intptr_t>(index + 1));
         const bool open = ImGui::TreeNodeEx(node_id, node_flags, "%s", label.c_str());
+        // The row before the transport heading goes to the top, under the frozen
+        // column headings, so that the heading itself is the first row in view.
+        const auto is_transport = [](const PacketField& row) {
+            return row.label_key == "inspect.layer.tcp" || row.label_key == "inspect.layer.udp";
+        };
+        if (scroll_to_transport_ && index + 1 < fields_.size() && is_transport(fields_[index + 1])) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_transport_ = false;
+        }
         if (field.is_error) ImGui::PopStyleColor();
         if (ImGui::IsItemHovered()) hovered_now = index;
         if (ImGui::IsItemClicked() && !has_children)

@@ -33,6 +33,9 @@ private:
     std::optional<size_t> hovered_field_;
     std::optional<size_t> hovered_byte_;
     std::optional<size_t> pinned_field_;  // clicked in the tree; stays lit until clicked again
+    // A newly shown packet opens at its TCP or UDP header: the lab's subject,
+    // below the link and IP layers, which would fill a small view.
+    bool scroll_to_transport_ = false;
 };
 
 }  // namespace tcplab
