@@ -66,7 +66,10 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
             };
         return [spec](Calls& calls) { calls.recv(spec.socket, static_cast<size_t>(spec.max_bytes)); };
     }
-    if (call == "sendto") return [spec, address](Calls& calls) { calls.sendto(spec.socket, spec.data, address); };
+    if (call == "sendto") {
+        const std::string datagram = spec.bytes > 0 ? std::string(static_cast<size_t>(spec.bytes), 'u') : spec.data;
+        return [spec, address, datagram](Calls& calls) { calls.sendto(spec.socket, datagram, address); };
+    }
     if (call == "recvfrom")
         return [spec](Calls& calls) { calls.recvfrom(spec.socket, static_cast<size_t>(spec.max_bytes)); };
     if (call == "shutdown") {

@@ -62,9 +62,18 @@ CheckResult check_call(const CheckSpec& spec, const StepView& view) {
     const bool timed = spec.took_at_least_ms || spec.took_at_most_ms;
     if (counts_given(spec)) {
         int64_t matching = 0;
-        for (const CallEvent* call : calls) matching += call_matches(spec, *call) ? 1 : 0;
+        const CallEvent* last_match = nullptr;
+        for (const CallEvent* call : calls)
+            if (call_matches(spec, *call)) {
+                ++matching;
+                last_match = call;
+            }
         const Evidence counted = Evidence::literal(std::to_string(matching) + " × " + spec.subject + "()");
         if (calls.empty()) return pass_if(count_matches(spec, matching), counted);
+        // The call that counted, when one did; otherwise the last, to show what happened instead.
+        if (last_match)
+            return pass_if(count_matches(spec, matching),
+                           Evidence::of("evidence.calls_last_match", counted, call_evidence(*last_match, timed)));
         return pass_if(count_matches(spec, matching),
                        Evidence::of("evidence.calls_last", counted, call_evidence(*calls.back(), timed)));
     }
@@ -262,8 +271,8 @@ CheckResult check_connections(const CheckSpec& spec, const StepView& view) {
         remotes.push_back(remote.to_string());
     }
     const bool one_local = locals.size() == 1;
-    const bool passed =
-        count_matches(spec, static_cast<int64_t>(connections.size())) && (!spec.same_local || one_local);
+    const bool passed = count_matches(spec, static_cast<int64_t>(connections.size())) &&
+                        (!spec.same_local || *spec.same_local == one_local);
     if (one_local)
         return pass_if(passed,
                        Evidence::of("evidence.connections_one_local", connections.size(),

@@ -182,10 +182,13 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         if (action.out_of_band && action.until > 0)
             reader.fail(*table.get("oob"), "recv() with oob = true reads the urgent byte once; drop 'until'");
     } else if (call == "sendto") {
-        reader.allow_only(table, {"actor", "call", "socket", "data", "address", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "address", "wait"}, what);
         need_socket();
         need_address();
-        action.data = reader.required_text(table, "data", what);
+        action.data = reader.text(table, "data").value_or("");
+        action.bytes = reader.positive(table, "bytes", 0, 65507);  // the most one IPv4 UDP datagram holds
+        if (action.data.empty() == (action.bytes == 0))
+            reader.fail(table, "sendto() needs either 'data' (a string) or 'bytes' (how large a datagram)");
     } else if (call == "recvfrom") {
         reader.allow_only(table, {"actor", "call", "socket", "max", "wait"}, what);
         need_socket();
@@ -425,7 +428,7 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.kind = CheckSpec::Kind::Connections;
         check.state = reader.state(table, "connections");
         check.actor = reader.actor(table, "actor", true, what);
-        check.same_local = reader.boolean(table, "same_local").value_or(false);
+        check.same_local = reader.boolean(table, "same_local");
     } else if (table.contains("together")) {
         allow({"together", "at_least_ms", "at_most_ms"});
         check.kind = CheckSpec::Kind::StatesTogether;

@@ -96,7 +96,9 @@ struct CheckSpec {
     std::optional<int64_t> urgent;                             // Segment: the urgent pointer
     std::optional<int64_t> took_at_least_ms, took_at_most_ms;  // Call: how long the call took
     std::optional<int64_t> at_least_ms, at_most_ms;            // Span, StatesTogether: how long
-    bool same_local = false;    // Connections: every one on the same local address and port
+    // Connections: true, every one at the same local address and port; false,
+    // at more than one (as if each connection had a port of its own).
+    std::optional<bool> same_local;
     bool whole_lesson = false;  // FlagsSeen: since the lesson began, not only in this step
     // Sockets: count only what the socket dumps saw (as ss shows it), not states
     // inferred from packets (a SYN cookie's SYN-ACK leaves no SYN_RECV socket behind).

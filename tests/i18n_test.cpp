@@ -121,12 +121,18 @@ TEST(Languages, ChineseTextsAreChinese) {
 // the files readable, except blank lines, which separate paragraphs.
 TEST(Languages, LineBreaksInTheFilesAreNotInTheTexts) {
     const Language english = load("en");
+    // Two paragraphs, each written over several lines in the file.
     const std::string narration = english.text("handshake.connect.text");
-    EXPECT_EQ(narration.find('\n'), std::string::npos);
+    const size_t paragraph = narration.find("\n\n");
+    ASSERT_NE(paragraph, std::string::npos) << narration;
+    EXPECT_EQ(narration.find('\n'), paragraph);
+    EXPECT_EQ(narration.find('\n', paragraph + 2), std::string::npos) << narration;
     EXPECT_NE(narration.find("random initial sequence number x (CLOSED"), std::string::npos) << narration;
     const Language chinese = load("zh");
     const std::string chinese_narration = chinese.text("handshake.connect.text");
-    EXPECT_EQ(chinese_narration.find('\n'), std::string::npos);
+    const size_t chinese_paragraph = chinese_narration.find("\n\n");
+    ASSERT_NE(chinese_paragraph, std::string::npos) << chinese_narration;
+    EXPECT_EQ(chinese_narration.find('\n', chinese_paragraph + 2), std::string::npos) << chinese_narration;
     EXPECT_EQ(chinese_narration.find("。 "), std::string::npos) << "no space between Chinese sentences";
 }
 

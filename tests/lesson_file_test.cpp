@@ -83,6 +83,22 @@ TEST(LessonFile, EveryBuiltInLessonLoads) {
     EXPECT_EQ(names[1], "teardown");
 }
 
+// The built-in lessons ask before at least every other step, and every
+// answer, right or wrong, comes with its reason.
+TEST(LessonFile, BuiltInLessonsAskOftenAndExplainEveryAnswer) {
+    for (const ScenarioEntry& entry : scenario_catalog()) {
+        const Scenario scenario = entry.build(Addresses{});
+        size_t questions = 0;
+        for (const Step& step : scenario.steps) {
+            if (!step.predict) continue;
+            ++questions;
+            for (const PredictChoice& choice : step.predict->choices)
+                EXPECT_FALSE(choice.why.empty()) << step.key << ": " << choice.label << " has no reason";
+        }
+        EXPECT_GE(questions * 2, scenario.steps.size()) << entry.name << ": a question for every two steps";
+    }
+}
+
 TEST(LessonFile, NotTomlAtAll) {
     const std::string message = mistake(replaced(kGood, "backlog = 8 }", "backlog = 8"));
     EXPECT_TRUE(std::regex_search(message, std::regex(R"(^broken\.toml:8:\d+: not valid TOML)"))) << message;
@@ -180,6 +196,69 @@ TEST(LessonFile, UnknownControlAction) {
                          "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n"
                          "  { wire = \"cut\" }"));
     EXPECT_NE(message.find("unknown wire action \"cut\""), std::string::npos) << message;
+}
+
+// The keys the course's points need: each reads into the lesson, and a
+// mistake in each says what was expected.
+TEST(LessonFile, ReasonsShowAndTheNewActionsAndChecksLoad) {
+    const std::string text = R"(name = "more"
+[settings]
+topology = "two-hosts"
+
+[[step]]
+key = "more.all"
+do = [
+  { wire = "inject", flags = "SYN", from = "client", port = 31337, seq = 1000000 },
+  { actor = "client", call = "socket", socket = "c" },
+  { actor = "client", call = "send", socket = "c", data = "hi!", oob = true },
+  { actor = "client", call = "recv", socket = "c", max = 1, oob = true },
+  { actor = "client", call = "sendto", socket = "c", bytes = 2000, address = "server" },
+]
+show = { segment = "URG-PSH-ACK", from = "client" }
+expect = [
+  { key = "k1", random = "isn", from = "client", at_least = 3 },
+  { key = "k2", connections = "ESTABLISHED", actor = "server", same_local = true, exactly = 5 },
+  { key = "k3", together = { client = "ESTABLISHED", server = "SYN_RECV" }, at_least_ms = 500 },
+  { key = "k4", span = "send", actor = "client", at_least_ms = 80 },
+  { key = "k5", fragments = "ip", from = "client", exactly = 4 },
+  { key = "k6", flags_seen = "URG-ACK-PSH-RST-SYN-FIN", in = "lesson" },
+  { key = "k7", segment = "URG-PSH-ACK", from = "client", urgent = 3 },
+  { key = "k8", call = "connect", actor = "client", errno = "ETIMEDOUT", took_at_least_ms = 2500 },
+]
+[step.predict]
+question = "predict.more.q"
+choices = [
+  { label = "a", segment = "RST", from = "client", why = "predict.more.why_a" },
+  { label = "b", segment = "ACK", from = "client" },
+]
+)";
+    auto lesson = parse_lesson(text, "more.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    const Scenario scenario = lesson.value().build(Addresses{});
+    ASSERT_EQ(scenario.steps.size(), 1u);
+    const Step& step = scenario.steps[0];
+    EXPECT_EQ(step.actions.size(), 5u);
+    EXPECT_TRUE(step.actions[0].control);  // the injection is the run's own action
+    EXPECT_EQ(step.expectations.size(), 8u);
+    EXPECT_TRUE(step.show);
+    ASSERT_TRUE(step.predict);
+    EXPECT_EQ(step.predict->choices[0].why, "predict.more.why_a");
+    EXPECT_EQ(step.predict->choices[1].why, "");
+
+    // Each new key, misused, says what it wants.
+    const auto error_for = [&](const std::string& from, const std::string& to) {
+        auto broken = parse_lesson(replaced(text, from, to), "broken.toml");
+        return broken ? std::string() : broken.error().what;
+    };
+    EXPECT_NE(error_for("port = 31337, ", "").find("needs 'port'"), std::string::npos);
+    EXPECT_NE(error_for("random = \"isn\"", "random = \"port\"").find("only thing checked as random"),
+              std::string::npos);
+    EXPECT_NE(error_for(", server = \"SYN_RECV\"", "").find("names both ends"), std::string::npos);
+    EXPECT_NE(error_for("fragments = \"ip\"", "fragments = \"udp\"").find("fragments = \"ip\""), std::string::npos);
+    EXPECT_NE(error_for("in = \"lesson\"", "in = \"run\"").find("'in' must be"), std::string::npos);
+    EXPECT_NE(error_for("max = 1, oob = true", "until = 5, oob = true").find("drop 'until'"), std::string::npos);
+    EXPECT_NE(error_for("show = { segment", "show = { state").find("'show' names a segment"), std::string::npos);
+    EXPECT_NE(error_for("why = \"predict.more.why_a\"", "why = 3").find("'why' must be a string"), std::string::npos);
 }
 
 TEST(LessonFile, MissingFileSaysSo) {

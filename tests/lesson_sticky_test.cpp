@@ -8,6 +8,7 @@
 #include <climits>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "scenarios/lesson_file.hpp"
@@ -92,7 +93,7 @@ LessonRun* StickyLesson::run_ = nullptr;
 
 TEST_F(StickyLesson, EveryStepRanAndEveryExpectationHeld) {
     ASSERT_TRUE(run_->finished());
-    ASSERT_EQ(run_->outcomes().size(), 12u);
+    ASSERT_EQ(run_->outcomes().size(), 16u);
     for (const StepOutcome& outcome : run_->outcomes()) {
         const std::string& step = run_->lesson().steps[outcome.index].key;
         EXPECT_TRUE(outcome.failure.empty()) << step << ": " << outcome.failure;
@@ -109,6 +110,90 @@ TEST_F(StickyLesson, TheKernelAnswersThePredictions) {
     ASSERT_TRUE(nagle && one_recv);
     EXPECT_EQ(kernel_answer(*nagle), std::vector<std::string>{"2"});
     EXPECT_EQ(kernel_answer(*one_recv), std::vector<std::string>{"14"});
+    // Every question has exactly one answer, and the ones about the fixes say what the tutorials get wrong.
+    for (const StepOutcome& outcome : run_->outcomes()) {
+        if (!run_->scenario().steps[outcome.index].predict) continue;
+        EXPECT_EQ(kernel_answer(outcome).size(), 1u) << run_->scenario().steps[outcome.index].key;
+    }
+    EXPECT_EQ(kernel_answer(*outcome_of(*run_, "sticky.nodelay_recv")), std::vector<std::string>{"\"helloworldegon\""});
+    EXPECT_EQ(kernel_answer(*outcome_of(*run_, "sticky.large_send")), std::vector<std::string>{"20000"});
+    EXPECT_EQ(kernel_answer(*outcome_of(*run_, "sticky.udp_fragments")), std::vector<std::string>{"4"});
+}
+
+// The course's file transfers: an unframed header glues to its body; a
+// "ready" reply separates them at the price of a round trip; a length-prefixed
+// header with the body's MD5 needs no reply, and the receiver checks the MD5.
+TEST_F(StickyLesson, HeadersWithoutLengthGlueReadyCostsARoundTripMd5IsChecked) {
+    const Trace& trace = run_->trace();
+    const std::string header = R"({"file_name":"notes.txt","file_size":67})";
+    const std::string body = "TCP is a byte stream. The program draws the lines between messages.";
+
+    const StepOutcome* glued = outcome_of(*run_, "sticky.unframed_recv");
+    ASSERT_NE(glued, nullptr);
+    const CallEvent* read = StepView(trace, glued->begin_ns, glued->end_ns).call(Actor::Server, "recv");
+    ASSERT_NE(read, nullptr);
+    EXPECT_EQ(read->data, header + body);
+
+    // With "ready": the header alone, then the body; the body's first byte
+    // leaves the client only after "ready" reached it, one round trip after
+    // the header left.
+    const StepOutcome* ready = outcome_of(*run_, "sticky.ready");
+    ASSERT_NE(ready, nullptr);
+    const StepView ready_view(trace, ready->begin_ns, ready->end_ns);
+    std::vector<std::string> server_reads;
+    for (const CallEvent* call : ready_view.calls(Actor::Server, "recv")) server_reads.push_back(call->data);
+    EXPECT_EQ(server_reads, (std::vector<std::string>{header, body}));
+    int64_t header_left = 0, ready_arrived = 0, body_left = 0;
+    for (const PacketEvent& packet : trace.packets()) {
+        if (packet.time_ns < ready->begin_ns || packet.time_ns > ready->end_ns || packet.payload_length == 0) continue;
+        const std::string payload = payload_of(trace, packet);
+        const bool at_client =
+            trace.capture_points().at(packet.capture_point).host == run_->trace().sender(packet).address;
+        if (payload == header && at_client && !header_left) header_left = packet.time_ns;
+        if (payload == "ready" && !at_client) ready_arrived = packet.time_ns;
+        if (payload == body && at_client && !body_left) body_left = packet.time_ns;
+    }
+    ASSERT_TRUE(header_left && ready_arrived && body_left);
+    EXPECT_GE(body_left, ready_arrived);
+    EXPECT_GE(body_left - header_left, 80'000'000) << "one round trip of a 40 ms wire";
+
+    // The framed header carries the body's MD5, and the receiver's own check matched it.
+    const StepOutcome* framed = outcome_of(*run_, "sticky.json_header");
+    ASSERT_NE(framed, nullptr);
+    const StepView framed_view(trace, framed->begin_ns, framed->end_ns);
+    const CallEvent* md5 = framed_view.call(Actor::Server, "md5");
+    ASSERT_NE(md5, nullptr);
+    EXPECT_EQ(md5->result, 0);
+    EXPECT_EQ(md5->data, "738d0c23c640dd53b712f77a874824b3");  // hashlib.md5(body).hexdigest()
+    bool header_has_md5 = false;
+    for (const CallEvent* call : framed_view.calls(Actor::Server, "recv")) {
+        const auto parsed = nlohmann::json::parse(call->data, nullptr, false);
+        if (parsed.is_object() && parsed.contains("md5"))
+            header_has_md5 = parsed["md5"] == "738d0c23c640dd53b712f77a874824b3";
+    }
+    EXPECT_TRUE(header_has_md5);
+}
+
+// A 2000-byte datagram over a 576-byte MTU crosses as four IPv4 fragments of
+// one datagram (same ID, MF on all but the last), and arrives whole.
+TEST_F(StickyLesson, ALargeDatagramCrossesAsIpFragments) {
+    const StepOutcome* step = outcome_of(*run_, "sticky.udp_fragments");
+    ASSERT_NE(step, nullptr);
+    const Trace& trace = run_->trace();
+    std::vector<std::pair<uint16_t, bool>> fragments;  // offset, more fragments
+    std::set<uint16_t> ids;
+    for (const PacketEvent* packet : StepView(trace, step->begin_ns, step->end_ns).packets()) {
+        const DecodedPacket decoded = trace.decode(*packet);
+        if (decoded.ip_version != 4 || (!decoded.more_fragments && decoded.fragment_offset == 0)) continue;
+        fragments.emplace_back(decoded.fragment_offset, decoded.more_fragments);
+        ids.insert(decoded.ip_id);
+    }
+    EXPECT_EQ(fragments, (std::vector<std::pair<uint16_t, bool>>{{0, true}, {552, true}, {1104, true}, {1656, false}}));
+    EXPECT_EQ(ids.size(), 1u);
+    const CallEvent* whole = StepView(trace, step->begin_ns, step->end_ns).call(Actor::Server, "recvfrom");
+    ASSERT_NE(whole, nullptr);
+    EXPECT_EQ(whole->result, 2000);
+    EXPECT_EQ(whole->data, std::string(2000, 'u'));
 }
 
 // MTU 576 gives MSS 536 in both SYNs; the timestamps option then leaves 524
@@ -205,8 +290,9 @@ TEST_F(StickyLesson, UdpKeepsEachDatagramAndCutsTheOneThatDoesNotFit) {
     std::vector<std::pair<int64_t, std::string>> received;
     for (const CallEvent* call : calls_named(run_->trace(), Actor::Server, "recvfrom"))
         received.emplace_back(call->result, call->data);
-    EXPECT_EQ(received, (std::vector<std::pair<int64_t, std::string>>{
-                            {5, "hello"}, {5, "world"}, {25, "a datagram"}, {4, "next"}}));
+    EXPECT_EQ(received,
+              (std::vector<std::pair<int64_t, std::string>>{
+                  {5, "hello"}, {5, "world"}, {25, "a datagram"}, {4, "next"}, {2000, std::string(2000, 'u')}}));
 }
 
 // A copy of the lesson that believes the tutorials' simple picture (one

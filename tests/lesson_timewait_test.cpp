@@ -173,6 +173,10 @@ void check_fin_timeout_ends_an_orphan_not_time_wait(const LessonRun& run) {
     const std::vector<StateEvent> waits = dumped_time_waits(view_of(run, "timewait.one_port"), Actor::Client);
     ASSERT_EQ(waits.size(), 1u);
     EXPECT_GT(waits[0].timer_expires_ms, 50'000);
+    // The kernel's answer to "what does the timer show": about 60 s, not 2.
+    EXPECT_TRUE(choice_held(run, "timewait.one_port", "predict.timewait.choice_sixty_seconds"));
+    EXPECT_FALSE(choice_held(run, "timewait.one_port", "predict.timewait.choice_two_seconds"));
+    EXPECT_FALSE(choice_held(run, "timewait.one_port", "predict.timewait.choice_no_time_wait"));
 }
 
 void check_tw_reuse_takes_the_time_wait_pair(const LessonRun& run) {
