@@ -42,6 +42,23 @@ std::string timer_text(const StateEvent& state) {
     return fmt::format("  timer:({},{:.1f}sec)", kind, state.timer_expires_ms / 1000.0);
 }
 
+// Received bytes as a terminal can show them: control bytes (a binary length
+// prefix) escaped, and a long read cut short, so a line stays a line.
+std::string shown_data(const std::string& data) {
+    constexpr size_t kMostShown = 64;
+    std::string text = "\"";
+    for (size_t index = 0; index < data.size() && index < kMostShown; ++index) {
+        const auto byte = static_cast<unsigned char>(data[index]);
+        if (byte < 0x20 || byte == 0x7F)
+            text += fmt::format("\\x{:02x}", byte);
+        else
+            text += data[index];
+    }
+    text += "\"";
+    if (data.size() > kMostShown) text += "…";
+    return text;
+}
+
 }  // namespace
 
 // Wraps text for a terminal `columns` wide: between words, and between any two
@@ -142,7 +159,7 @@ std::string TerminalView::call_line(const CallEvent& call) const {
     const bool received =
         call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||
                                                       call.call == "recvmsg" || call.call == "readv"));
-    if (received && call.result >= 0) line += fmt::format("  \"{}\"", call.data);
+    if (received && call.result >= 0) line += "  " + shown_data(call.data);
     if (took_us >= 100)
         line += paint("  (" + fmt::format(fmt::runtime(language_.text("app.returned_after")), took_us) + ")", kDim);
     return line;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 namespace tcplab {
 
@@ -60,6 +61,61 @@ void wrapped_tooltip(const std::string& text) {
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
+}
+
+namespace {
+
+size_t glyph_length(unsigned char lead) { return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2; }
+
+bool one_of(std::string_view glyph, std::initializer_list<std::string_view> set) {
+    return std::find(set.begin(), set.end(), glyph) != set.end();
+}
+
+// Whether a line may end between `before` and `after`.
+bool may_break_between(std::string_view before, std::string_view after) {
+    if (before == " ") return true;
+    const bool wide = before.size() >= 3 || after.size() >= 3;
+    if (!wide) return false;
+    if (one_of(after, {"，", "。", "、", "；", "：", "？", "！", "）", "”", "’", "」", "》", "…", " "})) return false;
+    if (one_of(before, {"“", "‘", "（", "「", "《"})) return false;
+    return true;
+}
+
+}  // namespace
+
+void text_wrapped(const std::string& text) {
+    size_t line_start = 0;
+    while (line_start < text.size()) {
+        const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+        float line_width = 0;
+        size_t position = line_start;
+        size_t last_break = std::string::npos;  // where this line may end
+        std::string_view previous;
+        bool forced = false;
+        while (position < text.size()) {
+            if (text[position] == '\n') {
+                forced = true;
+                break;
+            }
+            const size_t length =
+                std::min(glyph_length(static_cast<unsigned char>(text[position])), text.size() - position);
+            const std::string_view glyph(text.data() + position, length);
+            if (!previous.empty() && may_break_between(previous, glyph)) last_break = position;
+            line_width += ImGui::CalcTextSize(glyph.data(), glyph.data() + glyph.size()).x;
+            if (line_width > width && position > line_start) break;
+            previous = glyph;
+            position += length;
+        }
+        size_t line_end = position;
+        if (!forced && position < text.size() && last_break != std::string::npos && last_break > line_start)
+            line_end = last_break;
+        size_t shown_end = line_end;
+        while (shown_end > line_start && text[shown_end - 1] == ' ') --shown_end;
+        ImGui::TextUnformatted(text.data() + line_start, text.data() + shown_end);
+        line_start = line_end;
+        if (line_start < text.size() && text[line_start] == '\n') ++line_start;
+        while (line_start < text.size() && text[line_start] == ' ') ++line_start;
+    }
 }
 
 void label_value(const std::string& label, const std::string& value) {

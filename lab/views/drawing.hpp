@@ -25,4 +25,11 @@ void wrapped_tooltip(const std::string& text);
 // A dim label and its value on one line, for tooltips.
 void label_value(const std::string& label, const std::string& value);
 
+// Text wrapped to the space left on the line, then to the view's width, as
+// Chinese is written: ImGui 1.86 breaks only at spaces, which Chinese has
+// few of, so a line may also end between two characters that are not ASCII,
+// but never before closing punctuation (，。：）” …) nor after opening (“（).
+// A line break in the text starts a new line.
+void text_wrapped(const std::string& text);
+
 }  // namespace tcplab

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "drawing.hpp"
 #include "lab/views/step_controller.hpp"
 
 namespace tcplab {
@@ -131,13 +132,13 @@ void LessonBar::draw_narration(LabContext& context, StepController& controller) 
     const std::string lesson = controller.lesson_name();
     if (shown == 0) {
         if (!lesson.empty() && context.language.has(lesson + ".summary"))
-            ImGui::TextWrapped("%s", context.text(lesson + ".summary").c_str());
+            text_wrapped(context.text(lesson + ".summary"));
         if (controller.step_count() > 0)
             ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
         else if (replay)
             ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
     } else {
-        ImGui::TextWrapped("%s", text_or_key(context, controller.step_key(shown - 1) + ".text").c_str());
+        text_wrapped(text_or_key(context, controller.step_key(shown - 1) + ".text"));
         ImGui::Spacing();
         if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
             draw_outcome(context, *outcome);
@@ -172,7 +173,7 @@ void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
         const std::string evidence = fmt::format(fmt::runtime(context.text("app.evidence")),
                                                  context.language.evidence(expectation.result.evidence));
-        ImGui::TextWrapped("%s", evidence.c_str());
+        text_wrapped(evidence);
         ImGui::PopStyleColor();
     }
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "drawing.hpp"
 #include "lab/views/step_controller.hpp"
 
 namespace tcplab {
@@ -40,7 +41,7 @@ void PredictView::draw(LabContext& context) {
         const Prediction& question = *steps[shown].predict;
         ImGui::Separator();
         ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.30f, 1.0f), "%s", context.text("predict.ask").c_str());
-        ImGui::TextWrapped("%s", context.text(question.question_key).c_str());
+        text_wrapped(context.text(question.question_key));
         for (size_t choice = 0; choice < question.choices.size(); ++choice) {
             const bool chosen = picks_.count(shown) && picks_[shown] == choice;
             if (ImGui::RadioButton(
@@ -56,7 +57,7 @@ void PredictView::draw(LabContext& context) {
     const Prediction& question = *steps[shown - 1].predict;
     const StepOutcome& outcome = run->outcomes()[shown - 1];
     ImGui::Separator();
-    ImGui::TextWrapped("%s", context.text(question.question_key).c_str());
+    text_wrapped(context.text(question.question_key));
     std::string kernel;
     for (size_t choice = 0; choice < outcome.choices.size() && choice < question.choices.size(); ++choice)
         if (outcome.choices[choice].result.passed)
@@ -78,7 +79,7 @@ void PredictView::draw(LabContext& context) {
                            context.text(right ? "predict.right" : "predict.wrong").c_str());
     }
     if (explained && !question.choices[*explained].why.empty())
-        ImGui::TextWrapped("%s", context.text(question.choices[*explained].why).c_str());
+        text_wrapped(context.text(question.choices[*explained].why));
 }
 
 void PredictView::draw_skip_wait(LabContext& context, LessonRun& run) {
