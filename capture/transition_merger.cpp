@@ -121,6 +121,12 @@ bool TransitionMerger::add(const StateEvent& event, bool appending) {
     const SocketKey key{event.local, event.remote};
     Socket& socket = sockets_[key];  // one lookup per event: a flood brings a million
     if (event.source == StateSource::Inferred && socket.first_traced_ns != kNotTraced) return true;
+    // Packets cannot bring back a socket the kernel has ended: an orphan that
+    // tcp_fin_timeout closed still "receives" the peer's late FIN in the
+    // packets' eyes, yet the kernel answers it with RST. Only a new connection
+    // on the same addresses and ports (a SYN) starts it again.
+    const bool opens = event.to == TcpState::SynSent || event.to == TcpState::SynReceived;
+    if (event.source == StateSource::Inferred && socket.gone && !opens) return true;
     const bool seen = socket.seen;
     const TcpState last = socket.last;
     if (event.to == last) return true;
@@ -156,6 +162,7 @@ bool TransitionMerger::add(const StateEvent& event, bool appending) {
         close_to_timewait_[key] = merged_.size();
     socket.last = shown.to;
     socket.seen = true;
+    socket.gone = shown.to == TcpState::Closed && event.source != StateSource::Inferred;
     // A socket that went on as a timewait socket in the same state: nothing changed.
     if (shown.from != shown.to) merged_.push_back(shown);
     return true;

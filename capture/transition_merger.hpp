@@ -53,6 +53,7 @@ private:
         int64_t first_traced_ns = kNotTraced;  // when the tracepoint first spoke of it
         TcpState last = TcpState::Closed;      // its last transition's state
         bool seen = false;                     // whether it made one
+        bool gone = false;                     // a kernel source reported it CLOSED (a dump no longer lists it)
     };
     DenseHashMap<SocketKey, Socket, SocketKeyHash> sockets_;
     std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED

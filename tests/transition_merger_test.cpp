@@ -46,6 +46,23 @@ TEST(ObservedTransitions, TracepointSynSentWithoutPortIsGivenTheSocketsPort) {
                                         "127.0.0.1:40000 SYN_SENT->ESTABLISHED tracepoint"}));
 }
 
+// Without the tracepoint (no root): tcp_fin_timeout ended the orphan in
+// FIN_WAIT_2 and the dump stopped listing it; the peer's late FIN still looks,
+// to the packets alone, like FIN_WAIT_2 → TIME_WAIT, but the kernel answered it
+// with RST. A later SYN on the same ports is a new connection and counts again.
+TEST(ObservedTransitions, PacketsDoNotBringBackASocketTheDumpSawGo) {
+    Trace trace;
+    trace.add_state(state(10, kClient, kServer, S::Established, S::FinWait1, kInferred));
+    trace.add_state(state(20, kClient, kServer, S::FinWait1, S::FinWait2, kDump));
+    trace.add_state(state(30, kClient, kServer, S::FinWait2, S::Closed, kDump));  // gone from the dump
+    trace.add_state(state(40, kClient, kServer, S::FinWait2, S::TimeWait, kInferred));
+    trace.add_state(state(50, kClient, kServer, S::Closed, S::SynSent, kInferred));
+    EXPECT_EQ(describe(observed_transitions(trace)),
+              (std::vector<std::string>{
+                  "127.0.0.1:40000 CLOSED->FIN_WAIT_1 inferred", "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 socket dump",
+                  "127.0.0.1:40000 FIN_WAIT_2->CLOSED socket dump", "127.0.0.1:40000 CLOSED->SYN_SENT inferred"}));
+}
+
 TEST(ObservedTransitions, DumpRepeatingWhatTheTracepointSaidIsDropped) {
     Trace trace;
     trace.add_state(state(10, kServer, kAnyPeer, S::Closed, S::Listen, kTp));
@@ -75,11 +92,11 @@ TEST(ObservedTransitions, TheEndOfATimewaitSocketComesFromTheDump) {
     trace.add_state(state(30, kClient, kServer, S::FinWait2, S::Closed, kTp));
     trace.add_state(state(50, kClient, kServer, S::FinWait2, S::TimeWait, kDump));
     trace.add_state(state(90, kClient, kServer, S::TimeWait, S::Closed, kDump));
-    EXPECT_EQ(describe(observed_transitions(trace)),
-              (std::vector<std::string>{"127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 tracepoint",
-                                        "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 tracepoint",
-                                        "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump",
-                                        "127.0.0.1:40000 TIME_WAIT->CLOSED socket dump"}));
+    EXPECT_EQ(
+        describe(observed_transitions(trace)),
+        (std::vector<std::string>{
+            "127.0.0.1:40000 ESTABLISHED->FIN_WAIT_1 tracepoint", "127.0.0.1:40000 FIN_WAIT_1->FIN_WAIT_2 tracepoint",
+            "127.0.0.1:40000 FIN_WAIT_2->TIME_WAIT socket dump", "127.0.0.1:40000 TIME_WAIT->CLOSED socket dump"}));
 }
 
 // A dump that began before the last tracepoint event can report an older state
