@@ -41,6 +41,11 @@ std::string indented(std::string text) {
 
 }  // namespace
 
+// "The kernel: x+1", with the colon the language writes.
+std::string PredictPrompt::labelled(const std::string& label_key, const std::string& value) const {
+    return fmt::format(fmt::runtime(language_.text("predict.label_value")), language_.text(label_key), value);
+}
+
 // A label that names a language key is shown in the student's language; a
 // literal ("x+1", "SYN_RECV", "3") is shown as written.
 std::string PredictPrompt::label(const std::string& label) const {
@@ -53,7 +58,7 @@ std::optional<size_t> PredictPrompt::ask(const LessonRun& run, size_t index) {
     if (!question) return std::nullopt;
     const size_t number = questions_asked_++;
 
-    fmt::print(out_, "\n? {}: {}\n", language_.text("predict.ask"), language_.text(question->question_key));
+    fmt::print(out_, "\n? {}\n", labelled("predict.ask", language_.text(question->question_key)));
     for (size_t choice = 0; choice < question->choices.size(); ++choice)
         fmt::print(out_, "    {}) {}\n", choice + 1, label(question->choices[choice].label));
 
@@ -91,7 +96,7 @@ void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::
             if (detail.empty()) detail = language_.evidence(outcome.choices[choice].result.evidence);
         }
     if (kernel.empty()) kernel = "—";
-    fmt::print(out_, "  ? {}: {}", language_.text("predict.kernel_answer"), kernel);
+    fmt::print(out_, "  ? {}", labelled("predict.kernel_answer", kernel));
     if (!detail.empty()) fmt::print(out_, "  {}", fmt::format(fmt::runtime(language_.text("app.evidence")), detail));
     fmt::print(out_, "\n");
     // Why: for the student's pick, right or wrong; without a pick, for the kernel's answer.
@@ -105,9 +110,9 @@ void PredictPrompt::tell(const LessonRun& run, const StepOutcome& outcome, std::
     ++made_;
     const bool was_right = *picked < outcome.choices.size() && outcome.choices[*picked].result.passed;
     right_ += was_right ? 1 : 0;
-    fmt::print(out_, "    {} {}: {}\n", was_right ? "✓" : "✗", language_.text("predict.your_answer"),
-               label(question->choices[*picked].label) + " — " +
-                   language_.text(was_right ? "predict.right" : "predict.wrong"));
+    fmt::print(out_, "    {} {}\n", was_right ? "✓" : "✗",
+               labelled("predict.your_answer", label(question->choices[*picked].label) + " — " +
+                                                   language_.text(was_right ? "predict.right" : "predict.wrong")));
     if (!why.empty()) fmt::print(out_, "    {}\n", indented(wrap_for_terminal(language_.text(why), 88)));
 }
 

@@ -36,6 +36,7 @@ public:
 
 private:
     std::string label(const std::string& label) const;
+    std::string labelled(const std::string& label_key, const std::string& value) const;
 
     const Language& language_;
     PredictOptions options_;

@@ -1,5 +1,7 @@
 #include "predict_view.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 
 #include "drawing.hpp"
@@ -62,7 +64,9 @@ void PredictView::draw(LabContext& context) {
     for (size_t choice = 0; choice < outcome.choices.size() && choice < question.choices.size(); ++choice)
         if (outcome.choices[choice].result.passed)
             kernel += (kernel.empty() ? "" : ", ") + choice_text(context, question.choices[choice].label);
-    ImGui::Text("%s: %s", context.text("predict.kernel_answer").c_str(), kernel.empty() ? "—" : kernel.c_str());
+    const std::string answer = fmt::format(fmt::runtime(context.text("predict.label_value")),
+                                           context.text("predict.kernel_answer"), kernel.empty() ? "—" : kernel);
+    ImGui::TextUnformatted(answer.c_str());
     const auto pick = picks_.find(shown - 1);
     // Why: for the student's pick, right or wrong; without a pick, for the kernel's answer.
     std::optional<size_t> explained;
@@ -73,10 +77,11 @@ void PredictView::draw(LabContext& context) {
         ImGui::TextDisabled("%s", context.text("predict.skipped").c_str());
     } else {
         const bool right = pick->second < outcome.choices.size() && outcome.choices[pick->second].result.passed;
-        ImGui::TextColored(right ? kRight : kWrong, "%s %s: %s — %s", right ? "✓" : "✗",
-                           context.text("predict.your_answer").c_str(),
-                           choice_text(context, question.choices[pick->second].label).c_str(),
-                           context.text(right ? "predict.right" : "predict.wrong").c_str());
+        const std::string said =
+            fmt::format(fmt::runtime(context.text("predict.label_value")), context.text("predict.your_answer"),
+                        choice_text(context, question.choices[pick->second].label) + " — " +
+                            context.text(right ? "predict.right" : "predict.wrong"));
+        ImGui::TextColored(right ? kRight : kWrong, "%s %s", right ? "✓" : "✗", said.c_str());
     }
     if (explained && !question.choices[*explained].why.empty())
         text_wrapped(context.text(question.choices[*explained].why));
