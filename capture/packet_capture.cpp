@@ -139,6 +139,24 @@ CaptureStats PacketCapture::stats() const {
     return CaptureStats{delivered_.load(), kernel_received_.load(), kernel_dropped_.load(), queue_.dropped()};
 }
 
+AddedPackets add_captured_packets(std::span<EventQueue<CapturedPacket>* const> queues, Trace& trace,
+                                  size_t limit_each) {
+    AddedPackets added;
+    std::vector<CapturedPacket> batch;
+    for (EventQueue<CapturedPacket>* queue : queues) {
+        queue->drain_while([](const CapturedPacket&) { return true; },
+                           [&batch](CapturedPacket packet) { batch.push_back(std::move(packet)); }, limit_each);
+        if (const CapturedPacket* left = queue->peek())
+            added.first_left_ns = std::min(added.first_left_ns, left->summary.time_ns);
+    }
+    std::stable_sort(batch.begin(), batch.end(), [](const CapturedPacket& a, const CapturedPacket& b) {
+        return a.summary.time_ns < b.summary.time_ns;
+    });
+    for (CapturedPacket& packet : batch) trace.add_packet(std::move(packet));
+    added.count = batch.size();
+    return added;
+}
+
 AddedPackets add_captured_packets(EventQueue<CapturedPacket>& queue, Trace& trace, size_t limit) {
     AddedPackets added;
     added.count = queue.drain_while([](const CapturedPacket&) { return true; },

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -86,5 +87,10 @@ struct AddedPackets {
     int64_t first_left_ns = INT64_MAX;
 };
 AddedPackets add_captured_packets(EventQueue<CapturedPacket>& queue, Trace& trace, size_t limit);
+// The same for several capture points (one on each host), up to `limit_each`
+// from each, added in time order: a segment received at one host must not
+// come before its sending at the other only because its queue was read first
+// (a connection's first packet decides who is its client).
+AddedPackets add_captured_packets(std::span<EventQueue<CapturedPacket>* const> queues, Trace& trace, size_t limit_each);
 
 }  // namespace tcplab

@@ -192,13 +192,12 @@ size_t LessonRun::drain(size_t packet_limit) {
     // With a limit, the packets left in a queue are later than everything
     // taken; the other sources' events wait until the packets catch up to
     // them, so that the trace still only grows at its end (see TransitionsAndSpans).
-    int64_t horizon = INT64_MAX;
     const size_t per_capture = captures_.empty() ? 0 : std::max<size_t>(1, packet_limit / captures_.size());
-    for (auto& capture : captures_) {
-        const AddedPackets added = add_captured_packets(capture->queue(), trace_, per_capture);
-        count += added.count;
-        horizon = std::min(horizon, added.first_left_ns);
-    }
+    std::vector<EventQueue<CapturedPacket>*> queues;
+    for (auto& capture : captures_) queues.push_back(&capture->queue());
+    const AddedPackets added = add_captured_packets(queues, trace_, per_capture);
+    count += added.count;
+    const int64_t horizon = added.first_left_ns;
     const auto before_horizon = [horizon](const auto& event) { return event.time_ns < horizon; };
     for (auto& watcher : watchers_)
         count += watcher->queue().drain_while(
