@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "capture/packet_capture.hpp"
 #include "frame_builder.hpp"
 
 namespace tcplab {
@@ -158,6 +159,33 @@ TEST(Trace, ReservedRoomIsUsedWithoutMovingTheEvents) {
     EXPECT_EQ(trace.packets().data(), packets);
     EXPECT_EQ(trace.states().data(), states);
     EXPECT_EQ(trace.connections().data(), connections);
+}
+
+// Two hosts, a capture point on each: the client's queue happens to be read
+// first and holds a SYN-ACK it received; the server's holds the SYN it
+// received earlier (a SYN the wire injected, never seen at the client). Taken
+// together in time order, the connection begins at the SYN, and the client,
+// which never sent it, is not inferred into ESTABLISHED by the SYN-ACK.
+TEST(Trace, CapturePointsAreReadTogetherInTimeOrder) {
+    const Endpoint client{IpAddress::v4(10, 0, 0, 1), 31337};
+    const Endpoint server{IpAddress::v4(10, 0, 0, 2), 5000};
+    const auto captured = [](int64_t time, uint8_t point, const TcpFrame& frame) {
+        const auto bytes = test::ethernet_ipv4_tcp(frame);
+        return Trace::capture(time, point, LinkType::Ethernet, static_cast<uint32_t>(bytes.size()), bytes);
+    };
+    EventQueue<CapturedPacket> at_client(8), at_server(8);
+    at_client.push(captured(200, 0, {server, client, Syn | Ack, kY, kX + 1}));
+    at_server.push(captured(100, 1, {client, server, Syn, kX, 0}));
+    Trace trace;
+    trace.describe_capture_point(0, CapturePoint{client.address, "client wire0"});
+    trace.describe_capture_point(1, CapturePoint{server.address, "server wire0"});
+    EventQueue<CapturedPacket>* const queues[] = {&at_client, &at_server};
+    const AddedPackets added = add_captured_packets(queues, trace, SIZE_MAX);
+    EXPECT_EQ(added.count, 2u);
+    ASSERT_EQ(trace.connections().size(), 1u);
+    EXPECT_EQ(trace.connections()[0].client, client);
+    for (const StateEvent& state : trace.states())
+        EXPECT_FALSE(state.local == client && state.to == TcpState::Established);
 }
 
 TEST(Trace, EventsArrivingLateAreKeptInTimeOrder) {
