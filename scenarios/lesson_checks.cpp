@@ -162,22 +162,31 @@ CheckResult check_segment(const CheckSpec& spec, const StepView& view) {
 }
 
 // The most sockets of `actor` in `state` at once in the socket dumps alone:
-// what `ss -tan state syn-recv` would have listed at its busiest moment.
+// what `ss -tan state syn-recv` would have listed at its busiest moment. One
+// dump's changes share its time, the sockets it found before the ones it no
+// longer found: the count is taken once a whole dump is in, or a request that
+// replaced an expired one would count twice.
 size_t most_sockets_in_dumps(const StepView& view, Actor actor, TcpState state) {
     std::map<std::pair<Endpoint, Endpoint>, TcpState> sockets;
     size_t most = 0;
     size_t now = 0;
+    std::optional<int64_t> dump_time;
+    const auto dump_done = [&] {
+        if (dump_time && *dump_time >= view.begin_ns()) most = std::max(most, now);
+    };
     for (const StateEvent& event : view.trace().states()) {
         if (event.source != StateSource::SocketDump || event.time_ns > view.end_ns()) continue;
         if (view.trace().actor_of(event) != actor) continue;
+        if (dump_time != event.time_ns) dump_done();
+        dump_time = event.time_ns;
         auto [socket, added] = sockets.try_emplace({event.local, event.remote}, event.to);
         if (!added) {
             if (socket->second == state) --now;
             socket->second = event.to;
         }
         if (event.to == state) ++now;
-        if (event.time_ns >= view.begin_ns()) most = std::max(most, now);
     }
+    dump_done();
     return most;
 }
 
