@@ -9,7 +9,7 @@
 #include <set>
 
 #include "capture/decode.hpp"
-#include "capture/state_timeline.hpp"
+#include "capture/transition_merger.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
@@ -57,14 +57,14 @@ const ExpectationOutcome* expectation_of(const StepOutcome& outcome, const std::
     return nullptr;
 }
 
-size_t wire_events_in(const ScenarioRun& run, const StepOutcome& step, WireAction action) {
+size_t wire_events_in(const LessonRun& run, const StepOutcome& step, WireAction action) {
     size_t count = 0;
     for (const WireEvent& event : run.trace().wire_events())
         if (event.action == action && event.time_ns >= step.begin_ns && event.time_ns <= step.end_ns) ++count;
     return count;
 }
 
-StepView view_of(const ScenarioRun& run, const StepOutcome& step) {
+StepView view_of(const LessonRun& run, const StepOutcome& step) {
     return StepView(run.trace(), step.begin_ns, step.end_ns);
 }
 
@@ -92,9 +92,9 @@ protected:
         static const StepOutcome none;
         return outcome ? *outcome : none;
     }
-    static ScenarioRun* run_;
+    static LessonRun* run_;
 };
-ScenarioRun* HandshakeLesson::run_ = nullptr;
+LessonRun* HandshakeLesson::run_ = nullptr;
 
 TEST_F(HandshakeLesson, HoldsOnTheRealKernel) {
     ASSERT_TRUE(run_->finished());

@@ -86,16 +86,16 @@ TEST(LessonFile, EveryBuiltInLessonLoads) {
 // The built-in lessons ask before at least every other step, and every
 // answer, right or wrong, comes with its reason.
 TEST(LessonFile, BuiltInLessonsAskOftenAndExplainEveryAnswer) {
-    for (const ScenarioEntry& entry : scenario_catalog()) {
-        const Scenario scenario = entry.build(Addresses{});
+    for (const LessonEntry& entry : lesson_catalog()) {
+        const Lesson built = entry.build(Addresses{});
         size_t questions = 0;
-        for (const Step& step : scenario.steps) {
+        for (const Step& step : built.steps) {
             if (!step.predict) continue;
             ++questions;
             for (const PredictChoice& choice : step.predict->choices)
                 EXPECT_FALSE(choice.why.empty()) << step.key << ": " << choice.label << " has no reason";
         }
-        EXPECT_GE(questions * 2, scenario.steps.size()) << entry.name << ": a question for every two steps";
+        EXPECT_GE(questions * 2, built.steps.size()) << entry.name << ": a question for every two steps";
     }
 }
 
@@ -234,9 +234,9 @@ choices = [
 )";
     auto lesson = parse_lesson(text, "more.toml");
     ASSERT_TRUE(lesson) << lesson.error().what;
-    const Scenario scenario = lesson.value().build(Addresses{});
-    ASSERT_EQ(scenario.steps.size(), 1u);
-    const Step& step = scenario.steps[0];
+    const Lesson built = lesson.value().build(Addresses{});
+    ASSERT_EQ(built.steps.size(), 1u);
+    const Step& step = built.steps[0];
     EXPECT_EQ(step.actions.size(), 5u);
     EXPECT_TRUE(step.actions[0].control);  // the injection is the run's own action
     EXPECT_EQ(step.expectations.size(), 8u);

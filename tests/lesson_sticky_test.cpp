@@ -112,8 +112,8 @@ TEST_F(StickyLesson, TheKernelAnswersThePredictions) {
     EXPECT_EQ(kernel_answer(*one_recv), std::vector<std::string>{"14"});
     // Every question has exactly one answer, and the ones about the fixes say what the tutorials get wrong.
     for (const StepOutcome& outcome : run_->outcomes()) {
-        if (!run_->scenario().steps[outcome.index].predict) continue;
-        EXPECT_EQ(kernel_answer(outcome).size(), 1u) << run_->scenario().steps[outcome.index].key;
+        if (!run_->lesson().steps[outcome.index].predict) continue;
+        EXPECT_EQ(kernel_answer(outcome).size(), 1u) << run_->lesson().steps[outcome.index].key;
     }
     EXPECT_EQ(kernel_answer(*outcome_of(*run_, "sticky.nodelay_recv")), std::vector<std::string>{"\"helloworldegon\""});
     EXPECT_EQ(kernel_answer(*outcome_of(*run_, "sticky.large_send")), std::vector<std::string>{"20000"});
