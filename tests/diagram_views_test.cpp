@@ -10,7 +10,7 @@
 #include "lab/layout/palette.hpp"
 #include "lab/views/ladder_view.hpp"
 #include "lab/views/state_machine_view.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -43,7 +43,7 @@ void draw_in_window(View& view, Scene& scene, ImVec2 size = ImVec2(1000, 860)) {
 
 TEST(DiagramViews, LadderHoversAndSelectsTheArrowUnderTheMouse) {
     test::ImGuiHarness harness;
-    Scene scene{.trace = test::recorded_run("teardown").trace(), .language = load("en")};
+    Scene scene{.trace = test::recorded_trace("teardown"), .language = load("en")};
     LadderView ladder;
     const int vertices = harness.frames(3, [&] { draw_in_window(ladder, scene); });
     EXPECT_GT(vertices, 500);
@@ -87,7 +87,7 @@ TEST(DiagramViews, LadderHoversAndSelectsTheArrowUnderTheMouse) {
 
 TEST(DiagramViews, LadderStepsThroughTheCursorInChineseAndAbsoluteNumbers) {
     test::ImGuiHarness harness;
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     Scene scene{.trace = trace, .language = load("zh-CN")};
     scene.shared.relative_numbers = false;
     LadderView ladder;
@@ -105,7 +105,7 @@ TEST(DiagramViews, LadderStepsThroughTheCursorInChineseAndAbsoluteNumbers) {
 
 TEST(DiagramViews, StateMachineLightsBothEndsAndShowsTooltips) {
     test::ImGuiHarness harness;
-    Scene scene{.trace = test::recorded_run("teardown").trace(), .language = load("en")};
+    Scene scene{.trace = test::recorded_trace("teardown"), .language = load("en")};
     scene.palette = Palette::colour_blind_safe();
     StateMachineView machine;
     const int vertices = harness.frames(3, [&] { draw_in_window(machine, scene); });
@@ -132,7 +132,7 @@ TEST(DiagramViews, StateMachineLightsBothEndsAndShowsTooltips) {
 
 TEST(DiagramViews, StateMachineScalesFromTinyToLargeInBothLanguages) {
     test::ImGuiHarness harness;
-    const Trace& trace = test::recorded_run("handshake").trace();
+    const Trace& trace = test::recorded_trace("handshake");
     for (const char* code : {"en", "zh-CN"}) {
         Scene scene{.trace = trace, .language = load(code)};
         scene.shared.presentation = true;

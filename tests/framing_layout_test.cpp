@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "frame_builder.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -220,7 +220,7 @@ TEST(FramingLayout, PreviewsAndBinaryBytesAreMarked) {
 }
 
 TEST(FramingLayout, RecordedHandshakeShowsItsHello) {
-    const Trace& trace = test::recorded_run("handshake").trace();
+    const Trace& trace = test::recorded_trace("handshake");
     const FramingLayout layout = layout_framing({.trace = trace, .width = 800});
     ASSERT_TRUE(layout.found);
     EXPECT_FALSE(layout.udp);

@@ -4,8 +4,10 @@
 // rendered to draw lists that nobody displays. An ImGui error (a failed
 // IM_ASSERT) aborts the test binary, so reaching the end means none happened.
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <functional>
+#include <string>
 
 namespace tcplab::test {
 
@@ -37,6 +39,21 @@ public:
             vertices = ImGui::GetDrawData()->TotalVtxCount;
         }
         return vertices;
+    }
+
+    // Draws `body` in a window named `name` (call it inside frames()) and
+    // returns the text ImGui rendered there, through its own logging as "Log to
+    // clipboard" does: what a reader sees, to check for missing keys or the
+    // language. ImGui ends logging with the window, hence one window per call.
+    // Text drawn straight into a draw list (the diagrams' labels) is not included.
+    static std::string window_text(const char* name, const std::function<void()>& body) {
+        ImGui::Begin(name);
+        ImGui::LogToBuffer();
+        body();
+        std::string text = GImGui->LogBuffer.c_str();
+        ImGui::LogFinish();
+        ImGui::End();
+        return text;
     }
 
     // Moves the mouse (and optionally clicks) before the next frame.

@@ -11,7 +11,7 @@
 #include "lab/layout/palette.hpp"
 #include "lab/views/packet_detail_view.hpp"
 #include "lab/views/sockets_view.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -46,7 +46,7 @@ protected:
 };
 
 TEST_P(InspectViews, PacketDetailDrawsEveryPacketWithHover) {
-    const Trace& trace = test::recorded_run(GetParam()).trace();
+    const Trace& trace = test::recorded_trace(GetParam());
     ASSERT_FALSE(trace.packets().empty());
     LabContext context{trace, language_, shared_, palette_};
     PacketDetailView view;
@@ -89,7 +89,7 @@ TEST_P(InspectViews, PacketDetailDrawsEveryPacketWithHover) {
 }
 
 TEST_P(InspectViews, PacketDetailStacksInANarrowWindow) {
-    const Trace& trace = test::recorded_run(GetParam()).trace();
+    const Trace& trace = test::recorded_trace(GetParam());
     LabContext context{trace, language_, shared_, palette_};
     PacketDetailView view;
     shared_.selected_packet = 0;
@@ -105,7 +105,7 @@ TEST_P(InspectViews, PacketDetailStacksInANarrowWindow) {
 }
 
 TEST_P(InspectViews, SocketsReplayedAtEveryCursorAndLive) {
-    const Trace& trace = test::recorded_run(GetParam()).trace();
+    const Trace& trace = test::recorded_trace(GetParam());
     LabContext context{trace, language_, shared_, palette_};
     SocketsView view;
     harness_.mouse(200, 60);
@@ -151,7 +151,7 @@ INSTANTIATE_TEST_SUITE_P(RecordedRuns, InspectViews, testing::Values("handshake"
 TEST(InspectViewsChinese, DrawWithoutMissingKeys) {
     auto chinese = Language::load("zh-CN");
     ASSERT_TRUE(chinese.ok());
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     SharedViewState shared;
     shared.selected_packet = 0;
     const Palette palette = Palette::colour_blind_safe();
@@ -159,17 +159,16 @@ TEST(InspectViewsChinese, DrawWithoutMissingKeys) {
     test::ImGuiHarness harness;
     PacketDetailView detail;
     SocketsView sockets;
+    std::string drawn;
     harness.frames(2, [&] {
-        ImGui::Begin("detail");
-        detail.draw(context);
-        ImGui::End();
-        ImGui::Begin("sockets");
-        sockets.draw(context);
-        ImGui::End();
+        drawn = test::ImGuiHarness::window_text("detail", [&] { detail.draw(context); }) +
+                test::ImGuiHarness::window_text("sockets", [&] { sockets.draw(context); });
     });
-    for (const char* key :
-         {"view.packet_detail.title", "view.packet_detail.help", "view.sockets.title", "view.sockets.help"})
-        EXPECT_TRUE(chinese.value().has(key)) << key;
+    // A missing key shows as ⟨key⟩; every label is Chinese, the packet's fields included.
+    EXPECT_EQ(drawn.find("⟨"), std::string::npos) << drawn;
+    for (const char* key : {"inspect.column_field", "inspect.sockets.state"})
+        EXPECT_NE(drawn.find(chinese.value().text(key)), std::string::npos) << key << " not drawn:\n" << drawn;
+    EXPECT_NE(drawn.find("SYN"), std::string::npos) << drawn;
 }
 
 }  // namespace

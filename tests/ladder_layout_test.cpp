@@ -9,7 +9,7 @@
 
 #include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -340,7 +340,7 @@ TEST(LadderLayout, ANarrowCanvasStillKeepsTheLanesApart) {
 // A real run: the handshake's and the teardown's segments in order, and the
 // client's last state TIME_WAIT (from the socket dump).
 TEST(LadderLayout, RecordedHandshakeAndTeardownDrawTheTextbookLadder) {
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     const std::vector<StateEvent> transitions = observed_transitions(trace);
     LadderInput input{.trace = trace, .transitions = transitions};
     input.width = 900;

@@ -6,9 +6,9 @@
 #include <cerrno>
 
 #include "capture/transition_merger.hpp"
-#include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sandbox.hpp"
+#include "test_lessons.hpp"
 
 namespace tcplab {
 namespace {

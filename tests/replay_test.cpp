@@ -20,8 +20,9 @@
 #include "lab/views/lesson_bar.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/window/settings.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 #include "scenarios/segment_builder.hpp"
+#include "test_lessons.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace tcplab {
@@ -34,9 +35,8 @@ using test::TempDir;
 
 // The handshake lesson as a student ran it, saved the way the window saves.
 std::string record_handshake(const TempDir& dir) {
-    const LessonRun& run = test::recorded_run("handshake");
     const std::string path = dir.file("handshake.pcapng");
-    auto written = write_trace(run.trace(), path, TraceWriteOptions{});
+    auto written = write_trace(test::recorded_trace("handshake"), path, TraceWriteOptions{});
     EXPECT_TRUE(written.ok()) << (written.ok() ? "" : written.error().what);
     return path;
 }
@@ -69,13 +69,15 @@ void add_segment(Trace& trace, int64_t time_ns, uint32_t seq, uint8_t flags) {
 
 TEST(Replay, FindsTheRecordedStepsAndTheLesson) {
     TempDir dir;
-    const LessonRun& run = test::recorded_run("handshake");
+    const Lesson lesson = test::test_lesson("handshake").build(Addresses{});
+    const LoadedTrace& recorded = test::recording("handshake");
     const Replay replay = open_replay_file(record_handshake(dir));
-    ASSERT_EQ(replay.steps.size(), run.lesson().steps.size());
+    ASSERT_EQ(replay.steps.size(), lesson.steps.size());
+    ASSERT_EQ(recorded.steps.size(), lesson.steps.size());
     for (size_t index = 0; index < replay.steps.size(); ++index) {
         EXPECT_EQ(replay.steps[index].index, static_cast<int>(index));
-        EXPECT_EQ(replay.steps[index].key, run.lesson().steps[index].key);
-        EXPECT_EQ(replay.steps[index].begin_ns, run.outcomes()[index].begin_ns);
+        EXPECT_EQ(replay.steps[index].key, lesson.steps[index].key);
+        EXPECT_EQ(replay.steps[index].begin_ns, recorded.steps[index].begin_ns);
         EXPECT_LE(replay.steps[index].begin_ns, replay.steps[index].end_ns);
         if (index > 0) {
             EXPECT_LT(replay.steps[index - 1].end_ns, replay.steps[index].begin_ns);
@@ -108,14 +110,14 @@ TEST(Replay, AForeignCaptureHasNoStepsAndShowsEverything) {
 
 TEST(Replay, TheStepControllerStepsThroughARecording) {
     TempDir dir;
-    const LessonRun& run = test::recorded_run("handshake");
+    const Lesson lesson = test::test_lesson("handshake").build(Addresses{});
     StepController controller;
     SharedViewState shared;
     controller.open_replay(open_replay_file(record_handshake(dir)));
     EXPECT_EQ(controller.run(), nullptr);  // no kernel, no sandbox
     ASSERT_NE(controller.trace(), nullptr);
-    EXPECT_EQ(controller.trace()->packets().size(), run.trace().packets().size());
-    EXPECT_EQ(controller.step_count(), run.lesson().steps.size());
+    EXPECT_EQ(controller.trace()->packets().size(), test::recorded_trace("handshake").packets().size());
+    EXPECT_EQ(controller.step_count(), lesson.steps.size());
     EXPECT_EQ(controller.lesson_name(), "handshake");
 
     controller.update(shared);
@@ -125,7 +127,7 @@ TEST(Replay, TheStepControllerStepsThroughARecording) {
     EXPECT_FALSE(controller.busy());
     EXPECT_EQ(controller.shown_steps(), 1u);
     EXPECT_EQ(shared.cursor_ns, controller.replay()->steps[0].end_ns);
-    EXPECT_EQ(controller.step_key(0), run.lesson().steps[0].key);
+    EXPECT_EQ(controller.step_key(0), lesson.steps[0].key);
 
     while (!controller.at_end()) controller.forward();
     controller.update(shared);

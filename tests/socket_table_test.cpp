@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "lab/i18n.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -71,7 +71,7 @@ const SocketRow* find_state(const std::vector<SocketRow>& rows, TcpState state) 
 }
 
 TEST(SocketTable, TeardownEndsWithTheClientInTimeWaitForAboutAMinute) {
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     const auto rows = socket_rows_as_of(trace, 0);
     const SocketRow* time_wait = find_state(rows, TcpState::TimeWait);
     ASSERT_TRUE(time_wait) << "no TIME_WAIT socket in " << rows.size() << " rows";
@@ -88,7 +88,7 @@ TEST(SocketTable, TeardownEndsWithTheClientInTimeWaitForAboutAMinute) {
 }
 
 TEST(SocketTable, TheTableFollowsTheCursor) {
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     std::vector<const StateEvent*> dumps;
     for (const StateEvent& event : trace.states())
         if (event.source == StateSource::SocketDump) dumps.push_back(&event);
@@ -112,15 +112,15 @@ TEST(SocketTable, TheTableFollowsTheCursor) {
 }
 
 TEST(SocketTable, DumpRowsNameTheirOwners) {
-    const auto& run = test::recorded_run("teardown");
+    const Trace& trace = test::recorded_trace("teardown");
     SocketInfo client;
     client.state = TcpState::Established;
-    ASSERT_FALSE(run.trace().connections().empty());
-    client.local = run.trace().connections().front().client;
-    client.remote = run.trace().connections().front().server;
+    ASSERT_FALSE(trace.connections().empty());
+    client.local = trace.connections().front().client;
+    client.remote = trace.connections().front().server;
     client.timer = SocketTimer::Retransmit;
     client.timer_expires_ms = 200;
-    const auto rows = socket_rows_from_dump({client}, 42, run.trace());
+    const auto rows = socket_rows_from_dump({client}, 42, trace);
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].actor, Actor::Client);
     EXPECT_EQ(rows[0].dumped_ns, 42);

@@ -11,7 +11,7 @@
 #include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
 #include "lab/i18n.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -285,7 +285,7 @@ TEST(StateMachineLayout, TheCursorShowsEarlierStates) {
 }
 
 TEST(StateMachineLayout, RecordedTeardownEndsWithTheClientInTimeWait) {
-    const Trace& trace = test::recorded_run("teardown").trace();
+    const Trace& trace = test::recorded_trace("teardown");
     const std::vector<StateEvent> transitions = observed_transitions(trace);
     const EndsProgress progress = ends_progress(trace, transitions, 0);
     ASSERT_EQ(progress.client.state, TimeWait);
@@ -303,11 +303,11 @@ TEST(StateMachineLayout, RecordedTeardownEndsWithTheClientInTimeWait) {
 
     // The handshake lesson: after its connect step both ends are ESTABLISHED;
     // its last step knocks on a closed port, so the client ends SYN_SENT → CLOSED.
-    const LessonRun& run = test::recorded_run("handshake");
-    const Trace& handshake = run.trace();
+    const LoadedTrace& recorded = test::recording("handshake");
+    const Trace& handshake = recorded.trace;
     const std::vector<StateEvent> handshake_transitions = observed_transitions(handshake);
-    ASSERT_GE(run.outcomes().size(), 2u);
-    const EndsProgress connected = ends_progress(handshake, handshake_transitions, run.outcomes()[1].end_ns);
+    ASSERT_GE(recorded.steps.size(), 2u);
+    const EndsProgress connected = ends_progress(handshake, handshake_transitions, recorded.steps[1].end_ns);
     EXPECT_EQ(connected.client.state, Established);
     EXPECT_EQ(connected.server.state, Established);
     const StateMachineLayout connected_layout = layout_state_machine(connected);

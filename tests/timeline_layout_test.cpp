@@ -5,12 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <numeric>
 
 #include "capture/transition_merger.hpp"
 #include "frame_builder.hpp"
-#include "recorded_runs.hpp"
+#include "recordings.hpp"
 
 namespace tcplab {
 namespace {
@@ -511,7 +510,7 @@ TEST(TimelineLayout, HitTestFindsTheMarkUnderTheMouse) {
 }
 
 TEST(TimelineLayout, RecordedHandshakeShowsSynSynAckAckInOrder) {
-    const Trace& trace = test::recorded_run("handshake").trace();
+    const Trace& trace = test::recorded_trace("handshake");
     const auto& packets = trace.packets();
     ASSERT_GE(packets.size(), 3u);
     Fixture fixture{trace, state_spans(trace, observed_transitions(trace))};

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "capture/transition_merger.hpp"
-#include "recorded_runs.hpp"
 #include "scenarios/run.hpp"
+#include "test_lessons.hpp"
 
 namespace tcplab {
 namespace {

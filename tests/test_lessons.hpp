@@ -1,9 +1,8 @@
 #pragma once
-// Real runs of the built-in lessons, made once per test binary and shared,
-// for tests that need a trace as a student would see it. The binary must use
-// test_main.cpp (it prepares the process for the sandbox).
+// The lessons frozen for tests (tests/fixtures/lessons/), for the integration
+// tests that run them on the kernel; tests that only need a trace read their
+// recordings (recordings.hpp) instead.
 #include <map>
-#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -23,19 +22,6 @@ inline const LessonEntry& test_lesson(const std::string& name) {
         found = lessons.emplace(name, std::move(loaded.value())).first;
     }
     return found->second;
-}
-
-inline const LessonRun& recorded_run(const std::string& name) {
-    static std::map<std::string, std::unique_ptr<LessonRun>> runs;
-    auto& run = runs[name];
-    if (!run) {
-        auto started = LessonRun::start(test_lesson(name));
-        if (!started) throw std::runtime_error("cannot run " + name + ": " + started.error().what);
-        run = std::move(started.value());
-        while (!run->finished()) run->step();
-        run->finish();
-    }
-    return *run;
 }
 
 }  // namespace tcplab::test
