@@ -20,8 +20,12 @@ std::string program_directory() {
 
 std::string asset_directory() {
     if (const char* from_env = std::getenv("TCPLAB_ASSETS"); from_env && *from_env) return from_env;
+    // An installed tcplab (or an unpacked package) uses the assets installed
+    // beside it, even when the source tree it was built from is still there.
+    const std::string installed = program_directory() + "/../share/tcplab";
+    if (std::filesystem::exists(std::filesystem::path(installed) / "lang" / "en")) return installed;
     if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang" / "en")) return TCPLAB_ASSET_DIR;
-    return program_directory() + "/../share/tcplab";
+    return installed;
 }
 
 }  // namespace tcplab
