@@ -145,6 +145,22 @@ TEST(Cli, DoctorSaysWhatThisMachineAllows) {
     EXPECT_TRUE(contains(table.output, "这台电脑可以运行课程")) << table.output;
 }
 
+// As a student runs it: the sandbox in a user namespace of its own, no tracepoint (a note, not a failure).
+TEST(Cli, DoctorWithoutRoot) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    const Outcome doctor = run_tcplab("doctor --json", as_nobody, false);
+    ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["tracepoint"], "note");
+    EXPECT_EQ(status.count("sandbox_root"), 0u);
+}
+
 TEST(Cli, HandshakeAsJsonLines) {
     const Outcome run = run_tcplab("run " + kHandshake + " --json");
     ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
