@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "capture/tracepoint.hpp"
@@ -24,41 +25,80 @@ DoctorCheck from_error(const std::string& id, CheckStatus status, const Error& e
     return {id, status, error.what, error.remedy};
 }
 
-DoctorCheck lessons_check() {
+std::string value_at(const std::vector<std::string>& values, size_t index) {
+    return index < values.size() ? values[index] : std::string();
+}
+
+}  // namespace
+
+Error explain_cause(const HostFinding& finding, const Language& language) {
+    const std::string key = "doctor.cause." + finding.id;
+    if (!language.has(key + ".what")) return finding.explanation;
+    auto fill = [&](const std::string& text) {
+        return fill_placeholders(
+            text, {value_at(finding.values, 0), value_at(finding.values, 1), value_at(finding.values, 2)});
+    };
+    return {fill(language.text(key + ".what")),
+            language.has(key + ".fix") ? fill(language.text(key + ".fix")) : std::string()};
+}
+
+namespace {
+
+// The namespaces refused (`reason`: the kernel's word for it): each cause found, with its
+// fix, once; the error's own words when no known cause is set.
+DoctorCheck namespaces_refused(const std::string& id, const std::string& who, const std::string& reason,
+                               const std::vector<HostFinding>& causes, const Error& fallback,
+                               const Language& language) {
+    if (causes.empty()) return from_error(id, CheckStatus::Failed, fallback);
+    DoctorCheck check{id, CheckStatus::Failed,
+                      fill_placeholders(language.text("doctor.namespaces_refused"), {who}) +
+                          (reason.empty() ? "" : " (" + reason + ")"),
+                      ""};
+    for (const HostFinding& cause : causes) {
+        const Error text = explain_cause(cause, language);
+        check.detail += "; " + text.what;
+        check.fix += (check.fix.empty() ? "" : "; ") + text.remedy;
+    }
+    return check;
+}
+
+DoctorCheck lessons_check(const Language& language) {
     const std::string folder = asset_directory();
     for (const std::string& code : Language::codes())
-        if (auto language = Language::load(code, folder); !language)
-            return from_error("lessons", CheckStatus::Failed, language.error());
+        if (auto loaded = Language::load(code, folder); !loaded)
+            return from_error("lessons", CheckStatus::Failed, loaded.error());
     const size_t count = lesson_catalog().size();
     if (count == 0)
-        return {"lessons", CheckStatus::Failed, "no lessons in " + folder + "/lessons",
-                "reinstall tcplab, or set TCPLAB_ASSETS to the folder that holds lessons/ and lang/"};
-    return ok("lessons", fmt::format("{} lessons and the language files in {}", count, folder));
+        return {"lessons", CheckStatus::Failed, fill_placeholders(language.text("doctor.no_lessons"), {folder}),
+                language.text("doctor.no_lessons_fix")};
+    return ok("lessons", fill_placeholders(language.text("doctor.lessons_found"), {std::to_string(count), folder}));
 }
 
 // The sandbox and the wire for whoever runs tcplab now, done as a lesson does them.
-void this_user_checks(const DoctorInputs& inputs, bool root, std::vector<DoctorCheck>& checks) {
-    const std::string who = root ? "sandbox_root" : "sandbox";
+void this_user_checks(const DoctorInputs& inputs, const Language& language, bool root,
+                      std::vector<DoctorCheck>& checks) {
+    const std::string id = root ? "sandbox_root" : "sandbox";
     if (auto prepared = inputs.prepare(); !prepared) {
-        checks.push_back(from_error(who, CheckStatus::Failed, prepared.error()));
+        checks.push_back(namespaces_refused(id, language.text("doctor.you"), "",
+                                            root ? std::vector<HostFinding>{} : user_namespace_limits(HostFiles{}),
+                                            prepared.error(), language));
     } else if (auto sandbox = Sandbox::create(); !sandbox) {
-        checks.push_back(from_error(who, CheckStatus::Failed, sandbox.error()));
+        checks.push_back(from_error(id, CheckStatus::Failed, sandbox.error()));
     } else {
-        checks.push_back(ok(who, root ? "network namespaces, as root"
-                                      : "a user namespace of its own, and network namespaces inside it"));
+        checks.push_back(ok(id, language.text(root ? "doctor.sandbox_as_root" : "doctor.sandbox_ok")));
     }
-    if (root) return;  // root opens /dev/net/tun whatever its mode: the trial below tells about students
+    if (root) return;  // root opens /dev/net/tun whatever its mode: the trial as nobody tells about students
     if (auto limit = tun_limit(HostFiles{}))
-        checks.push_back(from_error("wire", CheckStatus::Limited, limit->explanation));
+        checks.push_back(from_error("wire", CheckStatus::Limited, explain_cause(*limit, language)));
     else
-        checks.push_back(ok("wire", "/dev/net/tun opens: two hosts joined by the wire"));
+        checks.push_back(ok("wire", language.text("doctor.wire_ok")));
 }
 
 // As root: what a student gets, tried as the user `nobody`.
-void unprivileged_checks(std::vector<DoctorCheck>& checks) {
+void unprivileged_checks(const Language& language, std::vector<DoctorCheck>& checks) {
     const passwd* nobody = ::getpwnam("nobody");
     if (!nobody) {
-        checks.push_back({"sandbox", CheckStatus::Note, "no user `nobody` to try an unprivileged sandbox as", ""});
+        checks.push_back({"sandbox", CheckStatus::Note, language.text("doctor.no_nobody"), ""});
         return;
     }
     auto trial = try_as_user(nobody->pw_uid, nobody->pw_gid);
@@ -66,46 +106,45 @@ void unprivileged_checks(std::vector<DoctorCheck>& checks) {
         checks.push_back(from_error("sandbox", CheckStatus::Failed, trial.error()));
         return;
     }
-    const std::string as = fmt::format(" (tried as {}, uid {})", nobody->pw_name, nobody->pw_uid);
-    if (trial->namespaces)
-        checks.push_back(
-            from_error("sandbox", CheckStatus::Failed, {trial->namespaces->what + as, trial->namespaces->remedy}));
-    else
-        checks.push_back(ok("sandbox", "an unprivileged user gets a user namespace and network namespaces" + as));
-    if (trial->tun)
-        checks.push_back(from_error("wire", CheckStatus::Limited,
-                                    {trial->tun->explanation.what + as, trial->tun->explanation.remedy}));
-    else
-        checks.push_back(ok("wire", "an unprivileged user opens /dev/net/tun: two hosts joined by the wire" + as));
+    const std::string as =
+        fill_placeholders(language.text("doctor.tried_as"), {nobody->pw_name, std::to_string(nobody->pw_uid)});
+    if (trial->namespaces) {
+        DoctorCheck refused = namespaces_refused("sandbox", nobody->pw_name, std::strerror(trial->namespaces_errno),
+                                                 trial->namespace_causes, *trial->namespaces, language);
+        refused.detail += as;
+        checks.push_back(refused);
+    } else {
+        checks.push_back(ok("sandbox", language.text("doctor.sandbox_ok") + as));
+    }
+    if (trial->tun) {
+        const Error text = explain_cause(*trial->tun, language);
+        checks.push_back(from_error("wire", CheckStatus::Limited, {text.what + as, text.remedy}));
+    } else {
+        checks.push_back(ok("wire", language.text("doctor.wire_ok") + as));
+    }
 }
 
-DoctorCheck tracepoint_check(bool root) {
-    if (!root) {
-        const auto limit = tracefs_limit(HostFiles{});
-        return {"tracepoint", CheckStatus::Note,
-                limit ? limit->explanation.what
-                      : "the tracepoint needs root; socket states come from socket dumps and packets, which every "
-                        "lesson is written for",
-                ""};
-    }
+DoctorCheck tracepoint_check(const Language& language, bool root) {
+    if (!root) return {"tracepoint", CheckStatus::Note, language.text("doctor.tracepoint_needs_root"), ""};
     auto tracepoint = StateTracepoint::open({9});
     if (!tracepoint) return from_error("tracepoint", CheckStatus::Note, tracepoint.error());
-    return ok("tracepoint", "sock:inet_sock_set_state: every state change as it happens (as root)");
+    return ok("tracepoint", language.text("doctor.tracepoint_ok"));
 }
 
-DoctorCheck font_check() {
+DoctorCheck font_check(const Language& language) {
     const FontFiles fonts = find_font_files();
     if (fonts.cjk.path.empty())
-        return {"font", CheckStatus::Limited, "no font with Simplified Chinese: 简体中文 shows as boxes in the window",
-                "sudo apt install fonts-wqy-microhei (or fonts-noto-cjk)"};
+        return {"font", CheckStatus::Limited, language.text("doctor.no_cjk_font"),
+                language.text("doctor.no_cjk_font_fix")};
     return ok("font", fonts.cjk.path + (fonts.latin.path.empty() ? "" : ", " + fonts.latin.path));
 }
 
-void display_checks(std::vector<DoctorCheck>& checks) {
+void display_checks(const Language& language, std::vector<DoctorCheck>& checks) {
     const DisplayProbe probe = probe_display();
     if (probe.display.empty()) {
-        checks.push_back(from_error("display", CheckStatus::Limited, *probe.no_window));
-        checks.push_back({"opengl", CheckStatus::Note, "not tried without a display", ""});
+        checks.push_back({"display", CheckStatus::Limited, language.text("doctor.no_display"),
+                          language.text("doctor.no_display_fix")});
+        checks.push_back({"opengl", CheckStatus::Note, language.text("doctor.opengl_not_tried"), ""});
         return;
     }
     checks.push_back(ok("display", probe.display));
@@ -168,18 +207,18 @@ bool DoctorReport::lessons_can_run() const {
     return true;
 }
 
-DoctorReport examine_host(const DoctorInputs& inputs) {
+DoctorReport examine_host(const DoctorInputs& inputs, const Language& language) {
     DoctorReport report;
     report.version = inputs.version;
     const bool root = ::geteuid() == 0;
     report.checks.push_back(ok("version", inputs.version));
-    report.checks.push_back(lessons_check());
-    if (root) unprivileged_checks(report.checks);
-    this_user_checks(inputs, root, report.checks);
-    report.checks.push_back(tracepoint_check(root));
-    report.checks.push_back(font_check());
+    report.checks.push_back(lessons_check(language));
+    if (root) unprivileged_checks(language, report.checks);
+    this_user_checks(inputs, language, root, report.checks);
+    report.checks.push_back(tracepoint_check(language, root));
+    report.checks.push_back(font_check(language));
     report.checks.push_back(ok("language", inputs.language.code + " (" + inputs.language.reason + ")"));
-    if (inputs.probe_display) display_checks(report.checks);
+    if (inputs.probe_display) display_checks(language, report.checks);
     return report;
 }
 
@@ -213,7 +252,7 @@ void print_doctor_json(const DoctorReport& report, std::FILE* out) {
 }
 
 int run_doctor_command(const DoctorInputs& inputs, const Language& language, bool json) {
-    const DoctorReport report = examine_host(inputs);
+    const DoctorReport report = examine_host(inputs, language);
     if (json)
         print_doctor_json(report, stdout);
     else

@@ -13,6 +13,7 @@
 #include "capture/result.hpp"
 #include "i18n.hpp"
 #include "language_choice.hpp"
+#include "scenarios/host_limits.hpp"
 
 namespace tcplab {
 
@@ -36,6 +37,10 @@ struct DoctorReport {
     bool lessons_can_run() const;  // no check failed
 };
 
+// A cause scenarios/host_limits found, in the reader's language; in English
+// (the error's own words) when the language files do not name it.
+Error explain_cause(const HostFinding& finding, const Language& language);
+
 struct DoctorInputs {
     std::string version;
     LanguageChoice language;
@@ -46,7 +51,7 @@ struct DoctorInputs {
 // Runs every check. Forks a trial as an unprivileged user first when root (a
 // fork needs a process without threads), then prepares the process as a
 // lesson would, and tries the display last (its driver starts threads).
-DoctorReport examine_host(const DoctorInputs& inputs);
+DoctorReport examine_host(const DoctorInputs& inputs, const Language& language);
 
 void print_doctor_table(const DoctorReport& report, const Language& language, std::FILE* out = stdout);
 void print_doctor_json(const DoctorReport& report, std::FILE* out = stdout);

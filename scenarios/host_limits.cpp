@@ -41,12 +41,18 @@ HostFinding apparmor_finding(const std::string& label) {
         "(kernel.apparmor_restrict_unprivileged_userns = 1), and this tcplab runs as \"" +
         label + "\"";
     const std::string self = program_path();
-    if (!self.empty() && self != kProfiledBinary)
-        what += "; the package's profile covers " + std::string(kProfiledBinary) + ", not " + self;
+    const bool elsewhere = !self.empty() && self != kProfiledBinary;
+    if (elsewhere) what += "; the package's profile covers " + std::string(kProfiledBinary) + ", not " + self;
+    const std::string quick_test =
+        "for a quick test only: sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0";
     return {HostLimit::AppArmorRestrictsNamespaces,
-            {what,
-             "install the package (sudo apt install ./tcplab_*.deb), whose AppArmor profile allows tcplab's user "
-             "namespaces; for a quick test only: sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"}};
+            {what, elsewhere ? "run the tcplab the package installs (the profile names " +
+                                   std::string(kProfiledBinary) + "); " + quick_test
+                             : "install the package (sudo apt install ./tcplab_*.deb), whose AppArmor profile allows "
+                               "tcplab's user namespaces; " +
+                                   quick_test},
+            elsewhere ? "apparmor_elsewhere" : "apparmor",
+            {label, kProfiledBinary, self}};
 }
 
 std::optional<HostFinding> tun_finding_for(int error) {
@@ -56,13 +62,17 @@ std::optional<HostFinding> tun_finding_for(int error) {
         return HostFinding{HostLimit::TunMissing,
                            {what + " (the tun module is not loaded)",
                             "sudo modprobe tun (and add `tun` to /etc/modules to keep it), or run lessons on one "
-                            "host with --topology loopback"}};
+                            "host with --topology loopback"},
+                           "tun_missing",
+                           {std::strerror(error)}};
     return HostFinding{
         HostLimit::TunDenied,
         {what + " (two hosts need it; one host does not)",
          "sudo cp /usr/share/tcplab/udev/99-tcplab-tun.rules /etc/udev/rules.d/ && sudo udevadm trigger "
          "--action=add --sysname-match=tun (mode 0666, as systemd sets it by default), or run lessons on one host "
-         "with --topology loopback"}};
+         "with --topology loopback"},
+        "tun_denied",
+        {std::strerror(error)}};
 }
 
 bool write_text(const std::string& path, const std::string& text) {
@@ -120,9 +130,12 @@ Result<UnprivilegedTrial> try_as_user(unsigned uid, unsigned gid, const HostFile
     if (got != static_cast<ssize_t>(sizeof codes))
         return Error{"the trial as user " + std::to_string(uid) + " ended without an answer", ""};
     UnprivilegedTrial trial;
-    if (codes[0] != 0)
+    if (codes[0] != 0) {
         trial.namespaces =
             namespace_error("user " + std::to_string(uid) + " cannot create the sandbox's namespaces", codes[0], files);
+        trial.namespaces_errno = codes[0];
+        trial.namespace_causes = user_namespace_limits(files);
+    }
     trial.tun = tun_finding_for(codes[1]);
     return trial;
 }
@@ -152,12 +165,14 @@ std::vector<HostFinding> user_namespace_limits(const HostFiles& files) {
         found.push_back({HostLimit::UserNamespacesLimitZero,
                          {"user namespaces are switched off: user.max_user_namespaces = 0",
                           "sudo sysctl -w user.max_user_namespaces=15000, and to keep it after a reboot: echo "
-                          "user.max_user_namespaces=15000 | sudo tee /etc/sysctl.d/60-tcplab.conf"}});
+                          "user.max_user_namespaces=15000 | sudo tee /etc/sysctl.d/60-tcplab.conf"},
+                         "max_user_namespaces"});
     if (files.read_line(kUnprivilegedClone) == "0")
         found.push_back({HostLimit::UnprivilegedCloneDisabled,
                          {"this kernel lets only root create user namespaces: kernel.unprivileged_userns_clone = 0",
                           "sudo sysctl -w kernel.unprivileged_userns_clone=1, and to keep it after a reboot: echo "
-                          "kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/60-tcplab.conf"}});
+                          "kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/60-tcplab.conf"},
+                         "unprivileged_userns_clone"});
     if (files.read_line(kAppArmorRestriction) == "1") {
         const std::string label = apparmor_label(files);
         if (label == "unconfined") found.push_back(apparmor_finding(label));
@@ -174,7 +189,8 @@ std::optional<HostFinding> tracefs_limit(const HostFiles& files) {
     return HostFinding{HostLimit::TracefsUnavailable,
                        {"the kernel's sock:inet_sock_set_state tracepoint is not readable here (it needs root and "
                         "tracefs): socket states come from socket dumps and packets, which every lesson is written for",
-                        ""}};
+                        ""},
+                       "tracefs"};
 }
 
 Error namespace_error(const std::string& what, int error_number, const HostFiles& files) {

@@ -34,7 +34,11 @@ enum class HostLimit {
 
 struct HostFinding {
     HostLimit limit;
-    Error explanation;  // what the machine does, and the fix for it
+    Error explanation;  // what the machine does, and the fix for it (English, for errors)
+    // The same for a translation: the cause's name in the language files
+    // (doctor.cause.<id>) and the values its texts fill in, in order.
+    std::string id;
+    std::vector<std::string> values = {};
 };
 
 // Why an unprivileged user may not create user namespaces here; empty when
@@ -58,7 +62,9 @@ Error namespace_error(const std::string& what, int error_number, const HostFiles
 // network namespace as tcplab does, and opens /dev/net/tun (under files.root).
 struct UnprivilegedTrial {
     std::optional<Error> namespaces;  // nullopt: the sandbox can be made
-    std::optional<HostFinding> tun;   // nullopt: the wire can be laid
+    int namespaces_errno = 0;         // of the step that failed
+    std::vector<HostFinding> namespace_causes;
+    std::optional<HostFinding> tun;  // nullopt: the wire can be laid
 };
 Result<UnprivilegedTrial> try_as_user(unsigned uid, unsigned gid, const HostFiles& files = {});
 
