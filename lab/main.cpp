@@ -12,11 +12,13 @@
 #include <optional>
 #include <type_traits>
 
+#include "doctor_command.hpp"
 #include "exec_command.hpp"
 #include "exit_codes.hpp"
 #include "export_command.hpp"
 #include "i18n.hpp"
 #include "json_lines.hpp"
+#include "language_choice.hpp"
 #include "open_command.hpp"
 #include "predict_prompt.hpp"
 #include "record_command.hpp"
@@ -28,6 +30,7 @@
 #include "terminal_gate.hpp"
 #include "terminal_view.hpp"
 #include "window/lab_window.hpp"
+#include "window/settings.hpp"
 
 namespace {
 
@@ -35,7 +38,7 @@ namespace exit_code = tcplab::exit_code;
 
 struct Settings {
     std::string lesson = "handshake";
-    std::string language = "en";
+    std::string language;  // --lang; "" when not given (then the saved setting, then the locale)
     bool json = false;
     bool absolute = false;
     bool no_tracepoint = false;
@@ -244,10 +247,10 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
                     &predict);
 }
 
-tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
+tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui) {
     tcplab::WindowOptions options;
     options.lesson = gui.lesson;
-    if (language_given) options.language = settings.language;
+    options.language = settings.language;  // already --lang, else saved, else the locale
     options.presentation = gui.presentation;
     options.run_options = run_options(settings);
     options.screenshot_path = gui.screenshot;
@@ -261,8 +264,8 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     return options;
 }
 
-int run_gui(const Settings& settings, const GuiSettings& gui, bool language_given) {
-    auto window = tcplab::LabWindow::open(window_options(settings, gui, language_given));
+int run_gui(const Settings& settings, const GuiSettings& gui) {
+    auto window = tcplab::LabWindow::open(window_options(settings, gui));
     if (!window) {
         print_error(window.error());
         return exit_code::kEnvironment;
@@ -270,24 +273,26 @@ int run_gui(const Settings& settings, const GuiSettings& gui, bool language_give
     return window.value()->run();
 }
 
-}  // namespace
+// Options that several commands share. Each command that takes one lists it in
+// its own --help; the top level takes them all too, so they may also come
+// before the command's name (`tcplab --lang zh run handshake`).
+enum SharedOptions : unsigned {
+    kLanguageOption = 1,
+    kJsonOption = 2,
+    kAbsoluteOption = 4,
+    kLabOptions = 8,  // the topology, the wire and the state sources
+    kEveryOption = 15,
+};
 
-int main(int argc, char** argv) {
-    // A file that reaches the size limit (`ulimit -f`) must fail the write with
-    // EFBIG, which the recording reports, rather than kill tcplab mid-run.
-    std::signal(SIGXFSZ, SIG_IGN);
-    Settings settings;
-    std::vector<std::string> names;
-    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);
-
-    CLI::App app{
-        "tcplab: watch the real Linux TCP stack, step by step, in a private network namespace.\n"
-        "Without a command it runs the handshake lesson in the terminal."};
-    app.set_version_flag("--version", "tcplab 0.1.0");
-    app.add_option("--lang", settings.language, "language of the explanations: en or zh")
-        ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
-    app.add_flag("--json", settings.json, "print events as JSON lines, for scripts");
-    app.add_flag("--absolute", settings.absolute, "show raw sequence numbers instead of relative ones");
+void add_shared_options(CLI::App& app, Settings& settings, unsigned which) {
+    if (which & kLanguageOption)
+        app.add_option("--lang", settings.language,
+                       "language of the explanations: en or zh (default: the saved choice, else the locale)")
+            ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
+    if (which & kJsonOption) app.add_flag("--json", settings.json, "print events as JSON lines, for scripts");
+    if (which & kAbsoluteOption)
+        app.add_flag("--absolute", settings.absolute, "show raw sequence numbers instead of relative ones");
+    if (!(which & kLabOptions)) return;
     app.add_option("--topology", settings.topology, "loopback (one host, lo) or two-hosts (joined by the wire)")
         ->check(CLI::IsMember({"loopback", "two-hosts"}));
     app.add_option("--latency", settings.latency, "one-way latency on the wire, e.g. 40ms (implies two-hosts)")
@@ -307,10 +312,40 @@ int main(int argc, char** argv) {
                  "if the wire cannot be laid (no /dev/net/tun), run on loopback instead");
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
+}
 
+// A mistyped option or argument: one line saying what, and where the help is,
+// not the whole help.
+int usage_error(const CLI::App& app, const CLI::ParseError& error) {
+    std::string command = "tcplab";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+        sub = sub->get_subcommands().front();
+        command += " " + sub->get_name();
+    }
+    std::fprintf(stderr, "tcplab: %s\n", error.what());
+    std::fprintf(stderr, "Run `%s --help` for the options.\n", command.c_str());
+    return exit_code::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // A file that reaches the size limit (`ulimit -f`) must fail the write with
+    // EFBIG, which the recording reports, rather than kill tcplab mid-run.
+    std::signal(SIGXFSZ, SIG_IGN);
+    Settings settings;
+    std::vector<std::string> names;
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);
+
+    CLI::App app{
+        "tcplab: watch the real Linux TCP stack, step by step, in a private network namespace.\n"
+        "Without a command it opens the window, or runs the handshake lesson in the terminal without a display."};
+    app.set_version_flag("--version", "tcplab " TCPLAB_VERSION);
+    add_shared_options(app, settings, kEveryOption);
     CLI::App* list = app.add_subcommand("list", "name the lessons");
     tcplab::ProgramCommandSettings programs;
     list->add_flag("--examples", programs.list_examples, "name the example programs (tcplab exec --example NAME)");
+    add_shared_options(*list, settings, kLanguageOption | kJsonOption);
     list->fallthrough();
     CLI::App* run = app.add_subcommand("run", "run a lesson in the terminal");
     run->add_option("lesson", settings.lesson, "which lesson (see `tcplab list`), or a lesson file (.toml)")
@@ -320,6 +355,7 @@ int main(int argc, char** argv) {
     run->add_option("--record", settings.record,
                     "write the run to this pcapng file as it happens (Wireshark opens it)");
     run->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    add_shared_options(*run, settings, kEveryOption);
     run->fallthrough();
     GuiSettings gui;
     CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
@@ -336,12 +372,14 @@ int main(int argc, char** argv) {
     window->add_option("--open", gui.open_file, "a tcplab recording or any pcap/pcapng file to show");
     window->add_flag("--report-first-frame", gui.report_first_frame,
                      "print how many ms after launch the first frame was drawn (start-up benchmark)");
+    add_shared_options(*window, settings, kLanguageOption | kLabOptions);
     window->fallthrough();
     tcplab::OpenSettings open_settings;
     bool open_in_terminal = false;
     CLI::App* open = app.add_subcommand("open", "replay a recording, or show any pcap/pcapng file (no root needed)");
     open->add_option("file", open_settings.path, "the file")->required();
     open->add_flag("--terminal", open_in_terminal, "print it in the terminal even when there is a display");
+    add_shared_options(*open, settings, kLanguageOption | kJsonOption | kAbsoluteOption);
     open->fallthrough();
     tcplab::ExportSettings export_settings;
     CLI::App* exporter =
@@ -357,14 +395,23 @@ int main(int argc, char** argv) {
     exporter->add_option("--steps", export_settings.steps, "only these recorded steps, e.g. 2 or 2-4 (from 1)")
         ->excludes(from_ns)
         ->excludes(to_ns);
+    add_shared_options(*exporter, settings, kLanguageOption);
     exporter->fallthrough();
     std::string stats_path;
     bool stats_stream = false;
     CLI::App* stats = app.add_subcommand("stats", "open a capture headless and print what it cost (speed, memory)");
     stats->add_option("file", stats_path, "a pcap or pcapng file")->required();
     stats->add_flag("--stream", stats_stream, "read it as read_trace does, copying every frame (for comparison)");
+    add_shared_options(*stats, settings, kLanguageOption | kJsonOption);
     stats->fallthrough();
     const tcplab::ProgramCommands program_commands = tcplab::add_program_commands(app, programs);
+    add_shared_options(*program_commands.exec, settings, kEveryOption);
+    add_shared_options(*program_commands.shell, settings, kEveryOption);
+    CLI::App* doctor = app.add_subcommand("doctor",
+                                          "say what this PC allows (namespaces, the wire, a display, fonts) "
+                                          "and what to do; exit 0 when lessons can run");
+    add_shared_options(*doctor, settings, kLanguageOption | kJsonOption);
+    doctor->fallthrough();
     app.require_subcommand(0, 1);
 
     try {
@@ -374,15 +421,20 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& version) {
         return app.exit(version);
     } catch (const CLI::ParseError& error) {
-        app.exit(error);
-        std::fprintf(stderr, "\n%s", app.help().c_str());
-        return exit_code::kUsage;
+        return usage_error(app, error);
     }
 
+    const tcplab::LanguageChoice language_choice =
+        tcplab::choose_language(settings.language, tcplab::saved_language(tcplab::settings_file_path()));
+    settings.language = language_choice.code;
     auto language = tcplab::Language::load(settings.language);
     if (!language) {
         print_error(language.error());
         return exit_code::kEnvironment;
+    }
+    if (doctor->parsed()) {
+        const tcplab::DoctorInputs inputs{TCPLAB_VERSION, language_choice, [] { return prepare_once(); }};
+        return tcplab::run_doctor_command(inputs, language.value(), settings.json);
     }
     if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);
@@ -397,13 +449,12 @@ int main(int argc, char** argv) {
         return tcplab::run_stats_command(stats_path, settings.json,
                                          stats_stream ? tcplab::OpenEngine::Stream : tcplab::OpenEngine::Indexed,
                                          language.value());
-    const bool language_given = app.get_option("--lang")->count() > 0;
-    if (window->parsed()) return run_gui(settings, gui, language_given);
+    if (window->parsed()) return run_gui(settings, gui);
     if (exporter->parsed()) return tcplab::export_file(export_settings, language.value());
     if (open->parsed()) {
         if (!open_in_terminal && !settings.json && tcplab::display_available()) {
             gui.open_file = open_settings.path;
-            return run_gui(settings, gui, language_given);
+            return run_gui(settings, gui);
         }
         open_settings.json = settings.json;
         open_settings.absolute = settings.absolute;
@@ -411,7 +462,7 @@ int main(int argc, char** argv) {
         return tcplab::open_in_terminal(open_settings, language.value());
     }
     if (!run->parsed() && !settings.json && tcplab::display_available()) {
-        auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}, language_given));
+        auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}));
         if (opened) return opened.value()->run();
         print_error(opened.error());
     }

@@ -20,8 +20,13 @@ std::string program_directory() {
 
 std::string asset_directory() {
     if (const char* from_env = std::getenv("TCPLAB_ASSETS"); from_env && *from_env) return from_env;
+    // An installed tcplab (or an unpacked package) uses the assets installed
+    // beside it, even when the source tree it was built from is still there.
+    const std::string installed =
+        (std::filesystem::path(program_directory()) / ".." / "share" / "tcplab").lexically_normal().string();
+    if (std::filesystem::exists(std::filesystem::path(installed) / "lang" / "en")) return installed;
     if (std::filesystem::exists(std::filesystem::path(TCPLAB_ASSET_DIR) / "lang" / "en")) return TCPLAB_ASSET_DIR;
-    return program_directory() + "/../share/tcplab";
+    return installed;
 }
 
 }  // namespace tcplab

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "capture/namespace_thread.hpp"
+#include "host_limits.hpp"
 
 namespace tcplab {
 
@@ -40,9 +41,7 @@ constexpr int kBatch = 64;  // packets read from one device before looking at th
 
 std::string errno_text() { return std::strerror(errno); }
 
-const char* kTunRemedy =
-    "the wire needs /dev/net/tun: run tcplab as root, or allow it with `sudo chmod 0666 /dev/net/tun` "
-    "(the default on Debian desktops); or use the loopback topology";
+const char* kTunRemedy = "run `tcplab doctor` to see what this machine allows; or use --topology loopback";
 
 bool set_ipv4(int control, const char* name, unsigned long request, const IpAddress& address) {
     ifreq request_data{};
@@ -56,7 +55,10 @@ bool set_ipv4(int control, const char* name, unsigned long request, const IpAddr
 // Creates and configures wire0 in the calling thread's namespace.
 Result<int> make_device(const IpAddress& self, const IpAddress& peer, uint32_t mtu) {
     const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return Error{"cannot open /dev/net/tun for the wire: " + errno_text(), kTunRemedy};
+    if (fd < 0) {
+        const auto finding = tun_finding(errno);
+        return Error{"the wire " + finding->explanation.what, finding->explanation.remedy};
+    }
     ifreq request{};
     request.ifr_flags = IFF_TUN | IFF_NO_PI;
     std::strncpy(request.ifr_name, Wire::kInterface, IFNAMSIZ - 1);

@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -16,6 +19,7 @@
 #include "lab/exit_codes.hpp"
 #include "tests/environment.hpp"
 #include "tests/run_tcplab.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 
@@ -42,6 +46,7 @@ const std::string kTeardown = std::string(TCPLAB_TEST_LESSONS) + "/teardown.toml
 static_assert(exit_code::kOk == 0 && exit_code::kExpectationFailed == 1 && exit_code::kEnvironment == 2);
 static_assert(exit_code::kUsage == 64 && exit_code::kFileDamaged == 65 && exit_code::kFileUnreadable == 66);
 static_assert(exit_code::kCannotWrite == 73 && exit_code::kCommandNotFound == 127 && exit_code::kInterrupted == 130);
+static_assert(exit_code::kTimedOut == 124 && exit_code::kCannotExecute == 126);
 
 TEST(Cli, ListNamesTheLessons) {
     const Outcome listed = run_tcplab("list");
@@ -67,6 +72,93 @@ TEST(Cli, HelpExitsCleanly) {
     const Outcome help = run_tcplab("--help");
     EXPECT_EQ(help.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(help.output, "run"));
+}
+
+TEST(Cli, VersionIsTheProjectsVersion) {
+    const Outcome version = run_tcplab("--version");
+    EXPECT_EQ(version.exit_code, exit_code::kOk);
+    EXPECT_EQ(version.output, std::string("tcplab ") + TCPLAB_VERSION + "\n");
+}
+
+// `tcplab run --help` lists what run takes, the wire's options included;
+// `tcplab export --help` does not list options that export ignores.
+TEST(Cli, EachCommandsHelpListsItsOwnOptions) {
+    const Outcome run = run_tcplab("run --help");
+    EXPECT_EQ(run.exit_code, exit_code::kOk);
+    for (const char* option : {"--latency", "--step", "--script", "--lang", "--json", "--topology", "--mtu", "--loss",
+                               "--seed", "--no-tracepoint", "--record", "--answers", "--no-predict"})
+        EXPECT_TRUE(contains(run.output, option)) << option << " is missing from run --help:\n" << run.output;
+    const Outcome exporter = run_tcplab("export --help");
+    EXPECT_TRUE(contains(exporter.output, "--format"));
+    EXPECT_TRUE(contains(exporter.output, "--lang"));
+    EXPECT_FALSE(contains(exporter.output, "--latency")) << exporter.output;
+    const Outcome doctor = run_tcplab("doctor --help");
+    EXPECT_TRUE(contains(doctor.output, "--json"));
+    EXPECT_FALSE(contains(doctor.output, "--step")) << doctor.output;
+}
+
+// A mistyped option: what was wrong and where the help is, in two lines, not the whole help.
+TEST(Cli, AMistypedOptionIsOneLineAndAHint) {
+    const Outcome typo = run_tcplab("run handshake --latncy 40ms");
+    EXPECT_EQ(typo.exit_code, exit_code::kUsage);
+    EXPECT_TRUE(contains(typo.output, "--latncy")) << typo.output;
+    EXPECT_TRUE(contains(typo.output, "`tcplab run --help`")) << typo.output;
+    EXPECT_EQ(std::count(typo.output.begin(), typo.output.end(), '\n'), 2) << typo.output;
+    const Outcome top = run_tcplab("--langg zh");
+    EXPECT_EQ(top.exit_code, exit_code::kUsage);
+    EXPECT_TRUE(contains(top.output, "`tcplab --help`")) << top.output;
+    EXPECT_EQ(std::count(top.output.begin(), top.output.end(), '\n'), 2) << top.output;
+}
+
+// The language follows the locale unless --lang or the window's saved choice says otherwise.
+TEST(Cli, TheLanguageFollowsTheLocale) {
+    tcplab::test::TempDir config;  // no saved settings
+    const std::string clean = "env -u LC_ALL -u LC_MESSAGES XDG_CONFIG_HOME='" + config.path().string() + "' ";
+    const Outcome chinese = run_tcplab("list", clean + "LANG=zh_CN.UTF-8");
+    const Outcome asked = run_tcplab("list --lang zh", clean + "LANG=C");
+    const Outcome english = run_tcplab("list", clean + "LANG=C");
+    ASSERT_EQ(chinese.exit_code, exit_code::kOk);
+    EXPECT_EQ(chinese.output, asked.output);
+    EXPECT_NE(chinese.output, english.output);
+    EXPECT_EQ(run_tcplab("list --lang en", clean + "LANG=zh_CN.UTF-8").output, english.output);
+    EXPECT_EQ(run_tcplab("list", clean + "LANG=en_US.UTF-8 LC_MESSAGES=zh_CN.UTF-8").output, chinese.output);
+    std::filesystem::create_directories(config.path() / "tcplab");
+    std::ofstream(config.path() / "tcplab" / "settings.toml") << "language = \"en\"\n";
+    EXPECT_EQ(run_tcplab("list", clean + "LANG=zh_CN.UTF-8").output, english.output);
+}
+
+// `tcplab doctor --json`: every check, and exit 0 when lessons can run (they can here, as the other tests show).
+TEST(Cli, DoctorSaysWhatThisMachineAllows) {
+    const Outcome doctor = run_tcplab("doctor --json", "", false);
+    ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    EXPECT_EQ(report["version"], TCPLAB_VERSION);
+    EXPECT_EQ(report["lessons_can_run"], true);
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    for (const char* check :
+         {"version", "lessons", "sandbox", "wire", "tracepoint", "font", "language", "display", "opengl"})
+        EXPECT_EQ(status.count(check), 1u) << check << " is missing: " << doctor.output;
+    EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["lessons"], "ok");
+    const Outcome table = run_tcplab("doctor --lang zh");
+    EXPECT_TRUE(contains(table.output, "这台电脑可以运行课程")) << table.output;
+}
+
+// As a student runs it: the sandbox in a user namespace of its own, no tracepoint (a note, not a failure).
+TEST(Cli, DoctorWithoutRoot) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    const Outcome doctor = run_tcplab("doctor --json", as_nobody, false);
+    ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["tracepoint"], "note");
+    EXPECT_EQ(status.count("sandbox_root"), 0u);
 }
 
 TEST(Cli, HandshakeAsJsonLines) {

@@ -8,21 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "lab/font_files.hpp"
+
 namespace tcplab {
-
-struct FontFile {
-    std::string path;  // "" when none was found
-    int index = 0;     // the face inside a collection (.ttc)
-};
-
-struct FontFiles {
-    FontFile latin;
-    FontFile cjk;
-};
-
-// Asks fontconfig for DejaVu Sans (or any sans with Latin) and a font that has
-// Simplified Chinese (WenQuanYi Micro Hei, Noto Sans CJK SC, ...).
-FontFiles find_font_files();
 
 class FontSet {
 public:
