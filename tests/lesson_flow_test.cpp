@@ -9,7 +9,6 @@
 #include <cerrno>
 
 #include "scenarios/run.hpp"
-#include "tests/environment.hpp"
 #include "tests/lesson_outcomes.hpp"
 
 namespace tcplab {
@@ -17,37 +16,19 @@ namespace {
 
 using namespace tcp_flag;
 
-class FlowLesson : public testing::Test {
+class FlowLesson : public TwoHostLessonTest<FlowLesson> {
+public:
+    static constexpr const char* kLesson = "flow";
+    static constexpr size_t kSteps = 5;
+
 protected:
-    static void SetUpTestSuite() {
-        if (test::missing_sandbox() || test::missing_tun()) return;  // each test says which
-        run_ = run_lesson("flow");
-    }
-    static void TearDownTestSuite() { run_.reset(); }
-
-    void SetUp() override {
-        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
-        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
-        ASSERT_NE(run_, nullptr) << "the lesson did not run (see the failure above)";
-        ASSERT_EQ(run_->outcomes().size(), 5u);
-    }
-
-    static StepView view(const std::string& key) {
-        const StepOutcome* outcome = outcome_of(*run_, key);
-        EXPECT_NE(outcome, nullptr) << key;
-        return outcome ? view_of(*run_, *outcome) : StepView(run_->trace(), 0, 0);
-    }
     static std::vector<const PacketEvent*> from(const StepView& view, Actor sender) {
         std::vector<const PacketEvent*> packets;
         for (const PacketEvent* packet : view.segments())
             if (run_->trace().sender_actor(*packet) == sender) packets.push_back(packet);
         return packets;
     }
-
-    static std::unique_ptr<LessonRun> run_;
 };
-
-std::unique_ptr<LessonRun> FlowLesson::run_;
 
 TEST_F(FlowLesson, EveryExpectationHoldsAndEachQuestionHasOneAnswer) { expect_every_step_held(*run_); }
 

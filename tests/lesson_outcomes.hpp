@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scenarios/run.hpp"
+#include "tests/environment.hpp"
 
 namespace tcplab {
 
@@ -73,5 +74,34 @@ inline std::vector<std::string> kernel_answer(const StepOutcome& outcome) {
         if (choice.result.passed) labels.push_back(choice.key);
     return labels;
 }
+
+// A suite that runs one built-in two-host lesson once, for all its tests:
+// Suite names it (static constexpr const char* kLesson) and its step count (kSteps).
+template <class Suite>
+class TwoHostLessonTest : public testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (test::missing_sandbox() || test::missing_tun()) return;  // each test says which
+        run_ = run_lesson(Suite::kLesson);
+    }
+    static void TearDownTestSuite() { run_.reset(); }
+
+    void SetUp() override {
+        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
+        ASSERT_NE(run_, nullptr) << "the lesson did not run (see the failure above)";
+        ASSERT_EQ(run_->outcomes().size(), Suite::kSteps);
+    }
+
+    static const StepOutcome& step(const std::string& key) {
+        const StepOutcome* outcome = outcome_of(*run_, key);
+        EXPECT_NE(outcome, nullptr) << key;
+        static const StepOutcome none;
+        return outcome ? *outcome : none;
+    }
+    static StepView view(const std::string& key) { return view_of(*run_, step(key)); }
+
+    static inline std::unique_ptr<LessonRun> run_;
+};
 
 }  // namespace tcplab

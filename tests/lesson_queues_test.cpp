@@ -11,7 +11,6 @@
 #include <set>
 
 #include "scenarios/run.hpp"
-#include "tests/environment.hpp"
 #include "tests/lesson_outcomes.hpp"
 
 namespace tcplab {
@@ -19,28 +18,12 @@ namespace {
 
 using namespace tcp_flag;
 
-class QueuesLesson : public testing::Test {
+class QueuesLesson : public TwoHostLessonTest<QueuesLesson> {
+public:
+    static constexpr const char* kLesson = "queues";
+    static constexpr size_t kSteps = 5;
+
 protected:
-    static void SetUpTestSuite() {
-        if (test::missing_sandbox() || test::missing_tun()) return;  // each test says which
-        run_ = run_lesson("queues");
-    }
-    static void TearDownTestSuite() { run_.reset(); }
-
-    void SetUp() override {
-        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
-        if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
-        ASSERT_NE(run_, nullptr) << "the lesson did not run (see the failure above)";
-        ASSERT_EQ(run_->outcomes().size(), 5u);
-    }
-
-    static const StepOutcome& step(const std::string& key) {
-        const StepOutcome* outcome = outcome_of(*run_, key);
-        EXPECT_NE(outcome, nullptr) << key;
-        static const StepOutcome none;
-        return outcome ? *outcome : none;
-    }
-    static StepView view(const std::string& key) { return view_of(*run_, step(key)); }
     // The client ports that segments of the server with exactly `flags` went to.
     static std::set<uint16_t> server_sent_to(const StepView& view, uint8_t flags, bool retransmitted_only) {
         std::set<uint16_t> ports;
@@ -51,11 +34,7 @@ protected:
         }
         return ports;
     }
-
-    static std::unique_ptr<LessonRun> run_;
 };
-
-std::unique_ptr<LessonRun> QueuesLesson::run_;
 
 TEST_F(QueuesLesson, EveryExpectationHoldsAndEachQuestionHasOneAnswer) { expect_every_step_held(*run_); }
 
