@@ -48,11 +48,30 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
         return [spec, type](Calls& calls) { calls.socket(spec.socket, type); };
     }
     if (call == "bind") return [spec, address](Calls& calls) { calls.bind(spec.socket, address); };
+    if (call == "connect" && spec.count > 0)
+        return [spec, address](Calls& calls) {
+            std::vector<std::string> names;
+            for (int64_t index = 1; index <= spec.count; ++index) names.push_back(spec.socket + std::to_string(index));
+            const int wait_ms = spec.milliseconds >= 0 ? static_cast<int>(spec.milliseconds) : -1;
+            calls.connect_together(names, address, wait_ms);
+        };
     if (call == "connect") return [spec, address](Calls& calls) { calls.connect(spec.socket, address); };
+    if (call == "sendall")
+        return [spec](Calls& calls) { calls.sendall(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
+    if (call == "serve")
+        return [spec](Calls& calls) {
+            calls.serve_with_workers(spec.socket, static_cast<int>(spec.count), static_cast<int>(spec.milliseconds));
+        };
+    if (call == "clients")
+        return [spec, address](Calls& calls) {
+            calls.crowd(static_cast<int>(spec.count), address, spec.data, static_cast<int>(spec.milliseconds));
+        };
     if (call == "listen") return [spec](Calls& calls) { calls.listen(spec.socket, static_cast<int>(spec.backlog)); };
     if (call == "accept") return [spec](Calls& calls) { calls.accept(spec.socket, spec.new_socket); };
     if (call == "send") {
         if (spec.out_of_band) return [spec](Calls& calls) { calls.send_urgent(spec.socket, spec.data); };
+        if (spec.dont_wait)
+            return [spec](Calls& calls) { calls.send_nowait(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
         if (spec.bytes > 0)
             return [spec](Calls& calls) { calls.send_repeated(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
         return [spec](Calls& calls) { calls.send(spec.socket, spec.data); };

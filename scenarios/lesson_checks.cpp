@@ -51,6 +51,7 @@ Evidence call_evidence(const CallEvent& call, bool with_duration) {
 bool call_matches(const CheckSpec& spec, const CallEvent& call) {
     if (spec.result && call.result != *spec.result) return false;
     if (spec.result_at_least && call.result < *spec.result_at_least) return false;
+    if (spec.result_at_most && call.result > *spec.result_at_most) return false;
     if (spec.error_number && (call.result >= 0 || call.error_number != *spec.error_number)) return false;
     if (spec.data && call.data != *spec.data) return false;
     if (!within(spec.took_at_least_ms, spec.took_at_most_ms, milliseconds(call.return_ns - call.time_ns))) return false;
@@ -112,13 +113,16 @@ bool segment_matches(const CheckSpec& spec, const StepView& view, const PacketEv
     if (spec.length_at_least && packet.payload_length < *spec.length_at_least) return false;
     if (spec.length_at_most && packet.payload_length > *spec.length_at_most) return false;
     if (spec.urgent && decode_again(trace, packet).tcp.urgent_pointer != *spec.urgent) return false;
+    if (spec.window && packet.window != *spec.window) return false;
+    if (spec.window_at_least && packet.window < *spec.window_at_least) return false;
     return true;
 }
 
-Evidence describe_segment(const StepView& view, const PacketEvent& packet) {
+Evidence describe_segment(const StepView& view, const PacketEvent& packet, bool with_window = false) {
     const Trace& trace = view.trace();
     std::string text = flags_label(packet.flags) + " seq=" + std::to_string(trace.relative_seq(packet));
     if (packet.flags & tcp_flag::Ack) text += " ack=" + std::to_string(trace.relative_ack(packet));
+    if (with_window) text += " win=" + std::to_string(packet.window);
     text += " len=" + std::to_string(packet.payload_length);
     if (packet.flags & tcp_flag::Urg) text += " urg=" + std::to_string(decode_again(trace, packet).tcp.urgent_pointer);
     text += " (seq " + std::to_string(packet.seq);
@@ -150,14 +154,15 @@ CheckResult check_segment(const CheckSpec& spec, const StepView& view) {
         if (!first_match) first_match = packet;
         ++matching;
     }
+    const bool window = spec.window || spec.window_at_least;
     if (counts_given(spec)) {
         const Evidence counted = Evidence::of("evidence.count", matching, segment_kind(spec));
         if (!first_match) return pass_if(count_matches(spec, matching), counted);
         return pass_if(count_matches(spec, matching),
-                       Evidence::of("evidence.count_first", counted, describe_segment(view, *first_match)));
+                       Evidence::of("evidence.count_first", counted, describe_segment(view, *first_match, window)));
     }
-    if (first_match) return pass_if(true, describe_segment(view, *first_match));
-    if (first_of_kind) return pass_if(false, describe_segment(view, *first_of_kind));
+    if (first_match) return pass_if(true, describe_segment(view, *first_match, window));
+    if (first_of_kind) return pass_if(false, describe_segment(view, *first_of_kind, window));
     return pass_if(false, Evidence::of("evidence.none", segment_kind(spec)));
 }
 

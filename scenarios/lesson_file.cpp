@@ -150,10 +150,19 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         action.type = reader.text(table, "type").value_or("stream");
         if (action.type != "stream" && action.type != "dgram")
             reader.fail(*table.get("type"), "'type' must be \"stream\" (TCP) or \"dgram\" (UDP)");
-    } else if (call == "bind" || call == "connect") {
+    } else if (call == "bind") {
         reader.allow_only(table, {"actor", "call", "socket", "address", "wait"}, what);
         need_socket();
         need_address();
+    } else if (call == "connect") {
+        reader.allow_only(table, {"actor", "call", "socket", "address", "count", "wait_ms", "wait"}, what);
+        need_socket();
+        need_address();
+        action.count = reader.positive(table, "count", 0, 1000);
+        action.milliseconds = reader.positive(table, "wait_ms", 0, 600'000);
+        if (table.contains("wait_ms") && action.count == 0)
+            reader.fail(*table.get("wait_ms"), "'wait_ms' goes with 'count' (sockets connecting at once)");
+        if (action.count > 0 && !table.contains("wait_ms")) action.milliseconds = -1;  // the call timeout
     } else if (call == "listen") {
         reader.allow_only(table, {"actor", "call", "socket", "backlog", "wait"}, what);
         need_socket();
@@ -163,11 +172,14 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         need_socket();
         action.new_socket = reader.required_text(table, "as", what);
     } else if (call == "send") {
-        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "oob", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "oob", "dontwait", "wait"}, what);
         need_socket();
         action.data = reader.text(table, "data").value_or("");
         action.bytes = reader.positive(table, "bytes", 0, 16 << 20);
         action.out_of_band = reader.boolean(table, "oob").value_or(false);
+        action.dont_wait = reader.boolean(table, "dontwait").value_or(false);
+        if (action.dont_wait && action.bytes == 0)
+            reader.fail(*table.get("dontwait"), "send() with dontwait = true sends 'bytes' (how many)");
         if (action.data.empty() == (action.bytes == 0))
             reader.fail(table, "send() needs either 'data' (a string) or 'bytes' (how many bytes to send)");
         if (action.out_of_band && action.bytes > 0)
@@ -227,6 +239,24 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         need_socket();
         action.data = reader.required_text(table, "data", what);
         action.file_name = reader.text(table, "file_name").value_or("a.txt");
+    } else if (call == "sendall") {
+        reader.allow_only(table, {"actor", "call", "socket", "bytes", "wait"}, what);
+        need_socket();
+        action.bytes = reader.positive(table, "bytes", 0, 16 << 20);
+        if (action.bytes == 0) reader.fail(table, "sendall() needs 'bytes' (how many bytes to send)");
+    } else if (call == "serve") {
+        reader.allow_only(table, {"actor", "call", "socket", "count", "work_ms", "wait"}, what);
+        need_socket();
+        if (action.actor != Actor::Server) reader.fail(*table.get("actor"), "serve() is the server's");
+        action.count = reader.positive(table, "count", 1, 1000);
+        action.milliseconds = reader.positive(table, "work_ms", 0, 60'000);
+    } else if (call == "clients") {
+        reader.allow_only(table, {"actor", "call", "count", "data", "address", "every_ms", "wait"}, what);
+        if (action.actor != Actor::Client) reader.fail(*table.get("actor"), "clients() are the client's");
+        need_address();
+        action.count = reader.positive(table, "count", 1, 1000);
+        action.data = reader.text(table, "data").value_or("hello");
+        action.milliseconds = reader.positive(table, "every_ms", 0, 60'000);
     } else if (call == "sleep") {
         reader.allow_only(table, {"actor", "call", "ms", "wait"}, what);
         action.milliseconds = reader.positive(table, "ms", 0, 120'000);
@@ -235,7 +265,7 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
                     "unknown call \"" + call +
                         "\" (known: socket, bind, listen, connect, accept, send, recv, sendto, recvfrom, shutdown, "
                         "close, setsockopt, linger, send_framed, recv_framed, send_with_header, recv_with_header, "
-                        "sleep)");
+                        "sendall, serve, clients, sleep)");
     }
     return action;
 }
@@ -351,12 +381,14 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
     check.at_most = reader.integer(table, "at_most");
 
     if (table.contains("call")) {
-        allow({"call", "actor", "result", "result_at_least", "errno", "data", "took_at_least_ms", "took_at_most_ms"});
+        allow({"call", "actor", "result", "result_at_least", "result_at_most", "errno", "data", "took_at_least_ms",
+               "took_at_most_ms"});
         check.kind = CheckSpec::Kind::Call;
         check.subject = *reader.text(table, "call");
         check.actor = reader.actor(table, "actor", true, what);
         check.result = reader.integer(table, "result");
         check.result_at_least = reader.integer(table, "result_at_least");
+        check.result_at_most = reader.integer(table, "result_at_most");
         check.data = reader.text(table, "data");
         check.took_at_least_ms = reader.integer(table, "took_at_least_ms");
         check.took_at_most_ms = reader.integer(table, "took_at_most_ms");
@@ -375,7 +407,7 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.reached = reader.boolean(table, "reached").value_or(true);
     } else if (table.contains("segment")) {
         allow({"segment", "from", "rel_seq", "rel_ack", "len", "len_at_least", "len_at_most", "retransmission",
-               "urgent"});
+               "urgent", "window", "window_at_least"});
         check.kind = CheckSpec::Kind::Segment;
         check.subject = *reader.text(table, "segment");
         if (check.subject != "any" && check.subject != "data")
@@ -388,6 +420,8 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.length_at_most = reader.integer(table, "len_at_most");
         check.retransmission = reader.boolean(table, "retransmission");
         check.urgent = reader.integer(table, "urgent");
+        check.window = reader.integer(table, "window");
+        check.window_at_least = reader.integer(table, "window_at_least");
     } else if (table.contains("sockets")) {
         allow({"sockets", "actor", "seen_by"});
         check.kind = CheckSpec::Kind::Sockets;
@@ -584,10 +618,15 @@ void check_sockets(const Reader& reader, const LessonSpec& lesson) {
     std::map<Actor, std::set<std::string>> made;
     for (const StepSpec& step : lesson.steps)
         for (const ActionSpec& action : step.actions) {
-            if (action.kind != ActionSpec::Kind::Call || action.call == "sleep") continue;
+            if (action.kind != ActionSpec::Kind::Call || action.call == "sleep" || action.call == "clients") continue;
             std::set<std::string>& sockets = made[action.actor];
             if (action.call == "socket") {
                 sockets.insert(action.socket);
+                continue;
+            }
+            if (action.call == "connect" && action.count > 0) {  // makes NAME1..NAMEn itself
+                for (int64_t index = 1; index <= action.count; ++index)
+                    sockets.insert(action.socket + std::to_string(index));
                 continue;
             }
             if (!sockets.count(action.socket))
@@ -656,8 +695,8 @@ Result<LessonEntry> load_lesson_file(const std::string& path) {
 }
 
 Result<LessonEntry> find_lesson(const std::string& name_or_path) {
-    const bool is_path = name_or_path.find('/') != std::string::npos ||
-                         (name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
+    const bool is_path =
+        name_or_path.find('/') != std::string::npos || (name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
     if (is_path) return load_lesson_file(name_or_path);
     if (const LessonEntry* entry = find_builtin_lesson(name_or_path)) return *entry;
     std::string names;

@@ -22,9 +22,9 @@ struct ActionSpec {
 
     // Kind::Call
     Actor actor = Actor::None;
-    std::string call;     // "socket", "connect", "send", ...
-    std::string socket;   // the lesson's name for the socket
-    std::string address;  // "server" or "closed"
+    std::string call;        // "socket", "connect", "send", ...
+    std::string socket;      // the lesson's name for the socket
+    std::string address;     // "server" or "closed"
     std::string new_socket;  // accept(): the name of the accepted connection
     std::string data;
     std::string type = "stream";  // socket(): "stream" or "dgram"
@@ -37,6 +37,11 @@ struct ActionSpec {
     int64_t max_bytes = 1024;  // recv(), recvfrom(): the buffer size
     int64_t until = 0;         // recv(): keep reading until this many bytes arrived
     bool out_of_band = false;  // send(), recv(): MSG_OOB, TCP's urgent data
+    bool dont_wait = false;    // send(): MSG_DONTWAIT, a short count or EAGAIN instead of waiting
+    // connect(): `count` sockets NAME1..NAMEn connecting at once, waited for
+    // `milliseconds`. serve(): `count` requests answered by worker threads
+    // that work `milliseconds` on each. clients(): `count` clients, one every
+    // `milliseconds`.
 
     // Pause: milliseconds. Sysctl: host, name, value (in `data`).
     int64_t milliseconds = 0;
@@ -88,12 +93,14 @@ struct CheckSpec {
 
     std::optional<int64_t> result;
     std::optional<int64_t> result_at_least;
+    std::optional<int64_t> result_at_most;
     std::optional<int> error_number;
     std::optional<std::string> data;
     std::optional<int64_t> rel_seq, rel_ack, length;
     std::optional<int64_t> length_at_least, length_at_most;  // Segment: payload length bounds
     std::optional<bool> retransmission;
     std::optional<int64_t> urgent;                             // Segment: the urgent pointer
+    std::optional<int64_t> window, window_at_least;            // Segment: the window field, as on the wire
     std::optional<int64_t> took_at_least_ms, took_at_most_ms;  // Call: how long the call took
     std::optional<int64_t> at_least_ms, at_most_ms;            // Span, StatesTogether: how long
     // Connections: true, every one at the same local address and port; false,

@@ -247,8 +247,7 @@ choices = [
 
     // Each new key, misused, says what it wants.
     const auto error_for = [&](const std::string& from, const std::string& to) {
-        auto broken = parse_lesson(replaced(text, from, to), "broken.toml");
-        return broken ? std::string() : broken.error().what;
+        return mistake(replaced(text, from, to));
     };
     EXPECT_NE(error_for("port = 31337, ", "").find("needs 'port'"), std::string::npos);
     EXPECT_NE(error_for("random = \"isn\"", "random = \"port\"").find("only thing checked as random"),
@@ -259,6 +258,50 @@ choices = [
     EXPECT_NE(error_for("max = 1, oob = true", "until = 5, oob = true").find("drop 'until'"), std::string::npos);
     EXPECT_NE(error_for("show = { segment", "show = { state").find("'show' names a segment"), std::string::npos);
     EXPECT_NE(error_for("why = \"predict.more.why_a\"", "why = 3").find("'why' must be a string"), std::string::npos);
+}
+
+TEST(LessonFile, FlowControlAndManyConnectionsLoad) {
+    const std::string text = R"(name = "many"
+[[step]]
+key = "many.all"
+do = [
+  { actor = "server", call = "socket", socket = "listener" },
+  { actor = "server", call = "serve", socket = "listener", count = 20, work_ms = 400, wait = false },
+  { actor = "client", call = "connect", socket = "more", address = "server", count = 4, wait_ms = 1500 },
+  { actor = "client", call = "send", socket = "more1", bytes = 100000, dontwait = true },
+  { actor = "client", call = "sendall", socket = "more2", bytes = 50000 },
+  { actor = "client", call = "clients", address = "server", count = 20, data = "hello", every_ms = 40 },
+]
+expect = [
+  { key = "k1", segment = "ACK", from = "server", window = 0 },
+  { key = "k2", segment = "ACK", from = "server", window_at_least = 1 },
+  { key = "k3", call = "send", actor = "client", result_at_least = 1, result_at_most = 99999 },
+]
+)";
+    auto lesson = parse_lesson(text, "many.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    const Lesson built = lesson.value().build(Addresses{});
+    ASSERT_EQ(built.steps.size(), 1u);
+    EXPECT_EQ(built.steps[0].actions.size(), 6u);
+    EXPECT_FALSE(built.steps[0].actions[1].wait);
+    EXPECT_EQ(built.steps[0].expectations.size(), 3u);
+
+    const auto error_for = [&](const std::string& from, const std::string& to) {
+        return mistake(replaced(text, from, to));
+    };
+    // connect's count makes more1..more4 itself; without it, connect() needs a socket made before.
+    EXPECT_NE(error_for(", count = 4, wait_ms = 1500", "").find("no socket named \"more\""), std::string::npos);
+    EXPECT_NE(error_for("count = 4, wait_ms = 1500", "wait_ms = 1500").find("'wait_ms' goes with 'count'"),
+              std::string::npos);
+    EXPECT_NE(error_for("bytes = 100000, dontwait", "data = \"hi\", dontwait").find("dontwait = true sends 'bytes'"),
+              std::string::npos);
+    EXPECT_NE(error_for("socket = \"more2\", bytes = 50000", "socket = \"more2\"").find("sendall() needs 'bytes'"),
+              std::string::npos);
+    EXPECT_NE(error_for("actor = \"server\", call = \"serve\"", "actor = \"client\", call = \"serve\"")
+                  .find("serve() is the server's"),
+              std::string::npos);
+    EXPECT_NE(error_for("every_ms = 40", "every = 40").find("unknown key 'every'"), std::string::npos);
+    EXPECT_NE(error_for("window = 0", "window = \"0\"").find("'window' must be a whole number"), std::string::npos);
 }
 
 TEST(LessonFile, MissingFileSaysSo) {
