@@ -52,20 +52,38 @@ void LessonBar::draw(LabContext& context) {
 void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     // Lesson picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
-    const std::string current_title = replay ? std::filesystem::path(replay->path).filename().string()
-                                      : controller.live_lesson_name().empty()
-                                          ? context.text("scenario_bar.pick")
-                                          : context.text(controller.live_lesson_name() + ".title");
+    const std::string shown_lesson = controller.run() ? controller.lesson_name() : controller.live_lesson_name();
+    const std::string current_title = replay                 ? std::filesystem::path(replay->path).filename().string()
+                                      : shown_lesson.empty() ? context.text("scenario_bar.pick")
+                                                             : context.text(shown_lesson + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
+        bool own_heading_drawn = false;
         for (const LessonEntry& entry : lesson_catalog()) {
-            const bool selected = !replay && entry.name == controller.live_lesson_name();
+            if (entry.from_user_folder && !own_heading_drawn) {
+                own_heading_drawn = true;
+                ImGui::Separator();
+                ImGui::TextDisabled("%s", context.text("scenario_bar.own_lessons").c_str());
+            }
+            const bool selected = !replay && entry.name == shown_lesson;
             const std::string title = context.text(entry.name + ".title");
             if (ImGui::Selectable(title.c_str(), selected)) {
-                controller.load(entry.name);
+                controller.load(entry.from_user_folder ? entry.path : entry.name);
                 context.shared.selected_packet.reset();
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text(entry.name + ".summary").c_str());
+            if (ImGui::IsItemHovered()) {
+                const std::string summary = context.text(entry.name + ".summary");
+                ImGui::SetTooltip("%s",
+                                  entry.from_user_folder ? (summary + "\n" + entry.path).c_str() : summary.c_str());
+            }
+        }
+        // A teacher's lesson with a mistake is listed with it, not left out.
+        for (const Error& error : lesson_catalog_errors()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+            ImGui::TextWrapped("%s", error.what.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopStyleColor();
         }
         ImGui::EndCombo();
     }

@@ -2,6 +2,7 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <initializer_list>
 
@@ -59,10 +60,18 @@ FontFiles find_font_files() {
 
 FontSet::FontSet(FontFiles files, const std::vector<std::string>& texts) : files_(std::move(files)) {
     static const ImWchar latin_1[] = {0x0020, 0x00FF, 0};
-    ImFontGlyphRangesBuilder builder;
-    builder.AddRanges(latin_1);
-    for (const std::string& text : texts) builder.AddText(text.c_str(), text.c_str() + text.size());
-    builder.BuildRanges(&ranges_);
+    characters_.AddRanges(latin_1);
+    for (const std::string& text : texts) characters_.AddText(text.c_str(), text.c_str() + text.size());
+    characters_.BuildRanges(&ranges_);
+}
+
+bool FontSet::add_texts(const std::vector<std::string>& texts) {
+    for (const std::string& text : texts) characters_.AddText(text.c_str(), text.c_str() + text.size());
+    ImVector<ImWchar> ranges;
+    characters_.BuildRanges(&ranges);
+    const bool same = ranges.size() == ranges_.size() && std::equal(ranges.begin(), ranges.end(), ranges_.begin());
+    if (!same) ranges_.swap(ranges);
+    return !same;
 }
 
 void FontSet::build(ImFontAtlas& atlas, float pixel_size) {

@@ -91,6 +91,7 @@ struct LabWindow::Impl {
     Language language;
     Language english;  // for the warning about a missing CJK font, which Chinese cannot show
     std::optional<std::string> pending_language;
+    uint64_t texts_generation = UINT64_MAX;  // the controller's shown lesson whose texts `language` holds
     std::string lesson_after_first_frame;
     TransitionsAndSpans transitions_and_spans;  // the shown trace's transitions and spans (LabContext::history)  //
                                                 // loaded once the window shows (see start())
@@ -272,15 +273,30 @@ void LabWindow::Impl::rebuild_fonts_if_needed() {
     style.ScaleAllSizes(scale);
 }
 
+// The shipped texts of the chosen language, with the teacher's own lessons'
+// texts and those of the lesson or recording shown (which may have been made
+// from a lesson file this machine lacks).
 void LabWindow::Impl::apply_language() {
-    if (!pending_language) return;
-    auto loaded = Language::load(*pending_language);
+    const uint64_t generation = controller->shown_generation();
+    if (!pending_language && generation == texts_generation) return;
+    auto loaded = Language::load(pending_language.value_or(language.code()));
     pending_language.reset();
+    texts_generation = generation;
     if (!loaded) {
         print_error(loaded.error());
         return;
     }
     language = loaded.value();
+    std::vector<std::string> added;
+    auto add = [&](const std::map<std::string, std::map<std::string, std::string>>& texts) {
+        language.add_lesson_texts(texts);
+        for (const auto& [code, by_key] : texts)
+            for (const auto& [key, text] : by_key) added.push_back(text);
+    };
+    for (const LessonEntry& entry : lesson_catalog()) add(entry.texts);
+    if (const auto* texts = controller->lesson_texts()) add(*texts);
+    // A teacher's lesson may use characters the shipped texts never do.
+    if (fonts->add_texts(added)) fonts_dirty = true;
     settings.language = language.code();
     glfwSetWindowTitle(window, language.text("app.title").c_str());
 }

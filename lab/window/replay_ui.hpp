@@ -31,6 +31,8 @@ public:
     // Files dropped on the window (GLFW calls back between frames).
     void drop(std::vector<std::string> paths) { dropped_ = std::move(paths); }
 
+    // File ▸ Open lesson…: a teacher's lesson file, from their lesson folder first.
+    void open_lesson_dialog();
     // Keyboard: Ctrl+O, N. Call where the window handles its keys.
     void handle_keys(SharedViewState& shared);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
