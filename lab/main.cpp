@@ -91,6 +91,7 @@ struct GuiSettings {
     bool presentation = false;
     std::string screenshot;
     std::string steps;  // a number or "all"
+    std::string size;   // WIDTHxHEIGHT of the screenshot's window
     int frames = 0;
     bool report_first_frame = false;
     std::string open_file;  // gui --open FILE, or open FILE with a display
@@ -251,6 +252,10 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.run_options = run_options(settings);
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
+    if (int width = 0, height = 0; std::sscanf(gui.size.c_str(), "%dx%d", &width, &height) == 2) {
+        options.screenshot_width = width;
+        options.screenshot_height = height;
+    }
     options.frames = gui.frames;
     options.report_first_frame = gui.report_first_frame;
     options.launched_at = kLaunchedAt;
@@ -332,11 +337,25 @@ int main(int argc, char** argv) {
     window
         ->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one), or a lesson file")
         ->check(lesson_name_or_file);
-    window->add_flag("--presentation", gui.presentation, "large text and thick lines for a projector (F11)");
+    window->add_flag("--presentation", gui.presentation,
+                     "the presentation layout: lesson, ladder and state machine in large text, for a projector (F11)");
     CLI::Option* screenshot = window->add_option(
         "--screenshot", gui.screenshot, "run the steps, save the window as this PNG (and PNG.json: its panels), close");
     window->add_option("--steps", gui.steps, "with --screenshot: how many steps to run first, or all (default)")
         ->check(CLI::PositiveNumber | CLI::IsMember({"all"}))
+        ->needs(screenshot);
+    const CLI::Validator width_by_height(
+        [](std::string& given) -> std::string {
+            int width = 0, height = 0;
+            char rest = 0;
+            const bool read = std::sscanf(given.c_str(), "%dx%d%c", &width, &height, &rest) == 2;
+            return read && width >= 320 && height >= 240 && width <= 7680 && height <= 4320
+                       ? ""
+                       : "expected WIDTHxHEIGHT, e.g. 1280x720";
+        },
+        "WIDTHxHEIGHT");
+    window->add_option("--size", gui.size, "with --screenshot: the window's size, e.g. 1024x768 (default 1600x900)")
+        ->check(width_by_height)
         ->needs(screenshot);
     window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
         ->check(CLI::PositiveNumber);

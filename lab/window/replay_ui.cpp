@@ -94,7 +94,15 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_L, false)) open_lesson_dialog();
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
+}
+
+void ReplayUi::save_as_dialog() {
+    const Replay* replay = controller_.replay();
+    if (!replay) return;
+    dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
+                 std::filesystem::path(replay->path).stem().string() + "-notes.pcapng");
 }
 
 void ReplayUi::open_lesson_dialog() {
@@ -120,11 +128,8 @@ void ReplayUi::draw_file_items(const Language& language) {
         if (chosen) open_file(*chosen);
     }
     const Replay* replay = controller_.replay();
-    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), nullptr, false, replay != nullptr)) {
-        const std::string name = replay ? std::filesystem::path(replay->path).stem().string() + "-notes.pcapng" : "";
-        dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
-                     name);
-    }
+    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr))
+        save_as_dialog();
     ImGui::Separator();
     if (const LiveRecording* recording = controller_.recording()) {
         if (ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str())) {
