@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -93,6 +94,7 @@ struct GuiSettings {
     bool presentation = false;
     std::string screenshot;
     std::string steps;  // a number or "all"
+    std::string size;   // WIDTHxHEIGHT of the screenshot's window
     int frames = 0;
     bool report_first_frame = false;
     std::string open_file;  // gui --open FILE, or open FILE with a display
@@ -114,16 +116,24 @@ void print_error(const tcplab::Error& error) {
     if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
-int list_lessons(const tcplab::Language& language, bool json) {
+int list_lessons(const tcplab::Language& shipped_language, bool json) {
+    tcplab::Language language = shipped_language;
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) language.add_lesson_texts(entry.texts);
     for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) {
         const std::string title = language.text(entry.name + ".title");
         const std::string summary = language.text(entry.name + ".summary");
-        if (json)
-            std::printf("%s\n",
-                        nlohmann::json{{"name", entry.name}, {"title", title}, {"summary", summary}}.dump().c_str());
-        else
+        if (json) {
+            nlohmann::json line{{"name", entry.name}, {"title", title}, {"summary", summary}};
+            if (entry.from_user_folder) line["path"] = entry.path;
+            std::printf("%s\n", line.dump().c_str());
+        } else if (entry.from_user_folder) {
+            fmt::print("{:<12} {}: {} ({})\n", entry.name, title, summary, entry.path);
+        } else {
             fmt::print("{:<12} {}: {}\n", entry.name, title, summary);
+        }
     }
+    // A lesson that could not be read is named with its mistake, never left out silently.
+    for (const tcplab::Error& error : tcplab::lesson_catalog_errors()) print_error(error);
     return exit_code::kOk;
 }
 
@@ -255,6 +265,10 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.run_options = run_options(settings);
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
+    if (int width = 0, height = 0; std::sscanf(gui.size.c_str(), "%dx%d", &width, &height) == 2) {
+        options.screenshot_width = width;
+        options.screenshot_height = height;
+    }
     options.frames = gui.frames;
     options.report_first_frame = gui.report_first_frame;
     options.launched_at = kLaunchedAt;
@@ -359,13 +373,38 @@ int main(int argc, char** argv) {
     run->fallthrough();
     GuiSettings gui;
     CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
-    window->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one)")
-        ->check(CLI::IsMember(names));
-    window->add_flag("--presentation", gui.presentation, "large text and thick lines for a projector (F11)");
+    // A lesson's name, or a teacher's lesson file: a mistake in the file shows in the window, with its line.
+    const CLI::Validator lesson_name_or_file(
+        [names](std::string& given) -> std::string {
+            const bool file = given.find('/') != std::string::npos || given.ends_with(".toml");
+            if (file || std::find(names.begin(), names.end(), given) != names.end()) return "";
+            std::string known;
+            for (const std::string& name : names) known += (known.empty() ? "" : ", ") + name;
+            return "no lesson named \"" + given + "\" (pick one of: " + known + ", or give a lesson file)";
+        },
+        "NAME|FILE.toml");
+    window
+        ->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one), or a lesson file")
+        ->check(lesson_name_or_file);
+    window->add_flag("--presentation", gui.presentation,
+                     "the presentation layout: lesson, ladder and state machine in large text, for a projector (F11)");
     CLI::Option* screenshot = window->add_option(
         "--screenshot", gui.screenshot, "run the steps, save the window as this PNG (and PNG.json: its panels), close");
     window->add_option("--steps", gui.steps, "with --screenshot: how many steps to run first, or all (default)")
         ->check(CLI::PositiveNumber | CLI::IsMember({"all"}))
+        ->needs(screenshot);
+    const CLI::Validator width_by_height(
+        [](std::string& given) -> std::string {
+            int width = 0, height = 0;
+            char rest = 0;
+            const bool read = std::sscanf(given.c_str(), "%dx%d%c", &width, &height, &rest) == 2;
+            return read && width >= 320 && height >= 240 && width <= 7680 && height <= 4320
+                       ? ""
+                       : "expected WIDTHxHEIGHT, e.g. 1280x720";
+        },
+        "WIDTHxHEIGHT");
+    window->add_option("--size", gui.size, "with --screenshot: the window's size, e.g. 1024x768 (default 1600x900)")
+        ->check(width_by_height)
         ->needs(screenshot);
     window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
         ->check(CLI::PositiveNumber);

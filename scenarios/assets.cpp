@@ -29,4 +29,12 @@ std::string asset_directory() {
     return installed;
 }
 
+std::string user_lesson_directory() {
+    if (const char* data_home = std::getenv("XDG_DATA_HOME"); data_home && *data_home)
+        return std::string(data_home) + "/tcplab/lessons";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.local/share/tcplab/lessons";
+    return "";
+}
+
 }  // namespace tcplab

@@ -87,7 +87,9 @@ Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, Ru
         if (!sandbox) return sandbox.error();
         hosts.push_back(std::move(sandbox.value()));
     }
-    std::unique_ptr<LessonRun> run(new LessonRun(entry.build(addresses), addresses, std::move(hosts), options));
+    Lesson lesson = entry.build(addresses);
+    lesson.texts = entry.texts;
+    std::unique_ptr<LessonRun> run(new LessonRun(std::move(lesson), addresses, std::move(hosts), options));
 
     if (options.topology == Topology::TwoHosts) {
         auto wire =

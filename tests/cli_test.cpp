@@ -333,3 +333,91 @@ TEST(Cli, NoNamespaceMeansExitTwoWithARemedy) {
 }
 
 }  // namespace
+
+// A teacher's own lesson: from their lesson folder it shows in `tcplab list`
+// and runs by name; a second lesson there with a mistake is named with its
+// line and key, not left out. Its recording carries its texts, so with the
+// lesson file gone the replay still shows every narration, in both languages.
+TEST(Cli, ATeachersLessonReplaysWithItsTextsWhereItsFileIsGone) {
+    if (auto missing = tcplab::test::missing_sandbox()) GTEST_SKIP() << *missing;
+    const tcplab::test::TempDir folder("tcplab-own-lesson");
+    const std::string lessons = folder.file("data/tcplab/lessons");
+    std::filesystem::create_directories(lessons);
+    {
+        std::ofstream file(lessons + "/knock.toml");
+        file << R"(name = "knock"
+[[step]]
+key = "knock.listen"
+do = [
+  { actor = "server", call = "socket", socket = "listener" },
+  { actor = "server", call = "bind", socket = "listener", address = "server" },
+  { actor = "server", call = "listen", socket = "listener" },
+]
+expect = [ { key = "expect.knock.listening", state = "LISTEN", actor = "server" } ]
+[[step]]
+key = "knock.connect"
+do = [
+  { actor = "client", call = "socket", socket = "c" },
+  { actor = "client", call = "connect", socket = "c", address = "server" },
+]
+expect = [ { key = "expect.knock.connected", call = "connect", actor = "client", result = 0 } ]
+[text.en]
+knock.title = "Knock on the door"
+knock.summary = "A listener, then a connection."
+knock.listen.title = "The teacher's server listens"
+knock.listen.text = "Nothing crosses the wire while a socket only listens."
+knock.connect.title = "The teacher's client knocks"
+knock.connect.text = "Three segments later both ends are connected."
+expect.knock.listening = "the teacher's listener is in LISTEN"
+expect.knock.connected = "the teacher's connect() returns 0"
+[text.zh-CN]
+knock.title = "敲门"
+knock.summary = "先监听，再连接。"
+knock.listen.title = "老师的服务端在监听"
+knock.listen.text = "套接字只是监听时，线路上什么也没有。"
+knock.connect.title = "老师的客户端敲门"
+knock.connect.text = "三个报文段之后，两端都已连接。"
+expect.knock.listening = "老师的监听套接字处于 LISTEN"
+expect.knock.connected = "老师的 connect() 返回 0"
+)";
+    }
+    {
+        std::ofstream file(lessons + "/broken.toml");
+        file << "name = \"broken\"\n[[step]]\nkey = \"broken.one\"\ndo = [ { actor = \"server\", call = \"listen\", "
+                "socket = \"s\", bakclog = 8 } ]\n";
+    }
+    const std::string environment = "XDG_DATA_HOME='" + folder.file("data") + "'";
+    const Outcome listed = run_tcplab("list", environment);
+    EXPECT_TRUE(contains(listed.output, "Knock on the door: A listener, then a connection.")) << listed.output;
+    EXPECT_TRUE(contains(listed.output, lessons + "/broken.toml:4:")) << listed.output;
+    EXPECT_TRUE(contains(listed.output, "'bakclog'")) << listed.output;
+
+    const std::string recording = folder.file("knock.pcapng");
+    const Outcome recorded = run_tcplab("run knock --record '" + recording + "'", environment);
+    ASSERT_EQ(recorded.exit_code, exit_code::kOk) << recorded.output;
+    std::filesystem::remove_all(folder.file("data"));
+
+    const char* const english[] = {"Knock on the door",
+                                   "The teacher's server listens",
+                                   "Nothing crosses the wire while a socket only listens.",
+                                   "The teacher's client knocks",
+                                   "Three segments later both ends are connected.",
+                                   "the teacher's listener is in LISTEN",
+                                   "the teacher's connect() returns 0"};
+    const Outcome replayed = run_tcplab("open '" + recording + "' --terminal", environment);
+    EXPECT_EQ(replayed.exit_code, exit_code::kOk) << replayed.output;
+    for (const char* text : english) EXPECT_TRUE(contains(replayed.output, text)) << text << "\n" << replayed.output;
+    EXPECT_FALSE(contains(replayed.output, "⟨")) << replayed.output;  // how a missing key shows
+
+    const char* const chinese[] = {"敲门",
+                                   "老师的服务端在监听",
+                                   "套接字只是监听时，线路上什么也没有。",
+                                   "老师的客户端敲门",
+                                   "三个报文段之后，两端都已连接。",
+                                   "老师的监听套接字处于 LISTEN",
+                                   "老师的 connect() 返回 0"};
+    const Outcome in_chinese = run_tcplab("open '" + recording + "' --terminal --lang zh", environment);
+    for (const char* text : chinese)
+        EXPECT_TRUE(contains(in_chinese.output, text)) << text << "\n" << in_chinese.output;
+    EXPECT_FALSE(contains(in_chinese.output, "⟨")) << in_chinese.output;
+}

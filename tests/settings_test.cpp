@@ -26,6 +26,11 @@ WindowSettings changed_settings() {
     settings.language = "zh-CN";
     settings.lesson = "teardown";
     settings.presentation = true;
+    settings.layout = "presentation";
+    settings.zoom = 1.3;
+    settings.presentation_left = "timeline";
+    settings.presentation_right = "sockets";
+    settings.own_layout = {{"ladder", 0, 0.05, 0.5, 0.95}, {"state_machine", 0.5, 0.05, 0.5, 0.95}};
     settings.colour_blind_palette = true;
     settings.relative_numbers = false;
     settings.open_views = {{"ladder", false}, {"timeline", true}};

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 
+#include "class_vote.hpp"
 #include "drawing.hpp"
 #include "lab/views/step_controller.hpp"
 
@@ -16,6 +19,7 @@ const ImVec4 kPassed{0.35f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kFailed{0.95f, 0.35f, 0.30f, 1.0f};
 const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
 const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
+constexpr float kPresentationControls = 0.75f;
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
     // "Step {} of {}: {}"
@@ -36,7 +40,10 @@ void LessonBar::draw(LabContext& context) {
         return;
     }
     StepController& controller = *context.controller;
+    // In front of a class the buttons give their room to the lesson's words.
+    if (context.shared.presentation) ImGui::SetWindowFontScale(kPresentationControls);
     draw_controls(context, controller);
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::Separator();
     if (const auto& error = controller.error()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
@@ -46,26 +53,74 @@ void LessonBar::draw(LabContext& context) {
             ImGui::TextWrapped("%s %s", context.text("scenario_bar.fix").c_str(), error->remedy.c_str());
         return;
     }
+    if (!context.shared.presentation) {
+        draw_narration(context, controller);
+        return;
+    }
+    // In front of a class: the heading, the narration, the checks and the vote
+    // in a font as large as the panel allows, so nothing runs past its edge; a
+    // text longer than that at the smallest size scrolls.
+    ImGui::BeginChild("##narration", ImVec2(0, 0), false);
+    ImGui::SetWindowFontScale(fit_scale_);
+    draw_heading(context, controller);
     draw_narration(context, controller);
+    draw_class_vote(context);
+    const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    const float available = ImGui::GetWindowHeight();
+    ImGui::EndChild();
+    // Wrapped text takes room with the square of its size; the next frame uses the new scale.
+    constexpr float kSmallest = 0.6f;
+    if (needed > available && fit_scale_ > kSmallest)
+        fit_scale_ = std::max(kSmallest, fit_scale_ * std::min(0.97f, std::sqrt(available / needed)));
+    else if (needed < available * 0.7f && fit_scale_ < 1.0f)
+        fit_scale_ = std::min(1.0f, fit_scale_ * 1.04f);
+}
+
+void LessonBar::draw_heading(LabContext& context, StepController& controller) {
+    const size_t shown = controller.shown_steps();
+    if (controller.busy() || controller.step_count() == 0 || shown == 0) return;
+    const std::string heading = step_heading(context, shown, controller.step_count(),
+                                             text_or_key(context, controller.step_key(shown - 1) + ".title"));
+    ImGui::PushStyleColor(ImGuiCol_Text, kNote);
+    text_wrapped_recorded(context, "scenario", heading);
+    ImGui::PopStyleColor();
 }
 
 void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     // Lesson picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
-    const std::string current_title = replay ? std::filesystem::path(replay->path).filename().string()
-                                      : controller.live_lesson_name().empty()
-                                          ? context.text("scenario_bar.pick")
-                                          : context.text(controller.live_lesson_name() + ".title");
+    const std::string shown_lesson = controller.run() ? controller.lesson_name() : controller.live_lesson_name();
+    const std::string current_title = replay                 ? std::filesystem::path(replay->path).filename().string()
+                                      : shown_lesson.empty() ? context.text("scenario_bar.pick")
+                                                             : context.text(shown_lesson + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
+        bool own_heading_drawn = false;
         for (const LessonEntry& entry : lesson_catalog()) {
-            const bool selected = !replay && entry.name == controller.live_lesson_name();
+            if (entry.from_user_folder && !own_heading_drawn) {
+                own_heading_drawn = true;
+                ImGui::Separator();
+                ImGui::TextDisabled("%s", context.text("scenario_bar.own_lessons").c_str());
+            }
+            const bool selected = !replay && entry.name == shown_lesson;
             const std::string title = context.text(entry.name + ".title");
             if (ImGui::Selectable(title.c_str(), selected)) {
-                controller.load(entry.name);
+                controller.load(entry.from_user_folder ? entry.path : entry.name);
                 context.shared.selected_packet.reset();
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text(entry.name + ".summary").c_str());
+            if (ImGui::IsItemHovered()) {
+                const std::string summary = context.text(entry.name + ".summary");
+                ImGui::SetTooltip("%s",
+                                  entry.from_user_folder ? (summary + "\n" + entry.path).c_str() : summary.c_str());
+            }
+        }
+        // A teacher's lesson with a mistake is listed with it, not left out.
+        for (const Error& error : lesson_catalog_errors()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+            ImGui::TextWrapped("%s", error.what.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopStyleColor();
         }
         ImGui::EndCombo();
     }
@@ -99,6 +154,14 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     PlayState& play = controller.play();
     if (ImGui::Button(context.text(play.playing ? "scenario_bar.pause" : "scenario_bar.play").c_str()))
         controller.toggle_play();
+    // A class needs the steps; the speed, notes and heading (shown larger below) stay in the full layout.
+    if (context.shared.presentation) {
+        if (busy) {
+            ImGui::SameLine();
+            ImGui::TextColored(kWarning, "%s", context.text("scenario_bar.running").c_str());
+        }
+        return;
+    }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::SliderFloat("##speed", &play.seconds_between_steps, 0.5f, 10.0f, context.text("scenario_bar.speed").c_str());
@@ -132,13 +195,13 @@ void LessonBar::draw_narration(LabContext& context, StepController& controller) 
     const std::string lesson = controller.lesson_name();
     if (shown == 0) {
         if (!lesson.empty() && context.language.has(lesson + ".summary"))
-            text_wrapped(context.text(lesson + ".summary"));
+            text_wrapped_recorded(context, "scenario", context.text(lesson + ".summary"));
         if (controller.step_count() > 0)
             ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
         else if (replay)
             ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
     } else {
-        text_wrapped(text_or_key(context, controller.step_key(shown - 1) + ".text"));
+        text_wrapped_recorded(context, "scenario", text_or_key(context, controller.step_key(shown - 1) + ".text"));
         ImGui::Spacing();
         if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
             draw_outcome(context, *outcome);
@@ -165,16 +228,23 @@ void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
     if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
     for (const ExpectationOutcome& expectation : outcome.expectations) {
         const bool passed = expectation.result.passed;
+        ImGui::BeginGroup();
         ImGui::TextColored(passed ? kPassed : kFailed, "%s", passed ? "✓" : "✗");
         ImGui::SameLine();
-        ImGui::TextUnformatted(context.text(expectation.key).c_str());
-        ImGui::SameLine();
-        // The evidence can be long (a list of ISNs); it wraps rather than runs off the view.
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        // The sentence and its evidence (which can be long: a list of ISNs) wrap rather than run off the view.
+        text_wrapped(context.text(expectation.key));
         const std::string evidence = fmt::format(fmt::runtime(context.text("app.evidence")),
                                                  context.language.evidence(expectation.result.evidence));
-        text_wrapped(evidence);
-        ImGui::PopStyleColor();
+        // In front of a class the sentence is what is read; its evidence waits under the pointer.
+        if (!context.shared.presentation) {
+            ImGui::SameLine();
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+            text_wrapped(evidence);
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndGroup();
+        if (context.shared.presentation && ImGui::IsItemHovered()) wrapped_tooltip(evidence);
+        record_last_item(context, "scenario", context.text(expectation.key));
     }
 }
 

@@ -13,10 +13,13 @@ public:
 
 private:
     void draw_controls(LabContext& context, StepController& controller);
+    void draw_heading(LabContext& context, StepController& controller);
     void draw_narration(LabContext& context, StepController& controller);
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
     void draw_notes(LabContext& context, StepController& controller);
+
+    float fit_scale_ = 1.0f;  // presentation: the narration's font scale that fits its panel
 };
 
 }  // namespace tcplab

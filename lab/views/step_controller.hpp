@@ -7,6 +7,8 @@
 // It drives a recording the same way (open_replay): the steps are the ones the
 // file recorded, all of them already run, and no kernel is involved.
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +64,11 @@ public:
     const std::vector<HeldPacket>& held() const { return held_; }
     PlayState& play() { return play_; }
 
+    // Counts the lessons and recordings shown so far: a change means the texts below may have changed.
+    uint64_t shown_generation() const { return generation_; }
+    // The texts the shown lesson brought along: its file's, or those its recording carries.
+    const std::map<std::string, std::map<std::string, std::string>>* lesson_texts() const;
+
     // What the lesson bar shows, the same for a live run and a replay.
     std::string lesson_name() const;  // "" for a capture that is not a lesson
     size_t step_count() const;
@@ -87,6 +94,7 @@ private:
     void end_live_run();
 
     RunOptions options_;
+    uint64_t generation_ = 0;
     std::string live_lesson_name_;
     std::unique_ptr<LessonRun> run_;
     std::unique_ptr<Replay> replay_;

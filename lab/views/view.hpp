@@ -10,6 +10,7 @@
 #include "capture/sock_diag.hpp"
 #include "capture/trace.hpp"
 #include "lab/i18n.hpp"
+#include "lab/layout/drawn_text.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/layout/transitions_and_spans.hpp"
 #include "scenarios/wire.hpp"
@@ -53,6 +54,9 @@ struct LabContext {
     // start of the frame for every view (the window's). Without it (tests), a
     // view keeps its own: see transitions_and_spans().
     const TransitionsAndSpans* history = nullptr;
+    // A screenshot lists the texts a class must read, where they went and
+    // where they could have gone (see record_text in drawing.hpp); null otherwise.
+    std::vector<DrawnText>* drawn_texts = nullptr;
 
     std::string text(const std::string& key) const { return language.text(key); }
     // Events at or before the cursor are visible; cursor 0 means "everything".

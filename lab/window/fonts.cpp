@@ -1,13 +1,23 @@
 #include "fonts.hpp"
 
+#include <algorithm>
+
 namespace tcplab {
 
 FontSet::FontSet(FontFiles files, const std::vector<std::string>& texts) : files_(std::move(files)) {
     static const ImWchar latin_1[] = {0x0020, 0x00FF, 0};
-    ImFontGlyphRangesBuilder builder;
-    builder.AddRanges(latin_1);
-    for (const std::string& text : texts) builder.AddText(text.c_str(), text.c_str() + text.size());
-    builder.BuildRanges(&ranges_);
+    characters_.AddRanges(latin_1);
+    for (const std::string& text : texts) characters_.AddText(text.c_str(), text.c_str() + text.size());
+    characters_.BuildRanges(&ranges_);
+}
+
+bool FontSet::add_texts(const std::vector<std::string>& texts) {
+    for (const std::string& text : texts) characters_.AddText(text.c_str(), text.c_str() + text.size());
+    ImVector<ImWchar> ranges;
+    characters_.BuildRanges(&ranges);
+    const bool same = ranges.size() == ranges_.size() && std::equal(ranges.begin(), ranges.end(), ranges_.begin());
+    if (!same) ranges_.swap(ranges);
+    return !same;
 }
 
 void FontSet::build(ImFontAtlas& atlas, float pixel_size) {

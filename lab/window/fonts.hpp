@@ -21,11 +21,16 @@ public:
     // renderer's font texture must be rebuilt afterwards.
     void build(ImFontAtlas& atlas, float pixel_size);
 
+    // Adds the characters of texts that came later (a teacher's own lesson);
+    // true when there are new ones, and the atlas must be built again.
+    bool add_texts(const std::vector<std::string>& texts);
+
     bool has_cjk_font() const { return cjk_loaded_; }
     const FontFiles& files() const { return files_; }
 
 private:
     FontFiles files_;
+    ImFontGlyphRangesBuilder characters_;
     ImVector<ImWchar> ranges_;  // must outlive every atlas built from it
     bool cjk_loaded_ = false;
 };

@@ -10,6 +10,7 @@
 
 #include "capture/capture_index.hpp"
 #include "lab/export_command.hpp"
+#include "scenarios/assets.hpp"
 
 namespace tcplab {
 namespace {
@@ -18,6 +19,7 @@ constexpr auto kStatusTime = std::chrono::seconds(6);
 const ImVec4 kRecordRed{0.95f, 0.25f, 0.25f, 1.0f};
 const std::vector<std::string> kPngExtensions = {".png"};
 const std::vector<std::string> kPcapngExtensions = {".pcapng"};
+const std::vector<std::string> kLessonExtensions = {".toml"};
 const std::vector<std::string> kSvgExtensions = {".svg"};
 
 }  // namespace
@@ -91,13 +93,31 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_L, false)) open_lesson_dialog();
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
+}
+
+void ReplayUi::save_as_dialog() {
+    const Replay* replay = controller_.replay();
+    if (!replay) return;
+    dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
+                 std::filesystem::path(replay->path).stem().string() + "-notes.pcapng");
+}
+
+void ReplayUi::open_lesson_dialog() {
+    const std::string own = user_lesson_directory();
+    std::error_code missing;
+    const bool has_own = !own.empty() && std::filesystem::is_directory(own, missing);
+    dialog_.open(FileDialogMode::Open, "open_lesson", "replay.dialog.open_lesson_title", kLessonExtensions,
+                 has_own ? own : dialog_directory());
 }
 
 void ReplayUi::draw_file_items(const Language& language) {
     if (ImGui::MenuItem(language.text("replay.menu.open").c_str(), "Ctrl+O"))
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
+    if (ImGui::MenuItem(language.text("replay.menu.open_lesson").c_str(), "Ctrl+L")) open_lesson_dialog();
     if (ImGui::BeginMenu(language.text("replay.menu.recent").c_str(), !settings_.recent_files.empty())) {
         std::optional<std::string> chosen;
         for (const std::string& path : settings_.recent_files)
@@ -108,11 +128,8 @@ void ReplayUi::draw_file_items(const Language& language) {
         if (chosen) open_file(*chosen);
     }
     const Replay* replay = controller_.replay();
-    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), nullptr, false, replay != nullptr)) {
-        const std::string name = replay ? std::filesystem::path(replay->path).stem().string() + "-notes.pcapng" : "";
-        dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
-                     name);
-    }
+    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr))
+        save_as_dialog();
     ImGui::Separator();
     if (const LiveRecording* recording = controller_.recording()) {
         if (ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str())) {
@@ -168,6 +185,9 @@ void ReplayUi::act_on(const FileChoice& choice) {
     settings_.last_directory = std::filesystem::path(choice.path).parent_path().string();
     if (choice.purpose == "open") {
         open_file(choice.path);
+    } else if (choice.purpose == "open_lesson") {
+        // A mistake in the file shows in the lesson bar and the error window, with its line and key.
+        (void)controller_.load(choice.path);
     } else if (choice.purpose == "record") {
         if (Status started = controller_.start_recording(choice.path, choice.overwrite); !started)
             fail(started.error().what, started.error().remedy);
