@@ -144,6 +144,11 @@ Result<size_t> LessonRun::skip_time_wait() {
     return ended;
 }
 
+Result<size_t> LessonRun::forget_sockets(Actor host) {
+    const Sandbox& sandbox = host == Actor::Client ? hosts_.front() : hosts_.back();
+    return destroy_sockets(sandbox.netns_fd(), addresses_.ports(), [](TcpState) { return true; });
+}
+
 KernelCounters LessonRun::counters_now() const {
     if (watchers_.empty()) return final_counters_;
     return watchers_.back()->kernel_counters();
