@@ -649,6 +649,10 @@ void check_sockets(const Reader& reader, const LessonSpec& lesson) {
         for (const ActionSpec& action : step.actions) {
             if (action.kind != ActionSpec::Kind::Call || action.call == "sleep") continue;
             std::set<std::string>& sockets = made[action.actor];
+            if (action.call == "kill") {  // the process is gone, and every socket with it
+                sockets.clear();
+                continue;
+            }
             if (action.call == "socket") {
                 sockets.insert(action.socket);
                 continue;

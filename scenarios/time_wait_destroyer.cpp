@@ -68,7 +68,8 @@ Status SocketDestroyer::destroy(const SocketInfo& target) {
             if (mnl_nlmsg_get_payload_len(message) < sizeof(nlmsgerr))
                 return Error{"The kernel sent a truncated netlink error while ending a socket", ""};
             const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(message));
-            if (error->error == 0) return Done{};
+            // ENOENT: the socket ended by itself between the dump and now, as asked.
+            if (error->error == 0 || error->error == -ENOENT) return Done{};
             if (error->error == -EOPNOTSUPP)
                 return Error{"This kernel cannot end sockets on request (CONFIG_INET_DIAG_DESTROY is off)",
                              "Wait for TIME_WAIT to end by itself: 60 seconds"};
