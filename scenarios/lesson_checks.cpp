@@ -470,7 +470,10 @@ CheckResult check_resent_after(const CheckSpec& spec, const StepView& view) {
 }
 
 // The timer's backoff: for the segment sent most often, how many times the
-// wait before a copy was at least 1.8 times the wait before the copy before.
+// wait before a copy was at least 1.5 times the wait before the copy before.
+// Doubling gives 2, a fixed timer 1; the kernel's timers fire a few jiffies
+// late, and on a busy machine the first wait can be tens of ms longer, so 2
+// is not asked for exactly.
 CheckResult check_backoff(const CheckSpec& spec, const StepView& view) {
     const auto all = copies_of_data(spec, view);
     const auto most =
@@ -483,7 +486,7 @@ CheckResult check_backoff(const CheckSpec& spec, const StepView& view) {
     int64_t doublings = 0;
     std::vector<std::string> shown;
     for (size_t index = 0; index < gaps.size(); ++index) {
-        if (index > 0 && gaps[index] * 10 >= gaps[index - 1] * 18) ++doublings;
+        if (index > 0 && gaps[index] * 10 >= gaps[index - 1] * 15) ++doublings;
         shown.push_back(std::to_string(gaps[index]));
     }
     return pass_if(count_matches(spec, doublings),

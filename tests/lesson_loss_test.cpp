@@ -36,7 +36,7 @@ void check_the_timer_backs_off(const LessonRun& run) {
     const int64_t first_wait = ms_between(data[0], data[1]);
     const int64_t second_wait = ms_between(data[1], data[2]);
     EXPECT_GE(first_wait, 200);
-    EXPECT_GE(second_wait * 10, first_wait * 18) << first_wait << " ms, then " << second_wait << " ms";
+    EXPECT_GE(second_wait * 10, first_wait * 15) << first_wait << " ms, then " << second_wait << " ms";
 
     size_t dropped = 0;
     for (const WireEvent& event : run.trace().wire_events())

@@ -186,6 +186,8 @@ std::vector<Case> cases() {
     // The other lessons, run to the end in both languages.
     for (const char* lesson : {"sticky", "synflood", "timewait"})
         for (const char* language : {"en", "zh"}) all.push_back({lesson, language, "all"});
+    // The loss lesson's TCP_INFO readings, in Chinese (its run takes a few seconds).
+    all.push_back({"loss", "zh", "all"});
     return all;
 }
 
