@@ -10,6 +10,7 @@
 #include "lesson_spec.hpp"
 #include "segment_builder.hpp"
 #include "syn_flood.hpp"
+#include "tcp_flight.hpp"
 
 namespace tcplab {
 namespace {
@@ -43,14 +44,21 @@ SocketOption option_of(const std::string& name) {
     return {IPPROTO_TCP, TCP_MAXSEG};  // the file reader accepts no other name
 }
 
-// `count` TCP_INFO readings on a fixed schedule, one every `milliseconds`
-// from the first: a late wake-up does not push the later readings back, so
-// readings one round trip apart stay one round trip apart.
+// `count` TCP_INFO readings. On a fixed schedule, one every `milliseconds`
+// from the first (a late wake-up does not push the later readings back); or
+// one per round trip: each once everything sent by the reading before has
+// been acknowledged, however long the round trips really take (a slow start's
+// rounds, read at their boundaries, never drift into each other).
 void read_tcp_info(Calls& calls, const ActionSpec& spec) {
     const auto first = Clock::now();
     for (int64_t reading = 0; reading < spec.count; ++reading) {
-        if (reading > 0) std::this_thread::sleep_until(first + reading * std::chrono::milliseconds(spec.milliseconds));
+        if (reading > 0 && !spec.per_round_trip)
+            std::this_thread::sleep_until(first + reading * std::chrono::milliseconds(spec.milliseconds));
         calls.tcp_info(spec.socket);
+        if (!spec.per_round_trip || reading + 1 == spec.count) continue;
+        const int fd = calls.fd(spec.socket);
+        if (const auto flight = tcp_flight(fd))
+            wait_until_acknowledged(fd, flight->bytes_sent, std::chrono::seconds(3));
     }
 }
 

@@ -234,13 +234,18 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
     } else if (call == "kill") {
         reader.allow_only(table, {"actor", "call", "wait"}, what);
     } else if (call == "tcp_info") {
-        reader.allow_only(table, {"actor", "call", "socket", "count", "every_ms", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "count", "every_ms", "every", "wait"}, what);
         need_socket();
         action.count = reader.positive(table, "count", 1, 100);
         action.milliseconds = reader.positive(table, "every_ms", 0, 10'000);
+        if (auto every = reader.text(table, "every")) {
+            if (*every != "round_trip")
+                reader.fail(*table.get("every"), "'every' must be \"round_trip\" (or give 'every_ms')");
+            action.per_round_trip = true;
+        }
         if (action.count == 0) reader.fail(*table.get("count"), "'count' must be at least 1");
-        if (action.count > 1 && action.milliseconds == 0)
-            reader.fail(table, "tcp_info() with count > 1 needs 'every_ms': how far apart the readings are");
+        if (action.count > 1 && action.milliseconds == 0 && !action.per_round_trip)
+            reader.fail(table, "tcp_info() with count > 1 needs 'every_ms' or every = \"round_trip\"");
     } else if (call == "sleep") {
         reader.allow_only(table, {"actor", "call", "ms", "wait"}, what);
         action.milliseconds = reader.positive(table, "ms", 0, 120'000);

@@ -49,7 +49,9 @@ struct ActionSpec {
     int64_t max_bytes = 1024;  // recv(), recvfrom(): the buffer size
     int64_t until = 0;         // recv(): keep reading until this many bytes arrived
     bool out_of_band = false;  // send(), recv(): MSG_OOB, TCP's urgent data
-    // tcp_info(): `count` readings, one every `milliseconds` (count is below).
+    // tcp_info(): `count` readings, one every `milliseconds` (count is below),
+    // or one per round trip: each once the flight in the air at the one before is all ACKed.
+    bool per_round_trip = false;
 
     // Pause: milliseconds. Sysctl: host, name, value (in `data`).
     int64_t milliseconds = 0;

@@ -276,6 +276,7 @@ do = [
   { actor = "client", call = "setsockopt", socket = "c", option = "TCP_KEEPIDLE", value = 2 },
   { wire = "drop", flags = "data", from = "client", after = 2, count = 1 },
   { actor = "client", call = "tcp_info", socket = "c", count = 5, every_ms = 80 },
+  { actor = "client", call = "tcp_info", socket = "c", count = 5, every = "round_trip" },
   { wire = "cut" },
   { reboot = "server" },
   { wire = "mend" },
@@ -294,11 +295,11 @@ expect = [
     const Lesson built = lesson.value().build(Addresses{});
     ASSERT_EQ(built.steps.size(), 1u);
     const Step& step = built.steps[0];
-    ASSERT_EQ(step.actions.size(), 10u);
+    ASSERT_EQ(step.actions.size(), 11u);
     EXPECT_TRUE(step.actions[3].control && step.actions[3].arm);  // the drop rule is armed before the next call
     EXPECT_FALSE(step.actions[3].wait);
-    for (size_t index : {5u, 6u, 7u}) EXPECT_TRUE(step.actions[index].control) << index;
-    EXPECT_TRUE(step.actions[8].calls);
+    for (size_t index : {6u, 7u, 8u}) EXPECT_TRUE(step.actions[index].control) << index;
+    EXPECT_TRUE(step.actions[9].calls);
     EXPECT_EQ(step.expectations.size(), 4u);
 
     const auto error_for = [&](const std::string& from, const std::string& to) {
@@ -307,6 +308,7 @@ expect = [
     };
     EXPECT_NE(error_for("value = \"reno\"", "value = 1").find("must be a string"), std::string::npos);
     EXPECT_NE(error_for("count = 5, every_ms = 80", "count = 5").find("needs 'every_ms'"), std::string::npos);
+    EXPECT_NE(error_for("every = \"round_trip\"", "every = \"second\"").find("'every' must be"), std::string::npos);
     EXPECT_NE(error_for("flags = \"data\"", "flags = \"DATA\"").find("unknown TCP flag"), std::string::npos);
     EXPECT_NE(error_for("reboot = \"server\"", "reboot = \"router\"").find("\"client\" or \"server\""),
               std::string::npos);

@@ -86,8 +86,17 @@ void check_slow_start_doubles(const LessonRun& run) {
     const std::vector<TcpInfoReading> slow = readings(view_of(run, "loss.slow_start"));
     ASSERT_EQ(slow.size(), 5u);
     EXPECT_EQ(slow[0].cwnd, 10u);
-    for (size_t index = 1; index < 4; ++index) EXPECT_EQ(slow[index].cwnd, 2 * slow[index - 1].cwnd) << index;
-    EXPECT_FALSE(slow[3].ssthresh.has_value());  // no loss: slow start never ended
+    // One reading per round trip, each once the flight before is all acknowledged: exactly twice the one before.
+    for (size_t index = 1; index < slow.size(); ++index) EXPECT_EQ(slow[index].cwnd, 2 * slow[index - 1].cwnd) << index;
+    EXPECT_FALSE(slow.back().ssthresh.has_value());  // no loss: slow start never ended
+    const std::vector<const CallEvent*> calls = view_of(run, "loss.slow_start").calls(Actor::Client, "getsockopt");
+    // About a round trip of the 80 ms wire apart; less by how long the ACKs of a flight take to
+    // come in, as the next flight leaves while they do.
+    for (size_t index = 1; index < calls.size(); ++index) {
+        const int64_t apart_ms = (calls[index]->time_ns - calls[index - 1]->time_ns) / 1'000'000;
+        EXPECT_GE(apart_ms, 50) << index;
+        EXPECT_LE(apart_ms, 200) << index;
+    }
     EXPECT_TRUE(choice_held(run, "loss.slow_start", "predict.loss.doubles"));
     EXPECT_FALSE(choice_held(run, "loss.slow_start", "predict.loss.plus_one"));
 }
