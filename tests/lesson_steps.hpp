@@ -65,6 +65,8 @@ inline void expect_every_expectation_held(const LessonRun& run) {
                 << key << ": " << expectation.key << " (" << evidence_plain_text(expectation.result.evidence) << ")";
     }
     EXPECT_EQ(run.trace().lost_events(), 0u);
+    // The trace is the whole story: the kernel dropped nothing before the capture saw it.
+    EXPECT_EQ(run.capture_stats().kernel_dropped, 0u);
 }
 
 }  // namespace tcplab::test
