@@ -122,8 +122,9 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
 
 // The wire drops the next `spec.count` segments from `spec.actor` that the
 // rule matches: the relay itself does it as each segment passes, so the
-// segments around them keep their timing. The rule is in place once arm_drop()
-// returns; the action then waits until it has been used up.
+// segments around them keep their timing. The action's arm puts the rule in
+// place (Wire::add_drop_rule returns once the relay has it), before the
+// step's next call; the action then waits until the rule has been used up.
 DropRule drop_rule_of(const ActionSpec& spec) {
     DropRule rule;
     rule.match = spec.match;
