@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sockaddr.hpp"
+#include "tcp_info_reading.hpp"
 
 namespace tcplab {
 namespace {
@@ -438,6 +440,54 @@ int Calls::setsockopt(const std::string& name, int level, int option, int value,
     const int result = ::setsockopt(fd(name), level, option, &value, sizeof value);
     const int error = errno;
     record(started, "setsockopt", describe(name) + ", " + option_name + "=" + std::to_string(value), result, error);
+    return result;
+}
+
+int Calls::kill() {
+    std::map<std::string, int> sockets;
+    {
+        std::lock_guard lock(sockets_mutex_);
+        sockets.swap(sockets_);
+    }
+    const int64_t started = realtime_now_ns();
+    std::string closed;
+    for (const auto& [name, fd] : sockets) {
+        ::close(fd);
+        closed += (closed.empty() ? "" : ", ") + std::string("fd=") + std::to_string(fd);
+    }
+    record(started, "kill", "SIGKILL; the kernel closes " + (closed.empty() ? std::string("nothing") : closed),
+           static_cast<long>(sockets.size()), 0);
+    return static_cast<int>(sockets.size());
+}
+
+int Calls::tcp_info(const std::string& name) {
+    ::tcp_info info{};
+    socklen_t length = sizeof info;
+    const int64_t started = realtime_now_ns();
+    const int result = ::getsockopt(fd(name), IPPROTO_TCP, TCP_INFO, &info, &length);
+    const int error = errno;
+    std::string reading;
+    if (result == 0) {
+        TcpInfoReading values;
+        values.cwnd = info.tcpi_snd_cwnd;
+        // The kernel's "infinite" ssthresh (TCP_INFINITE_SSTHRESH) means slow start has not ended yet.
+        if (info.tcpi_snd_ssthresh < 0x7fffffffu) values.ssthresh = info.tcpi_snd_ssthresh;
+        values.rtt_ms = info.tcpi_rtt / 1000.0;
+        values.rto_ms = info.tcpi_rto / 1000.0;
+        values.retransmits = info.tcpi_retransmits;
+        values.total_retrans = info.tcpi_total_retrans;
+        reading = format_tcp_info(values);
+    }
+    record(started, "getsockopt", describe(name) + ", TCP_INFO", result, error, reading);
+    return result;
+}
+
+int Calls::set_congestion_control(const std::string& name, const std::string& algorithm) {
+    const int64_t started = realtime_now_ns();
+    const int result =
+        ::setsockopt(fd(name), IPPROTO_TCP, TCP_CONGESTION, algorithm.data(), static_cast<socklen_t>(algorithm.size()));
+    const int error = errno;
+    record(started, "setsockopt", describe(name) + ", TCP_CONGESTION=\"" + algorithm + "\"", result, error);
     return result;
 }
 

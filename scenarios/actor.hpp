@@ -108,6 +108,16 @@ public:
     // A socket moves between Calls (the accept loop hands it to a worker).
     int release(const std::string& name);
     void adopt(const std::string& name, int fd);
+    // The actor's process dies (kill -9): the kernel closes every socket it
+    // held, each as close() would (a FIN, or an RST when unread data is left),
+    // all at once. One "kill" event names the sockets; returns how many.
+    int kill();
+    // getsockopt(TCP_INFO): the kernel's view of the connection now (cwnd,
+    // ssthresh, smoothed RTT, RTO, retransmissions), kept as the event's data
+    // (tcp_info_reading.hpp). Returns getsockopt()'s result.
+    int tcp_info(const std::string& name);
+    // setsockopt(TCP_CONGESTION): this socket's congestion control ("reno").
+    int set_congestion_control(const std::string& name, const std::string& algorithm);
 
     // From another thread: wakes any call blocked on this actor's sockets.
     void interrupt();

@@ -92,6 +92,10 @@ public:
     // Ends every TIME_WAIT socket in the sandbox now (as `ss -K` does), so a
     // class need not wait a minute; returns how many there were.
     virtual Result<size_t> skip_time_wait() = 0;
+    // The host loses every TCP socket of the run at once, as a reboot does:
+    // each is ended as `ss -K` ends it (what that sends reaches the other
+    // host only if the wire carries it). Returns how many there were.
+    virtual Result<size_t> forget_sockets(Actor host) = 0;
     // The student's programs on the run's hosts, when the run has them (tcplab exec, shell).
     virtual ProgramSession* programs() { return nullptr; }
 };

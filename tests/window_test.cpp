@@ -190,6 +190,8 @@ std::vector<Case> cases() {
     // The backlog lesson once, for its many connections and threads on one timeline
     // (every case costs seconds: the flow lesson's window was checked by hand).
     all.push_back({"queues", "zh", "all"});
+    // The loss lesson's TCP_INFO readings, in Chinese (its run takes a few seconds).
+    all.push_back({"loss", "zh", "all"});
     return all;
 }
 
