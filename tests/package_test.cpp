@@ -194,3 +194,28 @@ TEST(Package, BashCompletionOffersEachCommandsOptions) {
 }
 
 }  // namespace
+
+namespace {
+
+// The README's command table and the man page name every lesson `tcplab list` knows.
+TEST(Package, ReadmeAndManPageNameEveryLesson) {
+    const std::string readme = read_file(kSource + "/README.md");
+    const size_t table = readme.find("| `tcplab run NAME` |");
+    ASSERT_NE(table, std::string::npos) << "README.md has no row for tcplab run NAME";
+    const std::string row = readme.substr(table, readme.find('\n', table) - table);
+    const std::string man = read_file(kSource + "/packaging/tcplab.1");
+    const size_t lessons_line = man.find("\n.BR handshake ");
+    ASSERT_NE(lessons_line, std::string::npos) << "tcplab.1 names no lessons under run";
+    const std::string man_row = man.substr(lessons_line + 1, man.find('\n', lessons_line + 1) - lessons_line - 1) + " ";
+    const Outcome listed = run_tcplab("list --json", "", false);
+    int lessons = 0;
+    std::istringstream lines(listed.output);
+    for (std::string line; std::getline(lines, line); ++lessons) {
+        const std::string name = nlohmann::json::parse(line)["name"];
+        EXPECT_TRUE(contains(row, "`" + name + "`")) << name << " is missing from README's row: " << row;
+        EXPECT_TRUE(contains(man_row, " " + name + " ")) << name << " is missing from tcplab.1: " << man_row;
+    }
+    EXPECT_GE(lessons, 5);
+}
+
+}  // namespace
