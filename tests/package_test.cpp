@@ -149,6 +149,43 @@ TEST(Package, AppArmorProfileParses) {
     EXPECT_EQ(older.exit_code, 0) << older.output;
 }
 
+// The package's own maintainer scripts, run into a root of their own
+// ($DPKG_ROOT) with the real apparmor_parser: postinst installs the profile
+// where the parser accepts it and leaves it out where it does not (Debian
+// 12), and postrm removes it.
+TEST(Package, PostinstInstallsTheProfileOnlyWhereTheParserAcceptsIt) {
+    if (!have("apparmor_parser")) GTEST_SKIP() << "no apparmor_parser: sudo apt-get install apparmor";
+    if (!std::filesystem::exists("/etc/apparmor.d/tunables/global"))
+        GTEST_SKIP() << "no /etc/apparmor.d/tunables: sudo apt-get install apparmor";
+    tcplab::test::TempDir root("tcplab-dpkg-root");
+    const std::string r = root.path().string();
+    const Outcome unpacked = run_shell(
+        "dpkg-deb -x '" + kDeb + "' '" + r + "' && dpkg-deb -e '" + kDeb + "' '" + r + "/DEBIAN' && mkdir -p '" + r +
+        "/etc/apparmor.d' && cp -r /etc/apparmor.d/tunables " + "/etc/apparmor.d/abi '" + r + "/etc/apparmor.d/' 2>&1");
+    ASSERT_EQ(unpacked.exit_code, 0) << unpacked.output;
+    const std::string installed = r + "/etc/apparmor.d/tcplab";
+    const std::string postinst = "DPKG_ROOT='" + r + "' sh '" + r + "/DEBIAN/postinst' configure 2>&1";
+    const Outcome configured = run_shell(postinst);
+    EXPECT_EQ(configured.exit_code, 0) << configured.output;
+    if (std::filesystem::exists("/etc/apparmor.d/abi/4.0")) {
+        EXPECT_TRUE(std::filesystem::exists(installed)) << configured.output;
+    } else {
+        EXPECT_FALSE(std::filesystem::exists(installed));
+        EXPECT_TRUE(contains(configured.output, "cannot parse the userns rule")) << configured.output;
+        // The same script with a profile this parser accepts installs it.
+        const std::string shipped = r + "/usr/share/tcplab/apparmor/tcplab";
+        std::string text = read_file(shipped);
+        text = std::regex_replace(text, std::regex("abi <abi/4.0>,"), "abi <abi/3.0>,");
+        std::ofstream(shipped) << std::regex_replace(text, std::regex("\n *userns,"), "");
+        const Outcome accepted = run_shell(postinst);
+        EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+        EXPECT_TRUE(std::filesystem::exists(installed)) << accepted.output;
+    }
+    const Outcome removed = run_shell("DPKG_ROOT='" + r + "' sh '" + r + "/DEBIAN/postrm' remove 2>&1");
+    EXPECT_EQ(removed.exit_code, 0) << removed.output;
+    EXPECT_FALSE(std::filesystem::exists(installed));
+}
+
 // The man page names every option of every command, and every exit status in lab/exit_codes.hpp.
 TEST(Package, ManPageCoversEveryOptionAndExitStatus) {
     std::string man = read_file(kSource + "/packaging/tcplab.1");
