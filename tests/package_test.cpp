@@ -63,6 +63,8 @@ TEST(Package, IsNamedForTheProjectVersion) {
     const std::string changelog = read_file(kSource + "/packaging/debian/changelog");
     EXPECT_EQ(changelog.rfind(std::string("tcplab (") + TCPLAB_VERSION + ")", 0), 0u)
         << "packaging/debian/changelog must start with this version";
+    EXPECT_TRUE(contains(read_file(kSource + "/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
+        << "the man page's .TH line must name this version";
 }
 
 TEST(Package, LintianFindsNoErrors) {
