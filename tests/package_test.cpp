@@ -63,6 +63,8 @@ TEST(Package, IsNamedForTheProjectVersion) {
     const std::string changelog = read_file(kSource + "/packaging/debian/changelog");
     EXPECT_EQ(changelog.rfind(std::string("tcplab (") + TCPLAB_VERSION + ")", 0), 0u)
         << "packaging/debian/changelog must start with this version";
+    EXPECT_TRUE(contains(read_file(kSource + "/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
+        << "the man page's .TH line must name this version";
 }
 
 TEST(Package, LintianFindsNoErrors) {
@@ -149,6 +151,43 @@ TEST(Package, AppArmorProfileParses) {
     EXPECT_EQ(older.exit_code, 0) << older.output;
 }
 
+// The package's own maintainer scripts, run into a root of their own
+// ($DPKG_ROOT) with the real apparmor_parser: postinst installs the profile
+// where the parser accepts it and leaves it out where it does not (Debian
+// 12), and postrm removes it.
+TEST(Package, PostinstInstallsTheProfileOnlyWhereTheParserAcceptsIt) {
+    if (!have("apparmor_parser")) GTEST_SKIP() << "no apparmor_parser: sudo apt-get install apparmor";
+    if (!std::filesystem::exists("/etc/apparmor.d/tunables/global"))
+        GTEST_SKIP() << "no /etc/apparmor.d/tunables: sudo apt-get install apparmor";
+    tcplab::test::TempDir root("tcplab-dpkg-root");
+    const std::string r = root.path().string();
+    const Outcome unpacked = run_shell(
+        "dpkg-deb -x '" + kDeb + "' '" + r + "' && dpkg-deb -e '" + kDeb + "' '" + r + "/DEBIAN' && mkdir -p '" + r +
+        "/etc/apparmor.d' && cp -r /etc/apparmor.d/tunables " + "/etc/apparmor.d/abi '" + r + "/etc/apparmor.d/' 2>&1");
+    ASSERT_EQ(unpacked.exit_code, 0) << unpacked.output;
+    const std::string installed = r + "/etc/apparmor.d/tcplab";
+    const std::string postinst = "DPKG_ROOT='" + r + "' sh '" + r + "/DEBIAN/postinst' configure 2>&1";
+    const Outcome configured = run_shell(postinst);
+    EXPECT_EQ(configured.exit_code, 0) << configured.output;
+    if (std::filesystem::exists("/etc/apparmor.d/abi/4.0")) {
+        EXPECT_TRUE(std::filesystem::exists(installed)) << configured.output;
+    } else {
+        EXPECT_FALSE(std::filesystem::exists(installed));
+        EXPECT_TRUE(contains(configured.output, "cannot parse the userns rule")) << configured.output;
+        // The same script with a profile this parser accepts installs it.
+        const std::string shipped = r + "/usr/share/tcplab/apparmor/tcplab";
+        std::string text = read_file(shipped);
+        text = std::regex_replace(text, std::regex("abi <abi/4.0>,"), "abi <abi/3.0>,");
+        std::ofstream(shipped) << std::regex_replace(text, std::regex("\n *userns,"), "");
+        const Outcome accepted = run_shell(postinst);
+        EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+        EXPECT_TRUE(std::filesystem::exists(installed)) << accepted.output;
+    }
+    const Outcome removed = run_shell("DPKG_ROOT='" + r + "' sh '" + r + "/DEBIAN/postrm' remove 2>&1");
+    EXPECT_EQ(removed.exit_code, 0) << removed.output;
+    EXPECT_FALSE(std::filesystem::exists(installed));
+}
+
 // The man page names every option of every command, and every exit status in lab/exit_codes.hpp.
 TEST(Package, ManPageCoversEveryOptionAndExitStatus) {
     std::string man = read_file(kSource + "/packaging/tcplab.1");
@@ -191,6 +230,31 @@ TEST(Package, BashCompletionOffersEachCommandsOptions) {
         std::set<std::string> listed = options_in(run_tcplab(command + " --help").output);
         EXPECT_EQ(completed, listed) << "tcplab " << command;
     }
+}
+
+}  // namespace
+
+namespace {
+
+// The README's command table and the man page name every lesson `tcplab list` knows.
+TEST(Package, ReadmeAndManPageNameEveryLesson) {
+    const std::string readme = read_file(kSource + "/README.md");
+    const size_t table = readme.find("| `tcplab run NAME` |");
+    ASSERT_NE(table, std::string::npos) << "README.md has no row for tcplab run NAME";
+    const std::string row = readme.substr(table, readme.find('\n', table) - table);
+    const std::string man = read_file(kSource + "/packaging/tcplab.1");
+    const size_t lessons_line = man.find("\n.BR handshake ");
+    ASSERT_NE(lessons_line, std::string::npos) << "tcplab.1 names no lessons under run";
+    const std::string man_row = man.substr(lessons_line + 1, man.find('\n', lessons_line + 1) - lessons_line - 1) + " ";
+    const Outcome listed = run_tcplab("list --json", "", false);
+    int lessons = 0;
+    std::istringstream lines(listed.output);
+    for (std::string line; std::getline(lines, line); ++lessons) {
+        const std::string name = nlohmann::json::parse(line)["name"];
+        EXPECT_TRUE(contains(row, "`" + name + "`")) << name << " is missing from README's row: " << row;
+        EXPECT_TRUE(contains(man_row, " " + name + " ")) << name << " is missing from tcplab.1: " << man_row;
+    }
+    EXPECT_GE(lessons, 5);
 }
 
 }  // namespace
