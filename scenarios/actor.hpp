@@ -97,8 +97,8 @@ public:
     // A server that accepts in a loop and hands each connection to a worker
     // thread: recv() a request, `work_ms` of work, send() it back, close().
     // Returns after `requests` requests were answered (a connection that
-    // closes without one is closed and not counted), or after an accept()
-    // fails.
+    // closes without one is closed and not counted), after an accept()
+    // fails, or when nothing came for the call timeout.
     long serve_with_workers(const std::string& listener, int requests, int work_ms);
     // `count` clients, each a thread of its own started `every_ms` after the
     // one before: socket(), connect(), send(request), recv() the answer, close().

@@ -17,6 +17,7 @@ namespace {
 
 const Endpoint kServer{*IpAddress::parse("127.0.0.1"), 5000};
 const Endpoint kNobody{*IpAddress::parse("127.0.0.1"), 5001};
+const Endpoint kOther{*IpAddress::parse("127.0.0.1"), 5002};
 
 class CrowdCalls : public test::SandboxActors {
 protected:
@@ -111,6 +112,20 @@ TEST_F(CrowdCalls, WorkerThreadsAnswerACrowdOfClientThreads) {
     }
     EXPECT_EQ(accepted, 12u);
     EXPECT_EQ(echoed, 12u);
+}
+
+TEST_F(CrowdCalls, AServerWhoseClientsNeverComeGivesUpAfterTheCallTimeout) {
+    // A server of its own with a 1 s call timeout, on the same listener's address.
+    ActorThread patient_server(Actor::Server, *sandbox_, 1);
+    ASSERT_TRUE(patient_server.in_sandbox());
+    auto serving = patient_server.run([](Calls& calls) {
+        ASSERT_GE(calls.socket("other"), 0);
+        ASSERT_EQ(calls.bind("other", kOther), 0);
+        ASSERT_EQ(calls.listen("other", 8), 0);
+        EXPECT_EQ(calls.serve_with_workers("other", 3, 0), 1);  // one request of three, then nobody
+    });
+    on_client([](Calls& calls) { EXPECT_EQ(calls.crowd(1, kOther, "once", 0), 1); });
+    serving.get();
 }
 
 }  // namespace
