@@ -262,6 +262,20 @@ TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
                     EXPECT_LT(y, clip_y + clip_h) << what;
                 }
             }
+            // Nothing drawn over another: each label readable in full.
+            std::vector<nlohmann::json> machine;
+            for (const nlohmann::json& text : info["texts"])
+                if (text["view"] == "state_machine") machine.push_back(text);
+            for (size_t a = 0; a < machine.size(); ++a)
+                for (size_t b = a + 1; b < machine.size(); ++b) {
+                    const auto inside = [](const nlohmann::json& t, const nlohmann::json& u) {
+                        return float(t["x"]) + 1 < float(u["x"]) + float(u["width"]) &&
+                               float(u["x"]) + 1 < float(t["x"]) + float(t["width"]) &&
+                               float(t["y"]) + 1 < float(u["y"]) + float(u["height"]) &&
+                               float(u["y"]) + 1 < float(t["y"]) + float(t["height"]);
+                    };
+                    EXPECT_FALSE(inside(machine[a], machine[b])) << machine[a]["text"] << " / " << machine[b]["text"];
+                }
             EXPECT_GE(labels, 11u) << "every state's name";
             EXPECT_GE(smallest_label, 18.0f);
             EXPECT_GE(lesson_lines, 2u) << "the step's heading and narration";
