@@ -40,7 +40,7 @@ constexpr double kZoomStep = 0.1;
 constexpr float kPresentationLineWidth = 3.0f;
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 900;
-constexpr int kScreenshotSettleFrames = 5;
+constexpr int kScreenshotSettleFrames = 8;  // a presentation column fits its text in a few
 // Long enough for every step to settle (each may take RunOptions::settle_limit).
 constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
 constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
