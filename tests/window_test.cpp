@@ -279,6 +279,11 @@ TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
             EXPECT_GE(labels, 11u) << "every state's name";
             EXPECT_GE(smallest_label, 18.0f);
             EXPECT_GE(lesson_lines, 2u) << "the step's heading and narration";
+            // Step 3 asks a question: the class votes on answers lettered A and B, not yet answered.
+            std::set<std::string> letters;
+            for (const nlohmann::json& text : info["texts"])
+                if (text["view"] == "scenario") letters.insert(std::string(text["text"]).substr(0, 4));
+            EXPECT_TRUE(letters.count("A   ") && letters.count("B   ")) << info["texts"].dump();
         }
     }
 }
