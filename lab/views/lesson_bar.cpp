@@ -84,21 +84,22 @@ void LessonBar::draw(LabContext& context) {
 
 void LessonBar::fitted_column(const char* id, float width, float& scale, bool to_top,
                               const std::function<void()>& draw) {
-    ImGui::BeginChild(id, ImVec2(width, 0), false);
-    if (to_top) ImGui::SetScrollY(0);
-    // The smallest scale keeps the text at the class's minimum.
+    // The smallest scale keeps the text at the class's minimum: measured in the lesson bar, whose
+    // scale is 1 (a child keeps the scale it was given last frame).
     const float smallest = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
     scale = std::max(scale, smallest);
+    ImGui::BeginChild(id, ImVec2(width, 0), false);
+    if (to_top) ImGui::SetScrollY(0);
     ImGui::SetWindowFontScale(scale);
     draw();
     const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     const float available = ImGui::GetWindowHeight();
     ImGui::EndChild();
-    // Wrapped text takes room with the square of its size: shrinking by the whole ratio overshoots a
-    // little and fits at once; the next frame uses the new scale.
+    // Wrapped text takes room with about the square of its size; the next frame uses the new scale.
+    // It grows only with room to spare for the step after, so it settles instead of see-sawing.
     if (needed > available && scale > smallest)
-        scale = std::max(smallest, scale * std::min(0.97f, available / needed));
-    else if (needed < available * 0.7f && scale < 1.0f)
+        scale = std::max(smallest, scale * 0.98f * std::sqrt(available / needed));
+    else if (needed * 1.12f < available && scale < 1.0f)
         scale = std::min(1.0f, scale * 1.04f);
 }
 
