@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "class_vote.hpp"
@@ -20,6 +21,10 @@ const ImVec4 kFailed{0.95f, 0.35f, 0.30f, 1.0f};
 const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
 const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
 constexpr float kPresentationControls = 0.75f;
+// In front of a class: the narration's share of the width (the checks and the vote have the rest),
+// and the smallest text that reads from the back of a room.
+constexpr float kStoryShare = 0.6f;
+constexpr float kClassMinimumPixels = 18.0f;
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
     // "Step {} of {}: {}"
@@ -57,23 +62,45 @@ void LessonBar::draw(LabContext& context) {
         draw_narration(context, controller);
         return;
     }
-    // In front of a class: the heading, the narration, the checks and the vote
-    // in a font as large as the panel allows, so nothing runs past its edge; a
-    // text longer than that at the smallest size scrolls.
-    ImGui::BeginChild("##narration", ImVec2(0, 0), false);
-    ImGui::SetWindowFontScale(fit_scale_);
-    draw_heading(context, controller);
-    draw_narration(context, controller);
-    draw_class_vote(context);
+    // In front of a class: the heading and the narration on the left, the
+    // checks and the vote on the right, each in a font as large as its column
+    // allows (never below what reads from the back of a room); a text longer
+    // than that scrolls within its column, from its top at each new step.
+    const size_t shown = controller.shown_steps();
+    const bool new_step = shown != fitted_step_;
+    fitted_step_ = shown;
+    const float width = ImGui::GetContentRegionAvail().x;
+    fitted_column("##story", width * kStoryShare, fit_scales_[0], new_step, [&] {
+        draw_heading(context, controller);
+        draw_story(context, controller);
+    });
+    ImGui::SameLine();
+    fitted_column("##checks", 0, fit_scales_[1], new_step, [&] {
+        draw_checks(context, controller);
+        draw_results(context, controller);
+        draw_class_vote(context);
+    });
+}
+
+void LessonBar::fitted_column(const char* id, float width, float& scale, bool to_top,
+                              const std::function<void()>& draw) {
+    // The smallest scale keeps the text at the class's minimum: measured in the lesson bar, whose
+    // scale is 1 (a child keeps the scale it was given last frame).
+    const float smallest = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
+    scale = std::max(scale, smallest);
+    ImGui::BeginChild(id, ImVec2(width, 0), false);
+    if (to_top) ImGui::SetScrollY(0);
+    ImGui::SetWindowFontScale(scale);
+    draw();
     const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     const float available = ImGui::GetWindowHeight();
     ImGui::EndChild();
-    // Wrapped text takes room with the square of its size; the next frame uses the new scale.
-    constexpr float kSmallest = 0.6f;
-    if (needed > available && fit_scale_ > kSmallest)
-        fit_scale_ = std::max(kSmallest, fit_scale_ * std::min(0.97f, std::sqrt(available / needed)));
-    else if (needed < available * 0.7f && fit_scale_ < 1.0f)
-        fit_scale_ = std::min(1.0f, fit_scale_ * 1.04f);
+    // Wrapped text takes room with about the square of its size; the next frame uses the new scale.
+    // It grows only with room to spare for the step after, so it settles instead of see-sawing.
+    if (needed > available && scale > smallest)
+        scale = std::max(smallest, scale * 0.98f * std::sqrt(available / needed));
+    else if (needed * 1.12f < available && scale < 1.0f)
+        scale = std::min(1.0f, scale * 1.04f);
 }
 
 void LessonBar::draw_heading(LabContext& context, StepController& controller) {
@@ -185,11 +212,18 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
 }
 
 void LessonBar::draw_narration(LabContext& context, StepController& controller) {
+    if (!draw_story(context, controller)) return;
+    draw_checks(context, controller);
+    draw_results(context, controller);
+}
+
+// What the lesson or the step shown says; false when there is nothing to show yet.
+bool LessonBar::draw_story(LabContext& context, StepController& controller) {
     const Replay* replay = controller.replay();
     if (replay) draw_replay_summary(context, *replay);
     if (!replay && !controller.run()) {
         if (controller.starting()) ImGui::TextDisabled("%s", context.text("scenario_bar.starting").c_str());
-        return;
+        return false;
     }
     const size_t shown = controller.shown_steps();
     const std::string lesson = controller.lesson_name();
@@ -203,11 +237,22 @@ void LessonBar::draw_narration(LabContext& context, StepController& controller) 
     } else {
         text_wrapped_recorded(context, "scenario", text_or_key(context, controller.step_key(shown - 1) + ".text"));
         ImGui::Spacing();
-        if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
-            draw_outcome(context, *outcome);
-        else if (replay)
-            ImGui::TextDisabled("%s", context.text("replay.no_outcome").c_str());
     }
+    return true;
+}
+
+// The shown step's ✓ and ✗, or why there are none.
+void LessonBar::draw_checks(LabContext& context, StepController& controller) {
+    const size_t shown = controller.shown_steps();
+    if (shown == 0) return;
+    if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
+        draw_outcome(context, *outcome);
+    else if (controller.replay())
+        ImGui::TextDisabled("%s", context.text("replay.no_outcome").c_str());
+}
+
+// The instructor's notes and anything the run could not see or keep.
+void LessonBar::draw_results(LabContext& context, StepController& controller) {
     draw_notes(context, controller);
     // Nothing is dropped silently: a lost event is counted and shown.
     const uint64_t lost = context.trace.lost_events();

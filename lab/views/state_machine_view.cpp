@@ -209,15 +209,22 @@ void StateMachineView::draw(LabContext& context) {
                                                      : palette.text_dim;
             if (!highlighted && collides(label.min, label.max)) continue;
             if (highlighted && presentation) {
-                // A label that must be shown moves up or down out of the way, within the canvas, if it can.
-                for (const float shift : {-1.0f, 1.0f, -2.0f, 2.0f}) {
-                    if (!collides(label.min, label.max)) break;
-                    const float dy = shift * text_size.y;
-                    if (label.min.y + dy < origin.y || label.max.y + dy > origin.y + size.y) continue;
-                    if (collides(ImVec2(label.min.x, label.min.y + dy), ImVec2(label.max.x, label.max.y + dy)))
-                        continue;
-                    label.min.y += dy;
-                    label.max.y += dy;
+                // A label that must be shown moves out of the way (up, down, then sideways), within the canvas.
+                const float w = label.max.x - label.min.x;
+                for (const float rows : {0.0f, -1.0f, 1.0f, -2.0f, 2.0f}) {
+                    bool moved = false;
+                    for (const float sideways : {0.0f, -0.5f, 0.5f}) {
+                        const ImVec2 min(label.min.x + sideways * w, label.min.y + rows * text_size.y);
+                        const ImVec2 max(label.max.x + sideways * w, label.max.y + rows * text_size.y);
+                        if (min.y < origin.y || max.y > origin.y + size.y || min.x < origin.x ||
+                            max.x > origin.x + size.x || collides(min, max))
+                            continue;
+                        label.min = min;
+                        label.max = max;
+                        moved = true;
+                        break;
+                    }
+                    if (moved) break;
                 }
             }
             placed.push_back(std::move(label));

@@ -40,7 +40,7 @@ constexpr double kZoomStep = 0.1;
 constexpr float kPresentationLineWidth = 3.0f;
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 900;
-constexpr int kScreenshotSettleFrames = 5;
+constexpr int kScreenshotSettleFrames = 8;  // a presentation column fits its text in a few
 // Long enough for every step to settle (each may take RunOptions::settle_limit).
 constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
 constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
@@ -345,10 +345,11 @@ void LabWindow::Impl::save_own_layout() {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     if (display.x <= 0 || display.y <= 0) return;
     settings.own_layout.clear();
-    for (const DrawnWindow& drawn : drawn_views)
+    for (const DrawnWindow& drawn : drawn_views) {
         settings.own_layout.push_back(
             {drawn.id, drawn.x / display.x, drawn.y / display.y, drawn.width / display.x, drawn.height / display.y});
-    settings.layout = "mine";
+    }
+    set_layout("mine");
 }
 
 void LabWindow::Impl::zoom_by(double step) {
@@ -564,7 +565,8 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         View& view = *views[index];
         const std::string id = view.id();
         const PanelRect& rect = layout[index];
-        bool open = arranged ? rect.width > 0 : settings.view_open(id);
+        // The teacher's own arrangement shows the views it saved, each closable as in the full layout.
+        bool open = fixed ? rect.width > 0 : settings.view_open(id) && (!arranged || rect.width > 0);
         if (!open) continue;
         const ImGuiCond condition = reset_layout || fixed ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
         ImGui::SetNextWindowPos(ImVec2(rect.x, rect.y), condition);
@@ -592,7 +594,7 @@ void LabWindow::Impl::draw_views(LabContext& context) {
                                ImGui::GetWindowHeight(), ImGui::IsWindowCollapsed()});
         view_windows.insert(ImGui::GetCurrentWindow());
         ImGui::End();
-        if (!open && !arranged) settings.open_views[id] = false;
+        if (!open && !fixed) settings.open_views[id] = false;
     }
     // ImGui focuses the window it created last; the lesson bar is where a student starts.
     if (reset_layout || ImGui::GetFrameCount() <= 1) ImGui::SetWindowFocus("###scenario");
