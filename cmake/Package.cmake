@@ -3,8 +3,8 @@
 # --install`, so the package is what a source install gives, under /usr, plus
 # what a desktop expects: a menu entry, an icon, a man page, bash completion,
 # an AppArmor profile (installed where the system's parser accepts it, see
-# packaging/debian/postinst) and a udev rule for /dev/net/tun.
-set(packaging "${PROJECT_SOURCE_DIR}/packaging")
+# cmake/packaging/debian/postinst) and a udev rule for /dev/net/tun.
+set(packaging "${PROJECT_SOURCE_DIR}/cmake/packaging")
 
 # The man page and the changelog, compressed as Debian wants them: gzip -n
 # leaves out the name and time, so the package is the same from build to build.
@@ -43,7 +43,8 @@ string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "the wire with its flags and sequence numbers, every socket state of both\n"
   "ends and every socket call, on one time line, explained in English or\n"
   "Simplified Chinese. Lessons cover the handshake, the teardown, sticky\n"
-  "packets, SYN floods and TIME_WAIT. Each run happens in private network\n"
+  "packets, SYN floods, TIME_WAIT, flow control, loss and retransmission,\n"
+  "the listen queues and a peer's crash. Each run happens in private network\n"
   "namespaces, so it needs no root and never touches the host's network.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # tcplab_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION net)

@@ -60,10 +60,10 @@ TEST(Package, IsNamedForTheProjectVersion) {
     // Dependencies computed from the linked libraries.
     EXPECT_TRUE(contains(control.output, "libpcap0.8")) << control.output;
     EXPECT_TRUE(contains(control.output, "libglfw3")) << control.output;
-    const std::string changelog = read_file(kSource + "/packaging/debian/changelog");
+    const std::string changelog = read_file(kSource + "/cmake/packaging/debian/changelog");
     EXPECT_EQ(changelog.rfind(std::string("tcplab (") + TCPLAB_VERSION + ")", 0), 0u)
-        << "packaging/debian/changelog must start with this version";
-    EXPECT_TRUE(contains(read_file(kSource + "/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
+        << "cmake/packaging/debian/changelog must start with this version";
+    EXPECT_TRUE(contains(read_file(kSource + "/cmake/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
         << "the man page's .TH line must name this version";
 }
 
@@ -85,7 +85,7 @@ TEST(Package, HoldsWhatADesktopExpects) {
           "./usr/share/tcplab/apparmor/tcplab", "./usr/share/tcplab/udev/99-tcplab-tun.rules",
           "./usr/share/doc/tcplab/copyright", "./usr/share/doc/tcplab/changelog.gz"})
         EXPECT_TRUE(contains(listing.output, std::string(path) + "\n")) << path;
-    const std::string desktop = read_file(kSource + "/packaging/tcplab.desktop");
+    const std::string desktop = read_file(kSource + "/cmake/packaging/tcplab.desktop");
     EXPECT_TRUE(contains(desktop, "\nName=tcplab\n"));
     EXPECT_TRUE(contains(desktop, "\nName[zh_CN]="));
     EXPECT_TRUE(contains(desktop, "\nCategories=Education;"));
@@ -95,7 +95,7 @@ TEST(Package, HoldsWhatADesktopExpects) {
 // Each PNG is the size its name says (PNG's IHDR: width and height, big-endian, at bytes 16-23).
 TEST(Package, IconsAreTheirSizes) {
     for (int size : {16, 32, 48, 64, 128, 256}) {
-        const std::string png = read_file(kSource + "/packaging/icons/tcplab-" + std::to_string(size) + ".png");
+        const std::string png = read_file(kSource + "/cmake/packaging/icons/tcplab-" + std::to_string(size) + ".png");
         ASSERT_GE(png.size(), 24u);
         auto number = [&](size_t at) {
             return (static_cast<uint8_t>(png[at]) << 24) | (static_cast<uint8_t>(png[at + 1]) << 16) |
@@ -134,7 +134,7 @@ TEST(Package, RunsFromAStagingRoot) {
 // out there) and accept everything else in it.
 TEST(Package, AppArmorProfileParses) {
     if (!have("apparmor_parser")) GTEST_SKIP() << "no apparmor_parser: sudo apt-get install apparmor";
-    const std::string profile = kSource + "/packaging/apparmor/tcplab";
+    const std::string profile = kSource + "/cmake/packaging/apparmor/tcplab";
     const std::string parse = "apparmor_parser --skip-kernel-load --skip-cache --quiet ";
     const Outcome shipped = run_shell(parse + "'" + profile + "' 2>&1");
     if (std::filesystem::exists("/etc/apparmor.d/abi/4.0")) {
@@ -190,7 +190,7 @@ TEST(Package, PostinstInstallsTheProfileOnlyWhereTheParserAcceptsIt) {
 
 // The man page names every option of every command, and every exit status in lab/exit_codes.hpp.
 TEST(Package, ManPageCoversEveryOptionAndExitStatus) {
-    std::string man = read_file(kSource + "/packaging/tcplab.1");
+    std::string man = read_file(kSource + "/cmake/packaging/tcplab.1");
     man = std::regex_replace(man, std::regex(R"(\\-)"), "-");
     for (const std::string& command : kCommands) {
         const Outcome help = run_tcplab(command + " --help");
@@ -210,14 +210,14 @@ TEST(Package, ManPageCoversEveryOptionAndExitStatus) {
     EXPECT_GE(found, 8);
     if (have("man")) {
         const Outcome rendered =
-            run_shell("MANWIDTH=80 man --warnings -l '" + kSource + "/packaging/tcplab.1' 2>&1 >/dev/null");
+            run_shell("MANWIDTH=80 man --warnings -l '" + kSource + "/cmake/packaging/tcplab.1' 2>&1 >/dev/null");
         EXPECT_EQ(rendered.output, "") << rendered.output;
     }
 }
 
 // What bash completes after `tcplab COMMAND --` is what `tcplab COMMAND --help` lists.
 TEST(Package, BashCompletionOffersEachCommandsOptions) {
-    const std::string completion = kSource + "/packaging/bash-completion/tcplab";
+    const std::string completion = kSource + "/cmake/packaging/bash-completion/tcplab";
     for (const std::string& command : kCommands) {
         const std::string words = command.empty() ? "tcplab --" : "tcplab " + command + " --";
         const std::string cword = command.empty() ? "1" : "2";
@@ -242,7 +242,7 @@ TEST(Package, ReadmeAndManPageNameEveryLesson) {
     const size_t table = readme.find("| `tcplab run NAME` |");
     ASSERT_NE(table, std::string::npos) << "README.md has no row for tcplab run NAME";
     const std::string row = readme.substr(table, readme.find('\n', table) - table);
-    const std::string man = read_file(kSource + "/packaging/tcplab.1");
+    const std::string man = read_file(kSource + "/cmake/packaging/tcplab.1");
     const size_t lessons_line = man.find("\n.BR handshake ");
     ASSERT_NE(lessons_line, std::string::npos) << "tcplab.1 names no lessons under run";
     const std::string man_row = man.substr(lessons_line + 1, man.find('\n', lessons_line + 1) - lessons_line - 1) + " ";
