@@ -302,6 +302,8 @@ expect = [
               std::string::npos);
     EXPECT_NE(error_for("every_ms = 40", "every = 40").find("unknown key 'every'"), std::string::npos);
     EXPECT_NE(error_for("window = 0", "window = \"0\"").find("'window' must be a whole number"), std::string::npos);
+}
+
 // The keys the loss and crash lessons need: each reads into the lesson, and a
 // mistake in each says what was expected.
 TEST(LessonFile, LossAndCrashActionsAndChecksLoad) {
