@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <initializer_list>
 
+#include "imgui_compat.hpp"
+
 namespace tcplab {
 namespace {
 
@@ -65,15 +67,17 @@ FontSet::FontSet(FontFiles files, const std::vector<std::string>& texts) : files
     builder.BuildRanges(&ranges_);
 }
 
-void FontSet::build(ImFontAtlas& atlas, float pixel_size) {
-    atlas.Clear();
+void FontSet::add_to(ImFontAtlas& atlas, float pixel_size) {
     cjk_loaded_ = false;
+    // Where the atlas bakes glyphs as they are drawn, the whole font is there:
+    // a note typed in class or a lesson of one's own shows every character.
+    const ImWchar* ranges = imgui_compat::glyphs_baked_on_demand() ? nullptr : ranges_.Data;
     ImFontConfig latin;
     latin.OversampleH = 2;
     bool latin_loaded = false;
     if (!files_.latin.path.empty()) {
         latin.FontNo = files_.latin.index;
-        latin_loaded = atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges_.Data) != nullptr;
+        latin_loaded = atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges) != nullptr;
     }
     if (!latin_loaded) {
         ImFontConfig fallback;
@@ -88,9 +92,8 @@ void FontSet::build(ImFontAtlas& atlas, float pixel_size) {
         cjk.FontNo = files_.cjk.index;
         cjk.OversampleH = 1;  // thousands of glyphs: keep the atlas small
         cjk.PixelSnapH = true;
-        cjk_loaded_ = atlas.AddFontFromFileTTF(files_.cjk.path.c_str(), pixel_size, &cjk, ranges_.Data) != nullptr;
+        cjk_loaded_ = atlas.AddFontFromFileTTF(files_.cjk.path.c_str(), pixel_size, &cjk, ranges) != nullptr;
     }
-    atlas.Build();
 }
 
 }  // namespace tcplab

@@ -18,6 +18,7 @@
 
 #include "default_layout.hpp"
 #include "fonts.hpp"
+#include "imgui_compat.hpp"
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
@@ -263,13 +264,11 @@ void LabWindow::Impl::rebuild_fonts_if_needed() {
     if (!fonts_dirty && scale == font_scale) return;
     fonts_dirty = false;
     font_scale = scale;
-    ImGuiIO& io = ImGui::GetIO();
-    if (opengl_backend_ready) ImGui_ImplOpenGL3_DestroyFontsTexture();
-    fonts->build(*io.Fonts, std::round(kFontPixels * scale));
-    if (opengl_backend_ready) ImGui_ImplOpenGL3_CreateFontsTexture();
     ImGuiStyle& style = ImGui::GetStyle();
     style = base_style;
     style.ScaleAllSizes(scale);
+    imgui_compat::set_font_size(*ImGui::GetIO().Fonts, std::round(kFontPixels * scale), opengl_backend_ready,
+                                [this](ImFontAtlas& atlas, float pixels) { fonts->add_to(atlas, pixels); });
 }
 
 void LabWindow::Impl::apply_language() {
@@ -296,21 +295,20 @@ void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
     replay_ui->handle_keys(shared);
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
-    // ImGui 1.86 keeps key state by GLFW key code.
-    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
+    if (imgui_compat::key_pressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_Q, false)) quit = true;
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
     StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
-        if (!steps.held().empty() && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
+        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
         return;  // otherwise one step at a time, as the buttons allow
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) steps.back();
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) steps.forward();
-    if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) steps.toggle_play();
-    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) steps.reset();
+    if (imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
+    if (imgui_compat::key_pressed(GLFW_KEY_LEFT, true)) steps.back();
+    if (imgui_compat::key_pressed(GLFW_KEY_RIGHT, true)) steps.forward();
+    if (imgui_compat::key_pressed(GLFW_KEY_P, false)) steps.toggle_play();
+    if (imgui_compat::key_pressed(GLFW_KEY_R, false)) steps.reset();
 }
 
 void LabWindow::Impl::draw_menu_bar() {
@@ -420,8 +418,8 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         // measures itself: the first frame would show an empty window. Giving
         // it its saved size draws it at once, where the user left it.
         if (ImGui::GetFrameCount() <= 1 && !reset_layout)
-            if (const ImGuiWindowSettings* saved = ImGui::FindWindowSettings(ImHashStr(name.c_str())))
-                ImGui::SetNextWindowSize(ImVec2(saved->Size.x, saved->Size.y), ImGuiCond_Always);
+            if (const std::optional<ImVec2> saved = imgui_compat::saved_window_size(name))
+                ImGui::SetNextWindowSize(*saved, ImGuiCond_Always);
         const bool expanded = ImGui::Begin(name.c_str(), &open);
         draw_help_marker(language.text("view." + id + ".help"));
         if (expanded) view.draw(context);
