@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <initializer_list>
 
-#include "imgui_compat.hpp"
-
 namespace tcplab {
 namespace {
 
@@ -69,15 +67,15 @@ FontSet::FontSet(FontFiles files, const std::vector<std::string>& texts) : files
 
 void FontSet::add_to(ImFontAtlas& atlas, float pixel_size) {
     cjk_loaded_ = false;
-    // Where the atlas bakes glyphs as they are drawn, the whole font is there:
-    // a note typed in class or a lesson of one's own shows every character.
-    const ImWchar* ranges = imgui_compat::glyphs_baked_on_demand() ? nullptr : ranges_.Data;
+    // The ranges are what an atlas baked ahead of time holds. An atlas that bakes
+    // glyphs as they are drawn (ImGui 1.92) passes them by: the whole font is
+    // there, for a note typed in class or a lesson of one's own.
     ImFontConfig latin;
     latin.OversampleH = 2;
     bool latin_loaded = false;
     if (!files_.latin.path.empty()) {
         latin.FontNo = files_.latin.index;
-        latin_loaded = atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges) != nullptr;
+        latin_loaded = atlas.AddFontFromFileTTF(files_.latin.path.c_str(), pixel_size, &latin, ranges_.Data) != nullptr;
     }
     if (!latin_loaded) {
         ImFontConfig fallback;
@@ -92,7 +90,7 @@ void FontSet::add_to(ImFontAtlas& atlas, float pixel_size) {
         cjk.FontNo = files_.cjk.index;
         cjk.OversampleH = 1;  // thousands of glyphs: keep the atlas small
         cjk.PixelSnapH = true;
-        cjk_loaded_ = atlas.AddFontFromFileTTF(files_.cjk.path.c_str(), pixel_size, &cjk, ranges) != nullptr;
+        cjk_loaded_ = atlas.AddFontFromFileTTF(files_.cjk.path.c_str(), pixel_size, &cjk, ranges_.Data) != nullptr;
     }
 }
 

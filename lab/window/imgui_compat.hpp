@@ -26,9 +26,9 @@ std::optional<ImVec2> saved_window_size(const std::string& name);
 
 // Fonts. Before 1.92 ImGui draws only the glyphs baked into the atlas ahead of
 // time at one size, so every size means a new atlas and a new texture, holding
-// the characters the caller lists. From 1.92 the atlas bakes any glyph of its
-// fonts, at any size, the first time it is drawn: the fonts go in once, whole,
-// and a new size is only a style value.
+// the characters of the glyph ranges the fonts were added with. From 1.92 the
+// atlas bakes any glyph of its fonts, at any size, the first time it is drawn:
+// the fonts go in once, the ranges are passed by, and a new size is only a style value.
 bool glyphs_baked_on_demand();
 
 // Adds the window's fonts, for text `pixel_size` pixels high, to an empty atlas.
