@@ -12,7 +12,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 main_build="$(cd "${1:-$root/build}" && pwd)"
-compat="${TCPLAB_IMGUI_COMPAT_DIR:-$root/../shared/compat}"
+compat="$(realpath -m "${TCPLAB_IMGUI_COMPAT_DIR:-$root/../shared/compat}")"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
 if [ ! -d "$compat" ]; then
