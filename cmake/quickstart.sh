@@ -2,7 +2,8 @@
 # The README's two commands:
 #   bash cmake/quickstart.sh        install what is missing, build, run the lab
 #   bash cmake/quickstart.sh test   install what is missing, build, run every test
-#                                   (then again under AddressSanitizer + UBSan)
+#                                   (then the window's against each ImGui in ../shared/compat,
+#                                   then all again under AddressSanitizer + UBSan)
 # Anything after `lab` is passed to tcplab: bash cmake/quickstart.sh lab run teardown --lang zh
 set -euo pipefail
 
@@ -68,6 +69,8 @@ case "$mode" in
     test)
         build "$root/build"
         ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+        # The window against the ImGui of Ubuntu 24.04 and 26.04, from ../shared/compat when it is there.
+        bash "$root/cmake/test_imgui_versions.sh" "$root/build"
         echo "tcplab: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
         build "$root/build-sanitize" -DTCPLAB_SANITIZE=ON
         ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "lab/window/imgui_compat.hpp"
+
 namespace tcplab::test {
 
 class ImGuiHarness {
@@ -20,9 +22,7 @@ public:
         io.DisplaySize = ImVec2(width, height);
         io.DeltaTime = 1.0f / 60.0f;
         io.IniFilename = nullptr;
-        unsigned char* pixels = nullptr;
-        int atlas_width = 0, atlas_height = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &atlas_width, &atlas_height);
+        imgui_compat::start_headless(io);
     }
     ~ImGuiHarness() { ImGui::DestroyContext(context_); }
     ImGuiHarness(const ImGuiHarness&) = delete;
@@ -36,6 +36,7 @@ public:
             ImGui::NewFrame();
             body();
             ImGui::Render();
+            imgui_compat::finish_headless_frame();
             vertices = ImGui::GetDrawData()->TotalVtxCount;
         }
         return vertices;

@@ -1,10 +1,13 @@
 #include "file_dialog.hpp"
 
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+
+#include "imgui_compat.hpp"
 
 namespace tcplab {
 namespace {
@@ -163,7 +166,7 @@ std::optional<FileChoice> FileDialog::draw(const Language& language) {
     }
     ImGui::End();
     if (!keep_open) open_ = false;
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) open_ = false;
+    if (imgui_compat::key_pressed(GLFW_KEY_ESCAPE)) open_ = false;
     return choice;
 }
 

@@ -20,9 +20,11 @@ bool FontSet::add_texts(const std::vector<std::string>& texts) {
     return !same;
 }
 
-void FontSet::build(ImFontAtlas& atlas, float pixel_size) {
-    atlas.Clear();
+void FontSet::add_to(ImFontAtlas& atlas, float pixel_size) {
     cjk_loaded_ = false;
+    // The ranges are what an atlas baked ahead of time holds. An atlas that bakes
+    // glyphs as they are drawn (ImGui 1.92) passes them by: the whole font is
+    // there, for a note typed in class or a lesson of one's own.
     ImFontConfig latin;
     latin.OversampleH = 2;
     bool latin_loaded = false;
@@ -45,7 +47,6 @@ void FontSet::build(ImFontAtlas& atlas, float pixel_size) {
         cjk.PixelSnapH = true;
         cjk_loaded_ = atlas.AddFontFromFileTTF(files_.cjk.path.c_str(), pixel_size, &cjk, ranges_.Data) != nullptr;
     }
-    atlas.Build();
 }
 
 }  // namespace tcplab

@@ -1,8 +1,11 @@
 #pragma once
 // The window's fonts: a Latin UI font with a CJK font merged into it, found
-// with fontconfig. Only the CJK characters the language files use are put in
-// the atlas, so it stays small; without a CJK font ImGui's own font is used and
-// the window says so.
+// with fontconfig; without a CJK font ImGui's own font is used and the window
+// says so. With ImGui 1.92 and later the atlas bakes any character of these
+// fonts when it is first drawn. Older ImGui draws only what was baked ahead of
+// time: Latin-1 and the characters of the language files, so that the atlas
+// stays small; another CJK character (in a note, a lesson of one's own) shows
+// as ImGui's "?".
 #include <imgui.h>
 
 #include <string>
@@ -14,12 +17,12 @@ namespace tcplab {
 
 class FontSet {
 public:
-    // `texts`: every string the window may show; their characters go in the atlas.
+    // `texts`: every string the window may show; their characters go in an atlas
+    // that cannot bake glyphs on demand.
     FontSet(FontFiles files, const std::vector<std::string>& texts);
 
-    // Clears `atlas` and fills it at `pixel_size`. Call between frames; the
-    // renderer's font texture must be rebuilt afterwards.
-    void build(ImFontAtlas& atlas, float pixel_size);
+    // Adds the fonts to an empty `atlas` at `pixel_size` (imgui_compat::set_font_size).
+    void add_to(ImFontAtlas& atlas, float pixel_size);
 
     // Adds the characters of texts that came later (a teacher's own lesson);
     // true when there are new ones, and the atlas must be built again.

@@ -18,6 +18,7 @@
 
 #include "default_layout.hpp"
 #include "fonts.hpp"
+#include "imgui_compat.hpp"
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
@@ -284,13 +285,11 @@ void LabWindow::Impl::rebuild_fonts_if_needed() {
     if (!fonts_dirty && scale == font_scale) return;
     fonts_dirty = false;
     font_scale = scale;
-    ImGuiIO& io = ImGui::GetIO();
-    if (opengl_backend_ready) ImGui_ImplOpenGL3_DestroyFontsTexture();
-    fonts->build(*io.Fonts, std::round(kFontPixels * scale));
-    if (opengl_backend_ready) ImGui_ImplOpenGL3_CreateFontsTexture();
     ImGuiStyle& style = ImGui::GetStyle();
     style = base_style;
     style.ScaleAllSizes(scale);
+    imgui_compat::set_font_size(*ImGui::GetIO().Fonts, std::round(kFontPixels * scale), opengl_backend_ready,
+                                [this](ImFontAtlas& atlas, float pixels) { fonts->add_to(atlas, pixels); });
 }
 
 // The shipped texts of the chosen language, with the teacher's own lessons'
@@ -371,30 +370,29 @@ void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
     replay_ui->handle_keys(shared);
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
-    // ImGui 1.86 keeps key state by GLFW key code.
-    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!presenting());
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
-    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, true)))
+    if (imgui_compat::key_pressed(GLFW_KEY_F11, false)) set_presentation(!presenting());
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_Q, false)) quit = true;
+    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_EQUAL, true) || imgui_compat::key_pressed(GLFW_KEY_KP_ADD, true)))
         zoom_by(kZoomStep);
-    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, true)))
+    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_MINUS, true) || imgui_compat::key_pressed(GLFW_KEY_KP_SUBTRACT, true)))
         zoom_by(-kZoomStep);
-    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false))) zoom_by(0);
+    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_0, false) || imgui_compat::key_pressed(GLFW_KEY_KP_0, false))) zoom_by(0);
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
     if (presenting())
         for (size_t index = 0; index < views.size() && index < 9; ++index)
-            if (ImGui::IsKeyPressed(GLFW_KEY_1 + static_cast<int>(index), false))
+            if (imgui_compat::key_pressed(GLFW_KEY_1 + static_cast<int>(index), false))
                 show_in_presentation(views[index]->id(), io.KeyShift);
     StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
-        if (!steps.held().empty() && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
+        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
         return;  // otherwise one step at a time, as the buttons allow
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) steps.back();
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) steps.forward();
-    if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) steps.toggle_play();
-    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) steps.reset();
+    if (imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
+    if (imgui_compat::key_pressed(GLFW_KEY_LEFT, true)) steps.back();
+    if (imgui_compat::key_pressed(GLFW_KEY_RIGHT, true)) steps.forward();
+    if (imgui_compat::key_pressed(GLFW_KEY_P, false)) steps.toggle_play();
+    if (imgui_compat::key_pressed(GLFW_KEY_R, false)) steps.reset();
 }
 
 void LabWindow::Impl::draw_menu_bar() {
@@ -580,8 +578,8 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         // measures itself: the first frame would show an empty window. Giving
         // it its saved size draws it at once, where the user left it.
         if (ImGui::GetFrameCount() <= 1 && !reset_layout)
-            if (const ImGuiWindowSettings* saved = ImGui::FindWindowSettings(ImHashStr(name.c_str())))
-                ImGui::SetNextWindowSize(ImVec2(saved->Size.x, saved->Size.y), ImGuiCond_Always);
+            if (const std::optional<ImVec2> saved = imgui_compat::saved_window_size(name))
+                ImGui::SetNextWindowSize(*saved, ImGuiCond_Always);
         // In front of a class the lesson bar's own controls say what it is: its title bar's room goes to the text.
         const bool untitled = presenting() && id == "scenario";
         const ImGuiWindowFlags flags =

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "capture/capture_index.hpp"
+#include "imgui_compat.hpp"
 #include "lab/export_command.hpp"
 #include "scenarios/assets.hpp"
 
@@ -90,12 +91,12 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
     }
     const ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || wants_keyboard()) return;
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_O, false))
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_L, false)) open_lesson_dialog();
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
-    if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_L, false)) open_lesson_dialog();
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
+    if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && imgui_compat::key_pressed(GLFW_KEY_N, false)) request_note(shared);
 }
 
 void ReplayUi::save_as_dialog() {
