@@ -22,6 +22,7 @@
 #include "scenarios/program_lesson.hpp"
 #include "terminal_gate.hpp"
 #include "terminal_view.hpp"
+#include "window_program_run.hpp"
 
 namespace tcplab {
 namespace {
@@ -36,8 +37,6 @@ constexpr auto kPrintLag = 250ms;
 
 volatile sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) { g_interrupted = 1; }
-
-int exit_status(const ProgramEnded& ended) { return ended.signal != 0 ? 128 + ended.signal : ended.exit_code; }
 
 }  // namespace
 
@@ -59,6 +58,9 @@ ProgramCommands add_program_commands(CLI::App& app, ProgramCommandSettings& sett
         ->check(CLI::NonNegativeNumber);
     exec->add_option("--record", settings.record, "write the run to this pcapng file as it happens");
     exec->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    exec->add_flag("--terminal", settings.terminal, "show the run in the terminal even when there is a display");
+    exec->add_option("--screenshot", settings.screenshot,
+                     "in the window: save it as this PNG (and PNG.json) once the programs are done, and close");
     exec->add_option("command", settings.command, "a program and its arguments, after --, for --host");
     exec->footer(
         "Exit status: the client's (or the only program's), 128+N when signal N killed it; 127 a program is not "
@@ -123,6 +125,16 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
             return kProgramsExitUsage;
         }
         script = parsed.value();
+    }
+    if (context.open_window && !settings.terminal) {
+        auto window_run = WindowProgramRun::plan(settings, context, language);
+        if (!window_run) {
+            print_program_error(window_run.error());
+            return kProgramsExitUsage;
+        }
+        const int window_status = context.open_window(window_run.value(), settings);
+        if (window_status != 0 || !window_run.value()->outcome()) return window_status;
+        return programs_exit_status(*window_run.value()->outcome(), false);
     }
     // The client reads what is typed, unless the gate asks questions there.
     const bool asking_at_gate = context.step && context.script.empty();
@@ -199,12 +211,8 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     run.finish();
     show_until(INT64_MAX);
 
-    int status = 0;
     const std::vector<ProgramEnded> ended = outcome->ended();
-    if (const auto failure = outcome->launch_failure()) {
-        std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
-        status = failure->find("Permission denied") != std::string::npos ? 126 : 127;
-    }
+    if (const auto failure = outcome->launch_failure()) std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
     if (!context.json) {
         fmt::print("\n");
         for (const ProgramEnded& program : ended)
@@ -236,14 +244,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
             RunRecording::print_written(language, info.value(), context.json, context.json ? stdout : stderr);
         }
     }
-    if (status != 0) return status;
-    if (interrupted()) return kProgramsExitInterrupted;
-    if (outcome->timed_out()) return kProgramsExitTimeout;
-    // The client's status speaks for the run; else the only program's.
-    for (const char* label : {"client", "server"})
-        for (const ProgramEnded& program : ended)
-            if (program.label == label) return exit_status(program);
-    return ended.empty() ? 0 : exit_status(ended.front());
+    return programs_exit_status(*outcome, interrupted());
 }
 
 }  // namespace tcplab

@@ -29,6 +29,9 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     const float right_x = ladder_width + machine_width;
     const float right_width = width - right_x;
     const float detail_height = lower_height * 0.55f;
+    // The programs' output shares the sockets' corner, below them.
+    const bool has_output = std::find(view_ids.begin(), view_ids.end(), "program_output") != view_ids.end();
+    const float sockets_height = (lower_height - detail_height) * (has_output ? 0.5f : 1.0f);
 
     std::vector<PanelRect> layout;
     int unknown = 0;
@@ -52,7 +55,10 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
         else if (id == "packet_detail")
             rect = {id, right_x, lower_top, right_width, detail_height};
         else if (id == "sockets")
-            rect = {id, right_x, lower_top + detail_height, right_width, lower_height - detail_height};
+            rect = {id, right_x, lower_top + detail_height, right_width, sockets_height};
+        else if (id == "program_output")
+            rect = {id, right_x, lower_top + detail_height + sockets_height, right_width,
+                    lower_height - detail_height - sockets_height};
         else {
             // Cascaded, so several newcomers stay apart.
             const float offset = top * static_cast<float>(unknown++ % 8);

@@ -60,7 +60,8 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
                                   {"failed", info.failed},
                                   {"error", info.error},
                                   {"cjk_font", info.cjk_font},
-                                  {"windows", windows}};
+                                  {"windows", windows},
+                                  {"program_output", info.program_output}};
     const std::string json_path = path + ".json";
     std::ofstream out(json_path, std::ios::trunc);
     out << document.dump(2) << "\n";

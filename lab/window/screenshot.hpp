@@ -35,6 +35,8 @@ struct ScreenshotInfo {
     std::string error;                // the run's error, "" when none
     bool cjk_font = false;
     std::vector<DrawnWindow> windows;
+    // The lines the program output panel drew ("[server] hello").
+    std::vector<std::string> program_output;
 };
 
 // `path` is the PNG's; the JSON goes to path + ".json".
