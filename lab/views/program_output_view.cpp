@@ -24,9 +24,11 @@ void ProgramOutputView::draw(LabContext& context) {
         drawn_lines_.push_back(label + " " + line.text);
     }
     if (drawn_lines_.empty()) text_wrapped(context.text("program_output.empty"));
-    // New lines scroll into view, unless the student scrolled up to read.
-    if (drawn_lines_.size() != lines_seen_ && ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f)
-        ImGui::SetScrollHereY(1.0f);
+    // The panel follows new lines at the bottom; scrolling up to read stops
+    // that, scrolling back down starts it again. While lines arrive the
+    // scroll range lags a frame, so only a quiet frame decides.
+    if (drawn_lines_.size() == lines_seen_) following_ = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
+    if (following_) ImGui::SetScrollHereY(1.0f);
     lines_seen_ = drawn_lines_.size();
     ImGui::EndChild();
     if (context.program_input) draw_input(context);

@@ -22,7 +22,8 @@ private:
     void draw_input(LabContext& context);
 
     std::vector<std::string> drawn_lines_;
-    size_t lines_seen_ = 0;  // to follow new lines to the bottom
+    size_t lines_seen_ = 0;  // lines drawn in the frame before
+    bool following_ = true;  // new lines scroll into view
     char input_[512] = {};
     bool refocus_ = false;
 };
