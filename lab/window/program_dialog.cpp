@@ -7,6 +7,11 @@
 namespace tcplab {
 namespace {
 
+void item_centre(float& x, float& y) {
+    x = (ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2;
+    y = (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2;
+}
+
 // An argv as one would type it: arguments with spaces are quoted.
 std::string command_line(const std::vector<std::string>& argv) {
     std::string line;
@@ -67,12 +72,16 @@ std::optional<ProgramCommandSettings> ProgramDialog::draw(const Language& langua
         } else {
             ImGui::InputTextWithHint(language.text("program_dialog.server").c_str(),
                                      language.text("program_dialog.server_hint").c_str(), server_, sizeof(server_));
+            item_centre(places_.server_x, places_.server_y);
             ImGui::InputTextWithHint(language.text("program_dialog.client").c_str(),
                                      language.text("program_dialog.client_hint").c_str(), client_, sizeof(client_));
+            item_centre(places_.client_x, places_.client_y);
         }
         if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error_.c_str());
         ImGui::Spacing();
-        if (ImGui::Button(language.text("program_dialog.start").c_str())) {
+        const bool start_pressed = ImGui::Button(language.text("program_dialog.start").c_str());
+        item_centre(places_.start_x, places_.start_y);
+        if (start_pressed) {
             ProgramCommandSettings settings;
             if (example_ >= 0) {
                 settings.example = examples_[static_cast<size_t>(example_)].name;

@@ -22,6 +22,14 @@ public:
 
     // Draws the dialog while it is open; what to run once Start is pressed.
     std::optional<ProgramCommandSettings> draw(const Language& language);
+    // Where the last frame drew the Start button and the two command-line
+    // fields (their centres; the fields only without a preset), for tests.
+    struct Places {
+        float start_x = 0, start_y = 0;
+        float server_x = 0, server_y = 0;
+        float client_x = 0, client_y = 0;
+    };
+    const Places& places() const { return places_; }
 
 private:
     void load_examples_once();
@@ -34,6 +42,7 @@ private:
     char server_[512] = {};
     char client_[512] = {};
     std::string error_;
+    Places places_;
 };
 
 }  // namespace tcplab
