@@ -118,8 +118,10 @@ TEST_F(ProgramOutputPanel, WhatIsTypedReachesTheClientsStandardInput) {
     draw(view, context, 1);
     io.KeysDown[kEnterKey] = false;
 #endif
-    draw(view, context, 1);
-    // Queued while drawing; nothing is written to the program until the window flushes.
+    // Queued while drawing; nothing is written to the program until the
+    // window flushes, and until then the panel says a line waits.
+    const std::string waiting = draw(view, context, 1);
+    EXPECT_NE(waiting.find("1 typed lines wait"), std::string::npos) << waiting;
     EXPECT_EQ(input.value()->pending(), std::vector<std::string>{"ping 你好"});
     ASSERT_TRUE(input.value()->flush().ok());
     EXPECT_TRUE(input.value()->pending().empty());

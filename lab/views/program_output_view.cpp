@@ -10,7 +10,10 @@ namespace tcplab {
 void ProgramOutputView::draw(LabContext& context) {
     drawn_lines_.clear();
     const std::vector<OutputEvent>& outputs = context.trace.outputs();
-    const float input_height = context.program_input ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+    const bool waiting = context.program_input && !context.program_input->pending().empty();
+    const float input_height = context.program_input ? ImGui::GetFrameHeightWithSpacing() +
+                                                           (waiting ? ImGui::GetTextLineHeightWithSpacing() : 0.0f)
+                                                     : 0.0f;
     ImGui::BeginChild("##lines", ImVec2(0, -input_height), false, ImGuiWindowFlags_HorizontalScrollbar);
     for (const OutputEvent& line : outputs) {
         if (!context.visible(line.time_ns)) continue;
@@ -35,6 +38,10 @@ void ProgramOutputView::draw(LabContext& context) {
 }
 
 void ProgramOutputView::draw_input(LabContext& context) {
+    // A client that does not read leaves what was typed waiting, never lost: say so.
+    if (const size_t waiting = context.program_input->pending().size(); waiting > 0)
+        ImGui::TextDisabled(
+            "%s", fill_placeholders(context.text("program_output.waiting"), {std::to_string(waiting)}).c_str());
     if (refocus_) ImGui::SetKeyboardFocusHere();
     refocus_ = false;
     ImGui::SetNextItemWidth(-1);
