@@ -126,6 +126,11 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
         }
         script = parsed.value();
     }
+    if (!settings.screenshot.empty() && (!context.open_window || settings.terminal)) {
+        print_program_error(Error{"--screenshot saves the window, and this run shows in the terminal",
+                                  "run under a display (xvfb-run -a tcplab exec …), without --terminal or --json"});
+        return kProgramsExitUsage;
+    }
     if (context.open_window && !settings.terminal) {
         auto window_run = WindowProgramRun::plan(settings, context, language);
         if (!window_run) {
