@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
-#include <wordexp.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <thread>
 
 #include "json_lines.hpp"
+#include "program_plan.hpp"
 #include "program_run_start.hpp"
 #include "record_command.hpp"
 #include "scenarios/assets.hpp"
@@ -22,6 +22,7 @@
 #include "scenarios/program_lesson.hpp"
 #include "terminal_gate.hpp"
 #include "terminal_view.hpp"
+#include "window_program_run.hpp"
 
 namespace tcplab {
 namespace {
@@ -36,106 +37,6 @@ constexpr auto kPrintLag = 250ms;
 
 volatile sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) { g_interrupted = 1; }
-
-// A command line as a shell would split it ("python3 server.py 9000", with
-// quotes and $VARIABLES); one with pipes or redirections runs under sh -c.
-Result<std::vector<std::string>> split_command(const std::string& line) {
-    wordexp_t words{};
-    const int status = wordexp(line.c_str(), &words, WRDE_NOCMD);
-    if (status == WRDE_BADCHAR) return std::vector<std::string>{"/bin/sh", "-c", line};
-    if (status != 0) return Error{"cannot read the command line \"" + line + "\"", "check its quotes"};
-    std::vector<std::string> argv(words.we_wordv, words.we_wordv + words.we_wordc);
-    wordfree(&words);
-    if (argv.empty()) return Error{"an empty command line", ""};
-    return argv;
-}
-
-std::string search_path() {
-    const char* path = std::getenv("PATH");
-    return path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
-}
-
-int exit_status(const ProgramEnded& ended) { return ended.signal != 0 ? 128 + ended.signal : ended.exit_code; }
-
-struct Plan {
-    ProgramPlan programs;
-    std::optional<ProgramExample> example;
-};
-
-Result<Plan> make_plan(const ProgramCommandSettings& settings, const ProgramCommandContext& context) {
-    Plan plan;
-    ProgramPlan& programs = plan.programs;
-    programs.two_hosts = !context.loopback_asked;
-    if (settings.timeout_seconds > 0)
-        programs.timeout = std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_seconds * 1000));
-    if (settings.client_delay_seconds >= 0)
-        programs.client_delay = std::chrono::milliseconds(static_cast<int64_t>(settings.client_delay_seconds * 1000));
-    std::optional<std::vector<ProgramExample>> examples;
-    const auto example_named = [&](const std::string& name) -> Result<ProgramExample> {
-        if (!examples) {
-            auto loaded = load_examples(asset_directory());
-            if (!loaded) return loaded.error();
-            examples = loaded.value();
-        }
-        std::string names;
-        for (const ProgramExample& example : *examples) {
-            if (example.name == name) return example;
-            names += (names.empty() ? "" : ", ") + example.name;
-        }
-        return Error{"no example named \"" + name + "\"", "the examples are: " + names + " (tcplab list --examples)"};
-    };
-    if (!settings.example.empty()) {
-        auto example = example_named(settings.example);
-        if (!example) return example.error();
-        plan.example = example.value();
-        programs.server = example.value().server;
-        programs.client = example.value().client;
-        programs.working_directory = example.value().directory;
-        return plan;
-    }
-    if (!settings.command.empty()) {
-        programs.single_host = settings.host == "server" ? Actor::Server : Actor::Client;
-        programs.single = settings.command;
-    }
-    if (settings.server == "echo") {
-        // The built-in echo server: the echo example's, for a client tried on its own.
-        auto echo = example_named("echo");
-        if (!echo) return echo.error();
-        programs.server = echo.value().server;
-    } else if (!settings.server.empty()) {
-        auto argv = split_command(settings.server);
-        if (!argv) return argv.error();
-        programs.server = argv.value();
-    }
-    if (!settings.client.empty()) {
-        auto argv = split_command(settings.client);
-        if (!argv) return argv.error();
-        programs.client = argv.value();
-    }
-    if (!programs.single.empty() && (!programs.server.empty() || !programs.client.empty())) {
-        // `--server echo --host client -- CMD`: the command is the client.
-        if (programs.client.empty() && programs.single_host == Actor::Client) {
-            programs.client = programs.single;
-            programs.single.clear();
-        } else {
-            return Error{"a command after -- runs alone on --host; with --server or --client, give both there", ""};
-        }
-    }
-    if (programs.single.empty() && programs.server.empty() && programs.client.empty())
-        return Error{"nothing to run", "give --server and/or --client, --example NAME, or --host client -- COMMAND"};
-    return plan;
-}
-
-// Every program must be there before the lab is made: a missing one leaves
-// nothing behind (no namespace, no process, no recording).
-std::optional<ExecutableProblem> missing_program(const ProgramPlan& plan) {
-    for (const auto* argv : {&plan.server, &plan.client, &plan.single}) {
-        if (argv->empty()) continue;
-        ExecutableProblem problem;
-        if (!find_executable(argv->front(), search_path(), &problem)) return problem;
-    }
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -157,6 +58,9 @@ ProgramCommands add_program_commands(CLI::App& app, ProgramCommandSettings& sett
         ->check(CLI::NonNegativeNumber);
     exec->add_option("--record", settings.record, "write the run to this pcapng file as it happens");
     exec->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    exec->add_flag("--terminal", settings.terminal, "show the run in the terminal even when there is a display");
+    exec->add_option("--screenshot", settings.screenshot,
+                     "in the window: save it as this PNG (and PNG.json) once the programs are done, and close");
     exec->add_option("command", settings.command, "a program and its arguments, after --, for --host");
     exec->footer(
         "Exit status: the client's (or the only program's), 128+N when signal N killed it; 127 a program is not "
@@ -221,6 +125,21 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
             return kProgramsExitUsage;
         }
         script = parsed.value();
+    }
+    if (!settings.screenshot.empty() && (!context.open_window || settings.terminal)) {
+        print_program_error(Error{"--screenshot saves the window, and this run shows in the terminal",
+                                  "run under a display (xvfb-run -a tcplab exec …), without --terminal or --json"});
+        return kProgramsExitUsage;
+    }
+    if (context.open_window && !settings.terminal) {
+        auto window_run = WindowProgramRun::plan(settings, context, language);
+        if (!window_run) {
+            print_program_error(window_run.error());
+            return kProgramsExitUsage;
+        }
+        const int window_status = context.open_window(window_run.value(), settings);
+        if (window_status != 0 || !window_run.value()->outcome()) return window_status;
+        return programs_exit_status(*window_run.value()->outcome(), false);
     }
     // The client reads what is typed, unless the gate asks questions there.
     const bool asking_at_gate = context.step && context.script.empty();
@@ -297,13 +216,8 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     run.finish();
     show_until(INT64_MAX);
 
-    int status = 0;
     const std::vector<ProgramEnded> ended = outcome->ended();
-    if (const auto failure = outcome->launch_failure()) {
-        std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
-        status = failure->find("Permission denied") != std::string::npos ? exit_code::kCannotExecute
-                                                                         : exit_code::kCommandNotFound;
-    }
+    if (const auto failure = outcome->launch_failure()) std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
     if (!context.json) {
         fmt::print("\n");
         for (const ProgramEnded& program : ended)
@@ -335,14 +249,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
             RunRecording::print_written(language, info.value(), context.json, context.json ? stdout : stderr);
         }
     }
-    if (status != 0) return status;
-    if (interrupted()) return kProgramsExitInterrupted;
-    if (outcome->timed_out()) return kProgramsExitTimeout;
-    // The client's status speaks for the run; else the only program's.
-    for (const char* label : {"client", "server"})
-        for (const ProgramEnded& program : ended)
-            if (program.label == label) return exit_status(program);
-    return ended.empty() ? 0 : exit_status(ended.front());
+    return programs_exit_status(*outcome, interrupted());
 }
 
 }  // namespace tcplab

@@ -4,6 +4,7 @@
 // states printed as they happen, each program's output as "[server] …".
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "scenarios/run.hpp"
 
 namespace tcplab {
+
+class WindowProgramRun;
 
 struct ProgramCommandSettings {
     // exec
@@ -23,6 +26,8 @@ struct ProgramCommandSettings {
     double client_delay_seconds = -1;
     std::string record;
     bool force = false;
+    bool terminal = false;   // --terminal: the terminal view even with a display
+    std::string screenshot;  // --screenshot PNG: the window, saved once the programs are done
     // shell
     std::string shell_host;
     bool join = false;
@@ -40,6 +45,9 @@ struct ProgramCommandContext {
     bool json = false;
     bool absolute = false;
     std::function<Status()> prepare;  // main's prepare_once()
+    // Opens the window on the programs' run (main's, which owns the window);
+    // returns the window's exit status. Unset (no display, --json): the terminal.
+    std::function<int(std::shared_ptr<WindowProgramRun>, const ProgramCommandSettings&)> open_window;
 };
 
 struct ProgramCommands {

@@ -257,6 +257,18 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
                     &predict);
 }
 
+// What `tcplab exec` and the window's "Your programs" run the student's programs with.
+tcplab::ProgramCommandContext program_context(const Settings& settings) {
+    return {run_options(settings),
+            settings.topology == "loopback",
+            settings.step,
+            settings.script,
+            settings.json,
+            settings.absolute,
+            [] { return prepare_once(); },
+            {}};
+}
+
 tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui) {
     tcplab::WindowOptions options;
     options.lesson = gui.lesson;
@@ -275,6 +287,7 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     options.open_file = gui.open_file;
     // Without a sandbox the window still opens and says why no lesson runs.
     if (auto prepared = prepare_once(); !prepared) options.startup_error = prepared.error();
+    options.program_context = program_context(settings);
     return options;
 }
 
@@ -478,9 +491,24 @@ int main(int argc, char** argv) {
     if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);
     if (program_commands.exec->parsed() || program_commands.shell->parsed()) {
-        const tcplab::ProgramCommandContext context{
-            run_options(settings), settings.topology == "loopback", settings.step, settings.script, settings.json,
-            settings.absolute,     [] { return prepare_once(); }};
+        tcplab::ProgramCommandContext context = program_context(settings);
+        // With a display the window shows the run (as for a lesson), unless --terminal or --json.
+        if (!settings.json && tcplab::display_available())
+            context.open_window = [&](std::shared_ptr<tcplab::WindowProgramRun> window_run,
+                                      const tcplab::ProgramCommandSettings& exec) {
+                GuiSettings exec_gui;
+                exec_gui.screenshot = exec.screenshot;
+                tcplab::WindowOptions options = window_options(settings, exec_gui);
+                options.programs = std::move(window_run);
+                options.programs_record = exec.record;
+                options.programs_record_force = exec.force;
+                auto opened = tcplab::LabWindow::open(options);
+                if (!opened) {
+                    print_error(opened.error());
+                    return exit_code::kEnvironment;
+                }
+                return opened.value()->run();
+            };
         return program_commands.exec->parsed() ? tcplab::run_exec_command(programs, context, language.value())
                                                : tcplab::run_shell_command(programs, context, language.value());
     }

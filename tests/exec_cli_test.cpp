@@ -29,7 +29,8 @@ using namespace std::chrono_literals;
 
 // The programs run as another user (nobody, when root runs the tests): they
 // get a PATH every user can read.
-const std::string kEnvironment = "env PATH=/usr/local/bin:/usr/bin:/bin ";
+// No display: with one, exec would show its run in the window instead of the terminal.
+const std::string kEnvironment = "env -u DISPLAY -u WAYLAND_DISPLAY PATH=/usr/local/bin:/usr/bin:/bin ";
 
 struct Outcome {
     int exit_code = -1;
@@ -154,6 +155,14 @@ TEST(Exec, MissingProgramIsExit127AndLeavesNothing) {
     EXPECT_FALSE(std::filesystem::exists("/tmp/tcplab-never.pcapng"));
     EXPECT_EQ(hosts_folders(), folders);
     EXPECT_EQ(tcplab("exec --host client -- /etc/passwd").exit_code, 126);
+}
+
+TEST(Exec, AScreenshotWithoutAWindowIsAUsageErrorBeforeAnythingRuns) {
+    const size_t folders = hosts_folders();
+    const Outcome asked = tcplab("exec --server 'sleep 1' --screenshot /tmp/tcplab-never.png");
+    EXPECT_EQ(asked.exit_code, 64) << asked.output;
+    EXPECT_TRUE(contains(asked.output, "--screenshot")) << asked.output;
+    EXPECT_EQ(hosts_folders(), folders);
 }
 
 TEST(Exec, TimeoutEndsAProgramThatNeverEnds) {

@@ -12,6 +12,7 @@
 
 #include "scenarios/assets.hpp"
 #include "scenarios/program_examples.hpp"
+#include "scenarios/program_input.hpp"
 #include "scenarios/sandbox.hpp"
 
 namespace tcplab {
@@ -150,6 +151,22 @@ TEST_F(Session, ProgramThatNeverEndsIsEndedOnRequest) {
     ASSERT_TRUE(wait_for([&] { return ended_.size() == 1; }));
     EXPECT_EQ(ended_[0].signal, SIGTERM);
     EXPECT_EQ(session_->running_count(), 0u);
+}
+
+// What is typed in the window's input line goes through a ProgramInput to
+// the client's standard input, and the client's answer comes back as a line.
+TEST_F(Session, TypedLinesReachTheClientsStandardInput) {
+    auto input = ProgramInput::open();
+    ASSERT_TRUE(input) << input.error().what;
+    const std::vector<std::string> reader = {"/bin/sh", "-c", "read first; read second; echo \"got $first/$second\""};
+    ASSERT_TRUE(session_->launch(
+        {"client", Actor::Client, reader, input.value()->program_end(), ProgramTerminal::Lines, {}, ""}));
+    input.value()->queue("hello");
+    input.value()->queue("你好");
+    ASSERT_TRUE(input.value()->flush());
+    ASSERT_TRUE(wait_for([&] { return ended("client") != nullptr; }));
+    EXPECT_TRUE(printed("client", "got hello/你好"));
+    EXPECT_EQ(ended("client")->exit_code, 0);
 }
 
 }  // namespace

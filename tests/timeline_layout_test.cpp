@@ -564,5 +564,43 @@ TEST(TimelineLayout, RecordedHandshakeShowsSynSynAckAckInOrder) {
     EXPECT_EQ(markers, trace.notes().size());
 }
 
+// A student's program's output lines sit in its host's calls lane, between
+// its calls in time order, each labelled with its text; none after the cursor.
+TEST(TimelineLayout, ProgramOutputLinesSitAmongTheirHostsCalls) {
+    Fixture fixture;
+    CallEvent connect;
+    connect.time_ns = kStart;
+    connect.return_ns = kStart + 1'000'000;
+    connect.actor = Actor::Client;
+    connect.call = "connect";
+    fixture.trace.add_call(connect);
+    CallEvent close = connect;
+    close.time_ns = kStart + 3'000'000;
+    close.return_ns = kStart + 3'100'000;
+    close.call = "close";
+    fixture.trace.add_call(close);
+    fixture.trace.add_output({kStart + 2'000'000, Actor::Client, "client", "echo: hello"});
+    fixture.trace.add_output({kStart + 2'500'000, Actor::Server, "server", "done"});
+    TimelineInput input = input_for(fixture, axis_over(kStart - 1'000'000, kStart + 4'000'000, 5000));
+    const TimelineLayout layout = layout_timeline(input);
+    std::vector<std::pair<TimelineRecordKind, std::string>> client_lane, server_lane;
+    for (const TimelineRecord& record : layout.records) {
+        if (record.lane == TimelineLane::ClientCalls) client_lane.emplace_back(record.kind, record.label);
+        if (record.lane == TimelineLane::ServerCalls) server_lane.emplace_back(record.kind, record.label);
+    }
+    ASSERT_EQ(client_lane.size(), 3u);
+    EXPECT_EQ(client_lane[0].first, TimelineRecordKind::Call);
+    EXPECT_EQ(client_lane[1], std::make_pair(TimelineRecordKind::Output, std::string("» echo: hello")));
+    EXPECT_EQ(client_lane[2].first, TimelineRecordKind::Call);
+    ASSERT_EQ(server_lane.size(), 1u);
+    EXPECT_EQ(server_lane[0], std::make_pair(TimelineRecordKind::Output, std::string("» done")));
+
+    input.cursor_ns = kStart + 2'200'000;
+    size_t outputs = 0;
+    for (const TimelineRecord& record : layout_timeline(input).records)
+        outputs += record.kind == TimelineRecordKind::Output;
+    EXPECT_EQ(outputs, 1u);
+}
+
 }  // namespace
 }  // namespace tcplab

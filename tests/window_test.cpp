@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -366,4 +367,34 @@ TEST(Window, ARecordingOpensLikeTheLiveRun) {
         EXPECT_LT(colours.dominant_share, 0.995) << window["id"];
     }
     std::filesystem::remove(recording);
+}
+
+// tcplab exec with a display opens the window on the live run: the echo
+// example's programs run to their end, and the program output panel shows the
+// lines each wrote, marked with its host.
+TEST(Window, ExecShowsTheProgramsOutputInThePanel) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    if (auto missing = tcplab::test::missing_sandbox()) GTEST_SKIP() << *missing;
+    if (run_shell("command -v python3").exit_code != 0) GTEST_SKIP() << "python3 is not installed";
+    const tcplab::test::TempDir folder("tcplab-window-exec");
+    const std::string png = folder.file("exec.png");
+    const Outcome outcome = run_in_xvfb("exec --example echo --lang en --screenshot '" + png + "'");
+    ASSERT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
+    std::ifstream json_file(png + ".json");
+    ASSERT_TRUE(json_file) << outcome.output;
+    const nlohmann::json info = nlohmann::json::parse(json_file);
+    EXPECT_EQ(info["error"], "");
+    EXPECT_EQ(info["scenario"], "programs");
+    EXPECT_EQ(info["shown_steps"], 1);
+    const std::vector<std::string> lines = info["program_output"];
+    const auto has = [&](const std::string& line) {
+        return std::find(lines.begin(), lines.end(), line) != lines.end();
+    };
+    EXPECT_TRUE(has("[server] listening on port 9000")) << info["program_output"].dump();
+    EXPECT_TRUE(has("[client] echo: hello")) << info["program_output"].dump();
+    EXPECT_TRUE(has("[client] echo: 你好")) << info["program_output"].dump();
+    bool panel_shown = false;
+    for (const auto& window : info["windows"])
+        if (window["id"] == "program_output") panel_shown = !window["collapsed"].get<bool>();
+    EXPECT_TRUE(panel_shown) << info["windows"].dump();
 }

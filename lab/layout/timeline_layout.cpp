@@ -169,6 +169,24 @@ void layout_calls(const TimelineInput& input, Actor actor, TimelineLane lane, in
         record.detail = call->arguments;
         layout.records.push_back(std::move(record));
     }
+    // The lines the host's programs wrote, among their calls (tcplab exec).
+    const std::vector<OutputEvent>& outputs = input.trace.outputs();
+    for (size_t index = 0; index < outputs.size(); ++index) {
+        const OutputEvent& output = outputs[index];
+        if (output.actor != actor || output.time_ns > view_end || output.time_ns < input.axis.begin_ns) continue;
+        TimelineRecord record;
+        record.kind = TimelineRecordKind::Output;
+        record.lane = lane;
+        record.index = index;
+        record.x0 = record.x1 = input.axis.to_pixel(output.time_ns);
+        record.label_x = record.x0 + input.label_padding;
+        record.colour = actor == Actor::Client ? input.colours.client : input.colours.server;
+        record.label = "» " + output.text;
+        layout.records.push_back(std::move(record));
+    }
+    // Labels are fitted up to the next mark, so the lane goes in time order.
+    std::stable_sort(layout.records.begin() + static_cast<std::ptrdiff_t>(lane_begin), layout.records.end(),
+                     [](const TimelineRecord& a, const TimelineRecord& b) { return a.x0 < b.x0; });
     fit_lane_labels(layout.records, lane_begin, input);
 }
 
@@ -418,6 +436,7 @@ int64_t trace_end_ns(const Trace& trace) {
     if (!trace.states().empty()) end = std::max(end, trace.states().back().time_ns);
     if (!trace.notes().empty()) end = std::max(end, trace.notes().back().time_ns);
     for (const CallEvent& call : trace.calls()) end = std::max({end, call.time_ns, call.return_ns});
+    if (!trace.outputs().empty()) end = std::max(end, trace.outputs().back().time_ns);
     return end;
 }
 

@@ -35,7 +35,8 @@ struct TimelineState {
     void fit_whole_run(const Trace& trace, int64_t cursor_ns);  // the whole run up to the cursor
 };
 
-enum class TimelineRecordKind : uint8_t { Packet, PacketGroup, State, Call, StepMarker };
+// Output: a line a student's program wrote, in its host's calls lane.
+enum class TimelineRecordKind : uint8_t { Packet, PacketGroup, State, Call, Output, StepMarker };
 
 struct TimelineRecord {
     TimelineRecordKind kind = TimelineRecordKind::Packet;
@@ -46,7 +47,7 @@ struct TimelineRecord {
     uint32_t colour = 0;                     // an ImU32
     std::string label;                       // empty when there is no room for it
     std::string detail;                      // a second, dimmer line (seq/ack, arguments); may be empty
-    size_t index = 0;                        // packet, span, call or note index
+    size_t index = 0;                        // packet, span, call, output or note index
     size_t first = 0, last = 0;              // packets [first, last) in this mark
     size_t count = 0;                        // last - first for packets
     bool selected = false;                   // holds context.shared.selected_packet

@@ -149,6 +149,11 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
             ImGui::PopTextWrapPos();
             ImGui::PopStyleColor();
         }
+        ImGui::Separator();
+        // The student's own programs: the window asks for their command lines.
+        if (ImGui::Selectable(context.text("program_dialog.picker_entry").c_str(), !replay && controller.made()))
+            context.shared.programs_requested = true;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("programs.summary").c_str());
         ImGui::EndCombo();
     }
     if (replay && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", replay->path.c_str());

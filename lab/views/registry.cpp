@@ -6,6 +6,7 @@
 #include "lesson_bar.hpp"
 #include "packet_detail_view.hpp"
 #include "predict_view.hpp"
+#include "program_output_view.hpp"
 #include "sockets_view.hpp"
 #include "state_machine_view.hpp"
 #include "timeline_view.hpp"
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<View>> make_views() {
     views.push_back(std::make_unique<WireView>());
     views.push_back(std::make_unique<FramingView>());
     views.push_back(std::make_unique<PredictView>());
+    views.push_back(std::make_unique<ProgramOutputView>());
     return views;
 }
 

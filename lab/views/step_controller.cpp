@@ -36,11 +36,21 @@ Status StepController::load(const std::string& name) {
         error_ = found.error();
         return *error_;
     }
-    const LessonEntry* entry = &found.value();
     // The old run ends first: its sandbox and threads go before a new one starts.
     end_live_run();
+    maker_ = nullptr;
+    return start_live(name, [&] { return LessonRun::start(found.value(), options_); });
+}
+
+Status StepController::load_made(const std::string& name, RunMaker make) {
+    end_live_run();
+    maker_ = std::move(make);
+    return start_live(name, maker_);
+}
+
+Status StepController::start_live(const std::string& name, const RunMaker& start) {
     live_lesson_name_ = name;
-    auto started = LessonRun::start(*entry, options_);
+    auto started = start();
     if (!started) {
         error_ = started.error();
         return *error_;
@@ -69,7 +79,10 @@ void StepController::reset() {
         play_.playing = false;
         return;
     }
-    if (!live_lesson_name_.empty()) load(live_lesson_name_);
+    if (maker_)
+        load_made(live_lesson_name_, maker_);
+    else if (!live_lesson_name_.empty())
+        load(live_lesson_name_);
 }
 
 const Trace* StepController::trace() const {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ public:
 
     // Starts lesson `name` in a fresh sandbox; the previous run (or replay) ends.
     Status load(const std::string& name);
+    // Starts a run made on the spot (the student's own programs): `make`
+    // starts it, again on Reset. `name` is its lesson's name.
+    using RunMaker = std::function<Result<std::unique_ptr<LessonRun>>()>;
+    Status load_made(const std::string& name, RunMaker make);
+    // The live run is one load_made() started.
+    bool made() const { return static_cast<bool>(maker_); }
     // Names the lesson load() is about to start, so a frame drawn before it
     // (the window's first) shows its title and that it is starting.
     void announce(const std::string& name) { live_lesson_name_ = name; }
@@ -92,11 +99,13 @@ public:
 
 private:
     void end_live_run();
+    Status start_live(const std::string& name, const RunMaker& start);
 
     RunOptions options_;
     uint64_t generation_ = 0;
     std::string live_lesson_name_;
     std::unique_ptr<LessonRun> run_;
+    RunMaker maker_;  // set while the live run is a made one
     std::unique_ptr<Replay> replay_;
     std::optional<LiveRecording> recording_;
     std::vector<NoteEvent> live_notes_;

@@ -315,6 +315,13 @@ void TimelineView::draw_tooltip(LabContext& context, const TimelineRecord& recor
             if (!call.data.empty()) ImGui::Text("\"%s\"", call.data.c_str());
             break;
         }
+        case TimelineRecordKind::Output: {
+            const OutputEvent& output = trace.outputs()[record.index];
+            ImGui::Text("[%s]  %s", output.label.c_str(), output.text.c_str());
+            label_value(context.text("timeline.time"), format_offset(output.time_ns - start));
+            ImGui::TextDisabled("%s", context.text("timeline.output_note").c_str());
+            break;
+        }
         case TimelineRecordKind::StepMarker: {
             const NoteEvent& note = trace.notes()[record.index];
             if (note.step >= 0)
@@ -461,6 +468,13 @@ void TimelineView::draw_record(LabContext& context, const Geometry& geometry, co
                 draw_list->AddText(ImVec2(label_x, top + 5.0f), palette.text, record.label.c_str());
             if (!record.detail.empty())
                 draw_list->AddText(ImVec2(label_x, top + 6.0f + line), palette.text_dim, record.detail.c_str());
+            break;
+        }
+        case TimelineRecordKind::Output: {
+            // A thin tick under the calls, and the line's text beside it, dimmer than a call.
+            draw_list->AddLine(ImVec2(x0, top + 4.0f), ImVec2(x0, top + 6.0f + line * 2.0f), record.colour, thickness);
+            if (!record.label.empty())
+                draw_list->AddText(ImVec2(label_x, top + 6.0f + line), record.colour, record.label.c_str());
             break;
         }
         case TimelineRecordKind::StepMarker: {

@@ -21,6 +21,7 @@ namespace tcplab {
 static_assert(IM_COL32(1, 2, 3, 4) == rgba(1, 2, 3, 4), "ImGui packs colours differently from the palette");
 
 class LessonRun;
+class ProgramInput;
 class StepController;
 struct KernelCounters;
 
@@ -33,7 +34,8 @@ struct SharedViewState {
     bool relative_numbers = true;           // seq/ack relative to each side's ISN
     bool presentation = false;              // large fonts and thick lines for a projector
     bool colour_blind_palette = false;
-    bool note_requested = false;  // a view asks the window to open the instructor-note popup
+    bool note_requested = false;      // a view asks the window to open the instructor-note popup
+    bool programs_requested = false;  // the picker asks the window for the "Your programs" dialog
 };
 
 struct LabContext {
@@ -50,6 +52,8 @@ struct LabContext {
     // The lesson being run, when there is one, and what steps it.
     LessonRun* run = nullptr;
     StepController* controller = nullptr;
+    // The client's standard input while the student's own programs run in the window.
+    ProgramInput* program_input = nullptr;
     // The trace's transitions and state spans, brought up to date once at the
     // start of the frame for every view (the window's). Without it (tests), a
     // view keeps its own: see transitions_and_spans().

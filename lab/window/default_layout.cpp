@@ -8,8 +8,10 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
                                       float display_height, float top, float font_size) {
     const bool has_wire = std::find(view_ids.begin(), view_ids.end(), "wire") != view_ids.end();
     const bool has_predict = std::find(view_ids.begin(), view_ids.end(), "predict") != view_ids.end();
-    // The wire and the questions share the column beside the lesson bar.
+    // The wire, the questions and the programs' output share the column beside the lesson bar.
+    const bool has_output = std::find(view_ids.begin(), view_ids.end(), "program_output") != view_ids.end();
     const float wire_share = has_predict ? (has_wire ? 0.4f : 0.0f) : 1.0f;
+    const float predict_share = has_predict ? (1.0f - wire_share) * (has_output ? 0.45f : 1.0f) : 0.0f;
     const float width = std::max(display_width, 1.0f);
     const float height = std::max(display_height - top, 1.0f);
     // Fractions of the area under the menu bar, tuned on a 1600x900 window: the
@@ -40,7 +42,7 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
             rect = {id, lesson_width, top, width - lesson_width, side_height * wire_share};
         else if (id == "predict")
             rect = {id, lesson_width, top + side_height * wire_share, width - lesson_width,
-                    side_height * (1.0f - wire_share)};
+                    side_height * predict_share};
         else if (id == "timeline")
             rect = {id, 0, top + lesson_height, has_predict ? lesson_width : width, timeline_height};
         else if (id == "ladder")
@@ -53,6 +55,9 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
             rect = {id, right_x, lower_top, right_width, detail_height};
         else if (id == "sockets")
             rect = {id, right_x, lower_top + detail_height, right_width, lower_height - detail_height};
+        else if (id == "program_output" && has_predict)
+            rect = {id, lesson_width, top + side_height * (wire_share + predict_share), width - lesson_width,
+                    side_height * (1.0f - wire_share - predict_share)};
         else {
             // Cascaded, so several newcomers stay apart.
             const float offset = top * static_cast<float>(unknown++ % 8);

@@ -5,6 +5,8 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui_internal.h>
 
+#include <utility>
+
 // Each change, by the release that made it. Tested: 1.86, 1.90.1, 1.92.2b.
 #define TCPLAB_IMGUI_NAMED_KEYS (IMGUI_VERSION_NUM >= 18700)      // 1.87: an ImGuiKey_* for every key
 #define TCPLAB_IMGUI_SETTINGS_BY_ID (IMGUI_VERSION_NUM >= 18940)  // 1.89.4: FindWindowSettingsByID
@@ -86,6 +88,34 @@ bool key_pressed(int glfw_key, bool repeat) {
 #else
     // ImGui 1.86's GLFW backend keeps key state by GLFW key code.
     return glfw_key >= 0 && glfw_key < IM_ARRAYSIZE(ImGuiIO::KeysDown) && ImGui::IsKeyPressed(glfw_key, repeat);
+#endif
+}
+
+void send_key(ImGuiIO& io, int glfw_key, bool down) {
+#if TCPLAB_IMGUI_NAMED_KEYS
+    if (const ImGuiKey key = imgui_key(glfw_key); key != ImGuiKey_None) io.AddKeyEvent(key, down);
+#else
+    // What ImGui 1.86's GLFW backend sets up at start.
+    const std::pair<ImGuiKey_, int> named[] = {
+        {ImGuiKey_Tab, GLFW_KEY_TAB},
+        {ImGuiKey_LeftArrow, GLFW_KEY_LEFT},
+        {ImGuiKey_RightArrow, GLFW_KEY_RIGHT},
+        {ImGuiKey_UpArrow, GLFW_KEY_UP},
+        {ImGuiKey_DownArrow, GLFW_KEY_DOWN},
+        {ImGuiKey_PageUp, GLFW_KEY_PAGE_UP},
+        {ImGuiKey_PageDown, GLFW_KEY_PAGE_DOWN},
+        {ImGuiKey_Home, GLFW_KEY_HOME},
+        {ImGuiKey_End, GLFW_KEY_END},
+        {ImGuiKey_Insert, GLFW_KEY_INSERT},
+        {ImGuiKey_Delete, GLFW_KEY_DELETE},
+        {ImGuiKey_Backspace, GLFW_KEY_BACKSPACE},
+        {ImGuiKey_Space, GLFW_KEY_SPACE},
+        {ImGuiKey_Enter, GLFW_KEY_ENTER},
+        {ImGuiKey_Escape, GLFW_KEY_ESCAPE},
+        {ImGuiKey_KeyPadEnter, GLFW_KEY_KP_ENTER},
+    };
+    for (const auto& [key, code] : named) io.KeyMap[key] = code;
+    if (glfw_key >= 0 && glfw_key < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[glfw_key] = down;
 #endif
 }
 

@@ -23,9 +23,12 @@
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/views/drawing.hpp"
+#include "lab/views/program_output_view.hpp"
 #include "lab/views/registry.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
+#include "lab/window_program_run.hpp"
+#include "program_dialog.hpp"
 #include "replay_ui.hpp"
 #include "screenshot.hpp"
 #include "settings.hpp"
@@ -107,6 +110,11 @@ struct LabWindow::Impl {
 
     std::unique_ptr<StepController> controller;
     std::unique_ptr<ReplayUi> replay_ui;  // File ▸ Open/Save/Record, notes, exports
+    // The student's own programs: the run shown (when the live run is theirs),
+    // the one asked for in the dialog and started between frames, the dialog.
+    std::shared_ptr<WindowProgramRun> programs;
+    std::shared_ptr<WindowProgramRun> programs_to_start;
+    ProgramDialog program_dialog;
     int replay_errors_seen = 0;
     std::vector<std::unique_ptr<View>> views;
     SharedViewState shared;
@@ -132,6 +140,9 @@ struct LabWindow::Impl {
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
     void load_lesson(const std::string& name);
+    void start_programs(std::shared_ptr<WindowProgramRun> run);
+    void draw_program_dialog();
+    ProgramInput* program_input();
     void apply_language();
     void handle_keys();
     void draw_menu_bar();
@@ -237,7 +248,14 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
         if (!self || !self->replay_ui) return;
         self->replay_ui->drop(std::vector<std::string>(paths, paths + count));
     });
-    if (!options.open_file.empty()) {
+    options.program_context.run_options.packets_per_poll = kPacketsPerFrame;
+    if (options.programs) {
+        start_programs(options.programs);
+        if (!options.programs_record.empty() && controller->run())
+            if (auto recording = controller->start_recording(options.programs_record, options.programs_record_force);
+                !recording)
+                print_error(recording.error());
+    } else if (!options.open_file.empty()) {
         // A screenshot needs the file shown before its first frame; a person sees the progress bar.
         if (screenshot_mode())
             replay_ui->open_file_now(options.open_file, shared);
@@ -264,6 +282,37 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
 
 void LabWindow::Impl::load_lesson(const std::string& name) {
     if (auto loaded = controller->load(name); !loaded) print_error(loaded.error());
+}
+
+void LabWindow::Impl::start_programs(std::shared_ptr<WindowProgramRun> run) {
+    programs = run;
+    if (auto loaded = controller->load_made("programs", [run] { return run->start(); }); !loaded) {
+        print_error(loaded.error());
+        return;
+    }
+    // The lesson's one step launches the programs: they run as soon as the window shows.
+    controller->step();
+}
+
+// The client's standard input, while the programs of this window's run are running.
+ProgramInput* LabWindow::Impl::program_input() {
+    if (!programs || !controller->made() || !controller->run() || !controller->busy()) return nullptr;
+    return programs->input();
+}
+
+void LabWindow::Impl::draw_program_dialog() {
+    if (shared.programs_requested) program_dialog.open();
+    shared.programs_requested = false;
+    const auto asked = program_dialog.draw(language);
+    if (!asked) return;
+    auto planned = WindowProgramRun::plan(*asked, options.program_context, language);
+    if (!planned) {
+        program_dialog.show_error(planned.error().what +
+                                  (planned.error().remedy.empty() ? "" : " (" + planned.error().remedy + ")"));
+        return;
+    }
+    program_dialog.close();
+    programs_to_start = planned.value();  // started between frames, not while drawing
 }
 
 // The atlas can only change between frames: ImGui holds the font of the frame in progress.
@@ -712,6 +761,9 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
     info.windows = drawn_views;
     info.layout = settings.layout;
     info.texts = drawn_texts;
+    for (const std::unique_ptr<View>& view : views)
+        if (const auto* output = dynamic_cast<const ProgramOutputView*>(view.get()))
+            info.program_output = output->drawn_lines();
     // The other windows drawn this frame (menu bar, help, error), under ImGui's own names.
     const ImGuiContext& imgui = *ImGui::GetCurrentContext();
     for (ImGuiWindow* window_drawn : imgui.Windows) {
@@ -755,7 +807,8 @@ void LabWindow::Impl::save_on_exit() {
     settings.relative_numbers = shared.relative_numbers;
     settings.colour_blind_palette = shared.colour_blind_palette;
     settings.presentation = presenting();
-    if (!controller->live_lesson_name().empty()) settings.lesson = controller->live_lesson_name();
+    if (!controller->live_lesson_name().empty() && !controller->made())
+        settings.lesson = controller->live_lesson_name();
     if (auto saved = save_settings(settings, settings_file_path()); !saved) print_error(saved.error());
     if (ImGui::GetIO().IniFilename) ImGui::SaveIniSettingsToDisk(ImGui::GetIO().IniFilename);
 }
@@ -827,6 +880,10 @@ int LabWindow::run() {
             self.replay_errors_seen = self.replay_ui->error_count();
             self.dismissed_error.clear();  // a new file error is shown even if it reads like an old one
         }
+        if (self.programs_to_start) self.start_programs(std::move(self.programs_to_start));
+        self.programs_to_start.reset();
+        // What was typed for the client in the last frame goes to it now.
+        if (ProgramInput* input = self.program_input()) (void)input->flush();
         controller.update(self.shared);
         if (controller.shown_steps() != self.last_shown_steps || controller.busy()) {
             self.last_shown_steps = controller.shown_steps();
@@ -862,11 +919,13 @@ int LabWindow::run() {
         context.held = &controller.held();
         self.drawn_texts.clear();
         if (self.screenshot_mode()) context.drawn_texts = &self.drawn_texts;
+        context.program_input = self.program_input();
 
         self.draw_menu_bar();
         self.draw_views(context);
         self.draw_help_window();
         self.replay_ui->draw_windows(self.language, context);
+        self.draw_program_dialog();
         self.draw_error_window();
         ImGui::Render();
 

@@ -8,9 +8,12 @@
 #include <string>
 
 #include "capture/result.hpp"
+#include "lab/exec_command.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
+
+class WindowProgramRun;
 
 struct WindowOptions {
     std::string lesson;         // "" = the one loaded last time (settings)
@@ -22,6 +25,13 @@ struct WindowOptions {
     // A recording or any pcap/pcapng to show instead of a live lesson (tcplab open FILE,
     // gui --open FILE). No sandbox is needed for it.
     std::string open_file;
+    // The student's own programs, run at once instead of a lesson (tcplab exec
+    // with a display), and the recording asked for with them (exec --record).
+    std::shared_ptr<WindowProgramRun> programs;
+    std::string programs_record;
+    bool programs_record_force = false;
+    // What "Your programs" in the lesson picker runs the programs with.
+    ProgramCommandContext program_context;
 
     // Screenshot mode: run `screenshot_steps` steps (all when unset), draw a few
     // more frames, save the PNG and PNG.json, close. Settings are neither read nor written.

@@ -72,7 +72,8 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
                                   {"cjk_font", info.cjk_font},
                                   {"layout", info.layout},
                                   {"windows", windows},
-                                  {"texts", texts}};
+                                  {"texts", texts},
+                                  {"program_output", info.program_output}};
     const std::string json_path = path + ".json";
     std::ofstream out(json_path, std::ios::trunc);
     out << document.dump(2) << "\n";

@@ -38,6 +38,8 @@ struct ScreenshotInfo {
     std::vector<DrawnWindow> windows;
     std::string layout;            // "full", "presentation", ...
     std::vector<DrawnText> texts;  // what a class must read (views record it), and where
+    // The lines the program output panel drew ("[server] hello").
+    std::vector<std::string> program_output;
 };
 
 // `path` is the PNG's; the JSON goes to path + ".json".
