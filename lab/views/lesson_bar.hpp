@@ -12,11 +12,11 @@ public:
     void draw(LabContext& context) override;
 
 private:
-    void draw_controls(LabContext& context, StepController& controller);
-    void draw_narration(LabContext& context, StepController& controller);
+    void draw_controls(LabContext& context, const StepController& controller);
+    void draw_narration(LabContext& context, const StepController& controller);
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
-    void draw_notes(LabContext& context, StepController& controller);
+    void draw_notes(LabContext& context, const StepController& controller);
 };
 
 }  // namespace tcplab

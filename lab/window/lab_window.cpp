@@ -16,18 +16,21 @@
 #include <set>
 #include <vector>
 
+#include "apply_commands.hpp"
 #include "default_layout.hpp"
 #include "fonts.hpp"
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/views/drawing.hpp"
+#include "lab/views/item_marks.hpp"
 #include "lab/views/registry.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
 #include "replay_ui.hpp"
 #include "screenshot.hpp"
 #include "settings.hpp"
+#include "window_script.hpp"
 
 namespace tcplab {
 namespace {
@@ -101,6 +104,8 @@ struct LabWindow::Impl {
     ImGuiStyle base_style;
 
     std::unique_ptr<StepController> controller;
+    // What this frame's views, keys and menus asked for: applied before the next frame is built.
+    Outbox outbox;
     std::unique_ptr<ReplayUi> replay_ui;  // File ▸ Open/Save/Record, notes, exports
     int replay_errors_seen = 0;
     std::vector<std::unique_ptr<View>> views;
@@ -120,7 +125,12 @@ struct LabWindow::Impl {
     size_t last_shown_steps = 0;
     std::chrono::steady_clock::time_point animate_until{};
 
+    // A test's input script (TCPLAB_WINDOW_SCRIPT), when one drives the window.
+    std::optional<WindowScript> script;
+
     bool screenshot_mode() const { return !options.screenshot_path.empty(); }
+    // Screenshots and scripts neither read nor write the user's settings, and see the default layout.
+    bool isolated() const { return screenshot_mode() || script.has_value(); }
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
@@ -149,7 +159,12 @@ std::optional<Error> LabWindow::Impl::current_error() const {
 
 Status LabWindow::Impl::start(const WindowOptions& requested) {
     options = requested;
-    if (!screenshot_mode()) {
+    if (const char* script_path = std::getenv("TCPLAB_WINDOW_SCRIPT"); script_path && *script_path) {
+        auto loaded = WindowScript::load(script_path);
+        if (!loaded) return loaded.error();
+        script = std::move(loaded.value());
+    }
+    if (!isolated()) {
         LoadedSettings loaded = load_settings(settings_file_path());
         settings = loaded.settings;
         settings_error = loaded.error;
@@ -171,8 +186,8 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     // OpenGL 3.0 with GLSL 130: what ImGui's OpenGL 3 backend needs, and what Mesa offers everywhere.
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    const int width = screenshot_mode() ? kScreenshotWidth : settings.width;
-    const int height = screenshot_mode() ? kScreenshotHeight : settings.height;
+    const int width = isolated() ? kScreenshotWidth : settings.width;
+    const int height = isolated() ? kScreenshotHeight : settings.height;
     window = glfwCreateWindow(width, height, language.text("app.title").c_str(), nullptr, nullptr);
     if (!window)
         return Error{"cannot open a window with OpenGL 3 (" + glfw_last_error + ")",
@@ -184,7 +199,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     ImGui::CreateContext();
     imgui_ready = true;
     ImGuiIO& io = ImGui::GetIO();
-    if (screenshot_mode()) {
+    if (isolated()) {
         io.IniFilename = nullptr;  // the default layout, whatever the user arranged
     } else {
         ini_path = imgui_ini_path();
@@ -300,27 +315,30 @@ void LabWindow::Impl::handle_keys() {
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
-    StepController& steps = *controller;
+    const StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
-        if (!steps.held().empty() && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
+        if (!steps.held().empty() && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
         return;  // otherwise one step at a time, as the buttons allow
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) steps.step();
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) steps.back();
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) steps.forward();
-    if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) steps.toggle_play();
-    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) steps.reset();
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) outbox.push_back(command::Back{});
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) outbox.push_back(command::Forward{});
+    if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) outbox.push_back(command::TogglePlay{});
+    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) outbox.push_back(command::Reset{});
 }
 
 void LabWindow::Impl::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     menu_bar_height = ImGui::GetWindowSize().y;
     if (ImGui::BeginMenu(language.text("window.menu_file").c_str())) {
-        replay_ui->draw_file_items(language);
+        replay_ui->draw_file_items(language, outbox);
         ImGui::Separator();
         if (ImGui::MenuItem(language.text("window.quit").c_str(), "Ctrl+Q")) quit = true;
+        item_marks::mark("file.quit");
         ImGui::EndMenu();
+    } else {
+        item_marks::mark("menu.file");
     }
     replay_ui->draw_export_menu(language);
     if (ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
@@ -576,7 +594,7 @@ int LabWindow::Impl::finish_screenshot(bool reached_target) {
 }
 
 void LabWindow::Impl::save_on_exit() {
-    if (screenshot_mode()) return;
+    if (isolated()) return;
     if (!glfwGetWindowAttrib(window, GLFW_ICONIFIED)) glfwGetWindowSize(window, &settings.width, &settings.height);
     settings.relative_numbers = shared.relative_numbers;
     settings.colour_blind_palette = shared.colour_blind_palette;
@@ -638,8 +656,9 @@ int LabWindow::run() {
 
     while (!glfwWindowShouldClose(self.window) && !self.quit) {
         const Clock::time_point now = Clock::now();
-        const bool lively = self.screenshot_mode() || self.options.frames > 0 || controller.busy() ||
-                            controller.play().playing || now < self.animate_until || self.replay_ui->loading();
+        const bool lively = self.isolated() || self.options.frames > 0 || controller.busy() ||
+                            controller.play().playing || now < self.animate_until || self.replay_ui->loading() ||
+                            !self.outbox.empty();
         if (lively)
             glfwPollEvents();
         else
@@ -653,18 +672,26 @@ int LabWindow::run() {
             self.replay_errors_seen = self.replay_ui->error_count();
             self.dismissed_error.clear();  // a new file error is shown even if it reads like an old one
         }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // Xvfb puts the pointer mid-screen, where it would open a tooltip over the picture.
+        if (self.screenshot_mode()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        item_marks::next_frame();
+        if (self.script) {
+            const WindowScript::Seen seen{controller.run() != nullptr, controller.replay() != nullptr,
+                                          controller.busy(), !controller.held().empty(), controller.shown_steps()};
+            self.script->before_frame(seen, ImGui::GetIO());
+        }
+        ImGui::NewFrame();
+        self.handle_keys();
+        // Between the last frame's drawing and this one's: what was asked
+        // for changes the run now, and the context below is built from the result.
+        apply_commands(self.outbox, controller, *self.replay_ui, self.shared);
         controller.update(self.shared);
         if (controller.shown_steps() != self.last_shown_steps || controller.busy()) {
             self.last_shown_steps = controller.shown_steps();
             self.animate_until = Clock::now() + kAnimationTime;
         }
-
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        // Xvfb puts the pointer mid-screen, where it would open a tooltip over the picture.
-        if (self.screenshot_mode()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-        ImGui::NewFrame();
-        self.handle_keys();
 
         const Palette palette = self.shared.colour_blind_palette ? Palette::colour_blind_safe() : Palette::standard();
         const Trace* trace = controller.trace();
@@ -673,8 +700,8 @@ int LabWindow::run() {
         self.transitions_and_spans.update(context.trace);
         context.history = &self.transitions_and_spans;
         context.line_width = self.shared.presentation ? kPresentationLineWidth : 1.0f;
-        context.run = controller.run();
         context.controller = &controller;
+        context.outbox = &self.outbox;
         // Live kernel data only while the views show the present; after Back
         // they rebuild the past from the trace instead.
         std::vector<SocketInfo> live_sockets;
@@ -713,11 +740,17 @@ int LabWindow::run() {
             const bool at_gate_in_target =
                 controller.busy() && waiting_at_gate && controller.shown_steps() + 1 >= *target_steps;
             const bool reached = (controller.shown_steps() >= *target_steps && !controller.busy()) || at_gate_in_target;
-            if (!failed && !reached && (!controller.busy() || waiting_at_gate)) controller.step();
+            if (!failed && !reached && (!controller.busy() || waiting_at_gate)) self.outbox.push_back(command::Step{});
             if (failed || reached) ++frames_at_target;
             if (frames_at_target >= settle_frames) return self.finish_screenshot(reached);
             if (Clock::now() > deadline) return self.finish_screenshot(false);
         } else if (self.options.frames > 0 && frames_drawn >= self.options.frames) {
+            self.quit = true;
+        } else if (self.script && self.script->finished()) {
+            if (const auto& failure = self.script->failure()) {
+                std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
+                return exit_code::kEnvironment;
+            }
             self.quit = true;
         }
         glfwSwapBuffers(self.window);

@@ -2,7 +2,9 @@
 // The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
 // drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
 // Everything here runs on the UI thread; only the file reading (BackgroundFileOpener)
-// runs beside it, and its result is taken at a frame's start.
+// runs beside it, and its result is taken at a frame's start. What its menus,
+// dialogs and popup decide goes into the outbox like a view's clicks; the
+// window applies it between frames through the methods under "Commands".
 #include <array>
 #include <chrono>
 #include <optional>
@@ -34,7 +36,7 @@ public:
     // Keyboard: Ctrl+O, N. Call where the window handles its keys.
     void handle_keys(SharedViewState& shared);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
-    void draw_file_items(const Language& language);
+    void draw_file_items(const Language& language, Outbox& outbox);
     void draw_export_menu(const Language& language);
     // Right side of the menu bar: ● REC with the packet count, or a short status.
     void draw_status(const Language& language);
@@ -51,6 +53,13 @@ public:
     int error_count() const { return error_count_; }  // grows with each new error
     void clear_error() { error_.reset(); }
 
+    // Commands (apply_commands.cpp), between frames.
+    void start_recording(const std::string& path, bool overwrite);
+    void stop_recording();
+    void save_as(const std::string& path, bool overwrite);
+    void export_svg(const std::string& path);
+    void export_png(const std::string& path);
+
     // For screenshots of these pieces: "open", "progress", "note", "record".
     void show_for_screenshot(const std::string& piece, const std::string& record_path, SharedViewState& shared,
                              const Language& language);
@@ -58,10 +67,10 @@ public:
 private:
     void fail(const std::string& what, const std::string& remedy = "");
     void request_note(const SharedViewState& shared);
-    void act_on(const FileChoice& choice);
+    void act_on(const FileChoice& choice, Outbox& outbox);
     void draw_progress(const Language& language);
-    void export_svg(const std::string& path);
     void draw_note_popup(const Language& language, LabContext& context);
+    void show_status(const std::string& text);
     void shown(const std::string& path, Replay replay, SharedViewState& shared);
     std::string dialog_directory() const;
 
