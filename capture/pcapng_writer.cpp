@@ -133,6 +133,19 @@ Error system_error(const std::string& what, const std::string& path, int error_n
     return Error{what + " " + path + ": " + std::strerror(error_number), ""};
 }
 
+// A write that failed half-way: what the user can do depends on why.
+Error write_error(const std::string& path, int error_number) {
+    Error error = system_error("cannot write to", path, error_number);
+    const std::string kept = "; the file keeps every block written before";
+    if (error_number == ENOSPC)
+        error.remedy = "free space on the disk that holds " + path + ", or record to another folder" + kept;
+    else if (error_number == EDQUOT)
+        error.remedy = "your disk quota is used up: delete files you no longer need, or record to another disk" + kept;
+    else if (error_number == EFBIG)
+        error.remedy = "the file reached the size limit set for your processes (`ulimit -f`): raise it" + kept;
+    return error;
+}
+
 }  // namespace
 
 PcapngWriter::PcapngWriter(int descriptor, std::string path, bool sync_each_block)
@@ -199,8 +212,12 @@ Status PcapngWriter::write_block(std::span<const uint8_t> block) {
         const ssize_t count = ::write(descriptor_, block.data() + done, block.size() - done);
         if (count < 0) {
             if (errno == EINTR) continue;
+            const int error_number = errno;
             failed_ = true;
-            return system_error("cannot write to", path_, errno);
+            // Cut the part of the block that was written, so the file ends at
+            // its last complete block and every reader opens it without a fault.
+            (void)::ftruncate(descriptor_, static_cast<off_t>(bytes_written_));
+            return write_error(path_, error_number);
         }
         done += static_cast<size_t>(count);
     }

@@ -69,10 +69,10 @@ case "$mode" in
         echo "tcplab: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
         build "$root/build-sanitize" -DTCPLAB_SANITIZE=ON
         ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
-        echo "tcplab: the file reader and the decoder under libFuzzer, 30 seconds each"
+        echo "tcplab: the file reader, the decoder, the lesson parser and the gate script parser under libFuzzer, 20 seconds each"
         cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-            -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DTCPLAB_FUZZ=ON > /dev/null
-        cmake --build "$root/build-fuzz" -j "$jobs" --target reader_fuzzer decode_fuzzer
+            -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DTCPLAB_FUZZ=ON -DTCPLAB_FUZZ_SECONDS=20 > /dev/null
+        cmake --build "$root/build-fuzz" -j "$jobs" --target reader_fuzzer decode_fuzzer lesson_fuzzer gate_script_fuzzer
         ctest --test-dir "$root/build-fuzz" --output-on-failure -R '^Fuzz\.'
         ;;
     *)

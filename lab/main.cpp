@@ -130,6 +130,9 @@ int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gat
              tcplab::PredictPrompt* predict = nullptr) {
     view.print_intro(run);
     int64_t shown_until = 0;
+    // The first write that failed (a full disk): the run stops there, since
+    // what follows could not be kept, and the file ends at its last whole block.
+    std::optional<tcplab::Error> recording_failed;
     while (!run.finished()) {
         const std::optional<size_t> picked = predict ? predict->ask(run, run.steps_done()) : std::nullopt;
         const tcplab::StepOutcome& outcome = gate ? gate->run_step(run) : run.step();
@@ -138,7 +141,10 @@ int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gat
         shown_until = outcome.end_ns;
         std::fflush(stdout);
         if (recording) {
-            if (auto written = recording->after_step(run); !written) print_error(written.error());
+            if (auto written = recording->after_step(run); !written) {
+                recording_failed = written.error();
+                break;
+            }
             if (tcplab::RunRecording::interrupted()) break;
         }
     }
@@ -146,6 +152,10 @@ int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gat
     view.print_summary(run);
     if (recording) {
         auto info = recording->finish(run);
+        if (recording_failed) {
+            print_error(*recording_failed);
+            return exit_code::kCannotWrite;
+        }
         if (!info) {
             print_error(info.error());
             return exit_code::kEnvironment;
@@ -263,6 +273,9 @@ int run_gui(const Settings& settings, const GuiSettings& gui, bool language_give
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file that reaches the size limit (`ulimit -f`) must fail the write with
+    // EFBIG, which the recording reports, rather than kill tcplab mid-run.
+    std::signal(SIGXFSZ, SIG_IGN);
     Settings settings;
     std::vector<std::string> names;
     for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);

@@ -333,6 +333,39 @@ TEST(RecordReplay, CtrlCFinishesTheFile) {
     expect_tshark_reads(path, loaded->packets);
 }
 
+// A disk that fills up while recording, made with a file size limit (EFBIG
+// behaves as ENOSPC does: the write fails part-way through a block).
+TEST(RecordReplay, AFullDiskStopsTheRunAndTheFileEndsAtItsLastWholeBlock) {
+    if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+    TempDir dir;
+    const std::string path = dir.file("full.pcapng");
+    constexpr uintmax_t kLimit = 16384;  // the first steps fit, the whole lesson does not
+    // Through a pipe: the limit applies to every file tcplab writes, and its
+    // output must not be one of them.
+    const Outcome outcome = run_shell("{ prlimit --fsize=" + std::to_string(kLimit) + " '" + TCPLAB_BINARY +
+                                      "' run handshake --record '" + path + "' 2>&1; echo \"exit $?\"; } | cat");
+    EXPECT_NE(outcome.output.find("exit " + std::to_string(exit_code::kCannotWrite) + "\n"), std::string::npos)
+        << outcome.output;
+    auto count = [&](const std::string& text) {
+        size_t found = 0;
+        for (size_t at = outcome.output.find(text); at != std::string::npos; at = outcome.output.find(text, at + 1))
+            ++found;
+        return found;
+    };
+    EXPECT_EQ(count("cannot write to " + path + ": File too large"), 1u) << outcome.output;
+    EXPECT_EQ(count("ulimit -f"), 1u) << "the fix, once: " << outcome.output;
+    EXPECT_EQ(count("earlier write"), 0u) << "one error, not one per step: " << outcome.output;
+    EXPECT_EQ(count("Step 12 of 12"), 0u) << "the run stops when the recording cannot go on";
+
+    EXPECT_LE(std::filesystem::file_size(path), kLimit);
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_FALSE(loaded->fault) << "the half-written block is cut off: " << loaded->fault->message();
+    EXPECT_GE(loaded->packets, 3u);
+    EXPECT_GE(loaded->steps.size(), 1u);
+    expect_tshark_reads(path, loaded->packets);
+}
+
 // ---- the program, as a user runs it ----
 
 TEST(RecordCli, RefusesToOverwriteWithoutForce) {

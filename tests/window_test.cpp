@@ -21,6 +21,7 @@
 #include "lab/i18n.hpp"
 #include "tests/environment.hpp"
 #include "tests/run_tcplab.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 
@@ -30,13 +31,18 @@ namespace exit_code = tcplab::exit_code;
 
 // Several tests may start Xvfb at once; `-a` can pick a display another just
 // took, which xvfb-run reports as Xvfb failing to start. Then try again.
+// The X authority file lives in the test's own folder: left to itself, xvfb-run
+// makes a folder for it and, when removing that folder fails, replaces the
+// program's exit code with its own (5), which a test of exit codes cannot tell
+// from the program's.
 // `piece`: one of the window's file pieces to show as well (TCPLAB_SCREENSHOT_PIECE).
 Outcome run_in_xvfb(const std::string& arguments, const std::string& piece = "") {
     Outcome outcome;
+    const tcplab::test::TempDir x_authority("tcplab-xauth");
     const std::string environment = piece.empty() ? "" : "TCPLAB_SCREENSHOT_PIECE=" + piece + " ";
     for (int attempt = 0; attempt < 3; ++attempt) {
-        outcome = run_shell(environment + "xvfb-run -a -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) +
-                            "' " + arguments + " 2>&1");
+        outcome = run_shell(environment + "xvfb-run -a -f '" + x_authority.file("Xauthority") +
+                            "' -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) + "' " + arguments + " 2>&1");
         if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
     }
     return outcome;
