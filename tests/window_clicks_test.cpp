@@ -26,10 +26,13 @@ ProgramOutcome run_script(const TempDir& folder, const std::string& script, cons
     std::ofstream(script_path) << script;
     ProgramOutcome outcome;
     // Several tests may start Xvfb at once; `-a` can pick a display another just took.
+    // The X authority file is the test's own, so xvfb-run never replaces tcplab's
+    // exit code with its own (see window_test.cpp).
     for (int attempt = 0; attempt < 3; ++attempt) {
         outcome = tcplab::test::run_shell("cd '" + folder.path().string() + "' && TCPLAB_WINDOW_SCRIPT='" +
-                                          script_path + "' xvfb-run -a -s '-screen 0 1600x900x24' '" + TCPLAB_BINARY +
-                                          "' gui --lang en " + arguments + " 2>&1");
+                                          script_path + "' xvfb-run -a -f '" + folder.file("Xauthority") +
+                                          "' -s '-screen 0 1600x900x24' '" + TCPLAB_BINARY + "' gui --lang en " +
+                                          arguments + " 2>&1");
         if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
     }
     return outcome;
