@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <thread>
 
+#include <GLFW/glfw3.h>
+
 #include "imgui_harness.hpp"
+#include "capture/capture_index.hpp"
 #include "lab/views/item_marks.hpp"
 #include "lab/views/lesson_bar.hpp"
 #include "lab/views/predict_view.hpp"
@@ -261,6 +264,95 @@ TEST(Commands, TheGateOnTwoHosts) {
     }));
     EXPECT_GE(window.controller.run()->wire()->stats().dropped, 1u);
     EXPECT_GE(window.controller.run()->wire()->stats().relayed, 2u);
+}
+
+}  // namespace
+}  // namespace tcplab
+
+namespace tcplab {
+namespace {
+
+// Notes added to a recording are never dropped without an answer: opening
+// another file (or picking a lesson, or quitting) asks Save / Discard / Cancel.
+TEST(Commands, UnsavedNotesAskBeforeTheRecordingIsReplaced) {
+    test::TempDir folder("tcplab-commands");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(kRecording, copy);
+    const std::string other = std::string(TCPLAB_TEST_RECORDINGS) + "/teardown.pcapng";
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{copy});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    window.apply(harness, command::Step{});
+    window.apply(harness, command::AddNote{note_on_step(*window.controller.current_step(), "remember the ISN")});
+
+    // Cancel: the recording and its notes stay.
+    window.apply(harness, command::OpenFile{other});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Cancel});
+    harness.frames(3, [&] { window.frame(); });
+    EXPECT_FALSE(window.files.asking_about_unsaved());
+    EXPECT_EQ(window.controller.replay()->path, copy);
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+
+    // Save: the notes go into the file, then the other file is shown.
+    window.apply(harness, command::OpenFile{other});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Save});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay()->path == other; }));
+    auto saved = open_capture(copy);
+    ASSERT_TRUE(saved.ok()) << saved.error().what;
+    bool found = false;
+    for (const InstructorNote& note : instructor_notes(saved->loaded.trace)) found |= note.text == "remember the ISN";
+    EXPECT_TRUE(found);
+
+    // Discard: nothing is written, the next file is shown.
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "dropped")});
+    window.apply(harness, command::OpenFile{copy});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Discard});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay()->path == copy; }));
+    EXPECT_FALSE(window.files.asking_about_unsaved());
+
+    // Quitting asks too, and Discard lets the window close.
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "again")});
+    EXPECT_TRUE(window.files.holds_quit_for_unsaved_notes());
+    EXPECT_FALSE(window.files.quit_allowed());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Discard});
+    EXPECT_TRUE(window.files.quit_allowed());
+}
+
+// Ctrl+S writes the notes into the recording shown.
+TEST(Commands, CtrlSSavesTheNotesIntoTheRecording) {
+    test::TempDir folder("tcplab-commands");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(kRecording, copy);
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{copy});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
+    ImGuiIO& io = ImGui::GetIO();
+    for (const bool down : {true, false}) {
+#if IMGUI_VERSION_NUM >= 18700
+        io.AddKeyEvent(ImGuiMod_Ctrl, down);
+        io.AddKeyEvent(ImGuiKey_S, down);
+#else
+        io.KeyCtrl = down;
+        io.KeysDown[GLFW_KEY_S] = down;
+#endif
+        harness.frames(1, [&] {
+            window.frame();
+            window.files.handle_keys(window.shared, window.outbox);
+        });
+    }
+    harness.frames(1, [&] { window.frame(); });
+    EXPECT_FALSE(window.controller.replay()->notes_changed);
+    auto saved = open_capture(copy);
+    ASSERT_TRUE(saved.ok()) << saved.error().what;
+    bool found = false;
+    for (const InstructorNote& note : instructor_notes(saved->loaded.trace)) found |= note.text == "the ACK";
+    EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -71,15 +71,19 @@ struct ExportLadderSvg {
 struct ExportLadderPng {
     std::string path;
 };
+// The answer to "the notes on this recording are not saved" (replay_ui.hpp).
+struct AnswerUnsaved {
+    enum class Choice { Save, Discard, Cancel } choice = Choice::Cancel;
+};
 
 }  // namespace command
 
-using Command =
-    std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
-                 command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
-                 command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
-                 command::SkipTimeWait, command::AddNote, command::OpenFile, command::StartRecording,
-                 command::StopRecording, command::SaveAs, command::ExportLadderSvg, command::ExportLadderPng>;
+using Command = std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
+                             command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
+                             command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
+                             command::SkipTimeWait, command::AddNote, command::OpenFile, command::StartRecording,
+                             command::StopRecording, command::SaveAs, command::ExportLadderSvg,
+                             command::ExportLadderPng, command::AnswerUnsaved>;
 
 // The commands of one frame, applied in order before the next.
 using Outbox = std::vector<Command>;

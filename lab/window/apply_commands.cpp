@@ -21,6 +21,7 @@ void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files,
     Outbox commands;
     commands.swap(outbox);
     for (const Command& command : commands) {
+        if (files.holds_for_unsaved_notes(command)) continue;  // asked first: Save, Discard or Cancel
         std::visit(
             Overloaded{
                 [&](const command::LoadLesson& load) {
@@ -52,6 +53,7 @@ void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files,
                 [&](const command::SaveAs& save) { files.save_as(save.path, save.overwrite); },
                 [&](const command::ExportLadderSvg& svg) { files.export_svg(svg.path); },
                 [&](const command::ExportLadderPng& png) { files.export_png(png.path); },
+                [&](const command::AnswerUnsaved& answer) { files.answer_unsaved(answer.choice, outbox); },
             },
             command);
     }

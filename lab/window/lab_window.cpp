@@ -309,7 +309,7 @@ void LabWindow::Impl::set_presentation(bool on) {
 
 void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
-    replay_ui->handle_keys(shared);
+    replay_ui->handle_keys(shared, outbox);
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
     // ImGui 1.86 keeps key state by GLFW key code.
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
@@ -654,7 +654,14 @@ int LabWindow::run() {
     int frames_drawn = 0;
     int frames_at_target = 0;
 
-    while (!glfwWindowShouldClose(self.window) && !self.quit) {
+    for (;;) {
+        if (glfwWindowShouldClose(self.window) || self.quit) {
+            // Notes added to a recording are not lost by closing: the window asks first.
+            const bool unattended = self.screenshot_mode() || (self.script && self.script->finished());
+            if (unattended || !self.replay_ui->holds_quit_for_unsaved_notes()) break;
+            glfwSetWindowShouldClose(self.window, GLFW_FALSE);
+            self.quit = false;
+        }
         const Clock::time_point now = Clock::now();
         const bool lively = self.isolated() || self.options.frames > 0 || controller.busy() ||
                             controller.play().playing || now < self.animate_until || self.replay_ui->loading() ||
@@ -687,6 +694,7 @@ int LabWindow::run() {
         // Between the last frame's drawing and this one's: what was asked
         // for changes the run now, and the context below is built from the result.
         apply_commands(self.outbox, controller, *self.replay_ui, self.shared);
+        if (self.replay_ui->quit_allowed()) self.quit = true;  // notes saved or discarded: close now
         controller.update(self.shared);
         if (controller.shown_steps() != self.last_shown_steps || controller.busy()) {
             self.last_shown_steps = controller.shown_steps();

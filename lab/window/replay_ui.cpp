@@ -82,7 +82,7 @@ void ReplayUi::request_note(const SharedViewState& shared) {
     note_text_[0] = '\0';
 }
 
-void ReplayUi::handle_keys(SharedViewState& shared) {
+void ReplayUi::handle_keys(SharedViewState& shared, Outbox& outbox) {
     if (shared.note_requested) {
         shared.note_requested = false;
         request_note(shared);
@@ -92,6 +92,8 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false))
+        if (const Replay* replay = controller_.replay()) outbox.push_back(command::SaveAs{replay->path, true});
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
 }
 
@@ -189,6 +191,86 @@ void ReplayUi::act_on(const FileChoice& choice, Outbox& outbox) {
         outbox.push_back(command::ExportLadderSvg{choice.path});
     else if (choice.purpose == "ladder_png")
         outbox.push_back(command::ExportLadderPng{choice.path});
+}
+
+bool ReplayUi::unsaved_notes() const {
+    const Replay* replay = controller_.replay();
+    return replay && replay->notes_changed;
+}
+
+bool ReplayUi::holds_for_unsaved_notes(const Command& command) {
+    const bool replaces_replay =
+        std::holds_alternative<command::LoadLesson>(command) || std::holds_alternative<command::OpenFile>(command);
+    if (!replaces_replay || !unsaved_notes()) return false;
+    waiting_ = command;
+    quit_waiting_ = false;
+    unsaved_open_ = true;
+    return true;
+}
+
+bool ReplayUi::holds_quit_for_unsaved_notes() {
+    if (quit_allowed_ || !unsaved_notes()) return false;
+    waiting_.reset();
+    quit_waiting_ = true;
+    unsaved_open_ = true;
+    return true;
+}
+
+void ReplayUi::answer_unsaved(UnsavedAnswer answer, Outbox& outbox) {
+    unsaved_open_ = false;
+    if (answer == UnsavedAnswer::Cancel) {
+        waiting_.reset();
+        quit_waiting_ = false;
+        return;
+    }
+    Replay* replay = controller_.replay();
+    if (answer == UnsavedAnswer::Save && replay) {
+        // The file is read whole into memory: writing over it loses nothing.
+        save_as(replay->path, true);
+        if (replay->notes_changed) {  // could not save: the error is shown, nothing is replaced
+            waiting_.reset();
+            quit_waiting_ = false;
+            return;
+        }
+    }
+    if (replay) replay->notes_changed = false;  // discarded, or saved
+    if (waiting_) outbox.push_back(std::move(*waiting_));
+    waiting_.reset();
+    quit_allowed_ = quit_waiting_;
+    quit_waiting_ = false;
+}
+
+void ReplayUi::draw_unsaved_popup(const Language& language, Outbox& outbox) {
+    if (!unsaved_open_) return;
+    const Replay* replay = controller_.replay();
+    if (!replay) {
+        unsaved_open_ = false;
+        return;
+    }
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    ImGui::SetNextWindowFocus();
+    const std::string name = language.text("replay.unsaved.title") + "###unsaved";
+    if (ImGui::Begin(
+            name.c_str(), nullptr,
+            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+        const std::string file = std::filesystem::path(replay->path).filename().string();
+        ImGui::TextUnformatted(fill_placeholders(language.text("replay.unsaved.text"), {file}).c_str());
+        ImGui::Spacing();
+        std::optional<UnsavedAnswer> answer;
+        if (ImGui::Button(language.text("replay.unsaved.save").c_str())) answer = UnsavedAnswer::Save;
+        item_marks::mark("unsaved.save");
+        ImGui::SameLine();
+        if (ImGui::Button(language.text("replay.unsaved.discard").c_str())) answer = UnsavedAnswer::Discard;
+        item_marks::mark("unsaved.discard");
+        ImGui::SameLine();
+        if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) answer = UnsavedAnswer::Cancel;
+        item_marks::mark("unsaved.cancel");
+        // The answer changes the run: it goes into the outbox like any click.
+        if (answer) outbox.push_back(command::AnswerUnsaved{*answer});
+    }
+    ImGui::End();
 }
 
 void ReplayUi::start_recording(const std::string& path, bool overwrite) {
@@ -343,6 +425,7 @@ void ReplayUi::draw_windows(const Language& language, LabContext& context) {
         act_on(*choice, *context.outbox);
     draw_progress(language);
     draw_note_popup(language, context);
+    if (context.outbox) draw_unsaved_popup(language, *context.outbox);
 }
 
 void ReplayUi::after_render(const std::vector<DrawnWindow>& views, int framebuffer_width, int framebuffer_height,

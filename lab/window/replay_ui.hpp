@@ -33,8 +33,8 @@ public:
     // Files dropped on the window (GLFW calls back between frames).
     void drop(std::vector<std::string> paths) { dropped_ = std::move(paths); }
 
-    // Keyboard: Ctrl+O, N. Call where the window handles its keys.
-    void handle_keys(SharedViewState& shared);
+    // Keyboard: Ctrl+O, Ctrl+S, N. Call where the window handles its keys.
+    void handle_keys(SharedViewState& shared, Outbox& outbox);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
     void draw_file_items(const Language& language, Outbox& outbox);
     void draw_export_menu(const Language& language);
@@ -47,7 +47,19 @@ public:
                       float framebuffer_scale);
 
     // A dialog or popup is open: lesson keys (space, arrows) are not commands.
-    bool wants_keyboard() const { return dialog_.is_open() || note_open_; }
+    bool wants_keyboard() const { return dialog_.is_open() || note_open_ || unsaved_open_; }
+
+    // No note is lost: a command that would replace a recording whose notes
+    // are not saved waits while Save / Discard / Cancel is asked. True when
+    // `command` must wait (it is kept and applied after Save or Discard).
+    bool holds_for_unsaved_notes(const Command& command);
+    // The same for closing the window: true when it must stay open for now.
+    bool holds_quit_for_unsaved_notes();
+    using UnsavedAnswer = command::AnswerUnsaved::Choice;
+    void answer_unsaved(UnsavedAnswer answer, Outbox& outbox);
+    bool asking_about_unsaved() const { return unsaved_open_; }
+    // Save or Discard was answered to a quit: the window may close now.
+    bool quit_allowed() const { return quit_allowed_; }
     bool loading() const { return loader_.loading(); }
     const std::optional<Error>& error() const { return error_; }
     int error_count() const { return error_count_; }  // grows with each new error
@@ -71,6 +83,8 @@ private:
     void draw_progress(const Language& language);
     void draw_note_popup(const Language& language, LabContext& context);
     void show_status(const std::string& text);
+    void draw_unsaved_popup(const Language& language, Outbox& outbox);
+    bool unsaved_notes() const;
     void shown(const std::string& path, Replay replay, SharedViewState& shared);
     std::string dialog_directory() const;
 
@@ -90,6 +104,11 @@ private:
     bool note_on_packet_ = true;
     std::array<char, 2048> note_text_{};
     std::string example_note_;
+
+    bool unsaved_open_ = false;
+    std::optional<Command> waiting_;  // what Save or Discard lets through
+    bool quit_waiting_ = false;
+    bool quit_allowed_ = false;
 
     const Language* language_ = nullptr;  // this frame's, for exports chosen in it
     int64_t cursor_ns_ = 0;
