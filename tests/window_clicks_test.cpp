@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "lab/exit_codes.hpp"
@@ -266,6 +267,41 @@ TEST(WindowClicks, AScriptThatCannotBeDoneSaysWhichLine) {
                                               "--open '" + std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng'");
     EXPECT_EQ(outcome.exit_code, tcplab::exit_code::kEnvironment) << outcome.output;
     EXPECT_NE(outcome.output.find("window script line 2 (click no.such.item)"), std::string::npos) << outcome.output;
+}
+
+}  // namespace
+
+namespace {
+
+// A note typed on a recording, then File ▸ Quit: the window asks, Cancel keeps
+// it open, Save writes the note into the file and closes.
+TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
+    const ProgramOutcome outcome = run_script(folder, R"(
+wait replay
+click lesson.step
+click lesson.note
+wait item note.add
+type look at the ISN
+click note.add
+click menu.file
+click file.quit
+click unsaved.cancel
+frames 3
+click menu.file
+click file.quit
+click unsaved.save
+frames 3
+)",
+                                              "--open '" + copy + "'");
+    expect_clean(outcome);
+    // The note is in the file (as text in its note block).
+    std::ifstream file(copy, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_NE(bytes.find("look at the ISN"), std::string::npos);
 }
 
 }  // namespace
