@@ -472,7 +472,7 @@ void LabWindow::Impl::draw_help_window() {
                 {"window.key.space", "window.key.space_does"}, {"window.key.left", "window.key.left_does"},
                 {"window.key.right", "window.key.right_does"}, {"window.key.play", "window.key.play_does"},
                 {"window.key.reset", "window.key.reset_does"}, {"window.key.f11", "window.key.f11_does"},
-                {"window.key.quit", "window.key.quit_does"},
+                {"window.key.save", "window.key.save_does"},   {"window.key.quit", "window.key.quit_does"},
             };
             if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
                 // The keys are short; the explanations get the room.
