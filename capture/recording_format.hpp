@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,11 +65,14 @@ struct RecordedStep {
 };
 
 // Which lesson a recording is of: its name (the title is NAME.title in
-// assets/lang) and each step's narration key, in order.
+// assets/lang) and each step's narration key, in order. A lesson from a file
+// of its own brings its texts along (language code → key → text), so the
+// recording shows its narration where that file is absent.
 struct RecordedLesson {
     std::string name = {};
     std::string title_key = {};
     std::vector<std::string> step_keys = {};
+    std::map<std::string, std::map<std::string, std::string>> texts = {};
     bool operator==(const RecordedLesson&) const = default;
 };
 
@@ -86,6 +90,7 @@ enum class Type : uint16_t {
     StepOutcome = 10,
     CapturePointHost = 11,
     Output = 12,
+    LessonTexts = 13,
 };
 
 // Every record starts with these four bytes, then version, type and body length.

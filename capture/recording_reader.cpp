@@ -258,7 +258,23 @@ private:
                 // Each key reads from the body, so a lying count stops at its end.
                 for (uint32_t index = 0; index < count && body.ok(); ++index) lesson.step_keys.push_back(body.text());
                 if (!body.ok()) return false;
+                // Texts may have come first (a file mended by a tool): keep them.
+                if (loaded_.lesson) lesson.texts = std::move(loaded_.lesson->texts);
                 loaded_.lesson = std::move(lesson);
+                return true;
+            }
+            case Type::LessonTexts: {
+                const std::string language = body.text();
+                const uint32_t count = body.u32();
+                std::map<std::string, std::string> texts;
+                for (uint32_t index = 0; index < count && body.ok(); ++index) {
+                    std::string key = body.text();
+                    std::string text = body.text();
+                    if (body.ok()) texts[std::move(key)] = std::move(text);
+                }
+                if (!body.ok() || language.empty()) return false;
+                if (!loaded_.lesson) loaded_.lesson = RecordedLesson{};
+                loaded_.lesson->texts[language].merge(texts);
                 return true;
             }
             case Type::StepOutcome: {

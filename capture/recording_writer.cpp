@@ -127,6 +127,17 @@ std::vector<uint8_t> lesson(const RecordedLesson& lesson) {
     return encode(Type::Lesson, body.bytes());
 }
 
+std::vector<uint8_t> lesson_texts(const std::string& language, const std::map<std::string, std::string>& texts) {
+    RecordWriter body;
+    body.text(language);
+    body.u32(static_cast<uint32_t>(texts.size()));
+    for (const auto& [key, text] : texts) {
+        body.text(key);
+        body.text(text);
+    }
+    return encode(Type::LessonTexts, body.bytes());
+}
+
 std::vector<uint8_t> step(const RecordedStep& step) {
     RecordWriter body;
     body.u32(step.index);
@@ -287,7 +298,14 @@ Status TraceRecorder::add_capture_point(uint8_t point, const CapturePoint& descr
 
 Status TraceRecorder::add_lesson(const RecordedLesson& lesson) {
     Status written = writer_.write_custom(kTcplabPen, trace_record::lesson(lesson));
-    if (written) ++records_;
+    if (!written) return written;
+    ++records_;
+    // One record per language, right after the lesson's: a reader meets the texts before any step.
+    for (const auto& [language, texts] : lesson.texts) {
+        written = writer_.write_custom(kTcplabPen, trace_record::lesson_texts(language, texts));
+        if (!written) return written;
+        ++records_;
+    }
     return written;
 }
 

@@ -137,6 +137,7 @@ std::vector<uint8_t> call(const CallEvent& event);
 std::vector<uint8_t> note(const NoteEvent& event, bool copied_to_packet);
 std::vector<uint8_t> output(const OutputEvent& event);
 std::vector<uint8_t> lesson(const RecordedLesson& lesson);
+std::vector<uint8_t> lesson_texts(const std::string& language, const std::map<std::string, std::string>& texts);
 std::vector<uint8_t> step(const RecordedStep& step);
 }  // namespace trace_record
 

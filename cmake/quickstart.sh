@@ -27,9 +27,11 @@ packages=(
 )
 # and what the tests need besides: a virtual display for the window, the real
 # tcpdump and tshark to check our output against, clang for the fuzzers, Go to
-# build a program whose raw system calls the tracer must follow.
+# build a program whose raw system calls the tracer must follow; for the Debian
+# package: dpkg-dev (dpkg-shlibdeps computes its dependencies), lintian, and
+# apparmor (its parser checks the profile, which is never loaded).
 if [ "$mode" = test ]; then
-    packages+=(xvfb xauth tcpdump tshark clang libclang-rt-14-dev golang-go)
+    packages+=(xvfb xauth tcpdump tshark clang libclang-rt-14-dev golang-go dpkg-dev lintian apparmor)
     # tshark's package asks whether non-root users may capture; answer "no" ahead of time so apt never prompts.
     if ! dpkg-query -W -f='${Status}' tshark 2>/dev/null | grep -q "install ok installed"; then
         echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections

@@ -301,7 +301,8 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     const std::vector<ProgramEnded> ended = outcome->ended();
     if (const auto failure = outcome->launch_failure()) {
         std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
-        status = failure->find("Permission denied") != std::string::npos ? 126 : 127;
+        status = failure->find("Permission denied") != std::string::npos ? exit_code::kCannotExecute
+                                                                         : exit_code::kCommandNotFound;
     }
     if (!context.json) {
         fmt::print("\n");

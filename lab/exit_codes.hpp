@@ -12,6 +12,8 @@ inline constexpr int kUsage = 64;             // EX_USAGE: a wrong argument or a
 inline constexpr int kFileDamaged = 65;       // EX_DATAERR: a capture shown (or exported) up to its fault
 inline constexpr int kFileUnreadable = 66;    // EX_NOINPUT: no such file, or not a capture at all
 inline constexpr int kCannotWrite = 73;       // EX_CANTCREAT: the output file cannot be written
+inline constexpr int kTimedOut = 124;         // exec --timeout ended the programs (as timeout(1) says it)
+inline constexpr int kCannotExecute = 126;    // the program asked for exists but cannot be run (as the shell says it)
 inline constexpr int kCommandNotFound = 127;  // the program asked for does not exist (as the shell says it)
 inline constexpr int kInterrupted = 130;      // 128 + SIGINT: Ctrl-C, after the recording was closed cleanly
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -12,11 +13,13 @@
 #include <optional>
 #include <type_traits>
 
+#include "doctor_command.hpp"
 #include "exec_command.hpp"
 #include "exit_codes.hpp"
 #include "export_command.hpp"
 #include "i18n.hpp"
 #include "json_lines.hpp"
+#include "language_choice.hpp"
 #include "open_command.hpp"
 #include "predict_prompt.hpp"
 #include "record_command.hpp"
@@ -28,6 +31,7 @@
 #include "terminal_gate.hpp"
 #include "terminal_view.hpp"
 #include "window/lab_window.hpp"
+#include "window/settings.hpp"
 
 namespace {
 
@@ -35,7 +39,7 @@ namespace exit_code = tcplab::exit_code;
 
 struct Settings {
     std::string lesson = "handshake";
-    std::string language = "en";
+    std::string language;  // --lang; "" when not given (then the saved setting, then the locale)
     bool json = false;
     bool absolute = false;
     bool no_tracepoint = false;
@@ -90,6 +94,7 @@ struct GuiSettings {
     bool presentation = false;
     std::string screenshot;
     std::string steps;  // a number or "all"
+    std::string size;   // WIDTHxHEIGHT of the screenshot's window
     int frames = 0;
     bool report_first_frame = false;
     std::string open_file;  // gui --open FILE, or open FILE with a display
@@ -111,16 +116,24 @@ void print_error(const tcplab::Error& error) {
     if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
-int list_lessons(const tcplab::Language& language, bool json) {
+int list_lessons(const tcplab::Language& shipped_language, bool json) {
+    tcplab::Language language = shipped_language;
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) language.add_lesson_texts(entry.texts);
     for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) {
         const std::string title = language.text(entry.name + ".title");
         const std::string summary = language.text(entry.name + ".summary");
-        if (json)
-            std::printf("%s\n",
-                        nlohmann::json{{"name", entry.name}, {"title", title}, {"summary", summary}}.dump().c_str());
-        else
+        if (json) {
+            nlohmann::json line{{"name", entry.name}, {"title", title}, {"summary", summary}};
+            if (entry.from_user_folder) line["path"] = entry.path;
+            std::printf("%s\n", line.dump().c_str());
+        } else if (entry.from_user_folder) {
+            fmt::print("{:<12} {}: {} ({})\n", entry.name, title, summary, entry.path);
+        } else {
             fmt::print("{:<12} {}: {}\n", entry.name, title, summary);
+        }
     }
+    // A lesson that could not be read is named with its mistake, never left out silently.
+    for (const tcplab::Error& error : tcplab::lesson_catalog_errors()) print_error(error);
     return exit_code::kOk;
 }
 
@@ -244,14 +257,18 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
                     &predict);
 }
 
-tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui, bool language_given) {
+tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings& gui) {
     tcplab::WindowOptions options;
     options.lesson = gui.lesson;
-    if (language_given) options.language = settings.language;
+    options.language = settings.language;  // already --lang, else saved, else the locale
     options.presentation = gui.presentation;
     options.run_options = run_options(settings);
     options.screenshot_path = gui.screenshot;
     if (!gui.steps.empty() && gui.steps != "all") options.screenshot_steps = std::stoul(gui.steps);
+    if (int width = 0, height = 0; std::sscanf(gui.size.c_str(), "%dx%d", &width, &height) == 2) {
+        options.screenshot_width = width;
+        options.screenshot_height = height;
+    }
     options.frames = gui.frames;
     options.report_first_frame = gui.report_first_frame;
     options.launched_at = kLaunchedAt;
@@ -261,8 +278,8 @@ tcplab::WindowOptions window_options(const Settings& settings, const GuiSettings
     return options;
 }
 
-int run_gui(const Settings& settings, const GuiSettings& gui, bool language_given) {
-    auto window = tcplab::LabWindow::open(window_options(settings, gui, language_given));
+int run_gui(const Settings& settings, const GuiSettings& gui) {
+    auto window = tcplab::LabWindow::open(window_options(settings, gui));
     if (!window) {
         print_error(window.error());
         return exit_code::kEnvironment;
@@ -270,24 +287,26 @@ int run_gui(const Settings& settings, const GuiSettings& gui, bool language_give
     return window.value()->run();
 }
 
-}  // namespace
+// Options that several commands share. Each command that takes one lists it in
+// its own --help; the top level takes them all too, so they may also come
+// before the command's name (`tcplab --lang zh run handshake`).
+enum SharedOptions : unsigned {
+    kLanguageOption = 1,
+    kJsonOption = 2,
+    kAbsoluteOption = 4,
+    kLabOptions = 8,  // the topology, the wire and the state sources
+    kEveryOption = 15,
+};
 
-int main(int argc, char** argv) {
-    // A file that reaches the size limit (`ulimit -f`) must fail the write with
-    // EFBIG, which the recording reports, rather than kill tcplab mid-run.
-    std::signal(SIGXFSZ, SIG_IGN);
-    Settings settings;
-    std::vector<std::string> names;
-    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);
-
-    CLI::App app{
-        "tcplab: watch the real Linux TCP stack, step by step, in a private network namespace.\n"
-        "Without a command it runs the handshake lesson in the terminal."};
-    app.set_version_flag("--version", "tcplab 0.1.0");
-    app.add_option("--lang", settings.language, "language of the explanations: en or zh")
-        ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
-    app.add_flag("--json", settings.json, "print events as JSON lines, for scripts");
-    app.add_flag("--absolute", settings.absolute, "show raw sequence numbers instead of relative ones");
+void add_shared_options(CLI::App& app, Settings& settings, unsigned which) {
+    if (which & kLanguageOption)
+        app.add_option("--lang", settings.language,
+                       "language of the explanations: en or zh (default: the saved choice, else the locale)")
+            ->check(CLI::IsMember({"en", "zh", "zh-CN"}));
+    if (which & kJsonOption) app.add_flag("--json", settings.json, "print events as JSON lines, for scripts");
+    if (which & kAbsoluteOption)
+        app.add_flag("--absolute", settings.absolute, "show raw sequence numbers instead of relative ones");
+    if (!(which & kLabOptions)) return;
     app.add_option("--topology", settings.topology, "loopback (one host, lo) or two-hosts (joined by the wire)")
         ->check(CLI::IsMember({"loopback", "two-hosts"}));
     app.add_option("--latency", settings.latency, "one-way latency on the wire, e.g. 40ms (implies two-hosts)")
@@ -307,10 +326,40 @@ int main(int argc, char** argv) {
                  "if the wire cannot be laid (no /dev/net/tun), run on loopback instead");
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
+}
 
+// A mistyped option or argument: one line saying what, and where the help is,
+// not the whole help.
+int usage_error(const CLI::App& app, const CLI::ParseError& error) {
+    std::string command = "tcplab";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+        sub = sub->get_subcommands().front();
+        command += " " + sub->get_name();
+    }
+    std::fprintf(stderr, "tcplab: %s\n", error.what());
+    std::fprintf(stderr, "Run `%s --help` for the options.\n", command.c_str());
+    return exit_code::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // A file that reaches the size limit (`ulimit -f`) must fail the write with
+    // EFBIG, which the recording reports, rather than kill tcplab mid-run.
+    std::signal(SIGXFSZ, SIG_IGN);
+    Settings settings;
+    std::vector<std::string> names;
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog()) names.push_back(entry.name);
+
+    CLI::App app{
+        "tcplab: watch the real Linux TCP stack, step by step, in a private network namespace.\n"
+        "Without a command it opens the window, or runs the handshake lesson in the terminal without a display."};
+    app.set_version_flag("--version", "tcplab " TCPLAB_VERSION);
+    add_shared_options(app, settings, kEveryOption);
     CLI::App* list = app.add_subcommand("list", "name the lessons");
     tcplab::ProgramCommandSettings programs;
     list->add_flag("--examples", programs.list_examples, "name the example programs (tcplab exec --example NAME)");
+    add_shared_options(*list, settings, kLanguageOption | kJsonOption);
     list->fallthrough();
     CLI::App* run = app.add_subcommand("run", "run a lesson in the terminal");
     run->add_option("lesson", settings.lesson, "which lesson (see `tcplab list`), or a lesson file (.toml)")
@@ -320,28 +369,56 @@ int main(int argc, char** argv) {
     run->add_option("--record", settings.record,
                     "write the run to this pcapng file as it happens (Wireshark opens it)");
     run->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    add_shared_options(*run, settings, kEveryOption);
     run->fallthrough();
     GuiSettings gui;
     CLI::App* window = app.add_subcommand("gui", "open the window (the default when there is a display)");
-    window->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one)")
-        ->check(CLI::IsMember(names));
-    window->add_flag("--presentation", gui.presentation, "large text and thick lines for a projector (F11)");
+    // A lesson's name, or a teacher's lesson file: a mistake in the file shows in the window, with its line.
+    const CLI::Validator lesson_name_or_file(
+        [names](std::string& given) -> std::string {
+            const bool file = given.find('/') != std::string::npos || given.ends_with(".toml");
+            if (file || std::find(names.begin(), names.end(), given) != names.end()) return "";
+            std::string known;
+            for (const std::string& name : names) known += (known.empty() ? "" : ", ") + name;
+            return "no lesson named \"" + given + "\" (pick one of: " + known + ", or give a lesson file)";
+        },
+        "NAME|FILE.toml");
+    window
+        ->add_option("--lesson,--scenario", gui.lesson, "the lesson to load (default: the last one), or a lesson file")
+        ->check(lesson_name_or_file);
+    window->add_flag("--presentation", gui.presentation,
+                     "the presentation layout: lesson, ladder and state machine in large text, for a projector (F11)");
     CLI::Option* screenshot = window->add_option(
         "--screenshot", gui.screenshot, "run the steps, save the window as this PNG (and PNG.json: its panels), close");
     window->add_option("--steps", gui.steps, "with --screenshot: how many steps to run first, or all (default)")
         ->check(CLI::PositiveNumber | CLI::IsMember({"all"}))
+        ->needs(screenshot);
+    const CLI::Validator width_by_height(
+        [](std::string& given) -> std::string {
+            int width = 0, height = 0;
+            char rest = 0;
+            const bool read = std::sscanf(given.c_str(), "%dx%d%c", &width, &height, &rest) == 2;
+            return read && width >= 320 && height >= 240 && width <= 7680 && height <= 4320
+                       ? ""
+                       : "expected WIDTHxHEIGHT, e.g. 1280x720";
+        },
+        "WIDTHxHEIGHT");
+    window->add_option("--size", gui.size, "with --screenshot: the window's size, e.g. 1024x768 (default 1600x900)")
+        ->check(width_by_height)
         ->needs(screenshot);
     window->add_option("--frames", gui.frames, "close after N frames (with --screenshot: frames after the steps)")
         ->check(CLI::PositiveNumber);
     window->add_option("--open", gui.open_file, "a tcplab recording or any pcap/pcapng file to show");
     window->add_flag("--report-first-frame", gui.report_first_frame,
                      "print how many ms after launch the first frame was drawn (start-up benchmark)");
+    add_shared_options(*window, settings, kLanguageOption | kLabOptions);
     window->fallthrough();
     tcplab::OpenSettings open_settings;
     bool open_in_terminal = false;
     CLI::App* open = app.add_subcommand("open", "replay a recording, or show any pcap/pcapng file (no root needed)");
     open->add_option("file", open_settings.path, "the file")->required();
     open->add_flag("--terminal", open_in_terminal, "print it in the terminal even when there is a display");
+    add_shared_options(*open, settings, kLanguageOption | kJsonOption | kAbsoluteOption);
     open->fallthrough();
     tcplab::ExportSettings export_settings;
     CLI::App* exporter =
@@ -357,14 +434,23 @@ int main(int argc, char** argv) {
     exporter->add_option("--steps", export_settings.steps, "only these recorded steps, e.g. 2 or 2-4 (from 1)")
         ->excludes(from_ns)
         ->excludes(to_ns);
+    add_shared_options(*exporter, settings, kLanguageOption);
     exporter->fallthrough();
     std::string stats_path;
     bool stats_stream = false;
     CLI::App* stats = app.add_subcommand("stats", "open a capture headless and print what it cost (speed, memory)");
     stats->add_option("file", stats_path, "a pcap or pcapng file")->required();
     stats->add_flag("--stream", stats_stream, "read it as read_trace does, copying every frame (for comparison)");
+    add_shared_options(*stats, settings, kLanguageOption | kJsonOption);
     stats->fallthrough();
     const tcplab::ProgramCommands program_commands = tcplab::add_program_commands(app, programs);
+    add_shared_options(*program_commands.exec, settings, kEveryOption);
+    add_shared_options(*program_commands.shell, settings, kEveryOption);
+    CLI::App* doctor = app.add_subcommand("doctor",
+                                          "say what this PC allows (namespaces, the wire, a display, fonts) "
+                                          "and what to do; exit 0 when lessons can run");
+    add_shared_options(*doctor, settings, kLanguageOption | kJsonOption);
+    doctor->fallthrough();
     app.require_subcommand(0, 1);
 
     try {
@@ -374,15 +460,20 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& version) {
         return app.exit(version);
     } catch (const CLI::ParseError& error) {
-        app.exit(error);
-        std::fprintf(stderr, "\n%s", app.help().c_str());
-        return exit_code::kUsage;
+        return usage_error(app, error);
     }
 
+    const tcplab::LanguageChoice language_choice =
+        tcplab::choose_language(settings.language, tcplab::saved_language(tcplab::settings_file_path()));
+    settings.language = language_choice.code;
     auto language = tcplab::Language::load(settings.language);
     if (!language) {
         print_error(language.error());
         return exit_code::kEnvironment;
+    }
+    if (doctor->parsed()) {
+        const tcplab::DoctorInputs inputs{TCPLAB_VERSION, language_choice, [] { return prepare_once(); }};
+        return tcplab::run_doctor_command(inputs, language.value(), settings.json);
     }
     if (list->parsed() && programs.list_examples) return tcplab::list_examples(language.value(), settings.json);
     if (list->parsed()) return list_lessons(language.value(), settings.json);
@@ -397,13 +488,12 @@ int main(int argc, char** argv) {
         return tcplab::run_stats_command(stats_path, settings.json,
                                          stats_stream ? tcplab::OpenEngine::Stream : tcplab::OpenEngine::Indexed,
                                          language.value());
-    const bool language_given = app.get_option("--lang")->count() > 0;
-    if (window->parsed()) return run_gui(settings, gui, language_given);
+    if (window->parsed()) return run_gui(settings, gui);
     if (exporter->parsed()) return tcplab::export_file(export_settings, language.value());
     if (open->parsed()) {
         if (!open_in_terminal && !settings.json && tcplab::display_available()) {
             gui.open_file = open_settings.path;
-            return run_gui(settings, gui, language_given);
+            return run_gui(settings, gui);
         }
         open_settings.json = settings.json;
         open_settings.absolute = settings.absolute;
@@ -411,7 +501,7 @@ int main(int argc, char** argv) {
         return tcplab::open_in_terminal(open_settings, language.value());
     }
     if (!run->parsed() && !settings.json && tcplab::display_available()) {
-        auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}, language_given));
+        auto opened = tcplab::LabWindow::open(window_options(settings, GuiSettings{}));
         if (opened) return opened.value()->run();
         print_error(opened.error());
     }

@@ -259,7 +259,10 @@ int open_in_terminal(const OpenSettings& settings, const Language& language, std
         return exit_code::kFileUnreadable;
     }
     const LoadedTrace& loaded = opened->loaded;
-    Printer(settings, language, out, loaded).print();
+    // A teacher's lesson travels with its texts: they show where its file is absent.
+    Language with_lesson = language;
+    if (loaded.lesson) with_lesson.add_lesson_texts(loaded.lesson->texts);
+    Printer(settings, with_lesson, out, loaded).print();
     return loaded.fault ? exit_code::kFileDamaged : exit_code::kOk;
 }
 

@@ -7,16 +7,17 @@
 #include <vector>
 
 #include "exec_command.hpp"
+#include "exit_codes.hpp"
 #include "i18n.hpp"
 #include "scenarios/run.hpp"
 
 namespace tcplab {
 
-// Exit codes, as main() has them, and the shell's for programs.
-inline constexpr int kProgramsExitEnvironment = 2;
-inline constexpr int kProgramsExitUsage = 64;
-inline constexpr int kProgramsExitTimeout = 124;  // as timeout(1)
-inline constexpr int kProgramsExitInterrupted = 130;
+// Exit codes, as main() has them (lab/exit_codes.hpp), and the shell's for programs.
+inline constexpr int kProgramsExitEnvironment = exit_code::kEnvironment;
+inline constexpr int kProgramsExitUsage = exit_code::kUsage;
+inline constexpr int kProgramsExitTimeout = exit_code::kTimedOut;
+inline constexpr int kProgramsExitInterrupted = exit_code::kInterrupted;
 
 // tcplab's own environment, for the programs (the session adds HOME, USER …).
 std::vector<std::string> program_environment();

@@ -96,6 +96,7 @@ RecordedLesson to_recorded_lesson(const Lesson& lesson) {
     recorded.name = lesson.name;
     recorded.title_key = lesson.name + ".title";
     for (const Step& step : lesson.steps) recorded.step_keys.push_back(step.key);
+    recorded.texts = lesson.texts;
     return recorded;
 }
 

@@ -160,6 +160,8 @@ std::string TerminalView::call_line(const CallEvent& call) const {
         call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||
                                                       call.call == "recvmsg" || call.call == "readv"));
     if (received && call.result >= 0) line += "  " + shown_data(call.data);
+    // A lesson's TCP_INFO reading: the kernel's numbers, as they are.
+    if (call.call == "getsockopt" && call.result == 0 && !call.data.empty()) line += "  " + paint(call.data, kBold);
     if (took_us >= 100)
         line += paint("  (" + fmt::format(fmt::runtime(language_.text("app.returned_after")), took_us) + ")", kDim);
     return line;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -13,38 +14,11 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "sockaddr.hpp"
+#include "tcp_info_reading.hpp"
+
 namespace tcplab {
 namespace {
-
-socklen_t to_sockaddr(const Endpoint& endpoint, sockaddr_storage& storage) {
-    std::memset(&storage, 0, sizeof storage);
-    if (endpoint.address.version == 6) {
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(endpoint.port);
-        std::memcpy(&v6->sin6_addr, endpoint.address.bytes.data(), 16);
-        return sizeof *v6;
-    }
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(endpoint.port);
-    std::memcpy(&v4->sin_addr, endpoint.address.bytes.data(), 4);
-    return sizeof *v4;
-}
-
-Endpoint from_sockaddr(const sockaddr_storage& storage) {
-    Endpoint endpoint;
-    if (storage.ss_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&storage);
-        endpoint.address = IpAddress::from_v6_bytes(reinterpret_cast<const uint8_t*>(&v6->sin6_addr));
-        endpoint.port = ntohs(v6->sin6_port);
-    } else if (storage.ss_family == AF_INET) {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage);
-        endpoint.address = IpAddress::from_v4_bytes(reinterpret_cast<const uint8_t*>(&v4->sin_addr));
-        endpoint.port = ntohs(v4->sin_port);
-    }
-    return endpoint;
-}
 
 Endpoint local_of(int fd) {
     sockaddr_storage storage{};
@@ -113,6 +87,20 @@ constexpr uint32_t kMaxFrameBytes = 16u << 20;
 
 }  // namespace
 
+int Calls::release(const std::string& name) {
+    std::lock_guard lock(sockets_mutex_);
+    auto found = sockets_.find(name);
+    if (found == sockets_.end()) return -1;
+    const int fd = found->second;
+    sockets_.erase(found);
+    return fd;
+}
+
+void Calls::adopt(const std::string& name, int fd) {
+    std::lock_guard lock(sockets_mutex_);
+    sockets_[name] = fd;
+}
+
 void Calls::interrupt() {
     // shutdown() wakes a thread blocked in connect(), accept() or recv() on the
     // socket; the call returns with an error and the actor's job can finish.
@@ -137,6 +125,7 @@ void Calls::record(int64_t started_ns, const std::string& call, const std::strin
     event.error_number = result < 0 ? error : 0;
     event.data = std::move(data);
     event.local = local;
+    std::lock_guard lock(*queue_mutex_);
     queue_.push(std::move(event));
 }
 
@@ -315,6 +304,39 @@ long Calls::send_repeated(const std::string& name, char fill, size_t count) {
     return send_bytes(name, bytes, shown_bytes(bytes), preview(bytes));
 }
 
+long Calls::send_nowait(const std::string& name, char fill, size_t count) {
+    const std::string bytes(count, fill);
+    const int64_t started = realtime_now_ns();
+    const long result = ::send(fd(name), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const int error = errno;
+    record(started, "send",
+           describe(name) + ", " + shown_bytes(bytes) + ", " + std::to_string(count) + ", MSG_DONTWAIT", result, error,
+           preview(bytes), local_endpoint(name));
+    return result;
+}
+
+long Calls::sendall(const std::string& name, char fill, size_t count) {
+    const std::string bytes(count, fill);
+    const int64_t started = realtime_now_ns();
+    size_t sent = 0;
+    long result = 0;
+    int error = 0;
+    while (sent < bytes.size()) {
+        const long once = ::send(fd(name), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (once < 0 && errno == EINTR) continue;
+        if (once < 0) {
+            result = -1;
+            error = errno;
+            break;
+        }
+        sent += static_cast<size_t>(once);
+    }
+    if (result == 0) result = static_cast<long>(sent);
+    record(started, "sendall", describe(name) + ", " + shown_bytes(bytes) + ", " + std::to_string(count), result, error,
+           preview(bytes), local_endpoint(name));
+    return result;
+}
+
 long Calls::recv_until(const std::string& name, size_t total, size_t max_each) {
     std::string received;
     long first_result = 0;
@@ -418,6 +440,54 @@ int Calls::setsockopt(const std::string& name, int level, int option, int value,
     const int result = ::setsockopt(fd(name), level, option, &value, sizeof value);
     const int error = errno;
     record(started, "setsockopt", describe(name) + ", " + option_name + "=" + std::to_string(value), result, error);
+    return result;
+}
+
+int Calls::kill() {
+    std::map<std::string, int> sockets;
+    {
+        std::lock_guard lock(sockets_mutex_);
+        sockets.swap(sockets_);
+    }
+    const int64_t started = realtime_now_ns();
+    std::string closed;
+    for (const auto& [name, fd] : sockets) {
+        ::close(fd);
+        closed += (closed.empty() ? "" : ", ") + std::string("fd=") + std::to_string(fd);
+    }
+    record(started, "kill", "SIGKILL; the kernel closes " + (closed.empty() ? std::string("nothing") : closed),
+           static_cast<long>(sockets.size()), 0);
+    return static_cast<int>(sockets.size());
+}
+
+int Calls::tcp_info(const std::string& name) {
+    ::tcp_info info{};
+    socklen_t length = sizeof info;
+    const int64_t started = realtime_now_ns();
+    const int result = ::getsockopt(fd(name), IPPROTO_TCP, TCP_INFO, &info, &length);
+    const int error = errno;
+    std::string reading;
+    if (result == 0) {
+        TcpInfoReading values;
+        values.cwnd = info.tcpi_snd_cwnd;
+        // The kernel's "infinite" ssthresh (TCP_INFINITE_SSTHRESH) means slow start has not ended yet.
+        if (info.tcpi_snd_ssthresh < 0x7fffffffu) values.ssthresh = info.tcpi_snd_ssthresh;
+        values.rtt_ms = info.tcpi_rtt / 1000.0;
+        values.rto_ms = info.tcpi_rto / 1000.0;
+        values.retransmits = info.tcpi_retransmits;
+        values.total_retrans = info.tcpi_total_retrans;
+        reading = format_tcp_info(values);
+    }
+    record(started, "getsockopt", describe(name) + ", TCP_INFO", result, error, reading);
+    return result;
+}
+
+int Calls::set_congestion_control(const std::string& name, const std::string& algorithm) {
+    const int64_t started = realtime_now_ns();
+    const int result =
+        ::setsockopt(fd(name), IPPROTO_TCP, TCP_CONGESTION, algorithm.data(), static_cast<socklen_t>(algorithm.size()));
+    const int error = errno;
+    record(started, "setsockopt", describe(name) + ", TCP_CONGESTION=\"" + algorithm + "\"", result, error);
     return result;
 }
 

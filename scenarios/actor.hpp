@@ -7,9 +7,11 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "capture/event_queue.hpp"
 #include "capture/events.hpp"
@@ -21,8 +23,11 @@ class Calls {
 public:
     // A blocking call that never returns would hang a lesson, so every socket
     // gives up after `timeout_seconds` (longer when a student holds segments).
-    Calls(Actor actor, EventQueue<CallEvent>& queue, int timeout_seconds = 5)
-        : actor_(actor), queue_(queue), timeout_seconds_(timeout_seconds) {}
+    // The queue has one producer: Calls that share it (a server's worker
+    // threads, a crowd of clients) share `queue_mutex` too.
+    Calls(Actor actor, EventQueue<CallEvent>& queue, int timeout_seconds = 5,
+          std::shared_ptr<std::mutex> queue_mutex = std::make_shared<std::mutex>())
+        : actor_(actor), queue_(queue), timeout_seconds_(timeout_seconds), queue_mutex_(std::move(queue_mutex)) {}
     ~Calls();  // closes any socket the lesson left open
     Calls(const Calls&) = delete;
     Calls& operator=(const Calls&) = delete;
@@ -33,6 +38,13 @@ public:
     int connect(const std::string& name, const Endpoint& address);
     int accept(const std::string& listener, const std::string& new_name);
     long send(const std::string& name, const std::string& data);
+    // Flow control: send() with MSG_DONTWAIT takes what fits in the send
+    // buffer now and returns that count (a short count), or -1 EAGAIN when
+    // nothing fits. sendall() is Python's socket.sendall(): send() again and
+    // again until every byte is in the kernel, waiting while the buffer is
+    // full; one CallEvent, its result the bytes sent (or the error).
+    long send_nowait(const std::string& name, char fill, size_t count);
+    long sendall(const std::string& name, char fill, size_t count);
     long recv(const std::string& name, size_t max_bytes);
     // TCP's urgent data: send() with MSG_OOB marks the last byte urgent (the
     // segment carries URG and the urgent pointer); recv() with MSG_OOB reads
@@ -75,6 +87,38 @@ public:
     long send_with_json_header(const std::string& name, const std::string& body, const std::string& file_name);
     long recv_with_json_header(const std::string& name, size_t max_each = 1024);
 
+    // Many connections at once (scenarios/crowd.cpp). connect_together():
+    // socket() and a non-blocking connect() for each name, all before any
+    // handshake completes; each connect's CallEvent ends when its handshake
+    // did (0 or the error), and one still going after `wait_ms` is recorded
+    // as a blocking connect() that gave up: -1 EINPROGRESS. Returns how many
+    // connected.
+    long connect_together(const std::vector<std::string>& names, const Endpoint& address, int wait_ms);
+    // A server that accepts in a loop and hands each connection to a worker
+    // thread: recv() a request, `work_ms` of work, send() it back, close().
+    // Returns after `requests` requests were answered (a connection that
+    // closes without one is closed and not counted), after an accept()
+    // fails, or when nothing came for the call timeout.
+    long serve_with_workers(const std::string& listener, int requests, int work_ms);
+    // `count` clients, each a thread of its own started `every_ms` after the
+    // one before: socket(), connect(), send(request), recv() the answer, close().
+    // Returns how many got their request back.
+    long crowd(int count, const Endpoint& address, const std::string& request, int every_ms);
+
+    // A socket moves between Calls (the accept loop hands it to a worker).
+    int release(const std::string& name);
+    void adopt(const std::string& name, int fd);
+    // The actor's process dies (kill -9): the kernel closes every socket it
+    // held, each as close() would (a FIN, or an RST when unread data is left),
+    // all at once. One "kill" event names the sockets; returns how many.
+    int kill();
+    // getsockopt(TCP_INFO): the kernel's view of the connection now (cwnd,
+    // ssthresh, smoothed RTT, RTO, retransmissions), kept as the event's data
+    // (tcp_info_reading.hpp). Returns getsockopt()'s result.
+    int tcp_info(const std::string& name);
+    // setsockopt(TCP_CONGESTION): this socket's congestion control ("reno").
+    int set_congestion_control(const std::string& name, const std::string& algorithm);
+
     // From another thread: wakes any call blocked on this actor's sockets.
     void interrupt();
 
@@ -103,6 +147,7 @@ private:
     Actor actor_;
     EventQueue<CallEvent>& queue_;
     int timeout_seconds_;
+    std::shared_ptr<std::mutex> queue_mutex_;
     mutable std::mutex sockets_mutex_;  // interrupt() reads the sockets from another thread
     std::map<std::string, int> sockets_;
     std::string last_received_;

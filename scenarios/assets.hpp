@@ -8,4 +8,8 @@ namespace tcplab {
 // else ../share/tcplab next to the program.
 std::string asset_directory();
 
+// The teacher's own lessons: $XDG_DATA_HOME/tcplab/lessons, by default
+// ~/.local/share/tcplab/lessons; "" when neither variable is set.
+std::string user_lesson_directory();
+
 }  // namespace tcplab

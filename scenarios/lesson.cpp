@@ -1,5 +1,6 @@
 #include "lesson.hpp"
 
+#include <filesystem>
 #include <map>
 
 #include "assets.hpp"
@@ -14,10 +15,29 @@ struct Catalog {
     std::vector<Error> errors;
 };
 
+const LessonEntry* find_in(const std::vector<LessonEntry>& lessons, const std::string& name) {
+    for (const LessonEntry& entry : lessons)
+        if (entry.name == name) return &entry;
+    return nullptr;
+}
+
 const Catalog& catalog() {
     static const Catalog loaded = [] {
         Catalog catalog;
         catalog.lessons = load_lesson_folder(asset_directory() + "/lessons", catalog.errors);
+        // The teacher's own lessons follow the built-in ones; a folder not made yet holds none.
+        const std::string user_folder = user_lesson_directory();
+        std::error_code missing;
+        if (user_folder.empty() || !std::filesystem::exists(user_folder, missing)) return catalog;
+        for (LessonEntry& entry : load_lesson_folder(user_folder, catalog.errors)) {
+            if (find_in(catalog.lessons, entry.name)) {
+                catalog.errors.push_back(Error{entry.path + ": a built-in lesson is named \"" + entry.name + "\" too",
+                                               "give this lesson another 'name'"});
+                continue;
+            }
+            entry.from_user_folder = true;
+            catalog.lessons.push_back(std::move(entry));
+        }
         return catalog;
     }();
     return loaded;
@@ -42,11 +62,7 @@ bool counts_once(const Trace& trace, const PacketEvent& packet) {
 const std::vector<LessonEntry>& lesson_catalog() { return catalog().lessons; }
 const std::vector<Error>& lesson_catalog_errors() { return catalog().errors; }
 
-const LessonEntry* find_builtin_lesson(const std::string& name) {
-    for (const LessonEntry& entry : lesson_catalog())
-        if (entry.name == name) return &entry;
-    return nullptr;
-}
+const LessonEntry* find_builtin_lesson(const std::string& name) { return find_in(lesson_catalog(), name); }
 
 StepView::StepView(const Trace& trace, int64_t begin_ns, int64_t end_ns, const KernelCounters* counters)
     : trace_(trace), begin_ns_(begin_ns), end_ns_(end_ns), counters_(counters) {}

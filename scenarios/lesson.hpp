@@ -92,6 +92,10 @@ public:
     // Ends every TIME_WAIT socket in the sandbox now (as `ss -K` does), so a
     // class need not wait a minute; returns how many there were.
     virtual Result<size_t> skip_time_wait() = 0;
+    // The host loses every TCP socket of the run at once, as a reboot does:
+    // each is ended as `ss -K` ends it (what that sends reaches the other
+    // host only if the wire carries it). Returns how many there were.
+    virtual Result<size_t> forget_sockets(Actor host) = 0;
     // The student's programs on the run's hosts, when the run has them (tcplab exec, shell).
     virtual ProgramSession* programs() { return nullptr; }
 };
@@ -151,25 +155,33 @@ struct LessonSettings {
     bool burst_capture = false;
 };
 
+// Texts by language code, then key: what a lesson file's [text.CODE] tables hold.
+using LessonTexts = std::map<std::string, std::map<std::string, std::string>>;
+
 struct Lesson {
     std::string name;  // "handshake"; its title and summary are NAME.title, NAME.summary
     std::vector<Step> steps;
     LessonSettings settings = {};
+    // The texts its file brought along (none for a built-in lesson, whose
+    // texts are in assets/lang): a recording carries them.
+    LessonTexts texts = {};
 };
 
 struct LessonEntry {
     std::string name;
     std::function<Lesson(const Addresses& addresses)> build;
     LessonSettings settings = {};
-    std::string path = {};  // the lesson file, when it came from one
-    int order = 100;        // teaching order in the catalog
-    // Texts the lesson file brings along: language code → key → text.
-    std::map<std::string, std::map<std::string, std::string>> texts = {};
+    std::string path = {};          // the lesson file, when it came from one
+    int order = 100;                // teaching order in the catalog
+    LessonTexts texts = {};         // the lesson file's own texts
+    bool from_user_folder = false;  // the teacher's lesson folder, not the built-in ones
 };
 
-// Every built-in lesson (assets/lessons/*.toml), in teaching order.
+// Every built-in lesson (assets/lessons/*.toml), in teaching order, then the
+// teacher's own (user_lesson_directory()), in theirs.
 const std::vector<LessonEntry>& lesson_catalog();
-// Lesson files that could not be read, with file, line and what was expected.
+// Lesson files that could not be read, with file, line and what was expected
+// (a teacher's lesson with a mistake is listed here, never left out silently).
 const std::vector<Error>& lesson_catalog_errors();
 const LessonEntry* find_builtin_lesson(const std::string& name);
 

@@ -10,6 +10,7 @@
 #include "lesson_spec.hpp"
 #include "segment_builder.hpp"
 #include "syn_flood.hpp"
+#include "tcp_flight.hpp"
 
 namespace tcplab {
 namespace {
@@ -37,7 +38,28 @@ SocketOption option_of(const std::string& name) {
     if (name == "TCP_NODELAY") return {IPPROTO_TCP, TCP_NODELAY};
     if (name == "TCP_CORK") return {IPPROTO_TCP, TCP_CORK};
     if (name == "TCP_QUICKACK") return {IPPROTO_TCP, TCP_QUICKACK};
+    if (name == "TCP_KEEPIDLE") return {IPPROTO_TCP, TCP_KEEPIDLE};
+    if (name == "TCP_KEEPINTVL") return {IPPROTO_TCP, TCP_KEEPINTVL};
+    if (name == "TCP_KEEPCNT") return {IPPROTO_TCP, TCP_KEEPCNT};
     return {IPPROTO_TCP, TCP_MAXSEG};  // the file reader accepts no other name
+}
+
+// `count` TCP_INFO readings. On a fixed schedule, one every `milliseconds`
+// from the first (a late wake-up does not push the later readings back); or
+// one per round trip: each once everything sent by the reading before has
+// been acknowledged, however long the round trips really take (a slow start's
+// rounds, read at their boundaries, never drift into each other).
+void read_tcp_info(Calls& calls, const ActionSpec& spec) {
+    const auto first = Clock::now();
+    for (int64_t reading = 0; reading < spec.count; ++reading) {
+        if (reading > 0 && !spec.per_round_trip)
+            std::this_thread::sleep_until(first + reading * std::chrono::milliseconds(spec.milliseconds));
+        calls.tcp_info(spec.socket);
+        if (!spec.per_round_trip || reading + 1 == spec.count) continue;
+        const int fd = calls.fd(spec.socket);
+        if (const auto flight = tcp_flight(fd))
+            wait_until_acknowledged(fd, flight->bytes_sent, std::chrono::seconds(3));
+    }
 }
 
 std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses& addresses) {
@@ -48,11 +70,30 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
         return [spec, type](Calls& calls) { calls.socket(spec.socket, type); };
     }
     if (call == "bind") return [spec, address](Calls& calls) { calls.bind(spec.socket, address); };
+    if (call == "connect" && spec.count > 0)
+        return [spec, address](Calls& calls) {
+            std::vector<std::string> names;
+            for (int64_t index = 1; index <= spec.count; ++index) names.push_back(spec.socket + std::to_string(index));
+            const int wait_ms = spec.milliseconds >= 0 ? static_cast<int>(spec.milliseconds) : -1;
+            calls.connect_together(names, address, wait_ms);
+        };
     if (call == "connect") return [spec, address](Calls& calls) { calls.connect(spec.socket, address); };
+    if (call == "sendall")
+        return [spec](Calls& calls) { calls.sendall(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
+    if (call == "serve")
+        return [spec](Calls& calls) {
+            calls.serve_with_workers(spec.socket, static_cast<int>(spec.count), static_cast<int>(spec.milliseconds));
+        };
+    if (call == "clients")
+        return [spec, address](Calls& calls) {
+            calls.crowd(static_cast<int>(spec.count), address, spec.data, static_cast<int>(spec.milliseconds));
+        };
     if (call == "listen") return [spec](Calls& calls) { calls.listen(spec.socket, static_cast<int>(spec.backlog)); };
     if (call == "accept") return [spec](Calls& calls) { calls.accept(spec.socket, spec.new_socket); };
     if (call == "send") {
         if (spec.out_of_band) return [spec](Calls& calls) { calls.send_urgent(spec.socket, spec.data); };
+        if (spec.dont_wait)
+            return [spec](Calls& calls) { calls.send_nowait(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
         if (spec.bytes > 0)
             return [spec](Calls& calls) { calls.send_repeated(spec.socket, 'x', static_cast<size_t>(spec.bytes)); };
         return [spec](Calls& calls) { calls.send(spec.socket, spec.data); };
@@ -77,12 +118,16 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
         return [spec, how](Calls& calls) { calls.shutdown(spec.socket, how); };
     }
     if (call == "close") return [spec](Calls& calls) { calls.close(spec.socket); };
+    if (call == "setsockopt" && spec.option == "TCP_CONGESTION")
+        return [spec](Calls& calls) { calls.set_congestion_control(spec.socket, spec.data); };
     if (call == "setsockopt") {
         const SocketOption option = option_of(spec.option);
         return [spec, option](Calls& calls) {
             calls.setsockopt(spec.socket, option.level, option.name, static_cast<int>(spec.value), spec.option);
         };
     }
+    if (call == "kill") return [](Calls& calls) { calls.kill(); };
+    if (call == "tcp_info") return [spec](Calls& calls) { read_tcp_info(calls, spec); };
     if (call == "linger")
         return [spec](Calls& calls) { calls.set_linger(spec.socket, true, static_cast<int>(spec.value)); };
     if (call == "send_framed") return [spec](Calls& calls) { calls.send_framed(spec.socket, spec.data); };
@@ -94,31 +139,28 @@ std::function<void(Calls&)> socket_call(const ActionSpec& spec, const Addresses&
     return [spec](Calls&) { std::this_thread::sleep_for(std::chrono::milliseconds(spec.milliseconds)); };
 }
 
-// Holds every segment at the wire's gate for a moment, drops the next `count`
-// with exactly `flags` from `sender`, and lets the rest through.
-Status drop_next(RunControl& control, uint8_t flags, Actor sender, int64_t count) {
+// The wire drops the next `spec.count` segments from `spec.actor` that the
+// rule matches: the relay itself does it as each segment passes, so the
+// segments around them keep their timing. The action's arm puts the rule in
+// place (Wire::add_drop_rule returns once the relay has it), before the
+// step's next call; the action then waits until the rule has been used up.
+DropRule drop_rule_of(const ActionSpec& spec) {
+    DropRule rule;
+    rule.match = spec.match;
+    rule.flags = spec.flags;
+    rule.direction = spec.actor == Actor::Client ? WireDirection::ToServer : WireDirection::ToClient;
+    rule.after = spec.after;
+    rule.count = spec.count;
+    return rule;
+}
+
+Status wait_for_drops(RunControl& control) {
     Wire* wire = control.wire();
     if (!wire) return Error{"dropping a segment needs the wire: set topology = \"two-hosts\"", ""};
-    const WireDirection direction = sender == Actor::Client ? WireDirection::ToServer : WireDirection::ToClient;
-    wire->set_gated(true);
-    int64_t dropped = 0;
     const auto give_up = Clock::now() + std::chrono::seconds(20);
-    while (dropped < count && !control.stopping() && Clock::now() < give_up) {
-        for (const HeldPacket& held : wire->held()) {
-            const DecodedPacket packet = decode_frame(LinkType::Raw, held.bytes);
-            const bool wanted = packet.transport == Transport::Tcp && held.direction == direction &&
-                                packet.tcp.flags == flags && dropped < count;
-            if (wanted) {
-                wire->drop(held.segment, WireActor::Lesson);
-                ++dropped;
-            } else {
-                wire->release(held.segment, WireActor::Lesson);
-            }
-        }
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    wire->set_gated(false);
-    if (dropped < count) return Error{"the segment to drop never came", ""};
+    while (wire->drop_rule_remaining() > 0 && !control.stopping() && Clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (wire->drop_rule_remaining() > 0 && !control.stopping()) return Error{"the segment to drop never came", ""};
     return Done{};
 }
 
@@ -174,7 +216,19 @@ std::function<Status(RunControl&)> control_action(const ActionSpec& spec) {
         case ActionSpec::Kind::Sysctl:
             return [spec](RunControl& control) { return control.set_sysctl(spec.host, spec.name, spec.data); };
         case ActionSpec::Kind::WireDrop:
-            return [spec](RunControl& control) { return drop_next(control, spec.flags, spec.actor, spec.count); };
+            return [](RunControl& control) { return wait_for_drops(control); };
+        case ActionSpec::Kind::WireCut:
+            return [spec](RunControl& control) -> Status {
+                if (!control.wire()) return Error{"cutting the wire needs the wire: set topology = \"two-hosts\"", ""};
+                control.wire()->set_cut(spec.cut);
+                return Done{};
+            };
+        case ActionSpec::Kind::Reboot:
+            return [spec](RunControl& control) -> Status {
+                auto forgotten = control.forget_sockets(spec.host);
+                if (!forgotten) return forgotten.error();
+                return Done{};
+            };
         case ActionSpec::Kind::WireInject:
             return [spec](RunControl& control) { return inject(control, spec); };
         case ActionSpec::Kind::WireLatency:
@@ -214,8 +268,8 @@ Action make_action(const ActionSpec& spec, const Addresses& addresses) {
     } else {
         action.control = control_action(spec);
         if (spec.kind == ActionSpec::Kind::WireDrop)
-            action.arm = [](RunControl& control) {
-                if (control.wire()) control.wire()->set_gated(true);
+            action.arm = [rule = drop_rule_of(spec)](RunControl& control) {
+                if (control.wire()) control.wire()->add_drop_rule(rule);
             };
     }
     return action;

@@ -2,6 +2,7 @@
 // shows beside ✓/✗: the numbers that decided it, in words each language
 // supplies (evidence.* in assets/lang).
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "capture/decode.hpp"
 #include "lesson_spec.hpp"
+#include "tcp_info_reading.hpp"
 
 namespace tcplab {
 namespace {
@@ -51,6 +53,7 @@ Evidence call_evidence(const CallEvent& call, bool with_duration) {
 bool call_matches(const CheckSpec& spec, const CallEvent& call) {
     if (spec.result && call.result != *spec.result) return false;
     if (spec.result_at_least && call.result < *spec.result_at_least) return false;
+    if (spec.result_at_most && call.result > *spec.result_at_most) return false;
     if (spec.error_number && (call.result >= 0 || call.error_number != *spec.error_number)) return false;
     if (spec.data && call.data != *spec.data) return false;
     if (!within(spec.took_at_least_ms, spec.took_at_most_ms, milliseconds(call.return_ns - call.time_ns))) return false;
@@ -112,13 +115,16 @@ bool segment_matches(const CheckSpec& spec, const StepView& view, const PacketEv
     if (spec.length_at_least && packet.payload_length < *spec.length_at_least) return false;
     if (spec.length_at_most && packet.payload_length > *spec.length_at_most) return false;
     if (spec.urgent && decode_again(trace, packet).tcp.urgent_pointer != *spec.urgent) return false;
+    if (spec.window && packet.window != *spec.window) return false;
+    if (spec.window_at_least && packet.window < *spec.window_at_least) return false;
     return true;
 }
 
-Evidence describe_segment(const StepView& view, const PacketEvent& packet) {
+Evidence describe_segment(const StepView& view, const PacketEvent& packet, bool with_window = false) {
     const Trace& trace = view.trace();
     std::string text = flags_label(packet.flags) + " seq=" + std::to_string(trace.relative_seq(packet));
     if (packet.flags & tcp_flag::Ack) text += " ack=" + std::to_string(trace.relative_ack(packet));
+    if (with_window) text += " win=" + std::to_string(packet.window);
     text += " len=" + std::to_string(packet.payload_length);
     if (packet.flags & tcp_flag::Urg) text += " urg=" + std::to_string(decode_again(trace, packet).tcp.urgent_pointer);
     text += " (seq " + std::to_string(packet.seq);
@@ -150,14 +156,15 @@ CheckResult check_segment(const CheckSpec& spec, const StepView& view) {
         if (!first_match) first_match = packet;
         ++matching;
     }
+    const bool window = spec.window || spec.window_at_least;
     if (counts_given(spec)) {
         const Evidence counted = Evidence::of("evidence.count", matching, segment_kind(spec));
         if (!first_match) return pass_if(count_matches(spec, matching), counted);
         return pass_if(count_matches(spec, matching),
-                       Evidence::of("evidence.count_first", counted, describe_segment(view, *first_match)));
+                       Evidence::of("evidence.count_first", counted, describe_segment(view, *first_match, window)));
     }
-    if (first_match) return pass_if(true, describe_segment(view, *first_match));
-    if (first_of_kind) return pass_if(false, describe_segment(view, *first_of_kind));
+    if (first_match) return pass_if(true, describe_segment(view, *first_match, window));
+    if (first_of_kind) return pass_if(false, describe_segment(view, *first_of_kind, window));
     return pass_if(false, Evidence::of("evidence.none", segment_kind(spec)));
 }
 
@@ -390,6 +397,108 @@ CheckResult check_flags_seen(const CheckSpec& spec, const StepView& view) {
     return pass_if((seen & wanted) == wanted, Evidence::literal(text));
 }
 
+// The actor's TCP_INFO readings in the step (its getsockopt(TCP_INFO) calls), in order.
+std::vector<TcpInfoReading> tcp_info_readings(const StepView& view, Actor actor) {
+    std::vector<TcpInfoReading> readings;
+    for (const CallEvent* call : view.calls(actor, "getsockopt"))
+        if (auto reading = parse_tcp_info(call->data)) readings.push_back(*reading);
+    return readings;
+}
+
+std::string number_text(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, value == static_cast<int64_t>(value) ? "%.0f" : "%.1f", value);
+    return text;
+}
+
+// A slow start's round trips: a reading with at least 1.8 times the cwnd of
+// the one before (readings a round trip apart double it; + 1 segment per
+// round trip, congestion avoidance, never comes near).
+int64_t cwnd_doublings(const std::vector<TcpInfoReading>& readings) {
+    int64_t doublings = 0;
+    for (size_t index = 1; index < readings.size(); ++index)
+        if (readings[index].cwnd * 10 >= readings[index - 1].cwnd * 18) ++doublings;
+    return doublings;
+}
+
+CheckResult check_tcp_info(const CheckSpec& spec, const StepView& view) {
+    const std::vector<TcpInfoReading> readings = tcp_info_readings(view, spec.actor);
+    if (readings.empty()) return pass_if(false, Evidence::of("evidence.tcp_info_none", actor_evidence(spec.actor)));
+    const std::string field = spec.subject == "doublings" ? "cwnd" : spec.subject;
+    std::vector<std::string> values;
+    std::optional<double> chosen;
+    for (const TcpInfoReading& reading : readings) {
+        const std::optional<double> value = tcp_info_field(reading, field);
+        values.push_back(value ? number_text(*value) : "-");
+        if (spec.reading == "largest" && value && (!chosen || *value > *chosen)) chosen = value;
+    }
+    if (spec.reading == "first") chosen = tcp_info_field(readings.front(), field);
+    if (spec.reading == "last") chosen = tcp_info_field(readings.back(), field);
+    const Evidence shown = Evidence::of("evidence.tcp_info_values", field, readings.size(), listed(values, 12));
+    if (spec.subject == "doublings") {
+        const int64_t doublings = cwnd_doublings(readings);
+        return pass_if(count_matches(spec, doublings), Evidence::of("evidence.cwnd_doublings", shown, doublings));
+    }
+    if (!chosen) return pass_if(false, shown);
+    const double value = *chosen;
+    const bool passed = (!spec.exactly || value == static_cast<double>(*spec.exactly)) &&
+                        (!spec.at_least || value >= static_cast<double>(*spec.at_least)) &&
+                        (!spec.at_most || value <= static_cast<double>(*spec.at_most));
+    return pass_if(passed, shown);
+}
+
+// The copies of each data segment the actor sent in the step, by sequence
+// number, in the order their first copies left: a retransmission repeats the
+// original's number.
+std::vector<std::vector<const PacketEvent*>> copies_of_data(const CheckSpec& spec, const StepView& view) {
+    std::vector<std::vector<const PacketEvent*>> copies;
+    std::map<uint32_t, size_t> by_seq;
+    for (const PacketEvent* packet : view.segments()) {
+        if (packet->payload_length == 0 || view.trace().sender_actor(*packet) != spec.actor) continue;
+        auto [found, added] = by_seq.try_emplace(packet->seq, copies.size());
+        if (added) copies.emplace_back();
+        copies[found->second].push_back(packet);
+    }
+    return copies;
+}
+
+// How long the first data segment that was sent again waited for it.
+CheckResult check_resent_after(const CheckSpec& spec, const StepView& view) {
+    for (const auto& copies : copies_of_data(spec, view)) {
+        if (copies.size() < 2) continue;
+        const int64_t waited = milliseconds(copies[1]->time_ns - copies[0]->time_ns);
+        return pass_if(within(spec.at_least_ms, spec.at_most_ms, waited),
+                       Evidence::of("evidence.resent_after", view.trace().relative_seq(*copies[0]),
+                                    copies[0]->payload_length, waited));
+    }
+    return pass_if(false, Evidence::of("evidence.not_resent", actor_evidence(spec.actor)));
+}
+
+// The timer's backoff: for the segment sent most often, how many times the
+// wait before a copy was at least 1.5 times the wait before the copy before.
+// Doubling gives 2, a fixed timer 1; the kernel's timers fire a few jiffies
+// late, and on a busy machine the first wait can be tens of ms longer, so 2
+// is not asked for exactly.
+CheckResult check_backoff(const CheckSpec& spec, const StepView& view) {
+    const auto all = copies_of_data(spec, view);
+    const auto most =
+        std::max_element(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    if (most == all.end() || most->size() < 2)
+        return pass_if(count_matches(spec, 0), Evidence::of("evidence.not_resent", actor_evidence(spec.actor)));
+    std::vector<int64_t> gaps;
+    for (size_t index = 1; index < most->size(); ++index)
+        gaps.push_back(milliseconds((*most)[index]->time_ns - (*most)[index - 1]->time_ns));
+    int64_t doublings = 0;
+    std::vector<std::string> shown;
+    for (size_t index = 0; index < gaps.size(); ++index) {
+        if (index > 0 && gaps[index] * 10 >= gaps[index - 1] * 15) ++doublings;
+        shown.push_back(std::to_string(gaps[index]));
+    }
+    return pass_if(count_matches(spec, doublings),
+                   Evidence::of("evidence.backoff", view.trace().relative_seq(*most->front()), most->size(),
+                                listed(shown), doublings));
+}
+
 }  // namespace
 
 Expectation make_expectation(const CheckSpec& spec) {
@@ -421,6 +530,12 @@ Expectation make_expectation(const CheckSpec& spec) {
                         return check_fragments(spec, view);
                     case CheckSpec::Kind::FlagsSeen:
                         return check_flags_seen(spec, view);
+                    case CheckSpec::Kind::TcpInfo:
+                        return check_tcp_info(spec, view);
+                    case CheckSpec::Kind::ResentAfter:
+                        return check_resent_after(spec, view);
+                    case CheckSpec::Kind::Backoff:
+                        return check_backoff(spec, view);
                 }
                 return pass_if(false, Evidence::literal("?"));
             }};

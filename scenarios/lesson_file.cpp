@@ -150,10 +150,19 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         action.type = reader.text(table, "type").value_or("stream");
         if (action.type != "stream" && action.type != "dgram")
             reader.fail(*table.get("type"), "'type' must be \"stream\" (TCP) or \"dgram\" (UDP)");
-    } else if (call == "bind" || call == "connect") {
+    } else if (call == "bind") {
         reader.allow_only(table, {"actor", "call", "socket", "address", "wait"}, what);
         need_socket();
         need_address();
+    } else if (call == "connect") {
+        reader.allow_only(table, {"actor", "call", "socket", "address", "count", "wait_ms", "wait"}, what);
+        need_socket();
+        need_address();
+        action.count = reader.positive(table, "count", 0, 1000);
+        action.milliseconds = reader.positive(table, "wait_ms", 0, 600'000);
+        if (table.contains("wait_ms") && action.count == 0)
+            reader.fail(*table.get("wait_ms"), "'wait_ms' goes with 'count' (sockets connecting at once)");
+        if (action.count > 0 && !table.contains("wait_ms")) action.milliseconds = -1;  // the call timeout
     } else if (call == "listen") {
         reader.allow_only(table, {"actor", "call", "socket", "backlog", "wait"}, what);
         need_socket();
@@ -163,11 +172,14 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         need_socket();
         action.new_socket = reader.required_text(table, "as", what);
     } else if (call == "send") {
-        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "oob", "wait"}, what);
+        reader.allow_only(table, {"actor", "call", "socket", "data", "bytes", "oob", "dontwait", "wait"}, what);
         need_socket();
         action.data = reader.text(table, "data").value_or("");
         action.bytes = reader.positive(table, "bytes", 0, 16 << 20);
         action.out_of_band = reader.boolean(table, "oob").value_or(false);
+        action.dont_wait = reader.boolean(table, "dontwait").value_or(false);
+        if (action.dont_wait && action.bytes == 0)
+            reader.fail(*table.get("dontwait"), "send() with dontwait = true sends 'bytes' (how many)");
         if (action.data.empty() == (action.bytes == 0))
             reader.fail(table, "send() needs either 'data' (a string) or 'bytes' (how many bytes to send)");
         if (action.out_of_band && action.bytes > 0)
@@ -206,14 +218,18 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         reader.allow_only(table, {"actor", "call", "socket", "option", "value", "wait"}, what);
         need_socket();
         action.option = reader.required_text(table, "option", what);
-        static const std::set<std::string> options = {"SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE",
-                                                      "SO_RCVBUF",    "SO_SNDBUF",    "TCP_NODELAY",
-                                                      "TCP_CORK",     "TCP_QUICKACK", "TCP_MAXSEG"};
+        static const std::set<std::string> options = {
+            "SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE", "SO_RCVBUF",     "SO_SNDBUF",   "TCP_NODELAY",   "TCP_CORK",
+            "TCP_QUICKACK", "TCP_MAXSEG",   "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_CONGESTION"};
         if (!options.count(action.option))
             reader.fail(*table.get("option"), "unknown option \"" + action.option +
                                                   "\" (known: SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_RCVBUF, "
-                                                  "SO_SNDBUF, TCP_NODELAY, TCP_CORK, TCP_QUICKACK, TCP_MAXSEG)");
-        action.value = reader.integer(table, "value").value_or(1);
+                                                  "SO_SNDBUF, TCP_NODELAY, TCP_CORK, TCP_QUICKACK, TCP_MAXSEG, "
+                                                  "TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_CONGESTION)");
+        if (action.option == "TCP_CONGESTION")
+            action.data = reader.required_text(table, "value", "setsockopt(TCP_CONGESTION) (an algorithm: \"reno\")");
+        else
+            action.value = reader.integer(table, "value").value_or(1);
     } else if (call == "linger") {
         reader.allow_only(table, {"actor", "call", "socket", "seconds", "wait"}, what);
         need_socket();
@@ -227,6 +243,39 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
         need_socket();
         action.data = reader.required_text(table, "data", what);
         action.file_name = reader.text(table, "file_name").value_or("a.txt");
+    } else if (call == "sendall") {
+        reader.allow_only(table, {"actor", "call", "socket", "bytes", "wait"}, what);
+        need_socket();
+        action.bytes = reader.positive(table, "bytes", 0, 16 << 20);
+        if (action.bytes == 0) reader.fail(table, "sendall() needs 'bytes' (how many bytes to send)");
+    } else if (call == "serve") {
+        reader.allow_only(table, {"actor", "call", "socket", "count", "work_ms", "wait"}, what);
+        need_socket();
+        if (action.actor != Actor::Server) reader.fail(*table.get("actor"), "serve() is the server's");
+        action.count = reader.positive(table, "count", 1, 1000);
+        action.milliseconds = reader.positive(table, "work_ms", 0, 60'000);
+    } else if (call == "clients") {
+        reader.allow_only(table, {"actor", "call", "count", "data", "address", "every_ms", "wait"}, what);
+        if (action.actor != Actor::Client) reader.fail(*table.get("actor"), "clients() are the client's");
+        need_address();
+        action.count = reader.positive(table, "count", 1, 1000);
+        action.data = reader.text(table, "data").value_or("hello");
+        action.milliseconds = reader.positive(table, "every_ms", 0, 60'000);
+    } else if (call == "kill") {
+        reader.allow_only(table, {"actor", "call", "wait"}, what);
+    } else if (call == "tcp_info") {
+        reader.allow_only(table, {"actor", "call", "socket", "count", "every_ms", "every", "wait"}, what);
+        need_socket();
+        action.count = reader.positive(table, "count", 1, 100);
+        action.milliseconds = reader.positive(table, "every_ms", 0, 10'000);
+        if (auto every = reader.text(table, "every")) {
+            if (*every != "round_trip")
+                reader.fail(*table.get("every"), "'every' must be \"round_trip\" (or give 'every_ms')");
+            action.per_round_trip = true;
+        }
+        if (action.count == 0) reader.fail(*table.get("count"), "'count' must be at least 1");
+        if (action.count > 1 && action.milliseconds == 0 && !action.per_round_trip)
+            reader.fail(table, "tcp_info() with count > 1 needs 'every_ms' or every = \"round_trip\"");
     } else if (call == "sleep") {
         reader.allow_only(table, {"actor", "call", "ms", "wait"}, what);
         action.milliseconds = reader.positive(table, "ms", 0, 120'000);
@@ -235,7 +284,7 @@ ActionSpec read_call(const Reader& reader, const toml::table& table, ActionSpec 
                     "unknown call \"" + call +
                         "\" (known: socket, bind, listen, connect, accept, send, recv, sendto, recvfrom, shutdown, "
                         "close, setsockopt, linger, send_framed, recv_framed, send_with_header, recv_with_header, "
-                        "sleep)");
+                        "sendall, serve, clients, kill, tcp_info, sleep)");
     }
     return action;
 }
@@ -266,10 +315,19 @@ ActionSpec read_action(const Reader& reader, const toml::node& node) {
     if (table.contains("wire")) {
         const std::string what = *reader.text(table, "wire");
         if (what == "drop") {
-            reader.allow_only(table, {"wire", "flags", "from", "count", "wait"}, "a wire drop");
+            reader.allow_only(table, {"wire", "flags", "from", "after", "count", "wait"}, "a wire drop");
             action.kind = ActionSpec::Kind::WireDrop;
-            action.flags = reader.flags(*table.get("wire"), reader.required_text(table, "flags", "a wire drop"));
+            const std::string flags = reader.required_text(table, "flags", "a wire drop");
+            if (flags == "data")
+                action.match = DropRule::Match::Data;
+            else if (flags == "any")
+                action.match = DropRule::Match::Any;
+            else
+                action.flags = reader.flags(*table.get("flags"), flags);
             action.actor = reader.actor(table, "from", true, "a wire drop");
+            if (action.actor == Actor::Attacker)
+                reader.fail(*table.get("from"), "a wire drop acts on segments from \"client\" or \"server\"");
+            action.after = reader.positive(table, "after", 0, 100'000);
             action.count = reader.positive(table, "count", 1, 1000);
             // A drop rule acts on segments that the next calls cause.
             action.wait = reader.boolean(table, "wait").value_or(false);
@@ -295,9 +353,13 @@ ActionSpec read_action(const Reader& reader, const toml::node& node) {
             action.percent = reader.number(table, "percent").value_or(0);
             if (action.percent < 0 || action.percent > 100)
                 reader.fail(*table.get("percent"), "'percent' must be between 0 and 100");
+        } else if (what == "cut" || what == "mend") {
+            reader.allow_only(table, {"wire", "wait"}, "a wire " + what);
+            action.kind = ActionSpec::Kind::WireCut;
+            action.cut = what == "cut";
         } else {
             reader.fail(*table.get("wire"),
-                        "unknown wire action \"" + what + "\" (known: drop, inject, latency, loss)");
+                        "unknown wire action \"" + what + "\" (known: drop, inject, latency, loss, cut, mend)");
         }
         return action;
     }
@@ -319,7 +381,15 @@ ActionSpec read_action(const Reader& reader, const toml::node& node) {
         action.kind = ActionSpec::Kind::SkipTimeWait;
         return action;
     }
-    reader.fail(node, "an action needs 'call' (with 'actor'), 'pause_ms', 'sysctl', 'wire', 'flood' or 'skip'");
+    if (table.contains("reboot")) {
+        reader.allow_only(table, {"reboot", "wait"}, "a reboot");
+        action.kind = ActionSpec::Kind::Reboot;
+        action.host = reader.actor(table, "reboot", true, "a reboot");
+        if (action.host == Actor::Attacker) reader.fail(*table.get("reboot"), "reboot \"client\" or \"server\"");
+        return action;
+    }
+    reader.fail(node,
+                "an action needs 'call' (with 'actor'), 'pause_ms', 'sysctl', 'wire', 'flood', 'skip' or 'reboot'");
 }
 
 CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choice) {
@@ -351,12 +421,14 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
     check.at_most = reader.integer(table, "at_most");
 
     if (table.contains("call")) {
-        allow({"call", "actor", "result", "result_at_least", "errno", "data", "took_at_least_ms", "took_at_most_ms"});
+        allow({"call", "actor", "result", "result_at_least", "result_at_most", "errno", "data", "took_at_least_ms",
+               "took_at_most_ms"});
         check.kind = CheckSpec::Kind::Call;
         check.subject = *reader.text(table, "call");
         check.actor = reader.actor(table, "actor", true, what);
         check.result = reader.integer(table, "result");
         check.result_at_least = reader.integer(table, "result_at_least");
+        check.result_at_most = reader.integer(table, "result_at_most");
         check.data = reader.text(table, "data");
         check.took_at_least_ms = reader.integer(table, "took_at_least_ms");
         check.took_at_most_ms = reader.integer(table, "took_at_most_ms");
@@ -375,7 +447,7 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.reached = reader.boolean(table, "reached").value_or(true);
     } else if (table.contains("segment")) {
         allow({"segment", "from", "rel_seq", "rel_ack", "len", "len_at_least", "len_at_most", "retransmission",
-               "urgent"});
+               "urgent", "window", "window_at_least"});
         check.kind = CheckSpec::Kind::Segment;
         check.subject = *reader.text(table, "segment");
         if (check.subject != "any" && check.subject != "data")
@@ -388,6 +460,8 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         check.length_at_most = reader.integer(table, "len_at_most");
         check.retransmission = reader.boolean(table, "retransmission");
         check.urgent = reader.integer(table, "urgent");
+        check.window = reader.integer(table, "window");
+        check.window_at_least = reader.integer(table, "window_at_least");
     } else if (table.contains("sockets")) {
         allow({"sockets", "actor", "seen_by"});
         check.kind = CheckSpec::Kind::Sockets;
@@ -461,11 +535,39 @@ CheckSpec read_check(const Reader& reader, const toml::node& node, bool is_choic
         if (scope != "step" && scope != "lesson")
             reader.fail(*table.get("in"), "'in' must be \"step\" (the default) or \"lesson\" (since it began)");
         check.whole_lesson = scope == "lesson";
+    } else if (table.contains("tcp_info")) {
+        allow({"tcp_info", "actor", "reading"});
+        check.kind = CheckSpec::Kind::TcpInfo;
+        check.subject = *reader.text(table, "tcp_info");
+        static const std::set<std::string> fields = {"cwnd",        "ssthresh",      "rtt_ms",   "rto_ms",
+                                                     "retransmits", "total_retrans", "doublings"};
+        if (!fields.count(check.subject))
+            reader.fail(*table.get("tcp_info"),
+                        "unknown TCP_INFO field \"" + check.subject +
+                            "\" (known: cwnd, ssthresh, rtt_ms, rto_ms, retransmits, total_retrans, doublings)");
+        check.actor = reader.actor(table, "actor", true, what);
+        check.reading = reader.text(table, "reading").value_or("last");
+        if (check.reading != "first" && check.reading != "last" && check.reading != "largest")
+            reader.fail(*table.get("reading"), "'reading' must be \"first\", \"last\" (the default) or \"largest\"");
+    } else if (table.contains("resent_after") || table.contains("backoff")) {
+        const bool resent = table.contains("resent_after");
+        const std::string name = resent ? "resent_after" : "backoff";
+        if (resent)
+            allow({"resent_after", "from", "at_least_ms", "at_most_ms"});
+        else
+            allow({"backoff", "from"});
+        check.kind = resent ? CheckSpec::Kind::ResentAfter : CheckSpec::Kind::Backoff;
+        check.subject = *reader.text(table, name);
+        if (check.subject != "data")
+            reader.fail(*table.get(name), "'" + name + "' looks at data segments: write " + name + " = \"data\"");
+        check.actor = reader.actor(table, "from", true, what);
+        check.at_least_ms = reader.integer(table, "at_least_ms");
+        check.at_most_ms = reader.integer(table, "at_most_ms");
     } else {
         reader.fail(node, what +
                               " needs one of 'call', 'state', 'segment', 'sockets', 'counter', 'timer', "
                               "'distinct', 'random', 'connections', 'together', 'span', 'fragments', "
-                              "'flags_seen'");
+                              "'flags_seen', 'tcp_info', 'resent_after', 'backoff'");
     }
     if (is_choice) check.key = reader.required_text(table, "label", what);
     return check;
@@ -584,10 +686,19 @@ void check_sockets(const Reader& reader, const LessonSpec& lesson) {
     std::map<Actor, std::set<std::string>> made;
     for (const StepSpec& step : lesson.steps)
         for (const ActionSpec& action : step.actions) {
-            if (action.kind != ActionSpec::Kind::Call || action.call == "sleep") continue;
+            if (action.kind != ActionSpec::Kind::Call || action.call == "sleep" || action.call == "clients") continue;
             std::set<std::string>& sockets = made[action.actor];
+            if (action.call == "kill") {  // the process is gone, and every socket with it
+                sockets.clear();
+                continue;
+            }
             if (action.call == "socket") {
                 sockets.insert(action.socket);
+                continue;
+            }
+            if (action.call == "connect" && action.count > 0) {  // makes NAME1..NAMEn itself
+                for (int64_t index = 1; index <= action.count; ++index)
+                    sockets.insert(action.socket + std::to_string(index));
                 continue;
             }
             if (!sockets.count(action.socket))
@@ -656,8 +767,8 @@ Result<LessonEntry> load_lesson_file(const std::string& path) {
 }
 
 Result<LessonEntry> find_lesson(const std::string& name_or_path) {
-    const bool is_path = name_or_path.find('/') != std::string::npos ||
-                         (name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
+    const bool is_path =
+        name_or_path.find('/') != std::string::npos || (name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
     if (is_path) return load_lesson_file(name_or_path);
     if (const LessonEntry* entry = find_builtin_lesson(name_or_path)) return *entry;
     std::string names;

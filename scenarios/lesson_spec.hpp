@@ -15,16 +15,28 @@ namespace tcplab {
 
 // One socket call by an actor, or one thing the run does itself.
 struct ActionSpec {
-    enum class Kind { Call, Pause, Sysctl, WireDrop, WireInject, WireLatency, WireLoss, Flood, SkipTimeWait };
+    enum class Kind {
+        Call,
+        Pause,
+        Sysctl,
+        WireDrop,
+        WireInject,
+        WireLatency,
+        WireLoss,
+        WireCut,
+        Flood,
+        SkipTimeWait,
+        Reboot
+    };
     Kind kind = Kind::Call;
     int line = 0;
     bool wait = true;
 
     // Kind::Call
     Actor actor = Actor::None;
-    std::string call;     // "socket", "connect", "send", ...
-    std::string socket;   // the lesson's name for the socket
-    std::string address;  // "server" or "closed"
+    std::string call;        // "socket", "connect", "send", ...
+    std::string socket;      // the lesson's name for the socket
+    std::string address;     // "server" or "closed"
     std::string new_socket;  // accept(): the name of the accepted connection
     std::string data;
     std::string type = "stream";  // socket(): "stream" or "dgram"
@@ -37,20 +49,34 @@ struct ActionSpec {
     int64_t max_bytes = 1024;  // recv(), recvfrom(): the buffer size
     int64_t until = 0;         // recv(): keep reading until this many bytes arrived
     bool out_of_band = false;  // send(), recv(): MSG_OOB, TCP's urgent data
+    bool dont_wait = false;    // send(): MSG_DONTWAIT, a short count or EAGAIN instead of waiting
+    // connect(): `count` sockets NAME1..NAMEn connecting at once, waited for
+    // `milliseconds`. serve(): `count` requests answered by worker threads
+    // that work `milliseconds` on each. clients(): `count` clients, one every
+    // `milliseconds`.
+    // tcp_info(): `count` readings, one every `milliseconds` (count is below),
+    // or one per round trip: each once the flight in the air at the one before is all ACKed.
+    bool per_round_trip = false;
 
     // Pause: milliseconds. Sysctl: host, name, value (in `data`).
     int64_t milliseconds = 0;
     Actor host = Actor::Server;
     std::string name;
 
-    // WireDrop: the next `count` segments with exactly these flags from `actor`.
+    // WireDrop: the next `count` segments with exactly these flags from `actor`
+    // (or carrying data, or any), after letting `after` of them pass.
     // WireInject: one segment with these flags, as if `actor`'s host sent it
     // from `port` (the server's own port when 0), with these absolute numbers.
     uint8_t flags = 0;
+    DropRule::Match match = DropRule::Match::Flags;
+    int64_t after = 0;
     int64_t count = 1;
     int64_t port = 0;
     uint32_t seq = 0;
     uint32_t ack = 0;
+    // WireCut: true cuts the wire (both ways), false mends it.
+    bool cut = true;
+    // Reboot: `host` forgets every socket at once.
     // WireLoss: percent. Flood: count, rate (packets/s, 0 = as fast as possible), sources, seed.
     double percent = 0;
     int64_t rate = 0;
@@ -73,7 +99,10 @@ struct CheckSpec {
         StatesTogether,
         Span,
         Fragments,
-        FlagsSeen
+        FlagsSeen,
+        TcpInfo,
+        ResentAfter,
+        Backoff
     };
     Kind kind = Kind::Call;
     int line = 0;
@@ -88,17 +117,23 @@ struct CheckSpec {
 
     std::optional<int64_t> result;
     std::optional<int64_t> result_at_least;
+    std::optional<int64_t> result_at_most;
     std::optional<int> error_number;
     std::optional<std::string> data;
     std::optional<int64_t> rel_seq, rel_ack, length;
     std::optional<int64_t> length_at_least, length_at_most;  // Segment: payload length bounds
     std::optional<bool> retransmission;
     std::optional<int64_t> urgent;                             // Segment: the urgent pointer
+    std::optional<int64_t> window, window_at_least;            // Segment: the window field, as on the wire
     std::optional<int64_t> took_at_least_ms, took_at_most_ms;  // Call: how long the call took
-    std::optional<int64_t> at_least_ms, at_most_ms;            // Span, StatesTogether: how long
+    std::optional<int64_t> at_least_ms, at_most_ms;            // Span, StatesTogether, ResentAfter: how long
     // Connections: true, every one at the same local address and port; false,
     // at more than one (as if each connection had a port of its own).
     std::optional<bool> same_local;
+    // TcpInfo: which of the actor's TCP_INFO readings in the step ("first",
+    // "last", "largest"); the field is `subject` ("cwnd", "rtt_ms", ...,
+    // or "doublings": how many readings had at least twice the cwnd of the one before).
+    std::string reading = "last";
     bool whole_lesson = false;  // FlagsSeen: since the lesson began, not only in this step
     // Sockets: count only what the socket dumps saw (as ss shows it), not states
     // inferred from packets (a SYN cookie's SYN-ACK leaves no SYN_RECV socket behind).

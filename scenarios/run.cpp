@@ -87,7 +87,9 @@ Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, Ru
         if (!sandbox) return sandbox.error();
         hosts.push_back(std::move(sandbox.value()));
     }
-    std::unique_ptr<LessonRun> run(new LessonRun(entry.build(addresses), addresses, std::move(hosts), options));
+    Lesson lesson = entry.build(addresses);
+    lesson.texts = entry.texts;
+    std::unique_ptr<LessonRun> run(new LessonRun(std::move(lesson), addresses, std::move(hosts), options));
 
     if (options.topology == Topology::TwoHosts) {
         auto wire =
@@ -144,6 +146,11 @@ Result<size_t> LessonRun::skip_time_wait() {
     return ended;
 }
 
+Result<size_t> LessonRun::forget_sockets(Actor host) {
+    const Sandbox& sandbox = host == Actor::Client ? hosts_.front() : hosts_.back();
+    return destroy_sockets(sandbox.netns_fd(), addresses_.ports(), [](TcpState) { return true; });
+}
+
 KernelCounters LessonRun::counters_now() const {
     if (watchers_.empty()) return final_counters_;
     return watchers_.back()->kernel_counters();
@@ -170,6 +177,12 @@ Status LessonRun::start_watching() {
         // A student's program uses whatever ports it likes; the lab's hosts carry nothing else.
         capture_options.filter = programs_ ? "" : capture_filter(addresses_);
         capture_options.capture_point = static_cast<uint8_t>(host);
+        // libpcap sizes each ring slot by the snapshot length on any link but
+        // Ethernet: 256 KiB slots would hold a mere 128 packets in the ring,
+        // and a slow start's flight of 160 segments overran it. The wire's
+        // device carries nothing larger than its MTU (no offloads), so that is
+        // the whole packet.
+        if (two_hosts) capture_options.snaplen = static_cast<int>(std::max<uint32_t>(options_.wire.mtu, 576));
         if (lesson_.settings.burst_capture) capture_options = CaptureOptions::for_bursts(capture_options);
         auto capture = PacketCapture::start(hosts_[host].netns_fd(), capture_options);
         if (!capture) return capture.error();

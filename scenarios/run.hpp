@@ -116,6 +116,7 @@ public:
 
     // RunControl, for the lesson's own actions (and the window's "skip the wait").
     Result<size_t> skip_time_wait() override;
+    Result<size_t> forget_sockets(Actor host) override;
     ProgramSession* programs() override { return programs_.get(); }
 
 private:

@@ -12,6 +12,7 @@
 
 #include "capture/namespace_thread.hpp"
 #include "capture/tracepoint.hpp"
+#include "host_limits.hpp"
 
 namespace tcplab {
 namespace {
@@ -28,24 +29,20 @@ bool write_file(const std::string& path, const std::string& text) {
     return written;
 }
 
-const char* kUserNamespaceRemedy =
-    "allow unprivileged user namespaces with `sudo sysctl -w kernel.unprivileged_userns_clone=1` "
-    "(and `sudo sysctl -w user.max_user_namespaces=15000` if it is 0), or run tcplab with sudo";
-
 Status enter_user_namespace() {
     const uid_t uid = geteuid();
     const gid_t gid = getegid();
     if (unshare(CLONE_NEWUSER) != 0) {
         if (errno == EINVAL)
             return Error{"cannot create a user namespace: the process already runs threads (internal error)", ""};
-        return Error{"cannot create a user namespace for the sandbox: " + errno_text(), kUserNamespaceRemedy};
+        return namespace_error("cannot create a user namespace for the sandbox", errno);
     }
     // Map our own user to root inside, so we hold the capabilities the sandbox
     // needs over namespaces we create, and nothing outside them.
     if (!write_file("/proc/self/setgroups", "deny") ||
         !write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
         !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"))
-        return Error{"cannot map our user into the new user namespace: " + errno_text(), kUserNamespaceRemedy};
+        return namespace_error("cannot map our user into the new user namespace", errno);
     return Done{};
 }
 
@@ -73,7 +70,7 @@ Error network_namespace_error(int error) {
     if (error == EPERM && g_started_as_root)
         return {what + " (root without CAP_SYS_ADMIN, e.g. inside a restricted container)",
                 "run tcplab on the host, or give the container CAP_SYS_ADMIN"};
-    if (error == EPERM) return {what, kUserNamespaceRemedy};
+    if (error == EPERM) return namespace_error("cannot create a network namespace for the sandbox", error);
     return {what, ""};
 }
 

@@ -19,7 +19,7 @@
 namespace tcplab {
 namespace {
 
-const std::string kPurpose = "end a TIME_WAIT socket";
+const std::string kPurpose = "end a socket";
 
 Error destroy_error(const char* step, int error_number) { return sock_diag_error(kPurpose, step, error_number); }
 
@@ -68,7 +68,8 @@ Status SocketDestroyer::destroy(const SocketInfo& target) {
             if (mnl_nlmsg_get_payload_len(message) < sizeof(nlmsgerr))
                 return Error{"The kernel sent a truncated netlink error while ending a socket", ""};
             const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(message));
-            if (error->error == 0) return Done{};
+            // ENOENT: the socket ended by itself between the dump and now, as asked.
+            if (error->error == 0 || error->error == -ENOENT) return Done{};
             if (error->error == -EOPNOTSUPP)
                 return Error{"This kernel cannot end sockets on request (CONFIG_INET_DIAG_DESTROY is off)",
                              "Wait for TIME_WAIT to end by itself: 60 seconds"};
@@ -77,7 +78,8 @@ Status SocketDestroyer::destroy(const SocketInfo& target) {
     }
 }
 
-Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports) {
+Result<size_t> destroy_sockets(int netns_fd, const std::vector<uint16_t>& ports,
+                               const std::function<bool(TcpState)>& wanted) {
     // Both netlink sockets must be opened inside the sandbox to see its sockets.
     return run_in_namespace(netns_fd, [&]() -> Result<size_t> {
         auto diag = SockDiag::open();
@@ -88,7 +90,7 @@ Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_
         if (!sockets) return sockets.error();
         size_t ended = 0;
         for (const SocketInfo& socket : sockets.value()) {
-            if (socket.state != TcpState::TimeWait) continue;
+            if (!wanted(socket.state)) continue;
             const bool ours = std::find(ports.begin(), ports.end(), socket.local.port) != ports.end() ||
                               std::find(ports.begin(), ports.end(), socket.remote.port) != ports.end();
             if (!ours) continue;
@@ -97,6 +99,10 @@ Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_
         }
         return ended;
     });
+}
+
+Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports) {
+    return destroy_sockets(netns_fd, ports, [](TcpState state) { return state == TcpState::TimeWait; });
 }
 
 }  // namespace tcplab

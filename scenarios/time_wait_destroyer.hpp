@@ -1,8 +1,9 @@
 #pragma once
-// Ends TIME_WAIT sockets on request (SOCK_DESTROY, what `ss -K` does), so a
-// lesson can skip the minute TIME_WAIT lasts. Lab machinery, not a state
+// Ends sockets on request (SOCK_DESTROY, what `ss -K` does), so a lesson can
+// skip the minute TIME_WAIT lasts, or make a host forget its sockets as a reboot does. Lab machinery, not a state
 // source: the sockets are found with capture's SockDiag and ended here.
 #include <cstdint>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,10 @@ private:
     SockDiagSocket socket_;
 };
 
+// Ends every socket in `netns_fd` whose state `wanted` accepts and whose local
+// or remote port is one of `ports`; returns how many it ended.
+Result<size_t> destroy_sockets(int netns_fd, const std::vector<uint16_t>& ports,
+                               const std::function<bool(TcpState)>& wanted);
 // Ends every TIME_WAIT socket in `netns_fd` whose local or remote port is
 // one of `ports`; returns how many it ended.
 Result<size_t> destroy_time_wait_sockets(int netns_fd, const std::vector<uint16_t>& ports);

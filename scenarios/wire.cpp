@@ -17,14 +17,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <optional>
 
 #include "capture/namespace_thread.hpp"
+#include "host_limits.hpp"
 
 namespace tcplab {
 
 struct Wire::Command {
-    enum class Kind { Release, Drop, ReleaseAll, Latency, Loss, Gate, Inject } kind;
+    enum class Kind { Release, Drop, ReleaseAll, Latency, Loss, Gate, Inject, DropRule, Cut } kind;
     uint64_t segment = 0;
     WireActor by = WireActor::Student;
     std::chrono::microseconds latency{0};
@@ -32,6 +34,9 @@ struct Wire::Command {
     bool gated = false;
     WireDirection direction = WireDirection::ToServer;
     std::vector<uint8_t> bytes = {};
+    tcplab::DropRule rule = {};
+    bool cut = false;
+    std::shared_ptr<std::promise<void>> applied = {};  // set once the relay ran it
 };
 
 namespace {
@@ -40,9 +45,7 @@ constexpr int kBatch = 64;  // packets read from one device before looking at th
 
 std::string errno_text() { return std::strerror(errno); }
 
-const char* kTunRemedy =
-    "the wire needs /dev/net/tun: run tcplab as root, or allow it with `sudo chmod 0666 /dev/net/tun` "
-    "(the default on Debian desktops); or use the loopback topology";
+const char* kTunRemedy = "run `tcplab doctor` to see what this machine allows; or use --topology loopback";
 
 bool set_ipv4(int control, const char* name, unsigned long request, const IpAddress& address) {
     ifreq request_data{};
@@ -56,7 +59,10 @@ bool set_ipv4(int control, const char* name, unsigned long request, const IpAddr
 // Creates and configures wire0 in the calling thread's namespace.
 Result<int> make_device(const IpAddress& self, const IpAddress& peer, uint32_t mtu) {
     const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return Error{"cannot open /dev/net/tun for the wire: " + errno_text(), kTunRemedy};
+    if (fd < 0) {
+        const auto finding = tun_finding(errno);
+        return Error{"the wire " + finding->explanation.what, finding->explanation.remedy};
+    }
     ifreq request{};
     request.ifr_flags = IFF_TUN | IFF_NO_PI;
     std::strncpy(request.ifr_name, Wire::kInterface, IFNAMSIZ - 1);
@@ -117,6 +123,22 @@ IpAddress destination_of(std::span<const uint8_t> packet) {
     if (packet.size() >= 20 && (packet[0] >> 4) == 4) return IpAddress::from_v4_bytes(packet.data() + 16);
     if (packet.size() >= 40 && (packet[0] >> 4) == 6) return IpAddress::from_v6_bytes(packet.data() + 24);
     return {};
+}
+
+// A TCP segment's flags and payload length, read straight from an IPv4 packet.
+struct TcpGlance {
+    uint8_t flags = 0;
+    size_t payload = 0;
+};
+std::optional<TcpGlance> glance_tcp(std::span<const uint8_t> packet) {
+    if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != 6) return std::nullopt;
+    const size_t ip_header = static_cast<size_t>(packet[0] & 0x0f) * 4;
+    const bool first_fragment = ((packet[6] & 0x1f) | packet[7]) == 0;
+    if (!first_fragment || packet.size() < ip_header + 20) return std::nullopt;
+    const size_t total = std::min<size_t>(packet.size(), (size_t(packet[2]) << 8) | packet[3]);
+    const size_t tcp_header = static_cast<size_t>(packet[ip_header + 12] >> 4) * 4;
+    if (total < ip_header + tcp_header) return std::nullopt;
+    return TcpGlance{packet[ip_header + 13], total - ip_header - tcp_header};
 }
 
 }  // namespace
@@ -203,6 +225,11 @@ void Wire::accept_packet(uint64_t segment, WireDirection direction, std::span<co
         record(segment, WireAction::Vanished, WireActor::Wire, direction);
         return;
     }
+    if (by == WireActor::Wire && lesson_drops(direction, bytes)) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        record(segment, WireAction::Dropped, WireActor::Lesson, direction);
+        return;
+    }
     if (options_.loss > 0.0 && std::uniform_real_distribution<double>(0.0, 1.0)(random_) < options_.loss) {
         lost_.fetch_add(1, std::memory_order_relaxed);
         record(segment, WireAction::Lost, WireActor::Wire, direction);
@@ -217,6 +244,23 @@ void Wire::accept_packet(uint64_t segment, WireDirection direction, std::span<co
         return;
     }
     send_on(segment, direction, bytes);
+}
+
+bool Wire::lesson_drops(WireDirection direction, std::span<const uint8_t> bytes) {
+    if (cut_) return true;
+    if (!drop_rule_ || direction != drop_rule_->direction) return false;
+    const auto tcp = glance_tcp(bytes);
+    if (!tcp) return false;
+    const DropRule& rule = *drop_rule_;
+    const bool matches = rule.match == DropRule::Match::Any ||
+                         (rule.match == DropRule::Match::Data && tcp->payload > 0) ||
+                         (rule.match == DropRule::Match::Flags && tcp->flags == rule.flags);
+    if (!matches) return false;
+    if (drop_rule_seen_++ < rule.after) return false;
+    const int64_t left = drop_rule_remaining_.load(std::memory_order_relaxed) - 1;
+    drop_rule_remaining_.store(left, std::memory_order_release);
+    if (left <= 0) drop_rule_.reset();
+    return true;
 }
 
 void Wire::send_on(uint64_t segment, WireDirection direction, std::span<const uint8_t> bytes) {
@@ -305,7 +349,17 @@ void Wire::run_commands() {
                 accept_packet(segment, command.direction, command.bytes, WireActor::Lesson);
                 break;
             }
+            case Command::Kind::DropRule:
+                drop_rule_seen_ = 0;
+                drop_rule_ = command.rule;
+                if (command.rule.count <= 0) drop_rule_.reset();
+                drop_rule_remaining_.store(std::max<int64_t>(command.rule.count, 0), std::memory_order_release);
+                break;
+            case Command::Kind::Cut:
+                cut_ = command.cut;
+                break;
         }
+        if (command.applied) command.applied->set_value();
     }
 }
 
@@ -315,6 +369,29 @@ void Wire::post(Command command) {
         commands_.push_back(std::move(command));
     }
     wake();
+}
+
+void Wire::post_and_wait(Command command) {
+    auto applied = std::make_shared<std::promise<void>>();
+    std::future<void> done = applied->get_future();
+    command.applied = applied;
+    post(std::move(command));
+    // The relay runs commands within a poll's wake-up; a wire being taken
+    // down runs no more, and then nobody needs the answer.
+    while (done.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
+        if (stopping_.load(std::memory_order_acquire)) return;
+}
+
+void Wire::add_drop_rule(DropRule rule) {
+    Command command{Command::Kind::DropRule};
+    command.rule = rule;
+    post_and_wait(std::move(command));
+}
+
+void Wire::set_cut(bool cut) {
+    Command command{Command::Kind::Cut};
+    command.cut = cut;
+    post_and_wait(std::move(command));
 }
 
 void Wire::set_latency(std::chrono::microseconds latency) {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -42,6 +43,18 @@ struct HeldPacket {
     int64_t since_ns = 0;
     WireDirection direction = WireDirection::ToServer;
     std::vector<uint8_t> bytes;  // the IP packet
+};
+
+// What a lesson's drop rule takes off the wire: segments going one way whose
+// TCP flags are exactly `flags` (or any segment carrying data, or any at
+// all), after letting the first `after` of them pass.
+struct DropRule {
+    enum class Match { Flags, Data, Any };
+    Match match = Match::Flags;
+    uint8_t flags = 0;
+    WireDirection direction = WireDirection::ToServer;
+    int64_t after = 0;
+    int64_t count = 1;
 };
 
 struct WireStats {
@@ -76,6 +89,17 @@ public:
     // Puts a crafted IP packet on the wire, as if `direction`'s sender had sent it.
     void inject(std::vector<uint8_t> ip_packet, WireDirection direction);
 
+    // A lesson's changes: each returns once the relay has applied it, so the
+    // segments that the lesson's next call causes meet the new rule, not the
+    // old one (the relay thread reads packets while the lesson thread acts).
+    // Adds a drop rule; replaces any rule not used up yet.
+    void add_drop_rule(DropRule rule);
+    // How many segments the current drop rule has still to drop.
+    int64_t drop_rule_remaining() const { return drop_rule_remaining_.load(std::memory_order_acquire); }
+    // Cut: every packet either way is dropped, as if the cable were pulled
+    // or the other host had vanished; false mends it.
+    void set_cut(bool cut);
+
     std::vector<HeldPacket> held() const;
     size_t held_count() const;
     // Segments on their way (the latency): sent, not yet at the other host.
@@ -103,6 +127,10 @@ private:
     void record(uint64_t segment, WireAction action, WireActor by, WireDirection direction);
     void wake();
     void post(Command command);
+    // Posts and waits until the relay has run it (or the wire is stopping).
+    void post_and_wait(Command command);
+    // Whether the drop rule or the cut takes this packet off the wire.
+    bool lesson_drops(WireDirection direction, std::span<const uint8_t> bytes);
 
     WireAddresses addresses_;
     int client_fd_ = -1;
@@ -117,6 +145,9 @@ private:
     std::deque<InFlight> in_flight_;  // ordered by due time: latency is the same for all
     uint64_t next_segment_ = 1;
     std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(65536);
+    std::optional<DropRule> drop_rule_;
+    int64_t drop_rule_seen_ = 0;  // matching segments let through so far (DropRule::after)
+    bool cut_ = false;
 
     // Shared with the controlling threads; locked per command or per held
     // packet (the student's pace), never per relayed packet.
@@ -124,6 +155,7 @@ private:
     std::vector<Command> commands_;
     std::vector<HeldPacket> held_;
 
+    std::atomic<int64_t> drop_rule_remaining_{0};
     std::atomic<size_t> in_flight_count_{0};  // in_flight_.size(), for other threads
     std::atomic<uint64_t> relayed_{0};
     std::atomic<uint64_t> lost_{0};

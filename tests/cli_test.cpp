@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -16,6 +19,7 @@
 #include "lab/exit_codes.hpp"
 #include "tests/environment.hpp"
 #include "tests/run_tcplab.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 
@@ -42,6 +46,7 @@ const std::string kTeardown = std::string(TCPLAB_TEST_LESSONS) + "/teardown.toml
 static_assert(exit_code::kOk == 0 && exit_code::kExpectationFailed == 1 && exit_code::kEnvironment == 2);
 static_assert(exit_code::kUsage == 64 && exit_code::kFileDamaged == 65 && exit_code::kFileUnreadable == 66);
 static_assert(exit_code::kCannotWrite == 73 && exit_code::kCommandNotFound == 127 && exit_code::kInterrupted == 130);
+static_assert(exit_code::kTimedOut == 124 && exit_code::kCannotExecute == 126);
 
 TEST(Cli, ListNamesTheLessons) {
     const Outcome listed = run_tcplab("list");
@@ -67,6 +72,93 @@ TEST(Cli, HelpExitsCleanly) {
     const Outcome help = run_tcplab("--help");
     EXPECT_EQ(help.exit_code, exit_code::kOk);
     EXPECT_TRUE(contains(help.output, "run"));
+}
+
+TEST(Cli, VersionIsTheProjectsVersion) {
+    const Outcome version = run_tcplab("--version");
+    EXPECT_EQ(version.exit_code, exit_code::kOk);
+    EXPECT_EQ(version.output, std::string("tcplab ") + TCPLAB_VERSION + "\n");
+}
+
+// `tcplab run --help` lists what run takes, the wire's options included;
+// `tcplab export --help` does not list options that export ignores.
+TEST(Cli, EachCommandsHelpListsItsOwnOptions) {
+    const Outcome run = run_tcplab("run --help");
+    EXPECT_EQ(run.exit_code, exit_code::kOk);
+    for (const char* option : {"--latency", "--step", "--script", "--lang", "--json", "--topology", "--mtu", "--loss",
+                               "--seed", "--no-tracepoint", "--record", "--answers", "--no-predict"})
+        EXPECT_TRUE(contains(run.output, option)) << option << " is missing from run --help:\n" << run.output;
+    const Outcome exporter = run_tcplab("export --help");
+    EXPECT_TRUE(contains(exporter.output, "--format"));
+    EXPECT_TRUE(contains(exporter.output, "--lang"));
+    EXPECT_FALSE(contains(exporter.output, "--latency")) << exporter.output;
+    const Outcome doctor = run_tcplab("doctor --help");
+    EXPECT_TRUE(contains(doctor.output, "--json"));
+    EXPECT_FALSE(contains(doctor.output, "--step")) << doctor.output;
+}
+
+// A mistyped option: what was wrong and where the help is, in two lines, not the whole help.
+TEST(Cli, AMistypedOptionIsOneLineAndAHint) {
+    const Outcome typo = run_tcplab("run handshake --latncy 40ms");
+    EXPECT_EQ(typo.exit_code, exit_code::kUsage);
+    EXPECT_TRUE(contains(typo.output, "--latncy")) << typo.output;
+    EXPECT_TRUE(contains(typo.output, "`tcplab run --help`")) << typo.output;
+    EXPECT_EQ(std::count(typo.output.begin(), typo.output.end(), '\n'), 2) << typo.output;
+    const Outcome top = run_tcplab("--langg zh");
+    EXPECT_EQ(top.exit_code, exit_code::kUsage);
+    EXPECT_TRUE(contains(top.output, "`tcplab --help`")) << top.output;
+    EXPECT_EQ(std::count(top.output.begin(), top.output.end(), '\n'), 2) << top.output;
+}
+
+// The language follows the locale unless --lang or the window's saved choice says otherwise.
+TEST(Cli, TheLanguageFollowsTheLocale) {
+    tcplab::test::TempDir config;  // no saved settings
+    const std::string clean = "env -u LC_ALL -u LC_MESSAGES XDG_CONFIG_HOME='" + config.path().string() + "' ";
+    const Outcome chinese = run_tcplab("list", clean + "LANG=zh_CN.UTF-8");
+    const Outcome asked = run_tcplab("list --lang zh", clean + "LANG=C");
+    const Outcome english = run_tcplab("list", clean + "LANG=C");
+    ASSERT_EQ(chinese.exit_code, exit_code::kOk);
+    EXPECT_EQ(chinese.output, asked.output);
+    EXPECT_NE(chinese.output, english.output);
+    EXPECT_EQ(run_tcplab("list --lang en", clean + "LANG=zh_CN.UTF-8").output, english.output);
+    EXPECT_EQ(run_tcplab("list", clean + "LANG=en_US.UTF-8 LC_MESSAGES=zh_CN.UTF-8").output, chinese.output);
+    std::filesystem::create_directories(config.path() / "tcplab");
+    std::ofstream(config.path() / "tcplab" / "settings.toml") << "language = \"en\"\n";
+    EXPECT_EQ(run_tcplab("list", clean + "LANG=zh_CN.UTF-8").output, english.output);
+}
+
+// `tcplab doctor --json`: every check, and exit 0 when lessons can run (they can here, as the other tests show).
+TEST(Cli, DoctorSaysWhatThisMachineAllows) {
+    const Outcome doctor = run_tcplab("doctor --json", "", false);
+    ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    EXPECT_EQ(report["version"], TCPLAB_VERSION);
+    EXPECT_EQ(report["lessons_can_run"], true);
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    for (const char* check :
+         {"version", "lessons", "sandbox", "wire", "tracepoint", "font", "language", "display", "opengl"})
+        EXPECT_EQ(status.count(check), 1u) << check << " is missing: " << doctor.output;
+    EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["lessons"], "ok");
+    const Outcome table = run_tcplab("doctor --lang zh");
+    EXPECT_TRUE(contains(table.output, "这台电脑可以运行课程")) << table.output;
+}
+
+// As a student runs it: the sandbox in a user namespace of its own, no tracepoint (a note, not a failure).
+TEST(Cli, DoctorWithoutRoot) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    const Outcome doctor = run_tcplab("doctor --json", as_nobody, false);
+    ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["tracepoint"], "note");
+    EXPECT_EQ(status.count("sandbox_root"), 0u);
 }
 
 TEST(Cli, HandshakeAsJsonLines) {
@@ -241,3 +333,91 @@ TEST(Cli, NoNamespaceMeansExitTwoWithARemedy) {
 }
 
 }  // namespace
+
+// A teacher's own lesson: from their lesson folder it shows in `tcplab list`
+// and runs by name; a second lesson there with a mistake is named with its
+// line and key, not left out. Its recording carries its texts, so with the
+// lesson file gone the replay still shows every narration, in both languages.
+TEST(Cli, ATeachersLessonReplaysWithItsTextsWhereItsFileIsGone) {
+    if (auto missing = tcplab::test::missing_sandbox()) GTEST_SKIP() << *missing;
+    const tcplab::test::TempDir folder("tcplab-own-lesson");
+    const std::string lessons = folder.file("data/tcplab/lessons");
+    std::filesystem::create_directories(lessons);
+    {
+        std::ofstream file(lessons + "/knock.toml");
+        file << R"(name = "knock"
+[[step]]
+key = "knock.listen"
+do = [
+  { actor = "server", call = "socket", socket = "listener" },
+  { actor = "server", call = "bind", socket = "listener", address = "server" },
+  { actor = "server", call = "listen", socket = "listener" },
+]
+expect = [ { key = "expect.knock.listening", state = "LISTEN", actor = "server" } ]
+[[step]]
+key = "knock.connect"
+do = [
+  { actor = "client", call = "socket", socket = "c" },
+  { actor = "client", call = "connect", socket = "c", address = "server" },
+]
+expect = [ { key = "expect.knock.connected", call = "connect", actor = "client", result = 0 } ]
+[text.en]
+knock.title = "Knock on the door"
+knock.summary = "A listener, then a connection."
+knock.listen.title = "The teacher's server listens"
+knock.listen.text = "Nothing crosses the wire while a socket only listens."
+knock.connect.title = "The teacher's client knocks"
+knock.connect.text = "Three segments later both ends are connected."
+expect.knock.listening = "the teacher's listener is in LISTEN"
+expect.knock.connected = "the teacher's connect() returns 0"
+[text.zh-CN]
+knock.title = "敲门"
+knock.summary = "先监听，再连接。"
+knock.listen.title = "老师的服务端在监听"
+knock.listen.text = "套接字只是监听时，线路上什么也没有。"
+knock.connect.title = "老师的客户端敲门"
+knock.connect.text = "三个报文段之后，两端都已连接。"
+expect.knock.listening = "老师的监听套接字处于 LISTEN"
+expect.knock.connected = "老师的 connect() 返回 0"
+)";
+    }
+    {
+        std::ofstream file(lessons + "/broken.toml");
+        file << "name = \"broken\"\n[[step]]\nkey = \"broken.one\"\ndo = [ { actor = \"server\", call = \"listen\", "
+                "socket = \"s\", bakclog = 8 } ]\n";
+    }
+    const std::string environment = "XDG_DATA_HOME='" + folder.file("data") + "'";
+    const Outcome listed = run_tcplab("list", environment);
+    EXPECT_TRUE(contains(listed.output, "Knock on the door: A listener, then a connection.")) << listed.output;
+    EXPECT_TRUE(contains(listed.output, lessons + "/broken.toml:4:")) << listed.output;
+    EXPECT_TRUE(contains(listed.output, "'bakclog'")) << listed.output;
+
+    const std::string recording = folder.file("knock.pcapng");
+    const Outcome recorded = run_tcplab("run knock --record '" + recording + "'", environment);
+    ASSERT_EQ(recorded.exit_code, exit_code::kOk) << recorded.output;
+    std::filesystem::remove_all(folder.file("data"));
+
+    const char* const english[] = {"Knock on the door",
+                                   "The teacher's server listens",
+                                   "Nothing crosses the wire while a socket only listens.",
+                                   "The teacher's client knocks",
+                                   "Three segments later both ends are connected.",
+                                   "the teacher's listener is in LISTEN",
+                                   "the teacher's connect() returns 0"};
+    const Outcome replayed = run_tcplab("open '" + recording + "' --terminal", environment);
+    EXPECT_EQ(replayed.exit_code, exit_code::kOk) << replayed.output;
+    for (const char* text : english) EXPECT_TRUE(contains(replayed.output, text)) << text << "\n" << replayed.output;
+    EXPECT_FALSE(contains(replayed.output, "⟨")) << replayed.output;  // how a missing key shows
+
+    const char* const chinese[] = {"敲门",
+                                   "老师的服务端在监听",
+                                   "套接字只是监听时，线路上什么也没有。",
+                                   "老师的客户端敲门",
+                                   "三个报文段之后，两端都已连接。",
+                                   "老师的监听套接字处于 LISTEN",
+                                   "老师的 connect() 返回 0"};
+    const Outcome in_chinese = run_tcplab("open '" + recording + "' --terminal --lang zh", environment);
+    for (const char* text : chinese)
+        EXPECT_TRUE(contains(in_chinese.output, text)) << text << "\n" << in_chinese.output;
+    EXPECT_FALSE(contains(in_chinese.output, "⟨")) << in_chinese.output;
+}

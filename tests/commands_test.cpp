@@ -322,16 +322,14 @@ TEST(Commands, UnsavedNotesAskBeforeTheRecordingIsReplaced) {
     EXPECT_TRUE(window.files.quit_allowed());
 }
 
-// Ctrl+S writes the notes into the recording shown.
-TEST(Commands, CtrlSSavesTheNotesIntoTheRecording) {
-    test::TempDir folder("tcplab-commands");
-    const std::string copy = folder.file("class.pcapng");
-    std::filesystem::copy_file(kRecording, copy);
+// Ctrl+S asks where to save the recording shown with its notes (Save as…).
+TEST(Commands, CtrlSAsksWhereToSaveTheNotes) {
     test::ImGuiHarness harness;
     Window window;
-    window.apply(harness, command::OpenFile{copy});
+    window.apply(harness, command::OpenFile{kRecording});
     ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
     window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
+    EXPECT_FALSE(window.files.wants_keyboard());
     ImGuiIO& io = ImGui::GetIO();
     for (const bool down : {true, false}) {
 #if IMGUI_VERSION_NUM >= 18700
@@ -343,16 +341,10 @@ TEST(Commands, CtrlSSavesTheNotesIntoTheRecording) {
 #endif
         harness.frames(1, [&] {
             window.frame();
-            window.files.handle_keys(window.shared, window.outbox);
+            window.files.handle_keys(window.shared);
         });
     }
-    harness.frames(1, [&] { window.frame(); });
-    EXPECT_FALSE(window.controller.replay()->notes_changed);
-    auto saved = open_capture(copy);
-    ASSERT_TRUE(saved.ok()) << saved.error().what;
-    bool found = false;
-    for (const InstructorNote& note : instructor_notes(saved->loaded.trace)) found |= note.text == "the ACK";
-    EXPECT_TRUE(found);
+    EXPECT_TRUE(window.files.wants_keyboard());  // the Save dialog is open
 }
 
 }  // namespace

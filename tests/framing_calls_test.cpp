@@ -13,7 +13,7 @@
 
 #include "scenarios/actor.hpp"
 #include "scenarios/sandbox.hpp"
-#include "tests/environment.hpp"
+#include "tests/sandbox_actors.hpp"
 #include "tests/wait_until.hpp"
 
 namespace tcplab {
@@ -21,28 +21,8 @@ namespace {
 
 const Endpoint kServer{*IpAddress::parse("127.0.0.1"), 5000};
 
-// A sandbox with a client and a server actor, and what their calls reported.
-class FramingCalls : public ::testing::Test {
+class FramingCalls : public test::SandboxActors {
 protected:
-    void SetUp() override {
-        if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
-        auto made = Sandbox::create();
-        ASSERT_TRUE(made) << made.error().what;
-        sandbox_.emplace(std::move(made.value()));
-        client_.emplace(Actor::Client, *sandbox_);
-        server_.emplace(Actor::Server, *sandbox_);
-        ASSERT_TRUE(client_->in_sandbox());
-        ASSERT_TRUE(server_->in_sandbox());
-    }
-
-    void TearDown() override {
-        client_.reset();
-        server_.reset();
-    }
-
-    void on_client(std::function<void(Calls&)> job) { client_->run(std::move(job)).get(); }
-    void on_server(std::function<void(Calls&)> job) { server_->run(std::move(job)).get(); }
-
     // A connected pair: the client's socket "c", the server's accepted "conn".
     void connect_tcp() {
         on_server([](Calls& calls) {
@@ -68,17 +48,6 @@ protected:
                 << " of " << bytes << " bytes arrived";
         });
     }
-
-    static std::vector<CallEvent> drain(ActorThread& actor, const std::string& call) {
-        std::vector<CallEvent> events;
-        while (auto event = actor.calls().pop())
-            if (event->call == call) events.push_back(std::move(*event));
-        return events;
-    }
-
-    std::optional<Sandbox> sandbox_;
-    std::optional<ActorThread> client_;
-    std::optional<ActorThread> server_;
 };
 
 TEST_F(FramingCalls, ThreeQuickSendsAreReadByOneRecv) {

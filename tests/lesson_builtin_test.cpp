@@ -11,70 +11,10 @@
 #include "capture/decode.hpp"
 #include "capture/transition_merger.hpp"
 #include "scenarios/run.hpp"
+#include "tests/lesson_outcomes.hpp"
 
 namespace tcplab {
 namespace {
-
-std::unique_ptr<LessonRun> run_lesson(const std::string& name) {
-    const LessonEntry* lesson = find_builtin_lesson(name);
-    EXPECT_NE(lesson, nullptr) << name;
-    if (!lesson) return nullptr;
-    auto run = LessonRun::start(*lesson);
-    EXPECT_TRUE(run) << run.error().what;
-    if (!run) return nullptr;
-    while (!run.value()->finished()) run.value()->step();
-    run.value()->finish();
-    return std::move(run.value());
-}
-
-void expect_every_step_held(const LessonRun& run) {
-    for (const StepOutcome& outcome : run.outcomes()) {
-        const Step& step = run.lesson().steps[outcome.index];
-        EXPECT_TRUE(outcome.failure.empty()) << step.key << ": " << outcome.failure;
-        for (const ExpectationOutcome& expectation : outcome.expectations) {
-            // The log of a CI run then shows what the kernel did, step by step.
-            std::printf("  %s %s  %s  (%s)\n", expectation.result.passed ? "ok" : "NO", step.key.c_str(),
-                        expectation.key.c_str(), evidence_plain_text(expectation.result.evidence).c_str());
-            EXPECT_TRUE(expectation.result.passed)
-                << step.key << " / " << expectation.key << ": " << evidence_plain_text(expectation.result.evidence);
-        }
-        if (!step.predict) continue;
-        size_t answers = 0;
-        for (const ExpectationOutcome& choice : outcome.choices) answers += choice.result.passed ? 1 : 0;
-        EXPECT_EQ(answers, 1u) << step.key << ": the question must have exactly one right answer";
-    }
-}
-
-const StepOutcome* outcome_of(const LessonRun& run, const std::string& key) {
-    for (const StepOutcome& outcome : run.outcomes())
-        if (run.lesson().steps[outcome.index].key == key) return &outcome;
-    return nullptr;
-}
-
-const ExpectationOutcome* expectation_of(const StepOutcome& outcome, const std::string& key) {
-    for (const ExpectationOutcome& expectation : outcome.expectations)
-        if (expectation.key == key) return &expectation;
-    return nullptr;
-}
-
-size_t wire_events_in(const LessonRun& run, const StepOutcome& step, WireAction action) {
-    size_t count = 0;
-    for (const WireEvent& event : run.trace().wire_events())
-        if (event.action == action && event.time_ns >= step.begin_ns && event.time_ns <= step.end_ns) ++count;
-    return count;
-}
-
-StepView view_of(const LessonRun& run, const StepOutcome& step) {
-    return StepView(run.trace(), step.begin_ns, step.end_ns);
-}
-
-// The labels of the choices that held: the kernel's answer to the step's question.
-std::vector<std::string> kernel_answer(const StepOutcome& outcome) {
-    std::vector<std::string> labels;
-    for (const ExpectationOutcome& choice : outcome.choices)
-        if (choice.result.passed) labels.push_back(choice.key);
-    return labels;
-}
 
 class HandshakeLesson : public ::testing::Test {
 protected:

@@ -5,6 +5,7 @@
 
 #include "frame_builder.hpp"
 #include "scenarios/lesson_spec.hpp"
+#include "scenarios/tcp_info_reading.hpp"
 
 namespace tcplab {
 namespace {
@@ -123,6 +124,138 @@ TEST(LessonChecks, TheTimeBetweenTwoCallsIsTheirStartsApart) {
     EXPECT_EQ(result.evidence, Evidence::of("evidence.span", 83, "send", 2));
     spec.at_least_ms = 90;
     EXPECT_FALSE(check(spec, trace).passed);
+}
+
+// The client's data segment with sequence number `seq`, sent at `time` ms.
+void add_data(Trace& trace, int64_t time_ms, uint32_t seq) {
+    const auto bytes = test::ethernet_ipv4_tcp({kClient, kServer, Psh | Ack, seq, 1, 65535, "lost twice"});
+    trace.add_packet(Trace::capture(time_ms * kMs, 0, LinkType::Ethernet, static_cast<uint32_t>(bytes.size()), bytes));
+}
+
+// The retransmission timer: the first resend's wait, and whether the next wait doubled.
+TEST(LessonChecks, ResendWaitsAndTheirBackoffAreMeasuredPerSegment) {
+    Trace trace;
+    trace.assign_actor(kClient, Actor::Client);
+    trace.assign_actor(kServer, Actor::Server);
+    add_data(trace, 100, 1000);
+    add_data(trace, 384, 1000);  // the RTO: 284 ms
+    add_data(trace, 952, 1000);  // twice that: 568 ms
+    CheckSpec resent;
+    resent.kind = CheckSpec::Kind::ResentAfter;
+    resent.actor = Actor::Client;
+    resent.subject = "data";
+    resent.at_least_ms = 200;
+    CheckResult result = check(resent, trace);
+    EXPECT_TRUE(result.passed) << evidence_plain_text(result.evidence);
+    EXPECT_EQ(result.evidence, Evidence::of("evidence.resent_after", 1, 10, 284));
+    resent.at_least_ms.reset();
+    resent.at_most_ms = 190;  // fast retransmit it was not
+    EXPECT_FALSE(check(resent, trace).passed);
+
+    CheckSpec backoff;
+    backoff.kind = CheckSpec::Kind::Backoff;
+    backoff.actor = Actor::Client;
+    backoff.subject = "data";
+    backoff.exactly = 1;
+    result = check(backoff, trace);
+    EXPECT_TRUE(result.passed) << evidence_plain_text(result.evidence);
+    EXPECT_EQ(result.evidence, Evidence::of("evidence.backoff", 1, 3, "284, 568", 1));
+    // The first timer fired late on a busy machine: 319 ms, then 572: still a doubling.
+    Trace late;
+    late.assign_actor(kClient, Actor::Client);
+    for (int64_t at : {100, 419, 991}) add_data(late, at, 1000);
+    EXPECT_TRUE(check(backoff, late).passed);
+    // A timer that does not back off: the same wait twice.
+    Trace steady;
+    steady.assign_actor(kClient, Actor::Client);
+    for (int64_t at : {100, 384, 668}) add_data(steady, at, 1000);
+    EXPECT_FALSE(check(backoff, steady).passed);
+    // Nothing resent: no wait to measure.
+    Trace once;
+    once.assign_actor(kClient, Actor::Client);
+    add_data(once, 100, 1000);
+    EXPECT_FALSE(check(resent, once).passed);
+}
+
+void add_reading(Trace& trace, int64_t time_ms, uint32_t cwnd) {
+    CallEvent call;
+    call.time_ns = time_ms * kMs;
+    call.return_ns = call.time_ns;
+    call.actor = Actor::Client;
+    call.call = "getsockopt";
+    call.arguments = "fd=4, TCP_INFO";
+    TcpInfoReading reading;
+    reading.cwnd = cwnd;
+    reading.rtt_ms = 80.3;
+    reading.rto_ms = 284;
+    call.data = format_tcp_info(reading);
+    trace.add_call(call);
+}
+
+// TCP_INFO readings one round trip apart: slow start doubles cwnd, congestion avoidance adds one.
+TEST(LessonChecks, TcpInfoReadingsShowSlowStartDoubling) {
+    Trace slow_start;
+    int64_t at = 40;
+    for (uint32_t cwnd : {10u, 20u, 40u, 80u, 136u}) add_reading(slow_start, at += 80, cwnd);
+    CheckSpec doublings;
+    doublings.kind = CheckSpec::Kind::TcpInfo;
+    doublings.actor = Actor::Client;
+    doublings.subject = "doublings";
+    doublings.at_least = 3;
+    CheckResult result = check(doublings, slow_start);
+    EXPECT_TRUE(result.passed) << evidence_plain_text(result.evidence);
+    EXPECT_EQ(result.evidence,
+              Evidence::of("evidence.cwnd_doublings",
+                           Evidence::of("evidence.tcp_info_values", "cwnd", 5, "10, 20, 40, 80, 136"), 3));
+
+    Trace avoidance;
+    for (uint32_t cwnd : {10u, 11u, 12u, 13u}) add_reading(avoidance, at += 80, cwnd);
+    EXPECT_FALSE(check(doublings, avoidance).passed);
+
+    CheckSpec first;
+    first.kind = CheckSpec::Kind::TcpInfo;
+    first.actor = Actor::Client;
+    first.subject = "cwnd";
+    first.reading = "first";
+    first.exactly = 10;
+    EXPECT_TRUE(check(first, slow_start).passed);
+    first.reading = "largest";
+    EXPECT_FALSE(check(first, slow_start).passed);
+    first.exactly.reset();
+    first.at_least = 136;
+    EXPECT_TRUE(check(first, slow_start).passed);
+
+    CheckSpec rto;
+    rto.kind = CheckSpec::Kind::TcpInfo;
+    rto.actor = Actor::Client;
+    rto.subject = "rto_ms";
+    rto.at_least = 200;
+    EXPECT_TRUE(check(rto, slow_start).passed);
+    EXPECT_EQ(check(rto, Trace{}).evidence, Evidence::of("evidence.tcp_info_none", Evidence::of("actor.client")));
+}
+
+// The text a TCP_INFO call keeps reads back to the same numbers; anything else is not a reading.
+TEST(TcpInfoReading, ItsTextReadsBack) {
+    TcpInfoReading reading;
+    reading.cwnd = 20;
+    reading.ssthresh = 7;
+    reading.rtt_ms = 81.5;
+    reading.rto_ms = 568;
+    reading.retransmits = 2;
+    reading.total_retrans = 3;
+    const std::string text = format_tcp_info(reading);
+    EXPECT_EQ(text, "cwnd=20 ssthresh=7 rtt_ms=81.5 rto_ms=568 retransmits=2 total_retrans=3");
+    const auto back = parse_tcp_info(text);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->cwnd, 20u);
+    EXPECT_EQ(back->ssthresh, 7u);
+    EXPECT_DOUBLE_EQ(back->rtt_ms, 81.5);
+    EXPECT_EQ(back->total_retrans, 3u);
+    reading.ssthresh.reset();
+    EXPECT_FALSE(parse_tcp_info(format_tcp_info(reading))->ssthresh.has_value());
+    EXPECT_FALSE(parse_tcp_info("hello").has_value());
+    EXPECT_FALSE(parse_tcp_info("cwnd=10").has_value());
+    EXPECT_FALSE(parse_tcp_info("cwnd=x ssthresh=- rtt_ms=1 rto_ms=2 retransmits=0 total_retrans=0").has_value());
 }
 
 }  // namespace

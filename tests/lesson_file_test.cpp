@@ -194,8 +194,8 @@ TEST(LessonFile, UnknownControlAction) {
     const std::string message =
         mistake(replaced(kGood, "{ actor = \"server\", call = \"socket\", socket = \"listener\" }",
                          "{ actor = \"server\", call = \"socket\", socket = \"listener\" },\n"
-                         "  { wire = \"cut\" }"));
-    EXPECT_NE(message.find("unknown wire action \"cut\""), std::string::npos) << message;
+                         "  { wire = \"unplug\" }"));
+    EXPECT_NE(message.find("unknown wire action \"unplug\""), std::string::npos) << message;
 }
 
 // The keys the course's points need: each reads into the lesson, and a
@@ -247,8 +247,7 @@ choices = [
 
     // Each new key, misused, says what it wants.
     const auto error_for = [&](const std::string& from, const std::string& to) {
-        auto broken = parse_lesson(replaced(text, from, to), "broken.toml");
-        return broken ? std::string() : broken.error().what;
+        return mistake(replaced(text, from, to));
     };
     EXPECT_NE(error_for("port = 31337, ", "").find("needs 'port'"), std::string::npos);
     EXPECT_NE(error_for("random = \"isn\"", "random = \"port\"").find("only thing checked as random"),
@@ -259,6 +258,112 @@ choices = [
     EXPECT_NE(error_for("max = 1, oob = true", "until = 5, oob = true").find("drop 'until'"), std::string::npos);
     EXPECT_NE(error_for("show = { segment", "show = { state").find("'show' names a segment"), std::string::npos);
     EXPECT_NE(error_for("why = \"predict.more.why_a\"", "why = 3").find("'why' must be a string"), std::string::npos);
+}
+
+TEST(LessonFile, FlowControlAndManyConnectionsLoad) {
+    const std::string text = R"(name = "many"
+[[step]]
+key = "many.all"
+do = [
+  { actor = "server", call = "socket", socket = "listener" },
+  { actor = "server", call = "serve", socket = "listener", count = 20, work_ms = 400, wait = false },
+  { actor = "client", call = "connect", socket = "more", address = "server", count = 4, wait_ms = 1500 },
+  { actor = "client", call = "send", socket = "more1", bytes = 100000, dontwait = true },
+  { actor = "client", call = "sendall", socket = "more2", bytes = 50000 },
+  { actor = "client", call = "clients", address = "server", count = 20, data = "hello", every_ms = 40 },
+]
+expect = [
+  { key = "k1", segment = "ACK", from = "server", window = 0 },
+  { key = "k2", segment = "ACK", from = "server", window_at_least = 1 },
+  { key = "k3", call = "send", actor = "client", result_at_least = 1, result_at_most = 99999 },
+]
+)";
+    auto lesson = parse_lesson(text, "many.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    const Lesson built = lesson.value().build(Addresses{});
+    ASSERT_EQ(built.steps.size(), 1u);
+    EXPECT_EQ(built.steps[0].actions.size(), 6u);
+    EXPECT_FALSE(built.steps[0].actions[1].wait);
+    EXPECT_EQ(built.steps[0].expectations.size(), 3u);
+
+    const auto error_for = [&](const std::string& from, const std::string& to) {
+        return mistake(replaced(text, from, to));
+    };
+    // connect's count makes more1..more4 itself; without it, connect() needs a socket made before.
+    EXPECT_NE(error_for(", count = 4, wait_ms = 1500", "").find("no socket named \"more\""), std::string::npos);
+    EXPECT_NE(error_for("count = 4, wait_ms = 1500", "wait_ms = 1500").find("'wait_ms' goes with 'count'"),
+              std::string::npos);
+    EXPECT_NE(error_for("bytes = 100000, dontwait", "data = \"hi\", dontwait").find("dontwait = true sends 'bytes'"),
+              std::string::npos);
+    EXPECT_NE(error_for("socket = \"more2\", bytes = 50000", "socket = \"more2\"").find("sendall() needs 'bytes'"),
+              std::string::npos);
+    EXPECT_NE(error_for("actor = \"server\", call = \"serve\"", "actor = \"client\", call = \"serve\"")
+                  .find("serve() is the server's"),
+              std::string::npos);
+    EXPECT_NE(error_for("every_ms = 40", "every = 40").find("unknown key 'every'"), std::string::npos);
+    EXPECT_NE(error_for("window = 0", "window = \"0\"").find("'window' must be a whole number"), std::string::npos);
+}
+
+// The keys the loss and crash lessons need: each reads into the lesson, and a
+// mistake in each says what was expected.
+TEST(LessonFile, LossAndCrashActionsAndChecksLoad) {
+    const std::string text = R"(name = "peer"
+[settings]
+topology = "two-hosts"
+
+[[step]]
+key = "peer.all"
+do = [
+  { actor = "client", call = "socket", socket = "c" },
+  { actor = "client", call = "setsockopt", socket = "c", option = "TCP_CONGESTION", value = "reno" },
+  { actor = "client", call = "setsockopt", socket = "c", option = "TCP_KEEPIDLE", value = 2 },
+  { wire = "drop", flags = "data", from = "client", after = 2, count = 1 },
+  { actor = "client", call = "tcp_info", socket = "c", count = 5, every_ms = 80 },
+  { actor = "client", call = "tcp_info", socket = "c", count = 5, every = "round_trip" },
+  { wire = "cut" },
+  { reboot = "server" },
+  { wire = "mend" },
+  { actor = "client", call = "kill" },
+  { actor = "client", call = "socket", socket = "c" },
+]
+expect = [
+  { key = "k1", tcp_info = "cwnd", actor = "client", reading = "first", exactly = 10 },
+  { key = "k2", tcp_info = "doublings", actor = "client", at_least = 3 },
+  { key = "k3", resent_after = "data", from = "client", at_least_ms = 200 },
+  { key = "k4", backoff = "data", from = "client", at_least = 1 },
+]
+)";
+    auto lesson = parse_lesson(text, "peer.toml");
+    ASSERT_TRUE(lesson) << lesson.error().what;
+    const Lesson built = lesson.value().build(Addresses{});
+    ASSERT_EQ(built.steps.size(), 1u);
+    const Step& step = built.steps[0];
+    ASSERT_EQ(step.actions.size(), 11u);
+    EXPECT_TRUE(step.actions[3].control && step.actions[3].arm);  // the drop rule is armed before the next call
+    EXPECT_FALSE(step.actions[3].wait);
+    for (size_t index : {6u, 7u, 8u}) EXPECT_TRUE(step.actions[index].control) << index;
+    EXPECT_TRUE(step.actions[9].calls);
+    EXPECT_EQ(step.expectations.size(), 4u);
+
+    const auto error_for = [&](const std::string& from, const std::string& to) {
+        auto broken = parse_lesson(replaced(text, from, to), "broken.toml");
+        return broken ? std::string() : broken.error().what;
+    };
+    EXPECT_NE(error_for("value = \"reno\"", "value = 1").find("must be a string"), std::string::npos);
+    EXPECT_NE(error_for("count = 5, every_ms = 80", "count = 5").find("needs 'every_ms'"), std::string::npos);
+    EXPECT_NE(error_for("every = \"round_trip\"", "every = \"second\"").find("'every' must be"), std::string::npos);
+    EXPECT_NE(error_for("flags = \"data\"", "flags = \"DATA\"").find("unknown TCP flag"), std::string::npos);
+    EXPECT_NE(error_for("reboot = \"server\"", "reboot = \"router\"").find("\"client\" or \"server\""),
+              std::string::npos);
+    EXPECT_NE(error_for("tcp_info = \"cwnd\"", "tcp_info = \"window\"").find("unknown TCP_INFO field"),
+              std::string::npos);
+    EXPECT_NE(error_for("reading = \"first\"", "reading = \"middle\"").find("'reading' must be"), std::string::npos);
+    EXPECT_NE(error_for("backoff = \"data\"", "backoff = \"SYN\"").find("backoff = \"data\""), std::string::npos);
+    // After kill the actor's sockets are gone: using one needs a new socket() first.
+    EXPECT_NE(error_for("  { actor = \"client\", call = \"socket\", socket = \"c\" },\n]",
+                        "  { actor = \"client\", call = \"close\", socket = \"c\" },\n]")
+                  .find("has no socket named \"c\""),
+              std::string::npos);
 }
 
 TEST(LessonFile, MissingFileSaysSo) {

@@ -486,6 +486,29 @@ TEST(TraceFile, StepEvidenceReadsBackByKeyAndOlderRecordingsAsText) {
     EXPECT_EQ(decode_evidence("{not json"), Evidence::literal("{not json"));
 }
 
+// A teacher's lesson brings its texts, one record per language after the
+// lesson's; they read back whole, and a record whose count runs past its body
+// is skipped with a warning rather than read as texts.
+TEST(TraceFile, ALessonsOwnTextsReadBackAfterItsRecord) {
+    RecordedLesson lesson{"knock", "knock.title", {"knock.listen"}};
+    lesson.texts = {{"en", {{"knock.title", "Knock"}, {"knock.listen.text", "It listens."}}},
+                    {"zh-CN", {{"knock.title", "敲门"}}}};
+    auto file = pcapng::section_header_block({});
+    test::append(file, pcapng::custom_block(kTcplabPen, trace_record::lesson(lesson), true));
+    for (const auto& [language, texts] : lesson.texts)
+        test::append(file, pcapng::custom_block(kTcplabPen, trace_record::lesson_texts(language, texts), true));
+    std::vector<uint8_t> lying = trace_record::lesson_texts("en", {{"knock.summary", "Twice."}});
+    lying[12 + 4 + 2] = 9;  // the count: nine texts in a body that holds one
+    test::append(file, pcapng::custom_block(kTcplabPen, lying, true));
+    auto reader = CaptureFileReader::from_memory(file);
+    ASSERT_TRUE(reader);
+    auto loaded = read_trace(*reader);
+    ASSERT_TRUE(loaded);
+    ASSERT_TRUE(loaded->lesson);
+    EXPECT_EQ(*loaded->lesson, lesson);
+    EXPECT_EQ(loaded->warnings.size(), 1u);
+}
+
 TEST(TraceFile, ForeignCaptureGivesPacketsAndInferredStates) {
     TempDir dir;
     const std::string path = dir.file("tcpdump.pcap");

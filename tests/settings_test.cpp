@@ -26,6 +26,11 @@ WindowSettings changed_settings() {
     settings.language = "zh-CN";
     settings.lesson = "teardown";
     settings.presentation = true;
+    settings.layout = "presentation";
+    settings.zoom = 1.3;
+    settings.presentation_left = "timeline";
+    settings.presentation_right = "sockets";
+    settings.own_layout = {{"ladder", 0, 0.05, 0.5, 0.95}, {"state_machine", 0.5, 0.05, 0.5, 0.95}};
     settings.colour_blind_palette = true;
     settings.relative_numbers = false;
     settings.open_views = {{"ladder", false}, {"timeline", true}};
@@ -232,6 +237,43 @@ TEST(DefaultLayout, AnUnknownViewStartsCollapsedOnScreen) {
         EXPECT_LT(layout[i].y + layout[i].height, 900);
     }
     EXPECT_NE(layout[1].x, layout[2].x);  // cascaded, not stacked exactly
+}
+
+// In front of a class three panels fill the screen, each at least a third of
+// its width, and the others are not shown; a view asked for takes a panel's place.
+TEST(PresentationLayout, ThreePanelsFillTheScreenAtProjectorSizes) {
+    for (const auto& [width, height] : {std::pair{1024.0f, 768.0f}, {1280.0f, 720.0f}, {1920.0f, 1080.0f}}) {
+        const float top = 40;
+        const std::vector<PanelRect> layout = presentation_layout(kViews, PresentationSlots{}, width, height, top);
+        ASSERT_EQ(layout.size(), kViews.size());
+        float covered = 0;
+        std::vector<std::string> shown;
+        for (const PanelRect& rect : layout) {
+            if (rect.width == 0) continue;
+            shown.push_back(rect.view_id);
+            EXPECT_GE(rect.width, width / 3) << rect.view_id;
+            EXPECT_GE(rect.y, top) << rect.view_id;
+            EXPECT_LE(rect.x + rect.width, width + 0.5f) << rect.view_id;
+            EXPECT_LE(rect.y + rect.height, height + 0.5f) << rect.view_id;
+            for (const PanelRect& other : layout)
+                if (&other != &rect && other.width > 0) {
+                    EXPECT_FALSE(overlap(rect, other)) << rect.view_id << " / " << other.view_id;
+                }
+            covered += area(rect);
+        }
+        EXPECT_EQ(shown, (std::vector<std::string>{"scenario", "ladder", "state_machine"}));
+        EXPECT_NEAR(covered, width * (height - top), width * height * 0.001f);
+    }
+    const std::vector<PanelRect> swapped =
+        presentation_layout(kViews, PresentationSlots{"timeline", "state_machine"}, 1280, 720, 40);
+    for (const PanelRect& rect : swapped) {
+        if (rect.view_id == "timeline") {
+            EXPECT_EQ(rect.x, 0);
+        }
+        if (rect.view_id == "ladder") {
+            EXPECT_EQ(rect.width, 0);
+        }
+    }
 }
 
 }  // namespace

@@ -41,8 +41,9 @@ Outcome run_in_xvfb(const std::string& arguments, const std::string& piece = "")
     const tcplab::test::TempDir x_authority("tcplab-xauth");
     const std::string environment = piece.empty() ? "" : "TCPLAB_SCREENSHOT_PIECE=" + piece + " ";
     for (int attempt = 0; attempt < 3; ++attempt) {
-        outcome = run_shell(environment + "xvfb-run -a -f '" + x_authority.file("Xauthority") +
-                            "' -s '-screen 0 1600x900x24' '" + std::string(TCPLAB_BINARY) + "' " + arguments + " 2>&1");
+        outcome =
+            run_shell(environment + "xvfb-run -a -f '" + x_authority.file("Xauthority") +
+                      "' -s '-screen 0 1920x1080x24' '" + std::string(TCPLAB_BINARY) + "' " + arguments + " 2>&1");
         if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
     }
     return outcome;
@@ -186,6 +187,11 @@ std::vector<Case> cases() {
     // The other lessons, run to the end in both languages.
     for (const char* lesson : {"sticky", "synflood", "timewait"})
         for (const char* language : {"en", "zh"}) all.push_back({lesson, language, "all"});
+    // The backlog lesson once, for its many connections and threads on one timeline
+    // (every case costs seconds: the flow lesson's window was checked by hand).
+    all.push_back({"queues", "zh", "all"});
+    // The loss lesson's TCP_INFO readings, in Chinese (its run takes a few seconds).
+    all.push_back({"loss", "zh", "all"});
     return all;
 }
 
@@ -210,6 +216,82 @@ TEST(Window, PresentationModeHasLargerText) {
     const float presentation = menu_height("--presentation");
     EXPECT_GT(normal, 10.0f);
     EXPECT_GT(presentation, normal * 1.3f);
+}
+
+// In front of a class at the resolutions projectors run at: the lesson bar
+// across the top and the ladder and the state machine side by side fill the
+// window, each at least a third of it wide; every state machine label is at
+// least 18 px high and inside its panel; no line of the lesson is cut at its
+// panel's sides, and its first lines are in view; at 1920×1080 all of it is
+// (at the smaller sizes this step's eight checks and the vote scroll at 18 px).
+TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    const tcplab::test::TempDir folder("tcplab-presentation");
+    for (const char* size : {"1024x768", "1280x720", "1920x1080"}) {
+        for (const char* language : {"en", "zh"}) {
+            SCOPED_TRACE(std::string(size) + " " + language);
+            const std::string png = folder.file(std::string("presentation-") + size + "-" + language + ".png");
+            const Outcome outcome =
+                run_in_xvfb("gui --scenario handshake --presentation --steps 2 --size " + std::string(size) +
+                            " --lang " + language + " --screenshot '" + png + "'");
+            ASSERT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
+            std::ifstream json_file(png + ".json");
+            const nlohmann::json info = nlohmann::json::parse(json_file);
+            EXPECT_EQ(info["layout"], "presentation");
+            const float width = info["width"];
+            std::set<std::string> shown;
+            for (const nlohmann::json& window : info["windows"]) {
+                const std::string id = window["id"];
+                for (const char* hidden : {"timeline", "packet_detail", "sockets", "wire", "framing", "predict"})
+                    EXPECT_NE(id, hidden) << "only the lesson, the ladder and the state machine are shown";
+                if (id != "scenario" && id != "ladder" && id != "state_machine") continue;
+                shown.insert(id);
+                EXPECT_GE(float(window["width"]), width / 3) << id;
+            }
+            EXPECT_EQ(shown, (std::set<std::string>{"scenario", "ladder", "state_machine"}));
+            size_t labels = 0, lesson_lines = 0;
+            float smallest_label = 1e9f;
+            for (const nlohmann::json& text : info["texts"]) {
+                const float x = text["x"], y = text["y"], w = text["width"], h = text["height"];
+                const float clip_x = text["clip"][0], clip_y = text["clip"][1], clip_w = text["clip"][2],
+                            clip_h = text["clip"][3];
+                const std::string what = text["text"];
+                EXPECT_GE(x, clip_x - 0.5f) << what;
+                EXPECT_LE(x + w, clip_x + clip_w + 0.5f) << what;
+                if (text["view"] == "state_machine") {
+                    ++labels;
+                    smallest_label = std::min(smallest_label, float(text["font_pixels"]));
+                    EXPECT_GE(y, clip_y - 0.5f) << what;
+                    EXPECT_LE(y + h, clip_y + clip_h + 0.5f) << what;
+                } else if (text["view"] == "scenario" && (lesson_lines++ < 2 || std::string(size) == "1920x1080")) {
+                    EXPECT_GE(y, clip_y - 0.5f) << what;
+                    EXPECT_LT(y, clip_y + clip_h) << what;
+                }
+            }
+            // Nothing drawn over another: each label readable in full.
+            std::vector<nlohmann::json> machine;
+            for (const nlohmann::json& text : info["texts"])
+                if (text["view"] == "state_machine") machine.push_back(text);
+            for (size_t a = 0; a < machine.size(); ++a)
+                for (size_t b = a + 1; b < machine.size(); ++b) {
+                    const auto inside = [](const nlohmann::json& t, const nlohmann::json& u) {
+                        return float(t["x"]) + 1 < float(u["x"]) + float(u["width"]) &&
+                               float(u["x"]) + 1 < float(t["x"]) + float(t["width"]) &&
+                               float(t["y"]) + 1 < float(u["y"]) + float(u["height"]) &&
+                               float(u["y"]) + 1 < float(t["y"]) + float(t["height"]);
+                    };
+                    EXPECT_FALSE(inside(machine[a], machine[b])) << machine[a]["text"] << " / " << machine[b]["text"];
+                }
+            EXPECT_GE(labels, 11u) << "every state's name";
+            EXPECT_GE(smallest_label, 18.0f);
+            EXPECT_GE(lesson_lines, 2u) << "the step's heading and narration";
+            // Step 3 asks a question: the class votes on answers lettered A and B, not yet answered.
+            std::set<std::string> letters;
+            for (const nlohmann::json& text : info["texts"])
+                if (text["view"] == "scenario") letters.insert(std::string(text["text"]).substr(0, 4));
+            EXPECT_TRUE(letters.count("A   ") && letters.count("B   ")) << info["texts"].dump();
+        }
+    }
 }
 
 TEST(Window, TooManyStepsIsAUsageError) {

@@ -213,6 +213,66 @@ TEST_F(WireTest, DroppedSynAckIsRetransmittedByTheKernel) {
     ::close(listener);
 }
 
+// A lesson's drop rule is in place when add_drop_rule() returns (the relay
+// applied it), lets the first `after` matching segments pass, takes only
+// segments that carry data, and the kernel recovers the dropped bytes.
+TEST_F(WireTest, DropRuleTakesTheDataSegmentItNamesAndNothingElse) {
+    auto wire = lay_wire({});
+    ASSERT_NE(wire, nullptr);
+    DropRule rule;
+    rule.match = DropRule::Match::Data;
+    rule.direction = WireDirection::ToServer;
+    rule.after = 1;
+    rule.count = 1;
+    wire->add_drop_rule(rule);
+    EXPECT_EQ(wire->drop_rule_remaining(), 1);  // already the relay's: no wait, no sleep
+
+    const int listener = listen_on_server();
+    const int client = start_connect();
+    ASSERT_TRUE(eventually([&] { return connected(client); }));  // the handshake carries no data: it passes
+    const int accepted = ::accept(listener, nullptr, nullptr);
+    ASSERT_GE(accepted, 0);
+    const auto receive = [&](size_t bytes) {
+        std::string got;
+        EXPECT_TRUE(eventually(
+            [&] {
+                char buffer[64];
+                const ssize_t length = ::recv(accepted, buffer, sizeof buffer, MSG_DONTWAIT);
+                if (length > 0) got.append(buffer, static_cast<size_t>(length));
+                return got.size() >= bytes;
+            },
+            5000ms));
+        return got;
+    };
+    ASSERT_EQ(::send(client, "first", 5, 0), 5);
+    EXPECT_EQ(receive(5), "first");  // the first data segment is let through
+    EXPECT_EQ(wire->stats().dropped, 0u);
+    ASSERT_EQ(::send(client, "second", 6, 0), 6);
+    EXPECT_EQ(receive(6), "second");  // dropped once, then resent by the kernel
+    EXPECT_EQ(wire->stats().dropped, 1u);
+    EXPECT_EQ(wire->drop_rule_remaining(), 0);
+    ::close(accepted);
+    ::close(client);
+    ::close(listener);
+}
+
+// A cut wire drops everything either way; mended, the kernel's retransmission gets through.
+TEST_F(WireTest, ACutWireCarriesNothingUntilMended) {
+    auto wire = lay_wire({});
+    ASSERT_NE(wire, nullptr);
+    const int listener = listen_on_server();
+    wire->set_cut(true);
+    const int client = start_connect();
+    ASSERT_TRUE(eventually([&] { return wire->stats().dropped >= 1; }));
+    EXPECT_FALSE(connected(client));
+    EXPECT_EQ(wire->stats().relayed, 0u);
+    wire->set_cut(false);
+    EXPECT_TRUE(eventually([&] { return connected(client); }, 5000ms));  // the SYN, sent again after 1 s
+    EXPECT_GE(wire->stats().relayed, 2u);
+    ::close(client);
+    ::close(listener);
+}
+
 TEST_F(WireTest, LatencyMakesTheHandshakeTakeTwoOneWayTrips) {
     WireOptions options;
     options.latency = 40ms;

@@ -1,5 +1,7 @@
 #include "drawing.hpp"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string_view>
@@ -122,6 +124,28 @@ void label_value(const std::string& label, const std::string& value) {
     ImGui::TextDisabled("%s", label.c_str());
     ImGui::SameLine();
     ImGui::TextUnformatted(value.c_str());
+}
+
+void record_text(const LabContext& context, const char* view_id, const std::string& text, ImVec2 min, ImVec2 max,
+                 float font_pixels, ImVec2 clip_min, ImVec2 clip_max) {
+    if (!context.drawn_texts) return;
+    context.drawn_texts->push_back({view_id, text, min.x, min.y, max.x - min.x, max.y - min.y, font_pixels, clip_min.x,
+                                    clip_min.y, clip_max.x - clip_min.x, clip_max.y - clip_min.y});
+}
+
+void record_last_item(const LabContext& context, const char* view_id, const std::string& text) {
+    if (!context.drawn_texts) return;
+    // The window's visible area: inside its title bar and scrollbars, whatever it has scrolled to.
+    const ImRect visible = ImGui::GetCurrentWindow()->InnerRect;
+    record_text(context, view_id, text, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetFontSize(),
+                visible.Min, visible.Max);
+}
+
+void text_wrapped_recorded(const LabContext& context, const char* view_id, const std::string& text) {
+    ImGui::BeginGroup();
+    text_wrapped(text);
+    ImGui::EndGroup();
+    record_last_item(context, view_id, text);
 }
 
 }  // namespace tcplab

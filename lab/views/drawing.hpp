@@ -32,4 +32,13 @@ void label_value(const std::string& label, const std::string& value);
 // A line break in the text starts a new line.
 void text_wrapped(const std::string& text);
 
+// For screenshots (context.drawn_texts): a text at [min, max] in `view_id`, in
+// a font `font_pixels` high, which its panel shows within [clip_min, clip_max].
+void record_text(const LabContext& context, const char* view_id, const std::string& text, ImVec2 min, ImVec2 max,
+                 float font_pixels, ImVec2 clip_min, ImVec2 clip_max);
+// text_wrapped, and recorded as one text.
+void text_wrapped_recorded(const LabContext& context, const char* view_id, const std::string& text);
+// The last item (a text, or a group of them) of the current window, shown within that window's visible area.
+void record_last_item(const LabContext& context, const char* view_id, const std::string& text);
+
 }  // namespace tcplab

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <functional>
 #include <string>
 
+#include "class_vote.hpp"
 #include "drawing.hpp"
 #include "item_marks.hpp"
 #include "lab/views/step_controller.hpp"
@@ -17,6 +21,11 @@ const ImVec4 kPassed{0.35f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kFailed{0.95f, 0.35f, 0.30f, 1.0f};
 const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
 const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
+constexpr float kPresentationControls = 0.75f;
+// In front of a class: the narration's share of the width (the checks and the vote have the rest),
+// and the smallest text that reads from the back of a room.
+constexpr float kStoryShare = 0.6f;
+constexpr float kClassMinimumPixels = 18.0f;
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
     // "Step {} of {}: {}"
@@ -37,7 +46,10 @@ void LessonBar::draw(LabContext& context) {
         return;
     }
     const StepController& controller = *context.controller;
+    // In front of a class the buttons give their room to the lesson's words.
+    if (context.shared.presentation) ImGui::SetWindowFontScale(kPresentationControls);
     draw_controls(context, controller);
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::Separator();
     if (const auto& error = controller.error()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
@@ -47,27 +59,97 @@ void LessonBar::draw(LabContext& context) {
             ImGui::TextWrapped("%s %s", context.text("scenario_bar.fix").c_str(), error->remedy.c_str());
         return;
     }
-    draw_narration(context, controller);
+    if (!context.shared.presentation) {
+        draw_narration(context, controller);
+        return;
+    }
+    // In front of a class: the heading and the narration on the left, the
+    // checks and the vote on the right, each in a font as large as its column
+    // allows (never below what reads from the back of a room); a text longer
+    // than that scrolls within its column, from its top at each new step.
+    const size_t shown = controller.shown_steps();
+    const bool new_step = shown != fitted_step_;
+    fitted_step_ = shown;
+    const float width = ImGui::GetContentRegionAvail().x;
+    fitted_column("##story", width * kStoryShare, fit_scales_[0], new_step, [&] {
+        draw_heading(context, controller);
+        draw_story(context, controller);
+    });
+    ImGui::SameLine();
+    fitted_column("##checks", 0, fit_scales_[1], new_step, [&] {
+        draw_checks(context, controller);
+        draw_results(context, controller);
+        draw_class_vote(context);
+    });
+}
+
+void LessonBar::fitted_column(const char* id, float width, float& scale, bool to_top,
+                              const std::function<void()>& draw) {
+    // The smallest scale keeps the text at the class's minimum: measured in the lesson bar, whose
+    // scale is 1 (a child keeps the scale it was given last frame).
+    const float smallest = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
+    scale = std::max(scale, smallest);
+    ImGui::BeginChild(id, ImVec2(width, 0), false);
+    if (to_top) ImGui::SetScrollY(0);
+    ImGui::SetWindowFontScale(scale);
+    draw();
+    const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    const float available = ImGui::GetWindowHeight();
+    ImGui::EndChild();
+    // Wrapped text takes room with about the square of its size; the next frame uses the new scale.
+    // It grows only with room to spare for the step after, so it settles instead of see-sawing.
+    if (needed > available && scale > smallest)
+        scale = std::max(smallest, scale * 0.98f * std::sqrt(available / needed));
+    else if (needed * 1.12f < available && scale < 1.0f)
+        scale = std::min(1.0f, scale * 1.04f);
+}
+
+void LessonBar::draw_heading(LabContext& context, const StepController& controller) {
+    const size_t shown = controller.shown_steps();
+    if (controller.busy() || controller.step_count() == 0 || shown == 0) return;
+    const std::string heading = step_heading(context, shown, controller.step_count(),
+                                             text_or_key(context, controller.step_key(shown - 1) + ".title"));
+    ImGui::PushStyleColor(ImGuiCol_Text, kNote);
+    text_wrapped_recorded(context, "scenario", heading);
+    ImGui::PopStyleColor();
 }
 
 void LessonBar::draw_controls(LabContext& context, const StepController& controller) {
     // Lesson picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
-    const std::string current_title = replay ? std::filesystem::path(replay->path).filename().string()
-                                      : controller.live_lesson_name().empty()
-                                          ? context.text("scenario_bar.pick")
-                                          : context.text(controller.live_lesson_name() + ".title");
+    const std::string shown_lesson = controller.run() ? controller.lesson_name() : controller.live_lesson_name();
+    const std::string current_title = replay                 ? std::filesystem::path(replay->path).filename().string()
+                                      : shown_lesson.empty() ? context.text("scenario_bar.pick")
+                                                             : context.text(shown_lesson + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     const bool picking = ImGui::BeginCombo("##scenario", current_title.c_str());
     if (!picking) item_marks::mark("lesson.pick");
     if (picking) {
+        bool own_heading_drawn = false;
         for (const LessonEntry& entry : lesson_catalog()) {
-            const bool selected = !replay && entry.name == controller.live_lesson_name();
+            if (entry.from_user_folder && !own_heading_drawn) {
+                own_heading_drawn = true;
+                ImGui::Separator();
+                ImGui::TextDisabled("%s", context.text("scenario_bar.own_lessons").c_str());
+            }
+            const bool selected = !replay && entry.name == shown_lesson;
             const std::string title = context.text(entry.name + ".title");
             const bool picked = ImGui::Selectable(title.c_str(), selected);
             item_marks::mark("lesson.pick." + entry.name);
-            if (picked) context.ask(command::LoadLesson{entry.name});
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text(entry.name + ".summary").c_str());
+            if (picked) context.ask(command::LoadLesson{entry.from_user_folder ? entry.path : entry.name});
+            if (ImGui::IsItemHovered()) {
+                const std::string summary = context.text(entry.name + ".summary");
+                ImGui::SetTooltip("%s",
+                                  entry.from_user_folder ? (summary + "\n" + entry.path).c_str() : summary.c_str());
+            }
+        }
+        // A teacher's lesson with a mistake is listed with it, not left out.
+        for (const Error& error : lesson_catalog_errors()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kFailed);
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+            ImGui::TextWrapped("%s", error.what.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopStyleColor();
         }
         ImGui::EndCombo();
     }
@@ -108,6 +190,14 @@ void LessonBar::draw_controls(LabContext& context, const StepController& control
         ImGui::Button(context.text(play.playing ? "scenario_bar.pause" : "scenario_bar.play").c_str());
     item_marks::mark("lesson.play");
     if (toggle_play) context.ask(command::TogglePlay{});
+    // A class needs the steps; the speed, notes and heading (shown larger below) stay in the full layout.
+    if (context.shared.presentation) {
+        if (busy) {
+            ImGui::SameLine();
+            ImGui::TextColored(kWarning, "%s", context.text("scenario_bar.running").c_str());
+        }
+        return;
+    }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     float seconds_between_steps = play.seconds_between_steps;
@@ -134,29 +224,47 @@ void LessonBar::draw_controls(LabContext& context, const StepController& control
 }
 
 void LessonBar::draw_narration(LabContext& context, const StepController& controller) {
+    if (!draw_story(context, controller)) return;
+    draw_checks(context, controller);
+    draw_results(context, controller);
+}
+
+// What the lesson or the step shown says; false when there is nothing to show yet.
+bool LessonBar::draw_story(LabContext& context, const StepController& controller) {
     const Replay* replay = controller.replay();
     if (replay) draw_replay_summary(context, *replay);
     if (!replay && !controller.run()) {
         if (controller.starting()) ImGui::TextDisabled("%s", context.text("scenario_bar.starting").c_str());
-        return;
+        return false;
     }
     const size_t shown = controller.shown_steps();
     const std::string lesson = controller.lesson_name();
     if (shown == 0) {
         if (!lesson.empty() && context.language.has(lesson + ".summary"))
-            text_wrapped(context.text(lesson + ".summary"));
+            text_wrapped_recorded(context, "scenario", context.text(lesson + ".summary"));
         if (controller.step_count() > 0)
             ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
         else if (replay)
             ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
     } else {
-        text_wrapped(text_or_key(context, controller.step_key(shown - 1) + ".text"));
+        text_wrapped_recorded(context, "scenario", text_or_key(context, controller.step_key(shown - 1) + ".text"));
         ImGui::Spacing();
-        if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
-            draw_outcome(context, *outcome);
-        else if (replay)
-            ImGui::TextDisabled("%s", context.text("replay.no_outcome").c_str());
     }
+    return true;
+}
+
+// The shown step's ✓ and ✗, or why there are none.
+void LessonBar::draw_checks(LabContext& context, const StepController& controller) {
+    const size_t shown = controller.shown_steps();
+    if (shown == 0) return;
+    if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
+        draw_outcome(context, *outcome);
+    else if (controller.replay())
+        ImGui::TextDisabled("%s", context.text("replay.no_outcome").c_str());
+}
+
+// The instructor's notes and anything the run could not see or keep.
+void LessonBar::draw_results(LabContext& context, const StepController& controller) {
     draw_notes(context, controller);
     // Nothing is dropped silently: a lost event is counted and shown.
     const uint64_t lost = context.trace.lost_events();
@@ -177,16 +285,23 @@ void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
     if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
     for (const ExpectationOutcome& expectation : outcome.expectations) {
         const bool passed = expectation.result.passed;
+        ImGui::BeginGroup();
         ImGui::TextColored(passed ? kPassed : kFailed, "%s", passed ? "✓" : "✗");
         ImGui::SameLine();
-        ImGui::TextUnformatted(context.text(expectation.key).c_str());
-        ImGui::SameLine();
-        // The evidence can be long (a list of ISNs); it wraps rather than runs off the view.
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        // The sentence and its evidence (which can be long: a list of ISNs) wrap rather than run off the view.
+        text_wrapped(context.text(expectation.key));
         const std::string evidence = fmt::format(fmt::runtime(context.text("app.evidence")),
                                                  context.language.evidence(expectation.result.evidence));
-        text_wrapped(evidence);
-        ImGui::PopStyleColor();
+        // In front of a class the sentence is what is read; its evidence waits under the pointer.
+        if (!context.shared.presentation) {
+            ImGui::SameLine();
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+            text_wrapped(evidence);
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndGroup();
+        if (context.shared.presentation && ImGui::IsItemHovered()) wrapped_tooltip(evidence);
+        record_last_item(context, "scenario", context.text(expectation.key));
     }
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // The lesson's controls and words: pick a lesson, step through it, read what
 // each step means and whether the kernel did what the step expected.
+#include <array>
+#include <functional>
+
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
 
@@ -13,10 +16,21 @@ public:
 
 private:
     void draw_controls(LabContext& context, const StepController& controller);
+    void draw_heading(LabContext& context, const StepController& controller);
     void draw_narration(LabContext& context, const StepController& controller);
+    bool draw_story(LabContext& context, const StepController& controller);
+    void draw_checks(LabContext& context, const StepController& controller);
+    void draw_results(LabContext& context, const StepController& controller);
+    // A column of the presentation layout whose font scale fits its text to its height.
+    static void fitted_column(const char* id, float width, float& scale, bool to_top,
+                              const std::function<void()>& draw);
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
     void draw_notes(LabContext& context, const StepController& controller);
+
+    // Presentation: each column's font scale that fits its text, and the step they were fitted for.
+    std::array<float, 2> fit_scales_{1.0f, 1.0f};
+    size_t fitted_step_ = 0;
 };
 
 }  // namespace tcplab

@@ -13,6 +13,9 @@
 namespace tcplab {
 namespace {
 
+// The smallest text a class reads from the back of a room on a projector.
+constexpr float kClassMinimumPixels = 18.0f;
+
 // A polyline whose last segment ends in an arrowhead.
 void polyline_arrow(ImDrawList* draw_list, const std::vector<ImVec2>& points, ImU32 colour, float thickness) {
     if (points.size() < 2) return;
@@ -69,7 +72,10 @@ void StateMachineView::draw(LabContext& context) {
     progress_ =
         ends_progress(trace, transitions_and_spans(context, own_history_).transitions(), context.shared.cursor_ns);
     layout_ = layout_state_machine(progress_);
+    // In front of a class the legend is read once; the diagram gets the room.
+    if (context.shared.presentation) ImGui::SetWindowFontScale(0.7f);
     draw_legend(context);
+    ImGui::SetWindowFontScale(1.0f);
 
     const Palette& palette = context.palette;
     const float thickness = context.line_width;
@@ -90,10 +96,15 @@ void StateMachineView::draw(LabContext& context) {
     const auto to_screen = [this](NormalizedPoint point) { return last_screen_point(point); };
     // Labels were placed for a canvas about 900 pixels wide; smaller ones get a
     // smaller font, and tiny ones none at all (the boxes still tell the story).
+    // In front of a class the font follows the panel instead, never below what
+    // reads from the back of a room; the boxes grow around their names to fit.
     ImFont* font = ImGui::GetFont();
-    const float label_size = ImGui::GetFontSize() * std::clamp(size.x / 900.0f, 0.72f, 1.0f);
+    const bool presentation = context.shared.presentation;
+    const float class_pixels =
+        std::max(kClassMinimumPixels, std::min({size.x / 30.0f, size.y / 16.0f, ImGui::GetFontSize() * 1.25f}));
+    const float label_size =
+        presentation ? class_pixels : ImGui::GetFontSize() * std::clamp(size.x / 900.0f, 0.72f, 1.0f);
     const bool show_labels = size.x >= 380.0f && size.y >= 300.0f;
-
     draw_list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
     const ImU32 quiet = with_alpha(palette.text_dim, 0.7f);
     // Plain arrows first, highlighted ones on top.
@@ -110,6 +121,32 @@ void StateMachineView::draw(LabContext& context) {
         }
     }
 
+    // One size for every state name, the largest that fits every box (boxes
+    // shrink with the window; presentation mode makes the font large, and
+    // there the boxes grow to the names instead).
+    float name_size = ImGui::GetFontSize();
+    for (const StateBox& box : layout_.boxes) {
+        const ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
+        const ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
+        const std::string name(state_name(box.state));
+        const float width = font->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0.0f, name.c_str()).x;
+        name_size = std::min({name_size, (max.y - min.y) * 0.85f, ImGui::GetFontSize() * (max.x - min.x - 6) / width});
+    }
+    name_size = presentation ? std::max(name_size, class_pixels) : std::max(name_size, 6.0f);
+    std::vector<std::pair<ImVec2, ImVec2>> boxes_on_screen;
+    for (const StateBox& box : layout_.boxes) {
+        ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
+        ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
+        if (presentation) {
+            const ImVec2 text =
+                font->CalcTextSizeA(name_size, FLT_MAX, 0.0f, std::string(state_name(box.state)).c_str());
+            const float grow_x = std::max(0.0f, (text.x + 8 - (max.x - min.x)) * 0.5f);
+            const float grow_y = std::max(0.0f, (text.y + 4 - (max.y - min.y)) * 0.5f);
+            min = ImVec2(min.x - grow_x, min.y - grow_y);
+            max = ImVec2(max.x + grow_x, max.y + grow_y);
+        }
+        boxes_on_screen.emplace_back(min, max);
+    }
     // Labels: the highlighted ones always, the others where they fit. In a
     // narrow window a label that would cover a box or another label is left
     // out rather than drawn unreadable; a wider window shows them all.
@@ -119,11 +156,36 @@ void StateMachineView::draw(LabContext& context) {
         ImU32 colour;
     };
     std::vector<PlacedLabel> placed;
-    std::vector<std::pair<ImVec2, ImVec2>> boxes_on_screen;
-    for (const StateBox& box : layout_.boxes)
-        boxes_on_screen.emplace_back(to_screen({box.rect.x0, box.rect.y0}), to_screen({box.rect.x1, box.rect.y1}));
     const auto overlaps = [](ImVec2 a_min, ImVec2 a_max, ImVec2 b_min, ImVec2 b_max) {
         return a_min.x < b_max.x && b_min.x < a_max.x && a_min.y < b_max.y && b_min.y < a_max.y;
+    };
+    // The ends' names by their lit boxes (drawn last) are in the labels' way too: above the box, or,
+    // in front of a class, below it, where the highlighted arrows' labels do not go.
+    const auto tag_top = [&](ImVec2 min, ImVec2 max, float height) {
+        return presentation ? std::min(max.y, origin.y + size.y - height) : std::max(origin.y, min.y - height);
+    };
+    const float tag_size = presentation ? label_size : label_size * 0.9f;
+    std::vector<std::pair<ImVec2, ImVec2>> tag_rects;
+    for (size_t index = 0; index < layout_.boxes.size(); ++index) {
+        const StateBox& box = layout_.boxes[index];
+        const auto [min, max] = boxes_on_screen[index];
+        for (const bool client : {true, false}) {
+            if (!(client ? box.client_current : box.server_current)) continue;
+            const ImVec2 text_size = font->CalcTextSizeA(
+                tag_size, FLT_MAX, 0.0f, context.text(client ? "actor.client" : "actor.server").c_str());
+            const float x = client ? min.x : max.x - text_size.x;
+            const float y = tag_top(min, max, text_size.y);
+            tag_rects.emplace_back(ImVec2(x, y), ImVec2(x + text_size.x, y + text_size.y));
+        }
+    }
+    const auto collides = [&](ImVec2 min, ImVec2 max) {
+        for (const auto& [box_min, box_max] : boxes_on_screen)
+            if (overlaps(min, max, box_min, box_max)) return true;
+        for (const auto& [tag_min, tag_max] : tag_rects)
+            if (overlaps(min, max, tag_min, tag_max)) return true;
+        for (const PlacedLabel& other : placed)
+            if (overlaps(min, max, other.min, other.max)) return true;
+        return false;
     };
     for (const bool highlighted_pass : {true, false}) {
         for (const StateArrow& state_arrow : layout_.arrows) {
@@ -139,45 +201,49 @@ void StateMachineView::draw(LabContext& context) {
             at.y -= text_size.y * 0.5f;
             // Kept inside the canvas: a label near the edge slides in rather than being cut.
             at.x = std::clamp(at.x, origin.x + 2, std::max(origin.x + 2, origin.x + size.x - text_size.x - 2));
+            at.y = std::clamp(at.y, origin.y + 1, std::max(origin.y + 1, origin.y + size.y - text_size.y - 1));
             label.min = ImVec2(at.x - 2, at.y);
             label.max = ImVec2(at.x + text_size.x + 2, at.y + text_size.y);
             label.colour = state_arrow.client_last   ? palette.client
                            : state_arrow.server_last ? palette.server
                                                      : palette.text_dim;
-            if (!highlighted) {
-                bool collides = false;
-                for (const auto& [box_min, box_max] : boxes_on_screen)
-                    collides = collides || overlaps(label.min, label.max, box_min, box_max);
-                for (const PlacedLabel& other : placed)
-                    collides = collides || overlaps(label.min, label.max, other.min, other.max);
-                if (collides) continue;
+            if (!highlighted && collides(label.min, label.max)) continue;
+            if (highlighted && presentation) {
+                // A label that must be shown moves out of the way (up, down, then sideways), within the canvas.
+                const float w = label.max.x - label.min.x;
+                for (const float rows : {0.0f, -1.0f, 1.0f, -2.0f, 2.0f}) {
+                    bool moved = false;
+                    for (const float sideways : {0.0f, -0.5f, 0.5f}) {
+                        const ImVec2 min(label.min.x + sideways * w, label.min.y + rows * text_size.y);
+                        const ImVec2 max(label.max.x + sideways * w, label.max.y + rows * text_size.y);
+                        if (min.y < origin.y || max.y > origin.y + size.y || min.x < origin.x ||
+                            max.x > origin.x + size.x || collides(min, max))
+                            continue;
+                        label.min = min;
+                        label.max = max;
+                        moved = true;
+                        break;
+                    }
+                    if (moved) break;
+                }
             }
             placed.push_back(std::move(label));
         }
     }
     struct Tag {
-        ImVec2 corner;  // the box's top corner it sits above
+        ImVec2 corner;  // the top of the tag, at the box's left or right edge
         std::string text;
         ImU32 colour;
         bool right;  // ends at the corner instead of starting there
     };
     std::vector<Tag> tags;
     const StateBox* hovered_box = nullptr;
-    // One size for every state name, the largest that fits every box (boxes
-    // shrink with the window; presentation mode makes the font large).
-    float name_size = ImGui::GetFontSize();
-    for (const StateBox& box : layout_.boxes) {
-        const ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
-        const ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
-        const std::string name(state_name(box.state));
-        const float width = font->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0.0f, name.c_str()).x;
-        name_size = std::min({name_size, (max.y - min.y) * 0.85f, ImGui::GetFontSize() * (max.x - min.x - 6) / width});
-    }
-    name_size = std::max(name_size, 6.0f);
     const ImVec2 mouse = ImGui::GetIO().MousePos;
-    for (const StateBox& box : layout_.boxes) {
-        const ImVec2 min = to_screen({box.rect.x0, box.rect.y0});
-        const ImVec2 max = to_screen({box.rect.x1, box.rect.y1});
+    const ImVec2 clip_min = draw_list->GetClipRectMin();
+    const ImVec2 clip_max = draw_list->GetClipRectMax();
+    for (size_t index = 0; index < layout_.boxes.size(); ++index) {
+        const StateBox& box = layout_.boxes[index];
+        const auto [min, max] = boxes_on_screen[index];
         const float rounding = 4.0f;
         const ImU32 idle = ImGui::GetColorU32(ImGuiCol_FrameBg, box.visited ? 1.0f : 0.6f);
         if (box.client_current && box.server_current) {
@@ -207,15 +273,19 @@ void StateMachineView::draw(LabContext& context) {
         const ImU32 text_colour = lit           ? palette.background
                                   : box.visited ? palette.text
                                                 : with_alpha(palette.text_dim, 0.9f);
-        draw_list->AddText(font, name_size,
-                           ImVec2((min.x + max.x - text_size.x) * 0.5f, (min.y + max.y - text_size.y) * 0.5f),
-                           text_colour, name.c_str());
+        const ImVec2 name_at((min.x + max.x - text_size.x) * 0.5f, (min.y + max.y - text_size.y) * 0.5f);
+        draw_list->AddText(font, name_size, name_at, text_colour, name.c_str());
+        record_text(context, id(), name, name_at, ImVec2(name_at.x + text_size.x, name_at.y + text_size.y), name_size,
+                    clip_min, clip_max);
 
         // Colour is never the only clue: the end's name sits on the lit box's corner.
+        const float tag_height = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, "A").y;
         if (box.client_current)
-            tags.push_back({ImVec2(min.x, min.y), context.text("actor.client"), palette.client, false});
+            tags.push_back(
+                {ImVec2(min.x, tag_top(min, max, tag_height)), context.text("actor.client"), palette.client, false});
         if (box.server_current)
-            tags.push_back({ImVec2(max.x, min.y), context.text("actor.server"), palette.server, true});
+            tags.push_back(
+                {ImVec2(max.x, tag_top(min, max, tag_height)), context.text("actor.server"), palette.server, true});
         if (hovered && mouse.x >= min.x && mouse.x <= max.x && mouse.y >= min.y && mouse.y <= max.y) hovered_box = &box;
     }
     // Labels and tags above the boxes and routes, each on a backing the colour of the window.
@@ -225,14 +295,18 @@ void StateMachineView::draw(LabContext& context) {
         draw_list->AddRectFilled(label->min, label->max, backing, 2.0f);
         draw_list->AddText(font, label_size, ImVec2(label->min.x + 2, label->min.y), label->colour,
                            label->text.c_str());
+        record_text(context, id(), label->text, label->min, label->max, label_size, clip_min, clip_max);
     }
 
-    const float tag_size = label_size * 0.9f;
     for (const Tag& tag : tags) {
         const ImVec2 text_size = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, tag.text.c_str());
-        const ImVec2 at(tag.right ? tag.corner.x - text_size.x : tag.corner.x, tag.corner.y - text_size.y);
-        draw_list->AddRectFilled(ImVec2(at.x - 1, at.y), ImVec2(at.x + text_size.x + 1, tag.corner.y), backing, 2.0f);
+        // Above the box's corner, inside the canvas (CLOSED sits near its top).
+        const ImVec2 at(tag.right ? tag.corner.x - text_size.x : tag.corner.x, tag.corner.y);
+        draw_list->AddRectFilled(ImVec2(at.x - 1, at.y), ImVec2(at.x + text_size.x + 1, at.y + text_size.y), backing,
+                                 2.0f);
         draw_list->AddText(font, tag_size, at, tag.colour, tag.text.c_str());
+        record_text(context, id(), tag.text, at, ImVec2(at.x + text_size.x, at.y + text_size.y), tag_size, clip_min,
+                    clip_max);
     }
     if (!progress_.client.state && !progress_.server.state) {
         const std::string empty = context.text("diagrams.fsm.nothing_yet");

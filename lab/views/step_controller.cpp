@@ -21,6 +21,7 @@ void StepController::end_live_run() {
     }
     run_.reset();
     replay_.reset();
+    ++generation_;
     live_notes_.clear();
     shown_ = 0;
     held_.clear();
@@ -48,6 +49,7 @@ Status StepController::load(const std::string& name) {
     }
     error_.reset();
     run_ = std::move(started.value());
+    ++generation_;
     return Done{};
 }
 
@@ -55,6 +57,12 @@ void StepController::open_replay(Replay replay) {
     end_live_run();
     error_.reset();
     replay_ = std::make_unique<Replay>(std::move(replay));
+    ++generation_;
+}
+
+const std::map<std::string, std::map<std::string, std::string>>* StepController::lesson_texts() const {
+    if (replay_) return replay_->loaded.lesson ? &replay_->loaded.lesson->texts : nullptr;
+    return run_ ? &run_->lesson().texts : nullptr;
 }
 
 void StepController::reset() {

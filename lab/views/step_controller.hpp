@@ -10,6 +10,8 @@
 // Views see it const: what they ask for goes through the window's outbox
 // (command.hpp), which calls the methods below between frames.
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +83,11 @@ public:
     void skip_time_wait();
     const std::optional<Result<size_t>>& time_wait_skipped() const { return time_wait_skipped_; }
 
+    // Counts the lessons and recordings shown so far: a change means the texts below may have changed.
+    uint64_t shown_generation() const { return generation_; }
+    // The texts the shown lesson brought along: its file's, or those its recording carries.
+    const std::map<std::string, std::map<std::string, std::string>>* lesson_texts() const;
+
     // What the lesson bar shows, the same for a live run and a replay.
     std::string lesson_name() const;  // "" for a capture that is not a lesson
     size_t step_count() const;
@@ -106,6 +113,7 @@ private:
     void end_live_run();
 
     RunOptions options_;
+    uint64_t generation_ = 0;
     std::string live_lesson_name_;
     std::unique_ptr<LessonRun> run_;
     std::unique_ptr<Replay> replay_;

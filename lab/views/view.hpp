@@ -12,6 +12,7 @@
 #include "capture/trace.hpp"
 #include "command.hpp"
 #include "lab/i18n.hpp"
+#include "lab/layout/drawn_text.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/layout/transitions_and_spans.hpp"
 #include "scenarios/wire.hpp"
@@ -55,6 +56,9 @@ struct LabContext {
     // start of the frame for every view (the window's). Without it (tests), a
     // view keeps its own: see transitions_and_spans().
     const TransitionsAndSpans* history = nullptr;
+    // A screenshot lists the texts a class must read, where they went and
+    // where they could have gone (see record_text in drawing.hpp); null otherwise.
+    std::vector<DrawnText>* drawn_texts = nullptr;
 
     std::string text(const std::string& key) const { return language.text(key); }
     // Asks for a change to the run or the file shown, applied before the next frame.

@@ -63,4 +63,49 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     return layout;
 }
 
+std::vector<PanelRect> presentation_layout(const std::vector<std::string>& view_ids, const PresentationSlots& slots,
+                                           float display_width, float display_height, float top) {
+    const float width = std::max(display_width, 1.0f);
+    const float height = std::max(display_height - top, 1.0f);
+    // The lesson's words take almost half the height (its font fits
+    // itself to them); the state machine, with the most to read, the wider half.
+    const float lesson_height = height * 0.45f;
+    const float left_width = width * 0.45f;
+    const float lower_top = top + lesson_height;
+    const float lower_height = height - lesson_height;
+    std::vector<PanelRect> layout;
+    for (const std::string& id : view_ids) {
+        if (id == "scenario")
+            layout.push_back({id, 0, top, width, lesson_height});
+        else if (id == slots.left)
+            layout.push_back({id, 0, lower_top, left_width, lower_height});
+        else if (id == slots.right)
+            layout.push_back({id, left_width, lower_top, width - left_width, lower_height});
+        else
+            layout.push_back({id});
+    }
+    return layout;
+}
+
+std::vector<PanelRect> ladder_timeline_layout(const std::vector<std::string>& view_ids, float display_width,
+                                              float display_height, float top) {
+    const float width = std::max(display_width, 1.0f);
+    const float height = std::max(display_height - top, 1.0f);
+    const float lesson_height = height * 0.24f;
+    const float timeline_height = height * 0.30f;
+    std::vector<PanelRect> layout;
+    for (const std::string& id : view_ids) {
+        if (id == "scenario")
+            layout.push_back({id, 0, top, width, lesson_height});
+        else if (id == "timeline")
+            layout.push_back({id, 0, top + lesson_height, width, timeline_height});
+        else if (id == "ladder")
+            layout.push_back(
+                {id, 0, top + lesson_height + timeline_height, width, height - lesson_height - timeline_height});
+        else
+            layout.push_back({id});
+    }
+    return layout;
+}
+
 }  // namespace tcplab

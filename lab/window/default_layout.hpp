@@ -22,4 +22,19 @@ struct PanelRect {
 std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, float display_width,
                                       float display_height, float top, float font_size = 0);
 
+// In front of a class: the lesson bar across the top, and below it two panels
+// side by side (by default the ladder and the state machine), each well over
+// a third of the width, filling the screen. Every view not named gets an
+// empty rectangle: it is not shown.
+struct PresentationSlots {
+    std::string left = "ladder";
+    std::string right = "state_machine";
+};
+std::vector<PanelRect> presentation_layout(const std::vector<std::string>& view_ids, const PresentationSlots& slots,
+                                           float display_width, float display_height, float top);
+
+// The lesson bar, the timeline across the width under it, the ladder filling the rest.
+std::vector<PanelRect> ladder_timeline_layout(const std::vector<std::string>& view_ids, float display_width,
+                                              float display_height, float top);
+
 }  // namespace tcplab

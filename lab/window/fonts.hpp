@@ -8,21 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "lab/font_files.hpp"
+
 namespace tcplab {
-
-struct FontFile {
-    std::string path;  // "" when none was found
-    int index = 0;     // the face inside a collection (.ttc)
-};
-
-struct FontFiles {
-    FontFile latin;
-    FontFile cjk;
-};
-
-// Asks fontconfig for DejaVu Sans (or any sans with Latin) and a font that has
-// Simplified Chinese (WenQuanYi Micro Hei, Noto Sans CJK SC, ...).
-FontFiles find_font_files();
 
 class FontSet {
 public:
@@ -33,11 +21,16 @@ public:
     // renderer's font texture must be rebuilt afterwards.
     void build(ImFontAtlas& atlas, float pixel_size);
 
+    // Adds the characters of texts that came later (a teacher's own lesson);
+    // true when there are new ones, and the atlas must be built again.
+    bool add_texts(const std::vector<std::string>& texts);
+
     bool has_cjk_font() const { return cjk_loaded_; }
     const FontFiles& files() const { return files_; }
 
 private:
     FontFiles files_;
+    ImFontGlyphRangesBuilder characters_;
     ImVector<ImWchar> ranges_;  // must outlive every atlas built from it
     bool cjk_loaded_ = false;
 };

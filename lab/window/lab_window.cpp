@@ -37,10 +37,13 @@ namespace {
 
 constexpr float kFontPixels = 17.0f;
 constexpr float kPresentationScale = 1.6f;
+// In the presentation layout a line of text is at least this share of the window's height.
+constexpr float kPresentationRows = 27.0f;
+constexpr double kZoomStep = 0.1;
 constexpr float kPresentationLineWidth = 3.0f;
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 900;
-constexpr int kScreenshotSettleFrames = 5;
+constexpr int kScreenshotSettleFrames = 8;  // a presentation column fits its text in a few
 // Long enough for every step to settle (each may take RunOptions::settle_limit).
 constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
 constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
@@ -94,6 +97,7 @@ struct LabWindow::Impl {
     Language language;
     Language english;  // for the warning about a missing CJK font, which Chinese cannot show
     std::optional<std::string> pending_language;
+    uint64_t texts_generation = UINT64_MAX;  // the controller's shown lesson whose texts `language` holds
     std::string lesson_after_first_frame;
     TransitionsAndSpans transitions_and_spans;  // the shown trace's transitions and spans (LabContext::history)  //
                                                 // loaded once the window shows (see start())
@@ -114,6 +118,7 @@ struct LabWindow::Impl {
 
     float menu_bar_height = 0;
     bool reset_layout = false;
+    std::string layout_before_presentation = "full";  // where F11 goes back to
     bool help_open = false;
     int help_section = 0;  // 0: keyboard, 1: views
     std::string dismissed_error;
@@ -121,6 +126,7 @@ struct LabWindow::Impl {
 
     // Screenshot mode.
     std::vector<DrawnWindow> drawn_views;
+    std::vector<DrawnText> drawn_texts;
     std::set<ImGuiWindow*> view_windows;
     size_t last_shown_steps = 0;
     std::chrono::steady_clock::time_point animate_until{};
@@ -143,6 +149,13 @@ struct LabWindow::Impl {
     void draw_help_window();
     void draw_error_window();
     void set_presentation(bool on);
+    void set_layout(const std::string& layout);
+    void save_own_layout();
+    void zoom_by(double step);
+    void show_in_presentation(const std::string& view_id, bool right_panel);
+    void draw_lesson_menu();
+    void draw_view_menu();
+    bool presenting() const { return settings.layout == "presentation"; }
     std::optional<Error> current_error() const;
     ScreenshotInfo screenshot_info() const;
     int finish_screenshot(bool reached_target);
@@ -172,7 +185,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     }
     if (!options.language.empty()) settings.language = Language::normalize_code(options.language);
     if (!options.lesson.empty()) settings.lesson = options.lesson;
-    if (options.presentation) settings.presentation = true;
+    if (options.presentation) settings.layout = "presentation";
 
     auto loaded_language = Language::load(settings.language);
     if (!loaded_language) return loaded_language.error();
@@ -186,8 +199,12 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     // OpenGL 3.0 with GLSL 130: what ImGui's OpenGL 3 backend needs, and what Mesa offers everywhere.
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    const int width = isolated() ? kScreenshotWidth : settings.width;
-    const int height = isolated() ? kScreenshotHeight : settings.height;
+    const int width = screenshot_mode() ? options.screenshot_width.value_or(kScreenshotWidth)
+                      : isolated()      ? kScreenshotWidth
+                                        : settings.width;
+    const int height = screenshot_mode() ? options.screenshot_height.value_or(kScreenshotHeight)
+                       : isolated()      ? kScreenshotHeight
+                                         : settings.height;
     window = glfwCreateWindow(width, height, language.text("app.title").c_str(), nullptr, nullptr);
     if (!window)
         return Error{"cannot open a window with OpenGL 3 (" + glfw_last_error + ")",
@@ -224,7 +241,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
 
     shared.relative_numbers = settings.relative_numbers;
     shared.colour_blind_palette = settings.colour_blind_palette;
-    shared.presentation = settings.presentation;
+    shared.presentation = presenting();
 
     RunOptions run_options = options.run_options;
     run_options.packets_per_poll = kPacketsPerFrame;
@@ -274,7 +291,15 @@ void LabWindow::Impl::rebuild_fonts_if_needed() {
         glfwGetWindowContentScale(window, &x, &y);
         return std::clamp(x, 1.0f, 4.0f);
     }();
-    const float scale = content_scale * (shared.presentation ? kPresentationScale : 1.0f);
+    // In front of a class the text grows with the window, so it reads at 1024×768 and at 1920×1080 alike.
+    int window_height = 0;
+    glfwGetWindowSize(window, nullptr, &window_height);
+    const float presentation_scale =
+        std::max(kPresentationScale, static_cast<float>(window_height) / (kPresentationRows * kFontPixels));
+    const float unrounded =
+        content_scale * static_cast<float>(settings.zoom) * (shared.presentation ? presentation_scale : 1.0f);
+    // Whole pixels: a window resized by a few pixels keeps its atlas.
+    const float scale = std::round(kFontPixels * unrounded) / kFontPixels;
     if (!fonts_dirty && scale == font_scale) return;
     fonts_dirty = false;
     font_scale = scale;
@@ -287,34 +312,97 @@ void LabWindow::Impl::rebuild_fonts_if_needed() {
     style.ScaleAllSizes(scale);
 }
 
+// The shipped texts of the chosen language, with the teacher's own lessons'
+// texts and those of the lesson or recording shown (which may have been made
+// from a lesson file this machine lacks).
 void LabWindow::Impl::apply_language() {
-    if (!pending_language) return;
-    auto loaded = Language::load(*pending_language);
+    const uint64_t generation = controller->shown_generation();
+    if (!pending_language && generation == texts_generation) return;
+    auto loaded = Language::load(pending_language.value_or(language.code()));
     pending_language.reset();
+    texts_generation = generation;
     if (!loaded) {
         print_error(loaded.error());
         return;
     }
     language = loaded.value();
+    std::vector<std::string> added;
+    auto add = [&](const std::map<std::string, std::map<std::string, std::string>>& texts) {
+        language.add_lesson_texts(texts);
+        for (const auto& [code, by_key] : texts)
+            for (const auto& [key, text] : by_key) added.push_back(text);
+    };
+    for (const LessonEntry& entry : lesson_catalog()) add(entry.texts);
+    if (const auto* texts = controller->lesson_texts()) add(*texts);
+    // A teacher's lesson may use characters the shipped texts never do.
+    if (fonts->add_texts(added)) fonts_dirty = true;
     settings.language = language.code();
     glfwSetWindowTitle(window, language.text("app.title").c_str());
 }
 
 void LabWindow::Impl::set_presentation(bool on) {
-    shared.presentation = on;
+    if (on == presenting()) return;
+    if (on) {
+        layout_before_presentation = settings.layout;
+        set_layout("presentation");
+    } else {
+        set_layout(layout_before_presentation == "presentation" ? "full" : layout_before_presentation);
+    }
+}
+
+void LabWindow::Impl::set_layout(const std::string& layout) {
+    if (layout == "presentation" && !presenting()) layout_before_presentation = settings.layout;
+    settings.layout = layout;
+    shared.presentation = presenting();
     fonts_dirty = true;
-    // The menu bar and every title bar grow: lay the windows out again for the new size.
+    // The menu bar and every title bar change size: lay the windows out again.
     reset_layout = true;
+}
+
+// The arrangement on screen now, in fractions of the window, as View ▸ Layout ▸ Mine.
+void LabWindow::Impl::save_own_layout() {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    if (display.x <= 0 || display.y <= 0) return;
+    settings.own_layout.clear();
+    for (const DrawnWindow& drawn : drawn_views) {
+        settings.own_layout.push_back(
+            {drawn.id, drawn.x / display.x, drawn.y / display.y, drawn.width / display.x, drawn.height / display.y});
+    }
+    set_layout("mine");
+}
+
+void LabWindow::Impl::zoom_by(double step) {
+    settings.zoom =
+        step == 0 ? 1.0 : std::clamp(std::round((settings.zoom + step) * 10) / 10, kSmallestZoom, kLargestZoom);
+    fonts_dirty = true;
+}
+
+// One key away in front of a class: the view takes the place of one of the two panels under the lesson.
+void LabWindow::Impl::show_in_presentation(const std::string& view_id, bool right_panel) {
+    if (view_id == "scenario") return;
+    std::string& replaced = right_panel ? settings.presentation_right : settings.presentation_left;
+    std::string& other = right_panel ? settings.presentation_left : settings.presentation_right;
+    if (other == view_id) other = replaced;  // already shown on the other side: the two swap
+    replaced = view_id;
 }
 
 void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
-    replay_ui->handle_keys(shared, outbox);
+    replay_ui->handle_keys(shared);
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
     // ImGui 1.86 keeps key state by GLFW key code.
-    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!shared.presentation);
+    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) set_presentation(!presenting());
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit = true;
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, true)))
+        zoom_by(kZoomStep);
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, true)))
+        zoom_by(-kZoomStep);
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false))) zoom_by(0);
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+    if (presenting())
+        for (size_t index = 0; index < views.size() && index < 9; ++index)
+            if (ImGui::IsKeyPressed(GLFW_KEY_1 + static_cast<int>(index), false))
+                show_in_presentation(views[index]->id(), io.KeyShift);
     const StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
@@ -341,20 +429,8 @@ void LabWindow::Impl::draw_menu_bar() {
         item_marks::mark("menu.file");
     }
     replay_ui->draw_export_menu(language);
-    if (ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
-        for (const std::unique_ptr<View>& view : views) {
-            const std::string id = view->id();
-            bool open = settings.view_open(id);
-            if (ImGui::MenuItem(language.text("view." + id + ".title").c_str(), nullptr, &open))
-                settings.open_views[id] = open;
-        }
-        ImGui::Separator();
-        if (ImGui::MenuItem(language.text("window.reset_layout").c_str())) {
-            reset_layout = true;
-            for (const std::unique_ptr<View>& view : views) settings.open_views[view->id()] = true;
-        }
-        ImGui::EndMenu();
-    }
+    draw_lesson_menu();
+    draw_view_menu();
     if (ImGui::BeginMenu(language.text("window.menu_options").c_str())) {
         if (ImGui::BeginMenu(language.text("window.language").c_str())) {
             // Each language is named in itself, so a reader finds their own.
@@ -365,8 +441,8 @@ void LabWindow::Impl::draw_menu_bar() {
             ImGui::EndMenu();
         }
         ImGui::MenuItem(language.text("window.relative_numbers").c_str(), nullptr, &shared.relative_numbers);
-        if (ImGui::MenuItem(language.text("window.presentation").c_str(), "F11", shared.presentation))
-            set_presentation(!shared.presentation);
+        if (ImGui::MenuItem(language.text("window.presentation").c_str(), "F11", presenting()))
+            set_presentation(!presenting());
         ImGui::MenuItem(language.text("window.colour_blind").c_str(), nullptr, &shared.colour_blind_palette);
         ImGui::EndMenu();
     }
@@ -389,6 +465,75 @@ void LabWindow::Impl::draw_menu_bar() {
     }
     replay_ui->draw_status(language);
     ImGui::EndMainMenuBar();
+}
+
+// What the keys do, as menu items with the key beside each (the keys themselves are in handle_keys).
+void LabWindow::Impl::draw_lesson_menu() {
+    if (!ImGui::BeginMenu(language.text("window.menu_lesson").c_str())) return;
+    const StepController& steps = *controller;
+    const bool busy = steps.busy();
+    const bool at_gate = !steps.held().empty();
+    if (ImGui::MenuItem(language.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str(),
+                        language.text("window.key.space").c_str(), false, at_gate || (!busy && !steps.at_end())))
+        outbox.push_back(command::Step{});
+    if (ImGui::MenuItem(language.text("window.step_back").c_str(), language.text("window.key.left").c_str(), false,
+                        !busy && steps.shown_steps() > 0))
+        outbox.push_back(command::Back{});
+    if (ImGui::MenuItem(language.text("window.step_forward").c_str(), language.text("window.key.right").c_str(), false,
+                        !busy && !steps.at_end()))
+        outbox.push_back(command::Forward{});
+    if (ImGui::MenuItem(language.text(steps.play().playing ? "scenario_bar.pause" : "scenario_bar.play").c_str(), "P",
+                        false, !busy))
+        outbox.push_back(command::TogglePlay{});
+    if (ImGui::MenuItem(language.text("scenario_bar.reset").c_str(), "R", false, !busy))
+        outbox.push_back(command::Reset{});
+    ImGui::Separator();
+    if (ImGui::MenuItem(language.text("replay.note_button").c_str(), "N")) shared.note_requested = true;
+    ImGui::EndMenu();
+}
+
+void LabWindow::Impl::draw_view_menu() {
+    if (!ImGui::BeginMenu(language.text("window.menu_view").c_str())) return;
+    // In the presentation layout a view replaces the left panel (its number key; Shift: the right one).
+    for (size_t index = 0; index < views.size(); ++index) {
+        const std::string id = views[index]->id();
+        const std::string key = index < 9 ? std::to_string(index + 1) : "";
+        if (presenting()) {
+            const bool shown =
+                id == "scenario" || id == settings.presentation_left || id == settings.presentation_right;
+            if (ImGui::MenuItem(language.text("view." + id + ".title").c_str(), key.c_str(), shown, id != "scenario"))
+                show_in_presentation(id, false);
+            continue;
+        }
+        bool open = settings.view_open(id);
+        if (ImGui::MenuItem(language.text("view." + id + ".title").c_str(), nullptr, &open))
+            settings.open_views[id] = open;
+    }
+    ImGui::Separator();
+    if (ImGui::BeginMenu(language.text("window.layout").c_str())) {
+        if (ImGui::MenuItem(language.text("window.layout_full").c_str(), nullptr, settings.layout == "full"))
+            set_layout("full");
+        if (ImGui::MenuItem(language.text("window.layout_presentation").c_str(), "F11", presenting()))
+            set_layout("presentation");
+        if (ImGui::MenuItem(language.text("window.layout_ladder_timeline").c_str(), nullptr,
+                            settings.layout == "ladder_timeline"))
+            set_layout("ladder_timeline");
+        if (ImGui::MenuItem(language.text("window.layout_mine").c_str(), nullptr, settings.layout == "mine",
+                            !settings.own_layout.empty()))
+            set_layout("mine");
+        ImGui::Separator();
+        if (ImGui::MenuItem(language.text("window.layout_save_mine").c_str())) save_own_layout();
+        ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem(language.text("window.reset_layout").c_str())) {
+        set_layout(settings.layout);
+        for (const std::unique_ptr<View>& view : views) settings.open_views[view->id()] = true;
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(language.text("window.zoom_in").c_str(), "Ctrl+=")) zoom_by(kZoomStep);
+    if (ImGui::MenuItem(language.text("window.zoom_out").c_str(), "Ctrl+-")) zoom_by(-kZoomStep);
+    if (ImGui::MenuItem(language.text("window.zoom_reset").c_str(), "Ctrl+0")) zoom_by(0);
+    ImGui::EndMenu();
 }
 
 // A "?" in the title bar, next to the close button; hovering it explains the view.
@@ -418,15 +563,35 @@ void LabWindow::Impl::draw_views(LabContext& context) {
     view_windows.clear();
     std::vector<std::string> ids;
     for (const std::unique_ptr<View>& view : views) ids.push_back(view->id());
-    const std::vector<PanelRect> layout =
-        default_layout(ids, display.x, display.y, menu_bar_height, ImGui::GetFontSize());
+    // The presentation and ladder + timeline layouts hold their panels in
+    // place at the window's size; the full one and the teacher's own start
+    // there and may then be moved.
+    const bool fixed = settings.layout == "presentation" || settings.layout == "ladder_timeline";
+    std::vector<PanelRect> layout =
+        settings.layout == "presentation"
+            ? presentation_layout(ids, {settings.presentation_left, settings.presentation_right}, display.x, display.y,
+                                  menu_bar_height)
+        : settings.layout == "ladder_timeline"
+            ? ladder_timeline_layout(ids, display.x, display.y, menu_bar_height)
+            : default_layout(ids, display.x, display.y, menu_bar_height, ImGui::GetFontSize());
+    if (settings.layout == "mine")
+        for (PanelRect& rect : layout) {
+            rect.width = rect.height = 0;  // a view the arrangement does not have is not shown
+            for (const SavedPanel& saved : settings.own_layout)
+                if (saved.view_id == rect.view_id)
+                    rect = {rect.view_id, static_cast<float>(saved.x) * display.x,
+                            static_cast<float>(saved.y) * display.y, static_cast<float>(saved.width) * display.x,
+                            static_cast<float>(saved.height) * display.y};
+        }
+    const bool arranged = fixed || settings.layout == "mine";
     for (size_t index = 0; index < views.size(); ++index) {
         View& view = *views[index];
         const std::string id = view.id();
-        bool open = settings.view_open(id);
-        if (!open) continue;
         const PanelRect& rect = layout[index];
-        const ImGuiCond condition = reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+        // The teacher's own arrangement shows the views it saved, each closable as in the full layout.
+        bool open = fixed ? rect.width > 0 : settings.view_open(id) && (!arranged || rect.width > 0);
+        if (!open) continue;
+        const ImGuiCond condition = reset_layout || fixed ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
         ImGui::SetNextWindowPos(ImVec2(rect.x, rect.y), condition);
         ImGui::SetNextWindowSize(ImVec2(rect.width, rect.height), condition);
         ImGui::SetNextWindowCollapsed(rect.collapsed, condition);
@@ -440,14 +605,19 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         if (ImGui::GetFrameCount() <= 1 && !reset_layout)
             if (const ImGuiWindowSettings* saved = ImGui::FindWindowSettings(ImHashStr(name.c_str())))
                 ImGui::SetNextWindowSize(ImVec2(saved->Size.x, saved->Size.y), ImGuiCond_Always);
-        const bool expanded = ImGui::Begin(name.c_str(), &open);
-        draw_help_marker(language.text("view." + id + ".help"));
+        // In front of a class the lesson bar's own controls say what it is: its title bar's room goes to the text.
+        const bool untitled = presenting() && id == "scenario";
+        const ImGuiWindowFlags flags =
+            (fixed ? ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse : 0) |
+            (untitled ? ImGuiWindowFlags_NoTitleBar : 0);
+        const bool expanded = ImGui::Begin(name.c_str(), fixed ? nullptr : &open, flags);
+        if (!untitled) draw_help_marker(language.text("view." + id + ".help"));
         if (expanded) view.draw(context);
         drawn_views.push_back({id, title, ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowWidth(),
                                ImGui::GetWindowHeight(), ImGui::IsWindowCollapsed()});
         view_windows.insert(ImGui::GetCurrentWindow());
         ImGui::End();
-        if (!open) settings.open_views[id] = false;
+        if (!open && !fixed) settings.open_views[id] = false;
     }
     // ImGui focuses the window it created last; the lesson bar is where a student starts.
     if (reset_layout || ImGui::GetFrameCount() <= 1) ImGui::SetWindowFocus("###scenario");
@@ -469,10 +639,19 @@ void LabWindow::Impl::draw_help_window() {
                 const char* action;
             };
             const Shortcut shortcuts[] = {
-                {"window.key.space", "window.key.space_does"}, {"window.key.left", "window.key.left_does"},
-                {"window.key.right", "window.key.right_does"}, {"window.key.play", "window.key.play_does"},
-                {"window.key.reset", "window.key.reset_does"}, {"window.key.f11", "window.key.f11_does"},
-                {"window.key.save", "window.key.save_does"},   {"window.key.quit", "window.key.quit_does"},
+                {"window.key.space", "window.key.space_does"},
+                {"window.key.left", "window.key.left_does"},
+                {"window.key.right", "window.key.right_does"},
+                {"window.key.play", "window.key.play_does"},
+                {"window.key.reset", "window.key.reset_does"},
+                {"window.key.note_key", "window.key.note_key_does"},
+                {"window.key.f11", "window.key.f11_does"},
+                {"window.key.digits", "window.key.digits_does"},
+                {"window.key.zoom", "window.key.zoom_does"},
+                {"window.key.open", "window.key.open_does"},
+                {"window.key.open_lesson", "window.key.open_lesson_does"},
+                {"window.key.save", "window.key.save_does"},
+                {"window.key.quit", "window.key.quit_does"},
             };
             if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
                 // The keys are short; the explanations get the room.
@@ -556,6 +735,8 @@ ScreenshotInfo LabWindow::Impl::screenshot_info() const {
     if (const auto error = current_error()) info.error = error->what;
     info.cjk_font = fonts->has_cjk_font();
     info.windows = drawn_views;
+    info.layout = settings.layout;
+    info.texts = drawn_texts;
     // The other windows drawn this frame (menu bar, help, error), under ImGui's own names.
     const ImGuiContext& imgui = *ImGui::GetCurrentContext();
     for (ImGuiWindow* window_drawn : imgui.Windows) {
@@ -598,7 +779,7 @@ void LabWindow::Impl::save_on_exit() {
     if (!glfwGetWindowAttrib(window, GLFW_ICONIFIED)) glfwGetWindowSize(window, &settings.width, &settings.height);
     settings.relative_numbers = shared.relative_numbers;
     settings.colour_blind_palette = shared.colour_blind_palette;
-    settings.presentation = shared.presentation;
+    settings.presentation = presenting();
     if (!controller->live_lesson_name().empty()) settings.lesson = controller->live_lesson_name();
     if (auto saved = save_settings(settings, settings_file_path()); !saved) print_error(saved.error());
     if (ImGui::GetIO().IniFilename) ImGui::SaveIniSettingsToDisk(ImGui::GetIO().IniFilename);
@@ -721,6 +902,8 @@ int LabWindow::run() {
             context.counters = &live_counters;
         }
         context.held = &controller.held();
+        self.drawn_texts.clear();
+        if (self.screenshot_mode()) context.drawn_texts = &self.drawn_texts;
 
         self.draw_menu_bar();
         self.draw_views(context);

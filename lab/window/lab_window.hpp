@@ -27,6 +27,9 @@ struct WindowOptions {
     // more frames, save the PNG and PNG.json, close. Settings are neither read nor written.
     std::string screenshot_path;
     std::optional<size_t> screenshot_steps;
+    // The window's size for a screenshot (a projector's 1024×768, ...); 1600×900 when unset.
+    std::optional<int> screenshot_width;
+    std::optional<int> screenshot_height;
     // > 0: close after this many frames (with a screenshot: frames drawn after the last step).
     int frames = 0;
     // Prints "tcplab: first frame drawn after N ms" to stderr once the first

@@ -11,6 +11,7 @@
 #include "capture/capture_index.hpp"
 #include "lab/export_command.hpp"
 #include "lab/views/item_marks.hpp"
+#include "scenarios/assets.hpp"
 
 namespace tcplab {
 namespace {
@@ -19,6 +20,7 @@ constexpr auto kStatusTime = std::chrono::seconds(6);
 const ImVec4 kRecordRed{0.95f, 0.25f, 0.25f, 1.0f};
 const std::vector<std::string> kPngExtensions = {".png"};
 const std::vector<std::string> kPcapngExtensions = {".pcapng"};
+const std::vector<std::string> kLessonExtensions = {".toml"};
 const std::vector<std::string> kSvgExtensions = {".svg"};
 
 }  // namespace
@@ -82,7 +84,7 @@ void ReplayUi::request_note(const SharedViewState& shared) {
     note_text_[0] = '\0';
 }
 
-void ReplayUi::handle_keys(SharedViewState& shared, Outbox& outbox) {
+void ReplayUi::handle_keys(SharedViewState& shared) {
     if (shared.note_requested) {
         shared.note_requested = false;
         request_note(shared);
@@ -92,8 +94,8 @@ void ReplayUi::handle_keys(SharedViewState& shared, Outbox& outbox) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false))
-        if (const Replay* replay = controller_.replay()) outbox.push_back(command::SaveAs{replay->path, true});
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_L, false)) open_lesson_dialog();
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_N, false)) request_note(shared);
 }
 
@@ -102,12 +104,28 @@ void ReplayUi::show_status(const std::string& text) {
     status_until_ = std::chrono::steady_clock::now() + kStatusTime;
 }
 
+void ReplayUi::save_as_dialog() {
+    const Replay* replay = controller_.replay();
+    if (!replay) return;
+    dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
+                 std::filesystem::path(replay->path).stem().string() + "-notes.pcapng");
+}
+
+void ReplayUi::open_lesson_dialog() {
+    const std::string own = user_lesson_directory();
+    std::error_code missing;
+    const bool has_own = !own.empty() && std::filesystem::is_directory(own, missing);
+    dialog_.open(FileDialogMode::Open, "open_lesson", "replay.dialog.open_lesson_title", kLessonExtensions,
+                 has_own ? own : dialog_directory());
+}
+
 void ReplayUi::draw_file_items(const Language& language, Outbox& outbox) {
     const bool open = ImGui::MenuItem(language.text("replay.menu.open").c_str(), "Ctrl+O");
     item_marks::mark("file.open");
     if (open)
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
+    if (ImGui::MenuItem(language.text("replay.menu.open_lesson").c_str(), "Ctrl+L")) open_lesson_dialog();
     if (ImGui::BeginMenu(language.text("replay.menu.recent").c_str(), !settings_.recent_files.empty())) {
         std::optional<std::string> chosen;
         for (const std::string& path : settings_.recent_files)
@@ -119,13 +137,9 @@ void ReplayUi::draw_file_items(const Language& language, Outbox& outbox) {
     }
     const Replay* replay = controller_.replay();
     const bool save_as =
-        ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), nullptr, false, replay != nullptr);
+        ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr);
     item_marks::mark("file.save_as");
-    if (save_as) {
-        const std::string name = replay ? std::filesystem::path(replay->path).stem().string() + "-notes.pcapng" : "";
-        dialog_.open(FileDialogMode::Save, "save_as", "replay.dialog.save_title", kPcapngExtensions, dialog_directory(),
-                     name);
-    }
+    if (save_as) save_as_dialog();
     ImGui::Separator();
     if (controller_.recording()) {
         const bool stop = ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str());
@@ -183,6 +197,8 @@ void ReplayUi::act_on(const FileChoice& choice, Outbox& outbox) {
     settings_.last_directory = std::filesystem::path(choice.path).parent_path().string();
     if (choice.purpose == "open")
         outbox.push_back(command::OpenFile{choice.path});
+    else if (choice.purpose == "open_lesson")  // a mistake in the file shows with its line and key
+        outbox.push_back(command::LoadLesson{choice.path});
     else if (choice.purpose == "record")
         outbox.push_back(command::StartRecording{choice.path, choice.overwrite});
     else if (choice.purpose == "save_as")

@@ -33,8 +33,12 @@ public:
     // Files dropped on the window (GLFW calls back between frames).
     void drop(std::vector<std::string> paths) { dropped_ = std::move(paths); }
 
-    // Keyboard: Ctrl+O, Ctrl+S, N. Call where the window handles its keys.
-    void handle_keys(SharedViewState& shared, Outbox& outbox);
+    // File ▸ Open lesson…: a teacher's lesson file, from their lesson folder first.
+    void open_lesson_dialog();
+    // File ▸ Save as… (Ctrl+S): the recording shown, with its notes, under another name.
+    void save_as_dialog();
+    // Keyboard: Ctrl+O, Ctrl+L, Ctrl+S, N. Call where the window handles its keys.
+    void handle_keys(SharedViewState& shared);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
     void draw_file_items(const Language& language, Outbox& outbox);
     void draw_export_menu(const Language& language);

@@ -49,6 +49,16 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
                            {"width", window.width},
                            {"height", window.height},
                            {"collapsed", window.collapsed}});
+    nlohmann::json texts = nlohmann::json::array();
+    for (const DrawnText& text : info.texts)
+        texts.push_back({{"view", text.view_id},
+                         {"text", text.text},
+                         {"x", text.x},
+                         {"y", text.y},
+                         {"width", text.width},
+                         {"height", text.height},
+                         {"font_pixels", text.font_pixels},
+                         {"clip", {text.clip_x, text.clip_y, text.clip_width, text.clip_height}}});
     const nlohmann::json document{{"width", info.width},
                                   {"height", info.height},
                                   {"language", info.language},
@@ -60,7 +70,9 @@ Status save_screenshot_info(const std::string& path, const ScreenshotInfo& info)
                                   {"failed", info.failed},
                                   {"error", info.error},
                                   {"cjk_font", info.cjk_font},
-                                  {"windows", windows}};
+                                  {"layout", info.layout},
+                                  {"windows", windows},
+                                  {"texts", texts}};
     const std::string json_path = path + ".json";
     std::ofstream out(json_path, std::ios::trunc);
     out << document.dump(2) << "\n";

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capture/result.hpp"
+#include "lab/layout/drawn_text.hpp"
 
 namespace tcplab {
 
@@ -35,6 +36,8 @@ struct ScreenshotInfo {
     std::string error;                // the run's error, "" when none
     bool cjk_font = false;
     std::vector<DrawnWindow> windows;
+    std::string layout;            // "full", "presentation", ...
+    std::vector<DrawnText> texts;  // what a class must read (views record it), and where
 };
 
 // `path` is the PNG's; the JSON goes to path + ".json".

@@ -54,9 +54,17 @@ std::string WindowSettings::to_toml() const {
     toml::array recent;
     for (const std::string& path : recent_files) recent.push_back(path);
     toml::table window{{"width", width}, {"height", height}};
+    toml::array own;
+    for (const SavedPanel& panel : own_layout)
+        own.push_back(toml::table{
+            {"view", panel.view_id}, {"x", panel.x}, {"y", panel.y}, {"width", panel.width}, {"height", panel.height}});
     toml::table root{{"language", language},
                      {"lesson", lesson},
-                     {"presentation", presentation},
+                     {"presentation", layout == "presentation"},
+                     {"layout", layout},
+                     {"zoom", zoom},
+                     {"presentation_panels", toml::array{presentation_left, presentation_right}},
+                     {"own_layout", std::move(own)},
                      {"colour_blind_palette", colour_blind_palette},
                      {"relative_numbers", relative_numbers},
                      {"window", std::move(window)},
@@ -89,6 +97,44 @@ LoadedSettings settings_from_toml(std::string_view text) {
     read_value(root, "scenario", settings.lesson, loaded.error);
     read_value(root, "lesson", settings.lesson, loaded.error);
     read_value(root, "presentation", settings.presentation, loaded.error);
+    if (settings.presentation) settings.layout = "presentation";
+    read_value(root, "layout", settings.layout, loaded.error);
+    if (settings.layout != "full" && settings.layout != "presentation" && settings.layout != "ladder_timeline" &&
+        settings.layout != "mine") {
+        note(loaded.error, "unknown layout \"" + settings.layout + "\"");
+        settings.layout = "full";
+    }
+    read_value(root, "zoom", settings.zoom, loaded.error);
+    if (settings.zoom < kSmallestZoom || settings.zoom > kLargestZoom) {
+        note(loaded.error, "\"zoom\" is out of range");
+        settings.zoom = 1.0;
+    }
+    if (const toml::array* panels = root["presentation_panels"].as_array()) {
+        if (panels->size() == 2 && panels->get(0)->is_string() && panels->get(1)->is_string()) {
+            settings.presentation_left = *panels->get(0)->value<std::string>();
+            settings.presentation_right = *panels->get(1)->value<std::string>();
+        } else {
+            note(loaded.error, "\"presentation_panels\" is not two view names");
+        }
+    }
+    if (const toml::array* own = root["own_layout"].as_array()) {
+        for (const toml::node& node : *own) {
+            const toml::table* panel = node.as_table();
+            SavedPanel saved;
+            if (panel) {
+                read_value(*panel, "view", saved.view_id, loaded.error);
+                read_value(*panel, "x", saved.x, loaded.error);
+                read_value(*panel, "y", saved.y, loaded.error);
+                read_value(*panel, "width", saved.width, loaded.error);
+                read_value(*panel, "height", saved.height, loaded.error);
+            }
+            if (!panel || saved.view_id.empty()) {
+                note(loaded.error, "own_layout holds something that is not a panel");
+                continue;
+            }
+            settings.own_layout.push_back(saved);
+        }
+    }
     read_value(root, "colour_blind_palette", settings.colour_blind_palette, loaded.error);
     read_value(root, "relative_numbers", settings.relative_numbers, loaded.error);
     if (const toml::node* window = root.get("window")) {

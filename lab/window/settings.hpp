@@ -12,12 +12,29 @@
 
 namespace tcplab {
 
+// The zoom's range: from small print to one view filling a projector.
+inline constexpr double kSmallestZoom = 0.5;
+inline constexpr double kLargestZoom = 3.0;
+
+// A panel of the teacher's own arrangement, in fractions of the window, so it
+// fits a projector of another size.
+struct SavedPanel {
+    std::string view_id;
+    double x = 0, y = 0, width = 0, height = 0;
+    bool operator==(const SavedPanel&) const = default;
+};
+
 struct WindowSettings {
     int width = 1600;
     int height = 900;
     std::string language = "en";
-    std::string lesson = "handshake";  // the lesson loaded at start
-    bool presentation = false;
+    std::string lesson = "handshake";          // the lesson loaded at start
+    bool presentation = false;                 // written for older versions; `layout` says it now
+    std::string layout = "full";               // "full", "presentation", "ladder_timeline" or "mine"
+    double zoom = 1.0;                         // Ctrl+= / Ctrl+- / Ctrl+0, in every layout
+    std::string presentation_left = "ladder";  // the two panels under the lesson bar in presentation
+    std::string presentation_right = "state_machine";
+    std::vector<SavedPanel> own_layout;  // View ▸ Layout ▸ Save as mine
     bool colour_blind_palette = false;
     bool relative_numbers = true;
     std::map<std::string, bool> open_views;  // view id -> shown; a view not listed is shown
