@@ -86,6 +86,7 @@ public:
     Topology topology() const { return options_.topology; }
     // The wire between the hosts, to hold, release, drop and inject (two hosts only).
     Wire* wire() override { return wire_.get(); }
+    const Wire* wire() const { return wire_.get(); }
     const Trace& trace() const { return trace_; }
     size_t steps_done() const { return outcomes_.size(); }
     bool finished() const { return outcomes_.size() == lesson_.steps.size(); }

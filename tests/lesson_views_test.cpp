@@ -38,7 +38,6 @@ struct Lab {
         const Trace* trace = controller.trace();
         LabContext context{trace ? *trace : empty, language, shared, palette};
         context.controller = &controller;
-        context.run = controller.run();
         context.held = &controller.held();
         const std::pair<View*, ImVec2> placed[] = {
             {&bar, ImVec2(0, 0)}, {&wire, ImVec2(1200, 0)}, {&timeline, ImVec2(0, 250)}, {&ladder, ImVec2(0, 550)}};

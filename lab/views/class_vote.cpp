@@ -23,7 +23,7 @@ std::string choice_text(const LabContext& context, const std::string& label) {
 }  // namespace
 
 void draw_class_vote(LabContext& context) {
-    LessonRun* run = context.controller ? context.controller->run() : nullptr;
+    const LessonRun* run = context.controller ? context.controller->run() : nullptr;
     if (!run) return;
     const auto& steps = run->lesson().steps;
     const size_t shown = context.controller->shown_steps();

@@ -11,6 +11,7 @@
 
 #include "class_vote.hpp"
 #include "drawing.hpp"
+#include "item_marks.hpp"
 #include "lab/views/step_controller.hpp"
 
 namespace tcplab {
@@ -44,7 +45,7 @@ void LessonBar::draw(LabContext& context) {
         ImGui::TextWrapped("%s", context.text("scenario_bar.no_lesson").c_str());
         return;
     }
-    StepController& controller = *context.controller;
+    const StepController& controller = *context.controller;
     // In front of a class the buttons give their room to the lesson's words.
     if (context.shared.presentation) ImGui::SetWindowFontScale(kPresentationControls);
     draw_controls(context, controller);
@@ -103,7 +104,7 @@ void LessonBar::fitted_column(const char* id, float width, float& scale, bool to
         scale = std::min(1.0f, scale * 1.04f);
 }
 
-void LessonBar::draw_heading(LabContext& context, StepController& controller) {
+void LessonBar::draw_heading(LabContext& context, const StepController& controller) {
     const size_t shown = controller.shown_steps();
     if (controller.busy() || controller.step_count() == 0 || shown == 0) return;
     const std::string heading = step_heading(context, shown, controller.step_count(),
@@ -113,7 +114,7 @@ void LessonBar::draw_heading(LabContext& context, StepController& controller) {
     ImGui::PopStyleColor();
 }
 
-void LessonBar::draw_controls(LabContext& context, StepController& controller) {
+void LessonBar::draw_controls(LabContext& context, const StepController& controller) {
     // Lesson picker, by translated title; while a recording is shown, its file name.
     const Replay* replay = controller.replay();
     const std::string shown_lesson = controller.run() ? controller.lesson_name() : controller.live_lesson_name();
@@ -121,7 +122,9 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
                                       : shown_lesson.empty() ? context.text("scenario_bar.pick")
                                                              : context.text(shown_lesson + ".title");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    if (ImGui::BeginCombo("##scenario", current_title.c_str())) {
+    const bool picking = ImGui::BeginCombo("##scenario", current_title.c_str());
+    if (!picking) item_marks::mark("lesson.pick");
+    if (picking) {
         bool own_heading_drawn = false;
         for (const LessonEntry& entry : lesson_catalog()) {
             if (entry.from_user_folder && !own_heading_drawn) {
@@ -131,10 +134,9 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
             }
             const bool selected = !replay && entry.name == shown_lesson;
             const std::string title = context.text(entry.name + ".title");
-            if (ImGui::Selectable(title.c_str(), selected)) {
-                controller.load(entry.from_user_folder ? entry.path : entry.name);
-                context.shared.selected_packet.reset();
-            }
+            const bool picked = ImGui::Selectable(title.c_str(), selected);
+            item_marks::mark("lesson.pick." + entry.name);
+            if (picked) context.ask(command::LoadLesson{entry.from_user_folder ? entry.path : entry.name});
             if (ImGui::IsItemHovered()) {
                 const std::string summary = context.text(entry.name + ".summary");
                 ImGui::SetTooltip("%s",
@@ -160,13 +162,14 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
 
     const bool busy = controller.busy();
     ImGui::SameLine();
-    if (ImGui::Button(context.text("scenario_bar.reset").c_str())) {
-        controller.reset();
-        context.shared.selected_packet.reset();
-    }
+    const bool reset = ImGui::Button(context.text("scenario_bar.reset").c_str());
+    item_marks::mark("lesson.reset");
+    if (reset) context.ask(command::Reset{});
     ImGui::SameLine();
     ImGui::BeginDisabled(busy || controller.shown_steps() == 0);
-    if (ImGui::ArrowButton("##back", ImGuiDir_Left)) controller.back();
+    const bool back = ImGui::ArrowButton("##back", ImGuiDir_Left);
+    item_marks::mark("lesson.back");
+    if (back) context.ask(command::Back{});
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", context.text("scenario_bar.back_tip").c_str());
@@ -174,18 +177,24 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     // With segments at the wire's gate, the same button (and space) releases the oldest.
     const bool at_gate = !controller.held().empty();
     ImGui::BeginDisabled(!at_gate && (busy || controller.at_end()));
-    if (ImGui::Button(context.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str())) controller.step();
+    const bool step = ImGui::Button(context.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str());
+    item_marks::mark("lesson.step");
+    if (step) context.ask(command::Step{});
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", context.text(replay ? "replay.step_tip" : "scenario_bar.step_tip").c_str());
     ImGui::SameLine();
     ImGui::BeginDisabled(busy || controller.at_end());
-    if (ImGui::ArrowButton("##forward", ImGuiDir_Right)) controller.forward();
+    const bool forward = ImGui::ArrowButton("##forward", ImGuiDir_Right);
+    item_marks::mark("lesson.forward");
+    if (forward) context.ask(command::Forward{});
     ImGui::EndDisabled();
     ImGui::SameLine();
-    PlayState& play = controller.play();
-    if (ImGui::Button(context.text(play.playing ? "scenario_bar.pause" : "scenario_bar.play").c_str()))
-        controller.toggle_play();
+    const PlayState& play = controller.play();
+    const bool toggle_play =
+        ImGui::Button(context.text(play.playing ? "scenario_bar.pause" : "scenario_bar.play").c_str());
+    item_marks::mark("lesson.play");
+    if (toggle_play) context.ask(command::TogglePlay{});
     // A class needs the steps; the speed, notes and heading (shown larger below) stay in the full layout.
     if (context.shared.presentation) {
         if (busy) {
@@ -196,9 +205,12 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::SliderFloat("##speed", &play.seconds_between_steps, 0.5f, 10.0f, context.text("scenario_bar.speed").c_str());
+    float seconds_between_steps = play.seconds_between_steps;
+    if (ImGui::SliderFloat("##speed", &seconds_between_steps, 0.5f, 10.0f, context.text("scenario_bar.speed").c_str()))
+        context.ask(command::SetPlaySpeed{seconds_between_steps});
     ImGui::SameLine();
     if (ImGui::Button(context.text("replay.note_button").c_str())) context.shared.note_requested = true;
+    item_marks::mark("lesson.note");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("replay.note_tip").c_str());
 
     ImGui::SameLine();
@@ -216,14 +228,14 @@ void LessonBar::draw_controls(LabContext& context, StepController& controller) {
     }
 }
 
-void LessonBar::draw_narration(LabContext& context, StepController& controller) {
+void LessonBar::draw_narration(LabContext& context, const StepController& controller) {
     if (!draw_story(context, controller)) return;
     draw_checks(context, controller);
     draw_results(context, controller);
 }
 
 // What the lesson or the step shown says; false when there is nothing to show yet.
-bool LessonBar::draw_story(LabContext& context, StepController& controller) {
+bool LessonBar::draw_story(LabContext& context, const StepController& controller) {
     const Replay* replay = controller.replay();
     if (replay) draw_replay_summary(context, *replay);
     if (!replay && !controller.run()) {
@@ -247,7 +259,7 @@ bool LessonBar::draw_story(LabContext& context, StepController& controller) {
 }
 
 // The shown step's ✓ and ✗, or why there are none.
-void LessonBar::draw_checks(LabContext& context, StepController& controller) {
+void LessonBar::draw_checks(LabContext& context, const StepController& controller) {
     const size_t shown = controller.shown_steps();
     if (shown == 0) return;
     if (const StepOutcome* outcome = controller.step_outcome(shown - 1))
@@ -257,14 +269,14 @@ void LessonBar::draw_checks(LabContext& context, StepController& controller) {
 }
 
 // The instructor's notes and anything the run could not see or keep.
-void LessonBar::draw_results(LabContext& context, StepController& controller) {
+void LessonBar::draw_results(LabContext& context, const StepController& controller) {
     draw_notes(context, controller);
     // Nothing is dropped silently: a lost event is counted and shown.
     const uint64_t lost = context.trace.lost_events();
     if (lost > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(lost),
                            context.text("app.lost_events").c_str());
-    LessonRun* run = controller.run();
+    const LessonRun* run = controller.run();
     if (!run) return;
     const uint64_t kernel_dropped = run->capture_stats().kernel_dropped;
     if (kernel_dropped > 0)
@@ -317,7 +329,7 @@ void LessonBar::draw_replay_summary(LabContext& context, const Replay& replay) {
 }
 
 // The instructor's notes on the step shown and on the selected packet.
-void LessonBar::draw_notes(LabContext& context, StepController& controller) {
+void LessonBar::draw_notes(LabContext& context, const StepController& controller) {
     const size_t shown = controller.shown_steps();
     const std::optional<size_t> selected = context.shared.selected_packet;
     bool heading = false;

@@ -15,18 +15,18 @@ public:
     void draw(LabContext& context) override;
 
 private:
-    void draw_controls(LabContext& context, StepController& controller);
-    void draw_heading(LabContext& context, StepController& controller);
-    void draw_narration(LabContext& context, StepController& controller);
-    bool draw_story(LabContext& context, StepController& controller);
-    void draw_checks(LabContext& context, StepController& controller);
-    void draw_results(LabContext& context, StepController& controller);
+    void draw_controls(LabContext& context, const StepController& controller);
+    void draw_heading(LabContext& context, const StepController& controller);
+    void draw_narration(LabContext& context, const StepController& controller);
+    bool draw_story(LabContext& context, const StepController& controller);
+    void draw_checks(LabContext& context, const StepController& controller);
+    void draw_results(LabContext& context, const StepController& controller);
     // A column of the presentation layout whose font scale fits its text to its height.
     static void fitted_column(const char* id, float width, float& scale, bool to_top,
                               const std::function<void()>& draw);
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
-    void draw_notes(LabContext& context, StepController& controller);
+    void draw_notes(LabContext& context, const StepController& controller);
 
     // Presentation: each column's font scale that fits its text, and the step they were fitted for.
     std::array<float, 2> fit_scales_{1.0f, 1.0f};

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "drawing.hpp"
+#include "item_marks.hpp"
 #include "lab/views/step_controller.hpp"
 
 namespace tcplab {
@@ -22,16 +23,16 @@ const ImVec4 kWrong{0.90f, 0.35f, 0.30f, 1.0f};
 }  // namespace
 
 void PredictView::draw(LabContext& context) {
-    LessonRun* run = context.controller ? context.controller->run() : nullptr;
+    const LessonRun* run = context.controller ? context.controller->run() : nullptr;
     ImGui::Checkbox(context.text("predict.asking").c_str(), &asking_);
+    item_marks::mark("predict.asking");
     if (!run) {
         ImGui::TextDisabled("%s", context.text("predict.no_run").c_str());
         return;
     }
-    if (run != run_seen_) {
-        run_seen_ = run;
+    if (context.controller->run_number() != run_seen_) {
+        run_seen_ = context.controller->run_number();
         picks_.clear();
-        skip_result_.clear();
     }
     draw_skip_wait(context, *run);
     if (!asking_) return;
@@ -51,6 +52,7 @@ void PredictView::draw(LabContext& context) {
                         .c_str(),
                     chosen))
                 picks_[shown] = choice;
+            item_marks::mark("predict.choice." + std::to_string(choice));
         }
         ImGui::TextDisabled("%s", context.text("predict.choose").c_str());
         return;
@@ -87,24 +89,26 @@ void PredictView::draw(LabContext& context) {
         text_wrapped(context.text(question.choices[*explained].why));
 }
 
-void PredictView::draw_skip_wait(LabContext& context, LessonRun& run) {
+void PredictView::draw_skip_wait(LabContext& context, const LessonRun& run) {
     size_t waiting = 0;
     if (context.sockets)
         for (const SocketInfo& socket : *context.sockets) waiting += socket.state == TcpState::TimeWait ? 1 : 0;
-    if (waiting == 0 && skip_result_.empty()) return;
+    const std::optional<Result<size_t>>& skipped = context.controller->time_wait_skipped();
+    if (waiting == 0 && !skipped) return;
     ImGui::SameLine();
     ImGui::BeginDisabled(waiting == 0 || run.stepping());
-    if (ImGui::Button(context.text("predict.skip_wait").c_str())) {
-        auto skipped = run.skip_time_wait();
-        skip_result_ = skipped ? context.text("predict.skipped_sockets") + " " + std::to_string(skipped.value())
-                               : skipped.error().what;
-    }
+    const bool skip = ImGui::Button(context.text("predict.skip_wait").c_str());
+    item_marks::mark("predict.skip_wait");
+    if (skip) context.ask(command::SkipTimeWait{});
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", context.text("predict.skip_wait_tip").c_str());
-    if (!skip_result_.empty()) {
+    if (skipped) {
         ImGui::SameLine();
-        ImGui::TextDisabled("%s", skip_result_.c_str());
+        const std::string said = *skipped
+                                     ? context.text("predict.skipped_sockets") + " " + std::to_string(skipped->value())
+                                     : skipped->error().what;
+        ImGui::TextDisabled("%s", said.c_str());
     }
 }
 

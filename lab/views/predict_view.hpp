@@ -15,12 +15,11 @@ public:
     void draw(LabContext& context) override;
 
 private:
-    void draw_skip_wait(LabContext& context, LessonRun& run);
+    void draw_skip_wait(LabContext& context, const LessonRun& run);
 
     bool asking_ = true;
-    const LessonRun* run_seen_ = nullptr;    // picks belong to one run
-    std::map<size_t, size_t> picks_;         // step index → chosen answer
-    std::string skip_result_;
+    uint64_t run_seen_ = 0;           // picks belong to one run (StepController::run_number)
+    std::map<size_t, size_t> picks_;  // step index → chosen answer
 };
 
 }  // namespace tcplab

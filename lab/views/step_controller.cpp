@@ -27,6 +27,8 @@ void StepController::end_live_run() {
     held_.clear();
     step_requested_ = false;
     play_.playing = false;
+    time_wait_skipped_.reset();
+    ++run_number_;
 }
 
 Status StepController::load(const std::string& name) {
@@ -135,6 +137,30 @@ void StepController::step() {
         return;
     }
     if (!run_->finished()) step_requested_ = true;
+}
+
+void StepController::release_held(uint64_t segment) {
+    if (run_ && run_->wire()) run_->wire()->release(segment, WireActor::Student);
+}
+
+void StepController::drop_held(uint64_t segment) {
+    if (run_ && run_->wire()) run_->wire()->drop(segment, WireActor::Student);
+}
+
+void StepController::release_all_held() {
+    if (run_ && run_->wire()) run_->wire()->release_all(WireActor::Student);
+}
+
+void StepController::set_latency(std::chrono::microseconds latency) {
+    if (run_ && run_->wire()) run_->wire()->set_latency(latency);
+}
+
+void StepController::set_loss(double probability) {
+    if (run_ && run_->wire()) run_->wire()->set_loss(probability);
+}
+
+void StepController::skip_time_wait() {
+    if (run_ && !run_->stepping()) time_wait_skipped_ = run_->skip_time_wait();
 }
 
 void StepController::back() {

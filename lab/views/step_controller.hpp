@@ -6,6 +6,9 @@
 //
 // It drives a recording the same way (open_replay): the steps are the ones the
 // file recorded, all of them already run, and no kernel is involved.
+//
+// Views see it const: what they ask for goes through the window's outbox
+// (command.hpp), which calls the methods below between frames.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -47,6 +50,10 @@ public:
     void open_replay(Replay replay);
     // How the next load() or reset() runs: topology, wire latency, MTU, loss, gate.
     RunOptions& options() { return options_; }
+    const RunOptions& options() const { return options_; }
+    // Counts the runs and recordings shown: a view's state that belongs to one
+    // run (a student's picks) compares this, not an address a new run may reuse.
+    uint64_t run_number() const { return run_number_; }
     void reset();  // the same lesson again, from a fresh sandbox (a replay: back to its start)
     // Space: release the oldest segment held at the wire's gate if there is
     // one; otherwise show the next step, running it when it has not run yet.
@@ -62,6 +69,7 @@ public:
     // The live lesson last loaded (kept while a replay is shown).
     const std::string& live_lesson_name() const { return live_lesson_name_; }
     LessonRun* run() { return run_.get(); }
+    const LessonRun* run() const { return run_.get(); }
     const Replay* replay() const { return replay_.get(); }
     Replay* replay() { return replay_.get(); }
     // The trace the views show: the live run's or the replay's.
@@ -70,6 +78,17 @@ public:
     // Segments at the gate now (refreshed by update()), oldest first.
     const std::vector<HeldPacket>& held() const { return held_; }
     PlayState& play() { return play_; }
+    const PlayState& play() const { return play_; }
+
+    // The wire of the live run (two hosts): what the Wire view's buttons do.
+    void release_held(uint64_t segment);
+    void drop_held(uint64_t segment);
+    void release_all_held();
+    void set_latency(std::chrono::microseconds latency);
+    void set_loss(double probability);
+    // Ends the run's TIME_WAIT sockets now; the result stays until the run ends.
+    void skip_time_wait();
+    const std::optional<Result<size_t>>& time_wait_skipped() const { return time_wait_skipped_; }
 
     // Counts the lessons and recordings shown so far: a change means the texts below may have changed.
     uint64_t shown_generation() const { return generation_; }
@@ -111,6 +130,8 @@ private:
     std::vector<NoteEvent> live_notes_;
     std::optional<Error> error_;
     PlayState play_;
+    uint64_t run_number_ = 0;
+    std::optional<Result<size_t>> time_wait_skipped_;
     size_t shown_ = 0;
     std::vector<HeldPacket> held_;
     bool step_requested_ = false;

@@ -1,6 +1,7 @@
 #pragma once
 // What every view of the window shares. A view is a small class with one job
-// that draws the trace plus its own state; it never changes the trace.
+// that draws the trace plus its own state; it never changes the trace nor the
+// run: what a click asks for goes into the outbox (command.hpp).
 #include <imgui.h>
 
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "capture/sock_diag.hpp"
 #include "capture/trace.hpp"
+#include "command.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/drawn_text.hpp"
 #include "lab/layout/palette.hpp"
@@ -20,7 +22,6 @@ namespace tcplab {
 // The palette's colours are handed to ImGui unconverted: both pack RGBA with red in the lowest byte.
 static_assert(IM_COL32(1, 2, 3, 4) == rgba(1, 2, 3, 4), "ImGui packs colours differently from the palette");
 
-class LessonRun;
 class ProgramInput;
 class StepController;
 struct KernelCounters;
@@ -49,10 +50,12 @@ struct LabContext {
     const KernelCounters* counters = nullptr;
     // Segments waiting at the wire's gate (two hosts in step mode), oldest first.
     const std::vector<HeldPacket>* held = nullptr;
-    // The lesson being run, when there is one, and what steps it.
-    LessonRun* run = nullptr;
-    StepController* controller = nullptr;
-    // The client's standard input while the student's own programs run in the window.
+    // What steps the lesson or the recording shown (read only: see ask()).
+    const StepController* controller = nullptr;
+    // Where this frame's commands go; none in tests that only draw.
+    Outbox* outbox = nullptr;
+    // The client's standard input while the student's own programs run in the
+    // window: typed lines are queued here and written between frames.
     ProgramInput* program_input = nullptr;
     // The trace's transitions and state spans, brought up to date once at the
     // start of the frame for every view (the window's). Without it (tests), a
@@ -63,6 +66,10 @@ struct LabContext {
     std::vector<DrawnText>* drawn_texts = nullptr;
 
     std::string text(const std::string& key) const { return language.text(key); }
+    // Asks for a change to the run or the file shown, applied before the next frame.
+    void ask(Command command) const {
+        if (outbox) outbox->push_back(std::move(command));
+    }
     // Events at or before the cursor are visible; cursor 0 means "everything".
     bool visible(int64_t time_ns) const { return shared.cursor_ns == 0 || time_ns <= shared.cursor_ns; }
 };

@@ -13,11 +13,11 @@ public:
 
 private:
     void draw_setup(LabContext& context);
-    void draw_gate(LabContext& context, Wire& wire);
+    void draw_gate(LabContext& context, const Wire& wire);
 
     float latency_ms_ = 0.0f;
     float loss_percent_ = 0.0f;
-    const LessonRun* synced_run_ = nullptr;  // the run the sliders were last set from
+    uint64_t synced_run_ = 0;  // StepController::run_number() the sliders were last set from (0: none)
 };
 
 }  // namespace tcplab

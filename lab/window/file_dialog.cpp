@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "imgui_compat.hpp"
+#include "lab/views/item_marks.hpp"
 
 namespace tcplab {
 namespace {
@@ -83,8 +84,10 @@ std::optional<FileChoice> FileDialog::draw(const Language& language) {
                 choice = FileChoice{purpose_, confirm_path_, true};
                 open_ = false;
             }
+            item_marks::mark("dialog.replace");
             ImGui::SameLine();
             if (ImGui::Button(language.text("replay.dialog.keep").c_str())) confirm_path_.clear();
+            item_marks::mark("dialog.keep");
         } else {
             if (ImGui::Button(language.text("replay.dialog.up").c_str())) enter(parent_directory(listing_.directory));
             ImGui::SameLine();
@@ -155,9 +158,11 @@ std::optional<FileChoice> FileDialog::draw(const Language& language) {
             ImGui::BeginDisabled(!anything_typed);
             if (ImGui::Button(language.text(opening ? "replay.dialog.open" : "replay.dialog.save").c_str()))
                 choice = choose(field_.data());
+            item_marks::mark("dialog.ok");
             ImGui::EndDisabled();
             ImGui::SameLine();
             if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) open_ = false;
+            item_marks::mark("dialog.cancel");
             ImGui::SameLine();
             std::string filter;
             for (const std::string& extension : extensions_) filter += (filter.empty() ? "*" : "  *") + extension;

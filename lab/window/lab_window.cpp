@@ -16,6 +16,7 @@
 #include <set>
 #include <vector>
 
+#include "apply_commands.hpp"
 #include "default_layout.hpp"
 #include "fonts.hpp"
 #include "imgui_compat.hpp"
@@ -24,6 +25,7 @@
 #include "lab/layout/palette.hpp"
 #include "lab/views/drawing.hpp"
 #include "lab/views/program_output_view.hpp"
+#include "lab/views/item_marks.hpp"
 #include "lab/views/registry.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
@@ -32,6 +34,7 @@
 #include "replay_ui.hpp"
 #include "screenshot.hpp"
 #include "settings.hpp"
+#include "window_script.hpp"
 
 namespace tcplab {
 namespace {
@@ -109,6 +112,8 @@ struct LabWindow::Impl {
     ImGuiStyle base_style;
 
     std::unique_ptr<StepController> controller;
+    // What this frame's views, keys and menus asked for: applied before the next frame is built.
+    Outbox outbox;
     std::unique_ptr<ReplayUi> replay_ui;  // File ▸ Open/Save/Record, notes, exports
     // The student's own programs: the run shown (when the live run is theirs),
     // the one asked for in the dialog and started between frames, the dialog.
@@ -135,7 +140,12 @@ struct LabWindow::Impl {
     size_t last_shown_steps = 0;
     std::chrono::steady_clock::time_point animate_until{};
 
+    // A test's input script (TCPLAB_WINDOW_SCRIPT), when one drives the window.
+    std::optional<WindowScript> script;
+
     bool screenshot_mode() const { return !options.screenshot_path.empty(); }
+    // Screenshots and scripts neither read nor write the user's settings, and see the default layout.
+    bool isolated() const { return screenshot_mode() || script.has_value(); }
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
@@ -174,7 +184,12 @@ std::optional<Error> LabWindow::Impl::current_error() const {
 
 Status LabWindow::Impl::start(const WindowOptions& requested) {
     options = requested;
-    if (!screenshot_mode()) {
+    if (const char* script_path = std::getenv("TCPLAB_WINDOW_SCRIPT"); script_path && *script_path) {
+        auto loaded = WindowScript::load(script_path);
+        if (!loaded) return loaded.error();
+        script = std::move(loaded.value());
+    }
+    if (!isolated()) {
         LoadedSettings loaded = load_settings(settings_file_path());
         settings = loaded.settings;
         settings_error = loaded.error;
@@ -196,8 +211,12 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     // OpenGL 3.0 with GLSL 130: what ImGui's OpenGL 3 backend needs, and what Mesa offers everywhere.
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    const int width = screenshot_mode() ? options.screenshot_width.value_or(kScreenshotWidth) : settings.width;
-    const int height = screenshot_mode() ? options.screenshot_height.value_or(kScreenshotHeight) : settings.height;
+    const int width = screenshot_mode() ? options.screenshot_width.value_or(kScreenshotWidth)
+                      : isolated()      ? kScreenshotWidth
+                                        : settings.width;
+    const int height = screenshot_mode() ? options.screenshot_height.value_or(kScreenshotHeight)
+                       : isolated()      ? kScreenshotHeight
+                                         : settings.height;
     window = glfwCreateWindow(width, height, language.text("app.title").c_str(), nullptr, nullptr);
     if (!window)
         return Error{"cannot open a window with OpenGL 3 (" + glfw_last_error + ")",
@@ -209,7 +228,7 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
     ImGui::CreateContext();
     imgui_ready = true;
     ImGuiIO& io = ImGui::GetIO();
-    if (screenshot_mode()) {
+    if (isolated()) {
         io.IniFilename = nullptr;  // the default layout, whatever the user arranged
     } else {
         ini_path = imgui_ini_path();
@@ -431,27 +450,30 @@ void LabWindow::Impl::handle_keys() {
         for (size_t index = 0; index < views.size() && index < 9; ++index)
             if (imgui_compat::key_pressed(GLFW_KEY_1 + static_cast<int>(index), false))
                 show_in_presentation(views[index]->id(), io.KeyShift);
-    StepController& steps = *controller;
+    const StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
-        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
+        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
         return;  // otherwise one step at a time, as the buttons allow
     }
-    if (imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) steps.step();
-    if (imgui_compat::key_pressed(GLFW_KEY_LEFT, true)) steps.back();
-    if (imgui_compat::key_pressed(GLFW_KEY_RIGHT, true)) steps.forward();
-    if (imgui_compat::key_pressed(GLFW_KEY_P, false)) steps.toggle_play();
-    if (imgui_compat::key_pressed(GLFW_KEY_R, false)) steps.reset();
+    if (imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
+    if (imgui_compat::key_pressed(GLFW_KEY_LEFT, true)) outbox.push_back(command::Back{});
+    if (imgui_compat::key_pressed(GLFW_KEY_RIGHT, true)) outbox.push_back(command::Forward{});
+    if (imgui_compat::key_pressed(GLFW_KEY_P, false)) outbox.push_back(command::TogglePlay{});
+    if (imgui_compat::key_pressed(GLFW_KEY_R, false)) outbox.push_back(command::Reset{});
 }
 
 void LabWindow::Impl::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     menu_bar_height = ImGui::GetWindowSize().y;
     if (ImGui::BeginMenu(language.text("window.menu_file").c_str())) {
-        replay_ui->draw_file_items(language);
+        replay_ui->draw_file_items(language, outbox);
         ImGui::Separator();
         if (ImGui::MenuItem(language.text("window.quit").c_str(), "Ctrl+Q")) quit = true;
+        item_marks::mark("file.quit");
         ImGui::EndMenu();
+    } else {
+        item_marks::mark("menu.file");
     }
     replay_ui->draw_export_menu(language);
     draw_lesson_menu();
@@ -495,22 +517,23 @@ void LabWindow::Impl::draw_menu_bar() {
 // What the keys do, as menu items with the key beside each (the keys themselves are in handle_keys).
 void LabWindow::Impl::draw_lesson_menu() {
     if (!ImGui::BeginMenu(language.text("window.menu_lesson").c_str())) return;
-    StepController& steps = *controller;
+    const StepController& steps = *controller;
     const bool busy = steps.busy();
     const bool at_gate = !steps.held().empty();
     if (ImGui::MenuItem(language.text(at_gate ? "scenario_bar.release" : "scenario_bar.step").c_str(),
                         language.text("window.key.space").c_str(), false, at_gate || (!busy && !steps.at_end())))
-        steps.step();
+        outbox.push_back(command::Step{});
     if (ImGui::MenuItem(language.text("window.step_back").c_str(), language.text("window.key.left").c_str(), false,
                         !busy && steps.shown_steps() > 0))
-        steps.back();
+        outbox.push_back(command::Back{});
     if (ImGui::MenuItem(language.text("window.step_forward").c_str(), language.text("window.key.right").c_str(), false,
                         !busy && !steps.at_end()))
-        steps.forward();
+        outbox.push_back(command::Forward{});
     if (ImGui::MenuItem(language.text(steps.play().playing ? "scenario_bar.pause" : "scenario_bar.play").c_str(), "P",
                         false, !busy))
-        steps.toggle_play();
-    if (ImGui::MenuItem(language.text("scenario_bar.reset").c_str(), "R", false, !busy)) steps.reset();
+        outbox.push_back(command::TogglePlay{});
+    if (ImGui::MenuItem(language.text("scenario_bar.reset").c_str(), "R", false, !busy))
+        outbox.push_back(command::Reset{});
     ImGui::Separator();
     if (ImGui::MenuItem(language.text("replay.note_button").c_str(), "N")) shared.note_requested = true;
     ImGui::EndMenu();
@@ -802,7 +825,7 @@ int LabWindow::Impl::finish_screenshot(bool reached_target) {
 }
 
 void LabWindow::Impl::save_on_exit() {
-    if (screenshot_mode()) return;
+    if (isolated()) return;
     if (!glfwGetWindowAttrib(window, GLFW_ICONIFIED)) glfwGetWindowSize(window, &settings.width, &settings.height);
     settings.relative_numbers = shared.relative_numbers;
     settings.colour_blind_palette = shared.colour_blind_palette;
@@ -863,10 +886,18 @@ int LabWindow::run() {
     int frames_drawn = 0;
     int frames_at_target = 0;
 
-    while (!glfwWindowShouldClose(self.window) && !self.quit) {
+    for (;;) {
+        if (glfwWindowShouldClose(self.window) || self.quit) {
+            // Notes added to a recording are not lost by closing: the window asks first.
+            const bool unattended = self.screenshot_mode() || (self.script && self.script->finished());
+            if (unattended || !self.replay_ui->holds_quit_for_unsaved_notes()) break;
+            glfwSetWindowShouldClose(self.window, GLFW_FALSE);
+            self.quit = false;
+        }
         const Clock::time_point now = Clock::now();
-        const bool lively = self.screenshot_mode() || self.options.frames > 0 || controller.busy() ||
-                            controller.play().playing || now < self.animate_until || self.replay_ui->loading();
+        const bool lively = self.isolated() || self.options.frames > 0 || controller.busy() ||
+                            controller.play().playing || now < self.animate_until || self.replay_ui->loading() ||
+                            !self.outbox.empty();
         if (lively)
             glfwPollEvents();
         else
@@ -880,6 +911,22 @@ int LabWindow::run() {
             self.replay_errors_seen = self.replay_ui->error_count();
             self.dismissed_error.clear();  // a new file error is shown even if it reads like an old one
         }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // Xvfb puts the pointer mid-screen, where it would open a tooltip over the picture.
+        if (self.screenshot_mode()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        item_marks::next_frame();
+        if (self.script) {
+            const WindowScript::Seen seen{controller.run() != nullptr, controller.replay() != nullptr,
+                                          controller.busy(), !controller.held().empty(), controller.shown_steps()};
+            self.script->before_frame(seen, ImGui::GetIO());
+        }
+        ImGui::NewFrame();
+        self.handle_keys();
+        // Between the last frame's drawing and this one's: what was asked
+        // for changes the run now, and the context below is built from the result.
+        apply_commands(self.outbox, controller, *self.replay_ui, self.shared);
+        if (self.replay_ui->quit_allowed()) self.quit = true;  // notes saved or discarded: close now
         if (self.programs_to_start) self.start_programs(std::move(self.programs_to_start));
         self.programs_to_start.reset();
         // What was typed for the client in the last frame goes to it now.
@@ -890,13 +937,6 @@ int LabWindow::run() {
             self.animate_until = Clock::now() + kAnimationTime;
         }
 
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        // Xvfb puts the pointer mid-screen, where it would open a tooltip over the picture.
-        if (self.screenshot_mode()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-        ImGui::NewFrame();
-        self.handle_keys();
-
         const Palette palette = self.shared.colour_blind_palette ? Palette::colour_blind_safe() : Palette::standard();
         const Trace* trace = controller.trace();
         LabContext context{trace ? *trace : self.empty_trace, self.language, self.shared, palette};
@@ -904,8 +944,8 @@ int LabWindow::run() {
         self.transitions_and_spans.update(context.trace);
         context.history = &self.transitions_and_spans;
         context.line_width = self.shared.presentation ? kPresentationLineWidth : 1.0f;
-        context.run = controller.run();
         context.controller = &controller;
+        context.outbox = &self.outbox;
         // Live kernel data only while the views show the present; after Back
         // they rebuild the past from the trace instead.
         std::vector<SocketInfo> live_sockets;
@@ -948,11 +988,17 @@ int LabWindow::run() {
             const bool at_gate_in_target =
                 controller.busy() && waiting_at_gate && controller.shown_steps() + 1 >= *target_steps;
             const bool reached = (controller.shown_steps() >= *target_steps && !controller.busy()) || at_gate_in_target;
-            if (!failed && !reached && (!controller.busy() || waiting_at_gate)) controller.step();
+            if (!failed && !reached && (!controller.busy() || waiting_at_gate)) self.outbox.push_back(command::Step{});
             if (failed || reached) ++frames_at_target;
             if (frames_at_target >= settle_frames) return self.finish_screenshot(reached);
             if (Clock::now() > deadline) return self.finish_screenshot(false);
         } else if (self.options.frames > 0 && frames_drawn >= self.options.frames) {
+            self.quit = true;
+        } else if (self.script && self.script->finished()) {
+            if (const auto& failure = self.script->failure()) {
+                std::fprintf(stderr, "tcplab: %s\n", failure->c_str());
+                return exit_code::kEnvironment;
+            }
             self.quit = true;
         }
         glfwSwapBuffers(self.window);

@@ -11,6 +11,7 @@
 #include "capture/capture_index.hpp"
 #include "imgui_compat.hpp"
 #include "lab/export_command.hpp"
+#include "lab/views/item_marks.hpp"
 #include "scenarios/assets.hpp"
 
 namespace tcplab {
@@ -99,6 +100,11 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && imgui_compat::key_pressed(GLFW_KEY_N, false)) request_note(shared);
 }
 
+void ReplayUi::show_status(const std::string& text) {
+    status_ = text;
+    status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+}
+
 void ReplayUi::save_as_dialog() {
     const Replay* replay = controller_.replay();
     if (!replay) return;
@@ -114,8 +120,10 @@ void ReplayUi::open_lesson_dialog() {
                  has_own ? own : dialog_directory());
 }
 
-void ReplayUi::draw_file_items(const Language& language) {
-    if (ImGui::MenuItem(language.text("replay.menu.open").c_str(), "Ctrl+O"))
+void ReplayUi::draw_file_items(const Language& language, Outbox& outbox) {
+    const bool open = ImGui::MenuItem(language.text("replay.menu.open").c_str(), "Ctrl+O");
+    item_marks::mark("file.open");
+    if (open)
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
     if (ImGui::MenuItem(language.text("replay.menu.open_lesson").c_str(), "Ctrl+L")) open_lesson_dialog();
@@ -126,39 +134,43 @@ void ReplayUi::draw_file_items(const Language& language) {
         ImGui::Separator();
         if (ImGui::MenuItem(language.text("replay.menu.clear_recent").c_str())) settings_.recent_files.clear();
         ImGui::EndMenu();
-        if (chosen) open_file(*chosen);
+        if (chosen) outbox.push_back(command::OpenFile{*chosen});
     }
     const Replay* replay = controller_.replay();
-    if (ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr))
-        save_as_dialog();
+    const bool save_as =
+        ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr);
+    item_marks::mark("file.save_as");
+    if (save_as) save_as_dialog();
     ImGui::Separator();
-    if (const LiveRecording* recording = controller_.recording()) {
-        if (ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str())) {
-            auto finished = controller_.stop_recording();
-            if (!finished)
-                fail(finished.error().what, finished.error().remedy);
-            else {
-                status_ = fill_placeholders(language.text("replay.recorded"),
-                                            {std::to_string(finished->packets), finished->path});
-                status_until_ = std::chrono::steady_clock::now() + kStatusTime;
-            }
-        }
-        (void)recording;
-    } else if (ImGui::MenuItem(language.text("replay.menu.record").c_str(), nullptr, false,
-                               controller_.run() != nullptr)) {
-        dialog_.open(FileDialogMode::Save, "record", "replay.dialog.record_title", kPcapngExtensions,
-                     dialog_directory(), controller_.live_lesson_name() + ".pcapng");
+    if (controller_.recording()) {
+        const bool stop = ImGui::MenuItem(language.text("replay.menu.stop_recording").c_str());
+        item_marks::mark("file.stop_recording");
+        if (stop) outbox.push_back(command::StopRecording{});
+    } else {
+        const bool record =
+            ImGui::MenuItem(language.text("replay.menu.record").c_str(), nullptr, false, controller_.run() != nullptr);
+        item_marks::mark("file.record");
+        if (record)
+            dialog_.open(FileDialogMode::Save, "record", "replay.dialog.record_title", kPcapngExtensions,
+                         dialog_directory(), controller_.live_lesson_name() + ".pcapng");
     }
 }
 
 void ReplayUi::draw_export_menu(const Language& language) {
-    if (!ImGui::BeginMenu(language.text("replay.menu.export").c_str())) return;
-    if (ImGui::MenuItem(language.text("replay.menu.ladder_png").c_str(), nullptr, false,
-                        controller_.trace() != nullptr))
+    if (!ImGui::BeginMenu(language.text("replay.menu.export").c_str())) {
+        item_marks::mark("menu.export");
+        return;
+    }
+    const bool png = ImGui::MenuItem(language.text("replay.menu.ladder_png").c_str(), nullptr, false,
+                                     controller_.trace() != nullptr);
+    item_marks::mark("export.png");
+    if (png)
         dialog_.open(FileDialogMode::Save, "ladder_png", "replay.dialog.png_title", kPngExtensions, dialog_directory(),
                      "ladder.png");
-    if (ImGui::MenuItem(language.text("replay.menu.ladder_svg").c_str(), nullptr, false,
-                        controller_.trace() != nullptr))
+    const bool svg = ImGui::MenuItem(language.text("replay.menu.ladder_svg").c_str(), nullptr, false,
+                                     controller_.trace() != nullptr);
+    item_marks::mark("export.svg");
+    if (svg)
         dialog_.open(FileDialogMode::Save, "ladder_svg", "replay.dialog.svg_title", kSvgExtensions, dialog_directory(),
                      "ladder.svg");
     ImGui::EndMenu();
@@ -182,34 +194,136 @@ void ReplayUi::draw_status(const Language& language) {
     }
 }
 
-void ReplayUi::act_on(const FileChoice& choice) {
+void ReplayUi::act_on(const FileChoice& choice, Outbox& outbox) {
     settings_.last_directory = std::filesystem::path(choice.path).parent_path().string();
-    if (choice.purpose == "open") {
-        open_file(choice.path);
-    } else if (choice.purpose == "open_lesson") {
-        // A mistake in the file shows in the lesson bar and the error window, with its line and key.
-        (void)controller_.load(choice.path);
-    } else if (choice.purpose == "record") {
-        if (Status started = controller_.start_recording(choice.path, choice.overwrite); !started)
-            fail(started.error().what, started.error().remedy);
-    } else if (choice.purpose == "save_as") {
-        Replay* replay = controller_.replay();
-        if (!replay) return;
-        auto saved = save_replay(*replay, choice.path, choice.overwrite);
-        if (!saved) {
-            fail(saved.error().what, saved.error().remedy);
+    if (choice.purpose == "open")
+        outbox.push_back(command::OpenFile{choice.path});
+    else if (choice.purpose == "open_lesson")  // a mistake in the file shows with its line and key
+        outbox.push_back(command::LoadLesson{choice.path});
+    else if (choice.purpose == "record")
+        outbox.push_back(command::StartRecording{choice.path, choice.overwrite});
+    else if (choice.purpose == "save_as")
+        outbox.push_back(command::SaveAs{choice.path, choice.overwrite});
+    else if (choice.purpose == "ladder_svg")
+        outbox.push_back(command::ExportLadderSvg{choice.path});
+    else if (choice.purpose == "ladder_png")
+        outbox.push_back(command::ExportLadderPng{choice.path});
+}
+
+bool ReplayUi::unsaved_notes() const {
+    const Replay* replay = controller_.replay();
+    return replay && replay->notes_changed;
+}
+
+bool ReplayUi::holds_for_unsaved_notes(const Command& command) {
+    const bool replaces_replay =
+        std::holds_alternative<command::LoadLesson>(command) || std::holds_alternative<command::OpenFile>(command);
+    if (!replaces_replay || !unsaved_notes()) return false;
+    waiting_ = command;
+    quit_waiting_ = false;
+    unsaved_open_ = true;
+    return true;
+}
+
+bool ReplayUi::holds_quit_for_unsaved_notes() {
+    if (quit_allowed_ || !unsaved_notes()) return false;
+    waiting_.reset();
+    quit_waiting_ = true;
+    unsaved_open_ = true;
+    return true;
+}
+
+void ReplayUi::answer_unsaved(UnsavedAnswer answer, Outbox& outbox) {
+    unsaved_open_ = false;
+    if (answer == UnsavedAnswer::Cancel) {
+        waiting_.reset();
+        quit_waiting_ = false;
+        return;
+    }
+    Replay* replay = controller_.replay();
+    if (answer == UnsavedAnswer::Save && replay) {
+        // The file is read whole into memory: writing over it loses nothing.
+        save_as(replay->path, true);
+        if (replay->notes_changed) {  // could not save: the error is shown, nothing is replaced
+            waiting_.reset();
+            quit_waiting_ = false;
             return;
         }
-        replay->notes_changed = false;
-        remember_recent(settings_.recent_files, choice.path);
-        status_ = choice.path;
-        status_until_ = std::chrono::steady_clock::now() + kStatusTime;
-    } else if (choice.purpose == "ladder_svg") {
-        export_svg(choice.path);
-    } else if (choice.purpose == "ladder_png") {
-        png_export_path_ = choice.path;
-        png_export_wait_frames_ = 2;
     }
+    if (replay) replay->notes_changed = false;  // discarded, or saved
+    if (waiting_) outbox.push_back(std::move(*waiting_));
+    waiting_.reset();
+    quit_allowed_ = quit_waiting_;
+    quit_waiting_ = false;
+}
+
+void ReplayUi::draw_unsaved_popup(const Language& language, Outbox& outbox) {
+    if (!unsaved_open_) return;
+    const Replay* replay = controller_.replay();
+    if (!replay) {
+        unsaved_open_ = false;
+        return;
+    }
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    ImGui::SetNextWindowFocus();
+    const std::string name = language.text("replay.unsaved.title") + "###unsaved";
+    if (ImGui::Begin(
+            name.c_str(), nullptr,
+            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+        const std::string file = std::filesystem::path(replay->path).filename().string();
+        ImGui::TextUnformatted(fill_placeholders(language.text("replay.unsaved.text"), {file}).c_str());
+        ImGui::Spacing();
+        std::optional<UnsavedAnswer> answer;
+        if (ImGui::Button(language.text("replay.unsaved.save").c_str())) answer = UnsavedAnswer::Save;
+        item_marks::mark("unsaved.save");
+        ImGui::SameLine();
+        if (ImGui::Button(language.text("replay.unsaved.discard").c_str())) answer = UnsavedAnswer::Discard;
+        item_marks::mark("unsaved.discard");
+        ImGui::SameLine();
+        if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) answer = UnsavedAnswer::Cancel;
+        item_marks::mark("unsaved.cancel");
+        // The answer changes the run: it goes into the outbox like any click.
+        if (answer) outbox.push_back(command::AnswerUnsaved{*answer});
+    }
+    ImGui::End();
+}
+
+void ReplayUi::start_recording(const std::string& path, bool overwrite) {
+    if (Status started = controller_.start_recording(path, overwrite); !started)
+        fail(started.error().what, started.error().remedy);
+}
+
+void ReplayUi::stop_recording() {
+    auto finished = controller_.stop_recording();
+    if (!finished) {
+        fail(finished.error().what, finished.error().remedy);
+        return;
+    }
+    if (language_)
+        show_status(
+            fill_placeholders(language_->text("replay.recorded"), {std::to_string(finished->packets), finished->path}));
+}
+
+void ReplayUi::save_as(const std::string& path, bool overwrite) {
+    Replay* replay = controller_.replay();
+    if (!replay) return;
+    auto saved = save_replay(*replay, path, overwrite);
+    if (!saved) {
+        fail(saved.error().what, saved.error().remedy);
+        return;
+    }
+    replay->notes_changed = false;
+    remember_recent(settings_.recent_files, path);
+    show_status(path);
+}
+
+// The ladder view's pixels are read after the next frame is rendered: the
+// frame that closed the dialog still shows it.
+void ReplayUi::export_png(const std::string& path) {
+    png_export_path_ = path;
+    png_export_wait_frames_ = 1;
 }
 
 // The ladder up to the moment the views show, as `tcplab export --format svg` draws it.
@@ -234,8 +348,7 @@ void ReplayUi::export_svg(const std::string& path) {
         fail("cannot write " + path, "check that the folder exists and is writable");
         return;
     }
-    status_ = path;
-    status_until_ = std::chrono::steady_clock::now() + kStatusTime;
+    show_status(path);
 }
 
 void ReplayUi::draw_progress(const Language& language) {
@@ -286,11 +399,13 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
                 packet_ok ? fill_placeholders(language.text("replay.note_on_packet"), {std::to_string(*packet + 1)})
                           : language.text("replay.note_no_packet");
             if (ImGui::RadioButton(on_packet.c_str(), note_on_packet_)) note_on_packet_ = true;
+            item_marks::mark("note.on_packet");
             ImGui::EndDisabled();
             ImGui::BeginDisabled(!step);
             const std::string on_step =
                 fill_placeholders(language.text("replay.note_on_step"), {step ? std::to_string(step->index + 1) : "-"});
             if (ImGui::RadioButton(on_step.c_str(), !note_on_packet_)) note_on_packet_ = false;
+            item_marks::mark("note.on_step");
             ImGui::EndDisabled();
             if (note_focus_) {
                 ImGui::SetKeyboardFocusHere();
@@ -300,12 +415,12 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
                                       ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 4));
             const bool can_add = note_text_[0] != '\0' && (note_on_packet_ ? packet_ok : step.has_value());
             ImGui::BeginDisabled(!can_add);
-            if (ImGui::Button(language.text("replay.note_add").c_str())) {
+            const bool add = ImGui::Button(language.text("replay.note_add").c_str());
+            item_marks::mark("note.add");
+            if (add) {
                 const std::string text = note_text_.data();
-                if (note_on_packet_)
-                    controller_.add_note(note_on_packet(context.trace, *packet, text));
-                else
-                    controller_.add_note(note_on_step(*step, text));
+                context.ask(command::AddNote{note_on_packet_ ? note_on_packet(context.trace, *packet, text)
+                                                             : note_on_step(*step, text)});
                 note_open_ = false;
             }
             ImGui::EndDisabled();
@@ -314,6 +429,7 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
                 "%s", language.text(controller_.replay() ? "replay.note_saved_with" : "replay.note_live").c_str());
         }
         if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) note_open_ = false;
+        item_marks::mark("note.cancel");
     }
     ImGui::End();
     if (!keep_open) note_open_ = false;
@@ -322,9 +438,11 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
 void ReplayUi::draw_windows(const Language& language, LabContext& context) {
     language_ = &language;
     cursor_ns_ = context.shared.cursor_ns;
-    if (std::optional<FileChoice> choice = dialog_.draw(language)) act_on(*choice);
+    if (std::optional<FileChoice> choice = dialog_.draw(language); choice && context.outbox)
+        act_on(*choice, *context.outbox);
     draw_progress(language);
     draw_note_popup(language, context);
+    if (context.outbox) draw_unsaved_popup(language, *context.outbox);
 }
 
 void ReplayUi::after_render(const std::vector<DrawnWindow>& views, int framebuffer_width, int framebuffer_height,
@@ -346,10 +464,8 @@ void ReplayUi::after_render(const std::vector<DrawnWindow>& views, int framebuff
         const int height = std::min(framebuffer_height - y, static_cast<int>(view.height * framebuffer_scale));
         if (Status saved = save_framebuffer_region_png(path, x, y, width, height, framebuffer_height); !saved)
             fail(saved.error().what, saved.error().remedy);
-        else {
-            status_ = path;
-            status_until_ = std::chrono::steady_clock::now() + kStatusTime;
-        }
+        else
+            show_status(path);
         return;
     }
     fail("the ladder view is closed or folded: nothing to export", "open it from the View menu");

@@ -2,7 +2,9 @@
 // The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
 // drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
 // Everything here runs on the UI thread; only the file reading (BackgroundFileOpener)
-// runs beside it, and its result is taken at a frame's start.
+// runs beside it, and its result is taken at a frame's start. What its menus,
+// dialogs and popup decide goes into the outbox like a view's clicks; the
+// window applies it between frames through the methods under "Commands".
 #include <array>
 #include <chrono>
 #include <optional>
@@ -38,7 +40,7 @@ public:
     // Keyboard: Ctrl+O, Ctrl+L, Ctrl+S, N. Call where the window handles its keys.
     void handle_keys(SharedViewState& shared);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
-    void draw_file_items(const Language& language);
+    void draw_file_items(const Language& language, Outbox& outbox);
     void draw_export_menu(const Language& language);
     // Right side of the menu bar: ● REC with the packet count, or a short status.
     void draw_status(const Language& language);
@@ -49,11 +51,30 @@ public:
                       float framebuffer_scale);
 
     // A dialog or popup is open: lesson keys (space, arrows) are not commands.
-    bool wants_keyboard() const { return dialog_.is_open() || note_open_; }
+    bool wants_keyboard() const { return dialog_.is_open() || note_open_ || unsaved_open_; }
+
+    // No note is lost: a command that would replace a recording whose notes
+    // are not saved waits while Save / Discard / Cancel is asked. True when
+    // `command` must wait (it is kept and applied after Save or Discard).
+    bool holds_for_unsaved_notes(const Command& command);
+    // The same for closing the window: true when it must stay open for now.
+    bool holds_quit_for_unsaved_notes();
+    using UnsavedAnswer = command::AnswerUnsaved::Choice;
+    void answer_unsaved(UnsavedAnswer answer, Outbox& outbox);
+    bool asking_about_unsaved() const { return unsaved_open_; }
+    // Save or Discard was answered to a quit: the window may close now.
+    bool quit_allowed() const { return quit_allowed_; }
     bool loading() const { return loader_.loading(); }
     const std::optional<Error>& error() const { return error_; }
     int error_count() const { return error_count_; }  // grows with each new error
     void clear_error() { error_.reset(); }
+
+    // Commands (apply_commands.cpp), between frames.
+    void start_recording(const std::string& path, bool overwrite);
+    void stop_recording();
+    void save_as(const std::string& path, bool overwrite);
+    void export_svg(const std::string& path);
+    void export_png(const std::string& path);
 
     // For screenshots of these pieces: "open", "progress", "note", "record".
     void show_for_screenshot(const std::string& piece, const std::string& record_path, SharedViewState& shared,
@@ -62,10 +83,12 @@ public:
 private:
     void fail(const std::string& what, const std::string& remedy = "");
     void request_note(const SharedViewState& shared);
-    void act_on(const FileChoice& choice);
+    void act_on(const FileChoice& choice, Outbox& outbox);
     void draw_progress(const Language& language);
-    void export_svg(const std::string& path);
     void draw_note_popup(const Language& language, LabContext& context);
+    void show_status(const std::string& text);
+    void draw_unsaved_popup(const Language& language, Outbox& outbox);
+    bool unsaved_notes() const;
     void shown(const std::string& path, Replay replay, SharedViewState& shared);
     std::string dialog_directory() const;
 
@@ -85,6 +108,11 @@ private:
     bool note_on_packet_ = true;
     std::array<char, 2048> note_text_{};
     std::string example_note_;
+
+    bool unsaved_open_ = false;
+    std::optional<Command> waiting_;  // what Save or Discard lets through
+    bool quit_waiting_ = false;
+    bool quit_allowed_ = false;
 
     const Language* language_ = nullptr;  // this frame's, for exports chosen in it
     int64_t cursor_ns_ = 0;

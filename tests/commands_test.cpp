@@ -1,0 +1,351 @@
+// The window's outbox without a window: views, keys and menus only ask
+// (command.hpp); apply_commands() changes the run between two frames, and the
+// next frame draws the new run. Each command is applied here the way the
+// window applies it, and the frame after is checked.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <GLFW/glfw3.h>
+
+#include "imgui_harness.hpp"
+#include "capture/capture_index.hpp"
+#include "lab/views/item_marks.hpp"
+#include "lab/views/lesson_bar.hpp"
+#include "lab/views/predict_view.hpp"
+#include "lab/views/step_controller.hpp"
+#include "lab/views/wire_view.hpp"
+#include "lab/window/apply_commands.hpp"
+#include "tests/environment.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace tcplab {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The window's frame: apply the outbox, update, build the context, draw.
+struct Window {
+    StepController controller;
+    WindowSettings settings;
+    ReplayUi files{controller, settings};
+    Language language = Language::load("en").value();
+    SharedViewState shared;
+    Palette palette = Palette::standard();
+    Trace empty;
+    Outbox outbox;
+    LessonBar bar;
+    WireView wire;
+    PredictView predict;
+    const Trace* drawn_trace = nullptr;  // what the last frame's views were given
+    std::string bar_text;                // what the lesson bar said in the last frame
+
+    explicit Window(RunOptions options = {}) : controller(options) {}
+
+    void frame() {
+        files.take_loaded(shared);
+        apply_commands(outbox, controller, files, shared);
+        controller.update(shared);
+        const Trace* trace = controller.trace();
+        LabContext context{trace ? *trace : empty, language, shared, palette};
+        context.controller = &controller;
+        context.outbox = &outbox;
+        context.held = &controller.held();
+        drawn_trace = &context.trace;
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(1200, 300));
+        bar_text = test::ImGuiHarness::window_text("###scenario", [&] { bar.draw(context); });
+        // Below the bar, so a click on the bar lands on the bar.
+        float top = 320;
+        for (View* view : {static_cast<View*>(&wire), static_cast<View*>(&predict)}) {
+            ImGui::SetNextWindowPos(ImVec2(0, top));
+            ImGui::SetNextWindowSize(ImVec2(800, 280));
+            top += 290;
+            ImGui::Begin(view->id());
+            view->draw(context);
+            ImGui::End();
+        }
+        files.draw_windows(language, context);
+    }
+
+    // Applies `command` between two frames and draws the frame after.
+    void apply(test::ImGuiHarness& harness, Command command) {
+        outbox.push_back(std::move(command));
+        harness.frames(1, [&] { frame(); });
+    }
+
+    template <class Done>
+    bool frames_until(test::ImGuiHarness& harness, Done done, std::chrono::seconds limit = 30s) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            harness.frames(1, [&] { frame(); });
+            if (done()) return true;
+            std::this_thread::sleep_for(5ms);
+        }
+        return false;
+    }
+    bool settled(size_t steps) const { return !controller.busy() && controller.shown_steps() == steps; }
+    bool says(const std::string& key) const { return bar_text.find(language.text(key)) != std::string::npos; }
+};
+
+const std::string kRecording = std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng";
+
+// A click in a view asks; the run is the same until the window applies the outbox.
+TEST(Commands, AClickOnResetOnlyAsksAndTheNextFrameDrawsTheNewRun) {
+    if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::LoadLesson{"handshake"});
+    ASSERT_NE(window.controller.run(), nullptr) << window.bar_text;
+    window.apply(harness, command::Step{});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.settled(1); }));
+    const LessonRun* before = window.controller.run();
+    const uint64_t run_number = window.controller.run_number();
+
+    item_marks::enable(true);
+    harness.frames(1, [&] { window.frame(); });
+    item_marks::next_frame();
+    const auto reset = item_marks::last_frame().find("lesson.reset");
+    ASSERT_NE(reset, item_marks::last_frame().end());
+    const ImVec2 centre((reset->second.min.x + reset->second.max.x) / 2,
+                        (reset->second.min.y + reset->second.max.y) / 2);
+    // Hover, press, release: the frame of the release is the click. apply_commands
+    // runs at each frame's start, so the outbox is applied by hand around it.
+    harness.mouse(centre.x, centre.y);
+    harness.frames(1, [&] { window.frame(); });
+    harness.mouse(centre.x, centre.y, true);
+    harness.frames(1, [&] { window.frame(); });
+    harness.mouse(centre.x, centre.y, false);
+    harness.frames(1, [&] {
+        window.frame();  // the click happens in here, while the bar draws the run
+        EXPECT_EQ(window.controller.run(), before);
+        EXPECT_EQ(window.controller.run_number(), run_number);
+    });
+    item_marks::enable(false);
+    ASSERT_EQ(window.outbox.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<command::Reset>(window.outbox.front()));
+
+    harness.frames(1, [&] { window.frame(); });
+    EXPECT_EQ(window.controller.run_number(), run_number + 1);
+    EXPECT_EQ(window.drawn_trace, window.controller.trace());
+    EXPECT_EQ(window.controller.shown_steps(), 0u);
+    EXPECT_TRUE(window.says("handshake.summary")) << window.bar_text;
+}
+
+// Every command on a live run: the frame after shows its effect.
+TEST(Commands, EachCommandOnALiveRun) {
+    if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+    test::TempDir folder("tcplab-commands");
+    test::ImGuiHarness harness;
+    Window window;
+
+    window.apply(harness, command::LoadLesson{"handshake"});
+    ASSERT_NE(window.controller.run(), nullptr);
+    EXPECT_EQ(window.drawn_trace, &window.controller.run()->trace());
+    EXPECT_TRUE(window.says("handshake.title")) << window.bar_text;
+
+    window.apply(harness, command::StartRecording{folder.file("live.pcapng"), false});
+    EXPECT_NE(window.controller.recording(), nullptr);
+    window.apply(harness, command::Step{});
+    EXPECT_TRUE(window.controller.busy());
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.settled(1); }));
+    EXPECT_TRUE(window.says(window.controller.step_key(0) + ".title")) << window.bar_text;
+    window.apply(harness, command::AddNote{note_on_step(*window.controller.current_step(), "listen first")});
+    EXPECT_NE(window.bar_text.find("listen first"), std::string::npos) << window.bar_text;
+    window.apply(harness, command::Back{});
+    EXPECT_EQ(window.controller.shown_steps(), 0u);
+    EXPECT_TRUE(window.says("handshake.summary")) << window.bar_text;
+    window.apply(harness, command::Forward{});
+    EXPECT_EQ(window.controller.shown_steps(), 1u);
+    window.apply(harness, command::StopRecording{});
+    EXPECT_EQ(window.controller.recording(), nullptr);
+    EXPECT_GT(std::filesystem::file_size(folder.file("live.pcapng")), 0u);
+
+    window.apply(harness, command::SetPlaySpeed{0.5f});
+    EXPECT_EQ(window.controller.play().seconds_between_steps, 0.5f);
+    window.apply(harness, command::TogglePlay{});
+    EXPECT_TRUE(window.controller.play().playing);
+    EXPECT_TRUE(window.says("scenario_bar.pause")) << window.bar_text;
+    window.apply(harness, command::TogglePlay{});
+    EXPECT_FALSE(window.controller.play().playing);
+    ASSERT_TRUE(window.frames_until(harness, [&] { return !window.controller.busy(); }));
+
+    window.apply(harness, command::ExportLadderSvg{folder.file("ladder.svg")});
+    EXPECT_GT(std::filesystem::file_size(folder.file("ladder.svg")), 0u);
+
+    RunOptions options = window.controller.options();
+    options.wire.mtu = 1280;
+    window.apply(harness, command::SetRunOptions{options});
+    EXPECT_EQ(window.controller.options().wire.mtu, 1280u);
+
+    window.shared.selected_packet = 0;
+    const uint64_t run_number = window.controller.run_number();
+    window.apply(harness, command::Reset{});
+    EXPECT_EQ(window.controller.run_number(), run_number + 1);
+    EXPECT_EQ(window.drawn_trace, &window.controller.run()->trace());
+    EXPECT_FALSE(window.shared.selected_packet);  // it named a packet of the old run
+    EXPECT_EQ(window.controller.run()->options().wire.mtu, 1280u);
+    EXPECT_EQ(window.controller.shown_steps(), 0u);
+
+    window.apply(harness, command::LoadLesson{"teardown"});
+    EXPECT_EQ(window.controller.lesson_name(), "teardown");
+    EXPECT_TRUE(window.says("teardown.title")) << window.bar_text;
+    // Teardown ends with the client's socket in TIME_WAIT: the class need not wait for it.
+    window.apply(harness, command::SkipTimeWait{});
+    ASSERT_TRUE(window.controller.time_wait_skipped().has_value());
+
+    window.apply(harness, command::OpenFile{kRecording});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    EXPECT_EQ(window.controller.run(), nullptr);
+    EXPECT_EQ(window.drawn_trace, &window.controller.replay()->loaded.trace);
+    EXPECT_NE(window.bar_text.find("handshake.pcapng"), std::string::npos) << window.bar_text;
+}
+
+// A recording: stepping, a note, Save as, export; back to a lesson.
+TEST(Commands, EachCommandOnARecording) {
+    test::TempDir folder("tcplab-commands");
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{kRecording});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    EXPECT_EQ(window.drawn_trace, &window.controller.replay()->loaded.trace);
+    window.apply(harness, command::Step{});
+    window.apply(harness, command::Step{});
+    EXPECT_EQ(window.controller.shown_steps(), 2u);
+    EXPECT_TRUE(window.says(window.controller.step_key(1) + ".title")) << window.bar_text;
+    window.apply(harness, command::Back{});
+    EXPECT_EQ(window.controller.shown_steps(), 1u);
+    window.apply(harness, command::AddNote{note_on_step(*window.controller.current_step(), "ask the class")});
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+    EXPECT_NE(window.bar_text.find("ask the class"), std::string::npos) << window.bar_text;
+    window.apply(harness, command::SaveAs{folder.file("with-notes.pcapng"), false});
+    EXPECT_FALSE(window.controller.replay()->notes_changed);
+    EXPECT_TRUE(std::filesystem::exists(folder.file("with-notes.pcapng")));
+    window.apply(harness, command::ExportLadderSvg{folder.file("ladder.svg")});
+    EXPECT_TRUE(std::filesystem::exists(folder.file("ladder.svg")));
+    window.apply(harness, command::Reset{});
+    EXPECT_EQ(window.controller.shown_steps(), 0u);
+    EXPECT_FALSE(window.files.error()) << window.files.error()->what;
+}
+
+// Two hosts, step mode: the gate's buttons, latency and loss.
+TEST(Commands, TheGateOnTwoHosts) {
+    if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+    if (auto missing = test::missing_tun()) GTEST_SKIP() << *missing;
+    test::ImGuiHarness harness;
+    Window window;
+    RunOptions options;
+    options.topology = Topology::TwoHosts;
+    options.lesson_settings = true;
+    options.wire.gated = true;
+    options.call_timeout_seconds = 600;
+    window.apply(harness, command::SetRunOptions{options});
+    window.apply(harness, command::LoadLesson{"handshake"});
+    ASSERT_NE(window.controller.run(), nullptr);
+    ASSERT_NE(window.controller.run()->wire(), nullptr);
+    window.apply(harness, command::SetLatency{std::chrono::milliseconds(30)});
+    window.apply(harness, command::SetLoss{0.0});
+    window.apply(harness, command::Step{});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.settled(1); }));
+    window.apply(harness, command::Step{});  // connect(): its SYN waits at the gate
+    ASSERT_TRUE(window.frames_until(harness, [&] { return !window.controller.held().empty(); }));
+    const uint64_t syn = window.controller.held().front().segment;
+    window.apply(harness, command::DropHeld{syn});
+    // The client sends its SYN again after the drop.
+    ASSERT_TRUE(window.frames_until(
+        harness, [&] { return !window.controller.held().empty() && window.controller.held().front().segment != syn; }));
+    window.apply(harness, command::ReleaseHeld{window.controller.held().front().segment});
+    ASSERT_TRUE(window.frames_until(harness, [&] {
+        if (!window.controller.held().empty()) window.outbox.push_back(command::ReleaseAllHeld{});
+        return window.settled(2);
+    }));
+    EXPECT_GE(window.controller.run()->wire()->stats().dropped, 1u);
+    EXPECT_GE(window.controller.run()->wire()->stats().relayed, 2u);
+}
+
+}  // namespace
+}  // namespace tcplab
+
+namespace tcplab {
+namespace {
+
+// Notes added to a recording are never dropped without an answer: opening
+// another file (or picking a lesson, or quitting) asks Save / Discard / Cancel.
+TEST(Commands, UnsavedNotesAskBeforeTheRecordingIsReplaced) {
+    test::TempDir folder("tcplab-commands");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(kRecording, copy);
+    const std::string other = std::string(TCPLAB_TEST_RECORDINGS) + "/teardown.pcapng";
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{copy});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    window.apply(harness, command::Step{});
+    window.apply(harness, command::AddNote{note_on_step(*window.controller.current_step(), "remember the ISN")});
+
+    // Cancel: the recording and its notes stay.
+    window.apply(harness, command::OpenFile{other});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Cancel});
+    harness.frames(3, [&] { window.frame(); });
+    EXPECT_FALSE(window.files.asking_about_unsaved());
+    EXPECT_EQ(window.controller.replay()->path, copy);
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+
+    // Save: the notes go into the file, then the other file is shown.
+    window.apply(harness, command::OpenFile{other});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Save});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay()->path == other; }));
+    auto saved = open_capture(copy);
+    ASSERT_TRUE(saved.ok()) << saved.error().what;
+    bool found = false;
+    for (const InstructorNote& note : instructor_notes(saved->loaded.trace)) found |= note.text == "remember the ISN";
+    EXPECT_TRUE(found);
+
+    // Discard: nothing is written, the next file is shown.
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "dropped")});
+    window.apply(harness, command::OpenFile{copy});
+    EXPECT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Discard});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay()->path == copy; }));
+    EXPECT_FALSE(window.files.asking_about_unsaved());
+
+    // Quitting asks too, and Discard lets the window close.
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "again")});
+    EXPECT_TRUE(window.files.holds_quit_for_unsaved_notes());
+    EXPECT_FALSE(window.files.quit_allowed());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Discard});
+    EXPECT_TRUE(window.files.quit_allowed());
+}
+
+// Ctrl+S asks where to save the recording shown with its notes (Save as…).
+TEST(Commands, CtrlSAsksWhereToSaveTheNotes) {
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{kRecording});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
+    EXPECT_FALSE(window.files.wants_keyboard());
+    ImGuiIO& io = ImGui::GetIO();
+    for (const bool down : {true, false}) {
+#if IMGUI_VERSION_NUM >= 18700
+        io.AddKeyEvent(ImGuiMod_Ctrl, down);
+        io.AddKeyEvent(ImGuiKey_S, down);
+#else
+        io.KeyCtrl = down;
+        io.KeysDown[GLFW_KEY_S] = down;
+#endif
+        harness.frames(1, [&] {
+            window.frame();
+            window.files.handle_keys(window.shared);
+        });
+    }
+    EXPECT_TRUE(window.files.wants_keyboard());  // the Save dialog is open
+}
+
+}  // namespace
+}  // namespace tcplab

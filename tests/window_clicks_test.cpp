@@ -1,0 +1,307 @@
+// End to end: a teacher clicks everything in the window while a lesson runs.
+// The window is driven by an input script (TCPLAB_WINDOW_SCRIPT, see
+// lab/window/window_script.hpp): real mouse clicks and key presses on the
+// lesson bar, the Wire view, the Predict view and the File and Export menus,
+// repeatedly, during a SYN flood too. Nothing may crash; in the sanitizer
+// build (cmake/quickstart.sh test) AddressSanitizer must stay silent as well.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "lab/exit_codes.hpp"
+#include "tests/environment.hpp"
+#include "tests/run_tcplab.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace {
+
+using tcplab::test::ProgramOutcome;
+using tcplab::test::TempDir;
+
+// Runs the window on `arguments` in `folder` (where its dialogs open) with `script`.
+ProgramOutcome run_script(const TempDir& folder, const std::string& script, const std::string& arguments) {
+    const std::string script_path = folder.file("clicks.script");
+    std::ofstream(script_path) << script;
+    ProgramOutcome outcome;
+    // Several tests may start Xvfb at once; `-a` can pick a display another just took.
+    // The X authority file is the test's own, so xvfb-run never replaces tcplab's
+    // exit code with its own (see window_test.cpp).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        outcome = tcplab::test::run_shell("cd '" + folder.path().string() + "' && TCPLAB_WINDOW_SCRIPT='" +
+                                          script_path + "' xvfb-run -a -f '" + folder.file("Xauthority") +
+                                          "' -s '-screen 0 1600x900x24' '" + TCPLAB_BINARY + "' gui --lang en " +
+                                          arguments + " 2>&1");
+        if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
+    }
+    return outcome;
+}
+
+void expect_clean(const ProgramOutcome& outcome) {
+    EXPECT_EQ(outcome.exit_code, tcplab::exit_code::kOk) << outcome.output;
+    EXPECT_EQ(outcome.output.find("Sanitizer"), std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find("runtime error"), std::string::npos) << outcome.output;
+}
+
+// Reset, the lesson picker and the keyboard replace the run the views were
+// drawing: the frame after must draw the new run, not what was freed.
+const char* const kLessonBar = R"(
+wait run
+click lesson.step
+wait steps 1
+click lesson.reset
+wait run
+key space
+wait steps 1
+key r
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+click lesson.reset
+wait run
+click lesson.step
+wait steps 1
+click lesson.back
+click lesson.forward
+click lesson.play
+frames 3
+click lesson.play
+click lesson.pick
+click lesson.pick.teardown
+wait run
+click lesson.step
+click lesson.pick
+click lesson.pick.handshake
+wait run
+key space
+key left
+key right
+key p
+key p
+wait idle
+click lesson.note
+click note.cancel
+click predict.asking
+click predict.asking
+click lesson.reset
+wait run
+click lesson.step
+wait steps 1
+wait item predict.choice.0
+click predict.choice.0
+click lesson.step
+click lesson.reset
+wait run
+)";
+
+// Two hosts and step mode, then everything the gate offers, and Reset while a segment waits.
+const char* const kWireView = R"(
+wait run
+click wire.step_mode
+click wire.apply
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+wait held
+click wire.release.0
+wait held
+click wire.drop.0
+wait held
+click wire.release_all
+wait held
+click lesson.reset
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+wait held
+click wire.apply
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+wait held
+click wire.two_hosts
+click lesson.reset
+wait run
+click lesson.step
+wait steps 1
+click wire.two_hosts
+click wire.apply
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+wait held
+click lesson.pick
+click lesson.pick.teardown
+wait run
+)";
+
+// Record, stop, export, open the recording and go back to a lesson, twice.
+const char* const kFileMenus = R"(
+wait run
+click menu.file
+click file.record
+click dialog.ok
+click lesson.step
+wait steps 1
+click menu.file
+click file.stop_recording
+click menu.export
+click export.svg
+click dialog.ok
+click menu.export
+click export.png
+click dialog.ok
+frames 4
+click menu.file
+click file.open
+wait item dialog.ok
+type handshake.pcapng
+click dialog.ok
+wait replay
+click lesson.step
+click lesson.reset
+click lesson.pick
+click lesson.pick.handshake
+wait run
+click menu.file
+click file.record
+click dialog.ok
+click dialog.replace
+click lesson.step
+click menu.file
+click file.open
+wait item dialog.ok
+type handshake.pcapng
+click dialog.ok
+wait replay
+click menu.export
+click export.svg
+click dialog.ok
+click dialog.replace
+click lesson.pick
+click lesson.pick.handshake
+wait run
+)";
+
+// The flood fills the trace fastest: every action that replaces the run, in the middle of it.
+const char* const kDuringASynFlood = R"(
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+frames 10
+click lesson.reset
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+frames 10
+click lesson.pick
+click lesson.pick.synflood
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+frames 10
+click menu.file
+click file.record
+click dialog.ok
+frames 10
+click menu.file
+click file.open
+wait item dialog.ok
+type synflood.pcapng
+click dialog.ok
+wait replay
+click lesson.pick
+click lesson.pick.synflood
+wait run
+click lesson.step
+wait steps 1
+click lesson.step
+frames 10
+key r
+wait run
+)";
+
+TEST(WindowClicks, LessonBarPredictAndKeys) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    expect_clean(run_script(folder, kLessonBar, "--scenario handshake"));
+}
+
+TEST(WindowClicks, WireViewAndTheGate) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    if (auto missing = tcplab::test::missing_tun()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    expect_clean(run_script(folder, kWireView, "--scenario handshake"));
+}
+
+TEST(WindowClicks, FileAndExportMenus) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    expect_clean(run_script(folder, kFileMenus, "--scenario handshake"));
+    EXPECT_TRUE(std::filesystem::exists(folder.file("handshake.pcapng")));
+    EXPECT_TRUE(std::filesystem::exists(folder.file("ladder.svg")));
+    EXPECT_TRUE(std::filesystem::exists(folder.file("ladder.png")));
+}
+
+TEST(WindowClicks, DuringASynFlood) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    expect_clean(run_script(folder, kDuringASynFlood, "--scenario synflood"));
+}
+
+// The script itself: an item that is never drawn fails with the line that named it.
+TEST(WindowClicks, AScriptThatCannotBeDoneSaysWhichLine) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    const ProgramOutcome outcome = run_script(folder, "frames 2\nclick no.such.item\n",
+                                              "--open '" + std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng'");
+    EXPECT_EQ(outcome.exit_code, tcplab::exit_code::kEnvironment) << outcome.output;
+    EXPECT_NE(outcome.output.find("window script line 2 (click no.such.item)"), std::string::npos) << outcome.output;
+}
+
+}  // namespace
+
+namespace {
+
+// A note typed on a recording, then File ▸ Quit: the window asks, Cancel keeps
+// it open, Save writes the note into the file and closes.
+TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
+    const ProgramOutcome outcome = run_script(folder, R"(
+wait replay
+click lesson.step
+click lesson.note
+wait item note.add
+type look at the ISN
+click note.add
+click menu.file
+click file.quit
+click unsaved.cancel
+frames 3
+click menu.file
+click file.quit
+click unsaved.save
+frames 3
+)",
+                                              "--open '" + copy + "'");
+    expect_clean(outcome);
+    // The note is in the file (as text in its note block).
+    std::ifstream file(copy, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_NE(bytes.find("look at the ISN"), std::string::npos);
+}
+
+}  // namespace
