@@ -2,6 +2,7 @@
 // (command.hpp); apply_commands() changes the run between two frames, and the
 // next frame draws the new run. Each command is applied here the way the
 // window applies it, and the frame after is checked.
+#include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,16 +10,15 @@
 #include <filesystem>
 #include <thread>
 
-#include <GLFW/glfw3.h>
-
-#include "imgui_harness.hpp"
 #include "capture/capture_index.hpp"
+#include "imgui_harness.hpp"
 #include "lab/views/item_marks.hpp"
 #include "lab/views/lesson_bar.hpp"
 #include "lab/views/predict_view.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/wire_view.hpp"
 #include "lab/window/apply_commands.hpp"
+#include "lab/window/imgui_compat.hpp"
 #include "tests/environment.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -332,13 +332,8 @@ TEST(Commands, CtrlSAsksWhereToSaveTheNotes) {
     EXPECT_FALSE(window.files.wants_keyboard());
     ImGuiIO& io = ImGui::GetIO();
     for (const bool down : {true, false}) {
-#if IMGUI_VERSION_NUM >= 18700
-        io.AddKeyEvent(ImGuiMod_Ctrl, down);
-        io.AddKeyEvent(ImGuiKey_S, down);
-#else
-        io.KeyCtrl = down;
-        io.KeysDown[GLFW_KEY_S] = down;
-#endif
+        tcplab::imgui_compat::send_key(io, GLFW_KEY_LEFT_CONTROL, down);
+        tcplab::imgui_compat::send_key(io, GLFW_KEY_S, down);
         harness.frames(1, [&] {
             window.frame();
             window.files.handle_keys(window.shared);

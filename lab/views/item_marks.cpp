@@ -16,11 +16,9 @@ bool enabled() { return marking; }
 
 void mark(const std::string& name) {
     if (!marking) return;
-#if IMGUI_VERSION_NUM >= 19140  // renamed in 1.91.4
-    const bool disabled = (GImGui->LastItemData.ItemFlags & ImGuiItemFlags_Disabled) != 0;
-#else
-    const bool disabled = (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) != 0;
-#endif
+    // The flags in force where the item was just drawn: the same field in every
+    // release, where the last item's own copy was renamed in 1.91.4.
+    const bool disabled = (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0;
     drawing[name] =
         Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), !disabled, GImGui->CurrentWindow->RootWindow->Name};
 }

@@ -11,6 +11,12 @@
 #define TCPLAB_IMGUI_NAMED_KEYS (IMGUI_VERSION_NUM >= 18700)      // 1.87: an ImGuiKey_* for every key
 #define TCPLAB_IMGUI_SETTINGS_BY_ID (IMGUI_VERSION_NUM >= 18940)  // 1.89.4: FindWindowSettingsByID
 #define TCPLAB_IMGUI_DYNAMIC_FONTS (IMGUI_VERSION_NUM >= 19200)   // 1.92: glyphs baked on demand
+// The Ctrl modifier's key: ImGuiKey_ModCtrl from 1.87, ImGuiMod_Ctrl from 1.89.
+#if IMGUI_VERSION_NUM >= 18900
+#define TCPLAB_IMGUI_CTRL_MODIFIER ImGuiMod_Ctrl
+#else
+#define TCPLAB_IMGUI_CTRL_MODIFIER ImGuiKey_ModCtrl
+#endif
 
 namespace tcplab::imgui_compat {
 namespace {
@@ -93,8 +99,14 @@ bool key_pressed(int glfw_key, bool repeat) {
 
 void send_key(ImGuiIO& io, int glfw_key, bool down) {
 #if TCPLAB_IMGUI_NAMED_KEYS
+    if (glfw_key == GLFW_KEY_LEFT_CONTROL) {
+        io.AddKeyEvent(ImGuiKey_LeftCtrl, down);
+        io.AddKeyEvent(TCPLAB_IMGUI_CTRL_MODIFIER, down);
+        return;
+    }
     if (const ImGuiKey key = imgui_key(glfw_key); key != ImGuiKey_None) io.AddKeyEvent(key, down);
 #else
+    if (glfw_key == GLFW_KEY_LEFT_CONTROL) io.KeyCtrl = down;
     // What ImGui 1.86's GLFW backend sets up at start.
     const std::pair<ImGuiKey_, int> named[] = {
         {ImGuiKey_Tab, GLFW_KEY_TAB},
@@ -116,6 +128,16 @@ void send_key(ImGuiIO& io, int glfw_key, bool down) {
     };
     for (const auto& [key, code] : named) io.KeyMap[key] = code;
     if (glfw_key >= 0 && glfw_key < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[glfw_key] = down;
+#endif
+}
+
+void send_mouse(ImGuiIO& io, ImVec2 position, bool down) {
+#if TCPLAB_IMGUI_NAMED_KEYS
+    io.AddMousePosEvent(position.x, position.y);
+    io.AddMouseButtonEvent(0, down);
+#else
+    io.MousePos = position;
+    io.MouseDown[0] = down;
 #endif
 }
 

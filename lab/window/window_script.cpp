@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "imgui_compat.hpp"
 #include "lab/views/item_marks.hpp"
 
 namespace tcplab {
@@ -18,49 +19,16 @@ constexpr auto kWaitLimit = std::chrono::seconds(60);
 // An item not drawn after this many frames is not coming (a menu opens in one).
 constexpr int kFramesToAppear = 120;
 
-struct Key {
-    int glfw;
-#if IMGUI_VERSION_NUM >= 18700
-    ImGuiKey imgui;
-#endif
-};
-
-std::optional<Key> key_named(const std::string& name) {
-#if IMGUI_VERSION_NUM >= 18700
-    static const std::map<std::string, Key> keys = {{"space", {GLFW_KEY_SPACE, ImGuiKey_Space}},
-                                                    {"left", {GLFW_KEY_LEFT, ImGuiKey_LeftArrow}},
-                                                    {"right", {GLFW_KEY_RIGHT, ImGuiKey_RightArrow}},
-                                                    {"r", {GLFW_KEY_R, ImGuiKey_R}},
-                                                    {"p", {GLFW_KEY_P, ImGuiKey_P}}};
-#else
-    static const std::map<std::string, Key> keys = {{"space", {GLFW_KEY_SPACE}},
-                                                    {"left", {GLFW_KEY_LEFT}},
-                                                    {"right", {GLFW_KEY_RIGHT}},
-                                                    {"r", {GLFW_KEY_R}},
-                                                    {"p", {GLFW_KEY_P}}};
-#endif
+// The keys a script may press, by the name it uses.
+std::optional<int> key_named(const std::string& name) {
+    static const std::map<std::string, int> keys = {{"space", GLFW_KEY_SPACE},
+                                                    {"left", GLFW_KEY_LEFT},
+                                                    {"right", GLFW_KEY_RIGHT},
+                                                    {"r", GLFW_KEY_R},
+                                                    {"p", GLFW_KEY_P}};
     const auto found = keys.find(name);
     if (found == keys.end()) return std::nullopt;
     return found->second;
-}
-
-void set_key(ImGuiIO& io, const Key& key, bool down) {
-#if IMGUI_VERSION_NUM >= 18700
-    (void)key.glfw;
-    io.AddKeyEvent(key.imgui, down);
-#else
-    io.KeysDown[key.glfw] = down;
-#endif
-}
-
-void set_mouse(ImGuiIO& io, ImVec2 position, bool down) {
-#if IMGUI_VERSION_NUM >= 18700
-    io.AddMousePosEvent(position.x, position.y);
-    io.AddMouseButtonEvent(0, down);
-#else
-    io.MousePos = position;
-    io.MouseDown[0] = down;
-#endif
 }
 
 // Popups and menus are on top already, and focusing another window would close them.
@@ -142,7 +110,7 @@ void WindowScript::before_frame(const Seen& seen, ImGuiIO& io) {
             advance();
         } else if (line.verb == "key") {
             // Down for one frame, up the next: one press, no repeat.
-            set_key(io, *key_named(line.argument), phase_ == 0);
+            imgui_compat::send_key(io, *key_named(line.argument), phase_ == 0);
             if (phase_++ == 1) advance();
         } else if (line.verb == "click") {
             const auto& marks = item_marks::last_frame();
@@ -171,7 +139,7 @@ void WindowScript::before_frame(const Seen& seen, ImGuiIO& io) {
             }
         }
     }
-    set_mouse(io, pointer, button_down);
+    imgui_compat::send_mouse(io, pointer, button_down);
 }
 
 }  // namespace tcplab
