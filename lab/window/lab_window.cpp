@@ -24,8 +24,8 @@
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
 #include "lab/views/drawing.hpp"
-#include "lab/views/program_output_view.hpp"
 #include "lab/views/item_marks.hpp"
+#include "lab/views/program_output_view.hpp"
 #include "lab/views/registry.hpp"
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
@@ -440,11 +440,14 @@ void LabWindow::Impl::handle_keys() {
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
     if (imgui_compat::key_pressed(GLFW_KEY_F11, false)) set_presentation(!presenting());
     if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_Q, false)) quit = true;
-    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_EQUAL, true) || imgui_compat::key_pressed(GLFW_KEY_KP_ADD, true)))
+    if (io.KeyCtrl &&
+        (imgui_compat::key_pressed(GLFW_KEY_EQUAL, true) || imgui_compat::key_pressed(GLFW_KEY_KP_ADD, true)))
         zoom_by(kZoomStep);
-    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_MINUS, true) || imgui_compat::key_pressed(GLFW_KEY_KP_SUBTRACT, true)))
+    if (io.KeyCtrl &&
+        (imgui_compat::key_pressed(GLFW_KEY_MINUS, true) || imgui_compat::key_pressed(GLFW_KEY_KP_SUBTRACT, true)))
         zoom_by(-kZoomStep);
-    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_0, false) || imgui_compat::key_pressed(GLFW_KEY_KP_0, false))) zoom_by(0);
+    if (io.KeyCtrl && (imgui_compat::key_pressed(GLFW_KEY_0, false) || imgui_compat::key_pressed(GLFW_KEY_KP_0, false)))
+        zoom_by(0);
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
     if (presenting())
         for (size_t index = 0; index < views.size() && index < 9; ++index)
@@ -453,7 +456,8 @@ void LabWindow::Impl::handle_keys() {
     const StepController& steps = *controller;
     // While a step runs, space still releases the oldest segment at the wire's gate.
     if (steps.busy()) {
-        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
+        if (!steps.held().empty() && imgui_compat::key_pressed(GLFW_KEY_SPACE, false))
+            outbox.push_back(command::Step{});
         return;  // otherwise one step at a time, as the buttons allow
     }
     if (imgui_compat::key_pressed(GLFW_KEY_SPACE, false)) outbox.push_back(command::Step{});
