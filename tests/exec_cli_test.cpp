@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/temp_dir.hpp"
+
 namespace {
 
 using json = nlohmann::json;
@@ -93,11 +95,19 @@ bool state_seen(const std::vector<json>& lines, const std::string& actor, const 
     return false;
 }
 
-size_t hosts_folders() {
+// The lab's hosts-file folders left in `runtime` (tcplab makes them in
+// XDG_RUNTIME_DIR): each test gives tcplab a folder of its own, so that the
+// labs of tests running at the same time are not counted.
+size_t hosts_folders(const std::filesystem::path& runtime) {
     size_t count = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/tmp"))
+    for (const auto& entry : std::filesystem::directory_iterator(runtime))
         count += entry.path().filename().string().rfind("tcplab-hosts-", 0) == 0;
     return count;
+}
+
+Outcome tcplab_in(const ::tcplab::test::TempDir& runtime, const std::string& arguments) {
+    return run_shell(kEnvironment + "XDG_RUNTIME_DIR='" + runtime.path().string() + "' '" + TCPLAB_BINARY + "' " +
+                     arguments + " < /dev/null 2>&1");
 }
 
 TEST(Exec, ListNamesTheExamples) {
@@ -148,21 +158,22 @@ TEST(Exec, StickyExampleThreeSendsAreOneRecvOfFourteen) {
 }
 
 TEST(Exec, MissingProgramIsExit127AndLeavesNothing) {
-    const size_t folders = hosts_folders();
-    const Outcome missing = tcplab("exec --server 'no-such-program-tcplab 9000' --record /tmp/tcplab-never.pcapng");
+    const ::tcplab::test::TempDir runtime;
+    const Outcome missing =
+        tcplab_in(runtime, "exec --server 'no-such-program-tcplab 9000' --record /tmp/tcplab-never.pcapng");
     EXPECT_EQ(missing.exit_code, 127);
     EXPECT_TRUE(contains(missing.output, "no-such-program-tcplab: command not found")) << missing.output;
     EXPECT_FALSE(std::filesystem::exists("/tmp/tcplab-never.pcapng"));
-    EXPECT_EQ(hosts_folders(), folders);
+    EXPECT_EQ(hosts_folders(runtime.path()), 0u);
     EXPECT_EQ(tcplab("exec --host client -- /etc/passwd").exit_code, 126);
 }
 
 TEST(Exec, AScreenshotWithoutAWindowIsAUsageErrorBeforeAnythingRuns) {
-    const size_t folders = hosts_folders();
-    const Outcome asked = tcplab("exec --server 'sleep 1' --screenshot /tmp/tcplab-never.png");
+    const ::tcplab::test::TempDir runtime;
+    const Outcome asked = tcplab_in(runtime, "exec --server 'sleep 1' --screenshot /tmp/tcplab-never.png");
     EXPECT_EQ(asked.exit_code, 64) << asked.output;
     EXPECT_TRUE(contains(asked.output, "--screenshot")) << asked.output;
-    EXPECT_EQ(hosts_folders(), folders);
+    EXPECT_EQ(hosts_folders(runtime.path()), 0u);
 }
 
 TEST(Exec, TimeoutEndsAProgramThatNeverEnds) {
