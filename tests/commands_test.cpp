@@ -345,16 +345,23 @@ std::vector<std::string> notes_in(const std::string& path) {
     return texts;
 }
 
+// A copy of the handshake recording in `folder`, opened in `window`: ready for notes.
+std::string open_a_copy(test::ImGuiHarness& harness, Window& window, const test::TempDir& folder) {
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(kRecording, copy);
+    window.apply(harness, command::OpenFile{copy});
+    EXPECT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    return copy;
+}
+
 // Ctrl+S writes the recording shown, with its notes, into its own file (no
 // dialog, nothing left beside it); Ctrl+Shift+S asks where (Save as…).
 TEST(Commands, CtrlSSavesIntoTheFileShownAndCtrlShiftSAsksWhere) {
     test::TempDir folder("tcplab-commands");
-    const std::string copy = folder.file("class.pcapng");
-    std::filesystem::copy_file(kRecording, copy);
     test::ImGuiHarness harness;
     Window window;
-    window.apply(harness, command::OpenFile{copy});
-    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    const std::string copy = open_a_copy(harness, window, folder);
+    ASSERT_NE(window.controller.replay(), nullptr);
     window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
     ASSERT_TRUE(window.controller.replay()->notes_changed);
     EXPECT_FALSE(window.files.wants_keyboard());
@@ -378,12 +385,10 @@ TEST(Commands, CtrlSSavesIntoTheFileShownAndCtrlShiftSAsksWhere) {
 // deleted note; a step's own start is no instructor's note and stays.
 TEST(Commands, EditedAndDeletedNotesAreSavedAsShown) {
     test::TempDir folder("tcplab-commands");
-    const std::string copy = folder.file("class.pcapng");
-    std::filesystem::copy_file(kRecording, copy);
     test::ImGuiHarness harness;
     Window window;
-    window.apply(harness, command::OpenFile{copy});
-    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    const std::string copy = open_a_copy(harness, window, folder);
+    ASSERT_NE(window.controller.replay(), nullptr);
     window.apply(harness, command::Step{});
     const size_t steps = window.controller.step_count();
     const Trace& trace = window.controller.replay()->loaded.trace;

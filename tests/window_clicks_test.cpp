@@ -273,6 +273,15 @@ TEST(WindowClicks, AScriptThatCannotBeDoneSaysWhichLine) {
 
 namespace {
 
+// A note on the first step of the recording shown, typed as a teacher types it.
+const char* const kTypeANote = R"(
+wait replay
+click lesson.step
+click lesson.note
+wait item note.add
+type look at the ISN
+click note.add)";
+
 // A note typed on a recording, then File ▸ Quit: the window asks, Cancel keeps
 // it open, Save writes the note into the file and closes.
 TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
@@ -280,13 +289,7 @@ TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
     TempDir folder("tcplab-clicks");
     const std::string copy = folder.file("class.pcapng");
     std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
-    const ProgramOutcome outcome = run_script(folder, R"(
-wait replay
-click lesson.step
-click lesson.note
-wait item note.add
-type look at the ISN
-click note.add
+    const ProgramOutcome outcome = run_script(folder, std::string(kTypeANote) + R"(
 click menu.file
 click file.quit
 click unsaved.cancel
@@ -320,13 +323,8 @@ TEST(WindowClicks, CtrlSSavesNotesIntoTheFileShown) {
     TempDir folder("tcplab-clicks");
     const std::string copy = folder.file("class.pcapng");
     std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
-    expect_clean(run_script(folder, R"(
-wait replay
-click lesson.step
-click lesson.note
-wait item note.add
-type look at the ISN
-click note.add
+    // The same note as above, saved this time by Ctrl+S alone.
+    expect_clean(run_script(folder, std::string(kTypeANote) + R"(
 wait item note.edit
 key ctrl+s
 frames 3

@@ -378,23 +378,32 @@ void LessonBar::draw_note(LabContext& context, const StepController& controller,
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("replay.note_delete_tip").c_str());
 }
 
-// The note being edited: its text in a field, kept or dropped by the buttons.
+// The note being edited: its text in a field on the note's own line (the bar
+// is short), kept by Enter or the button, dropped by Cancel.
 void LessonBar::draw_note_editor(LabContext& context) {
+    const std::string keep = context.text("replay.note_keep_edit");
+    const std::string cancel = context.text("replay.dialog.cancel");
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = ImGui::CalcTextSize(keep.c_str()).x + ImGui::CalcTextSize(cancel.c_str()).x +
+                          4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
     if (edit_focus_) {
         ImGui::SetKeyboardFocusHere();
         edit_focus_ = false;
     }
-    ImGui::InputTextMultiline("##edit_note", edit_text_.data(), edit_text_.size(),
-                              ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3));
+    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - buttons, 100.0f));
+    const bool entered =
+        ImGui::InputText("##edit_note", edit_text_.data(), edit_text_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
     ImGui::BeginDisabled(edit_text_[0] == '\0');
-    if (ImGui::Button(context.text("replay.note_keep_edit").c_str())) {
+    const bool kept = ImGui::Button(keep.c_str());
+    item_marks::mark("note.keep_edit");
+    ImGui::EndDisabled();
+    if ((kept || entered) && edit_text_[0] != '\0') {
         context.ask(command::EditNote{*editing_, edit_text_.data()});
         editing_.reset();
     }
-    item_marks::mark("note.keep_edit");
-    ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button(context.text("replay.dialog.cancel").c_str())) editing_.reset();
+    if (ImGui::Button(cancel.c_str())) editing_.reset();
     item_marks::mark("note.cancel_edit");
 }
 
