@@ -1,5 +1,5 @@
 #pragma once
-// The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
+// The window's file side: File ▸ Open…/Open recent/Save/Save as…/Record, drag and
 // drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
 // Everything here runs on the UI thread; only the file reading (BackgroundFileOpener)
 // runs beside it, and its result is taken at a frame's start. What its menus,
