@@ -1,12 +1,19 @@
 #include "recording_writer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
 #include <utility>
+
+#include "recording_reader.hpp"
 
 namespace tcplab {
 namespace {
@@ -221,7 +228,11 @@ Status TraceRecorder::write_packet(const PacketEvent& packet, std::span<const ui
 }
 
 Status TraceRecorder::add_packet(const PacketEvent& packet, std::span<const uint8_t> raw) {
-    return write_packet(packet, raw, {});
+    Status written = write_packet(packet, raw, waiting_comments_);
+    if (!written) return written;
+    waiting_comments_.clear();
+    latest_packet_ns_ = std::max(latest_packet_ns_, packet.time_ns);
+    return written;
 }
 
 Status TraceRecorder::add_state(const StateEvent& event) {
@@ -254,6 +265,15 @@ Status TraceRecorder::write_note(const NoteEvent& event, bool copied_to_packet) 
 }
 
 Status TraceRecorder::add_note(const NoteEvent& event) { return write_note(event, false); }
+
+Status TraceRecorder::add_instructor_note(const NoteEvent& event) {
+    if (Status written = write_note(event, true); !written) return written;
+    // A packet at or after the note's time is on disk already: the next packet
+    // carries the comment for now, and finish() moves it onto the right one.
+    if (latest_packet_ns_ >= event.time_ns) comments_misplaced_ = true;
+    waiting_comments_.push_back(event.key);
+    return Done{};
+}
 
 Status TraceRecorder::add_actor(const ActorAssignment& assignment) {
     RecordWriter body;
@@ -322,6 +342,7 @@ RecordingInfo TraceRecorder::progress() const {
 Result<RecordingInfo> TraceRecorder::finish() {
     RecordingInfo info{writer_.path(), writer_.bytes_written(), writer_.blocks_written(), packets_, records_};
     if (Status closed = writer_.close(); !closed) return closed.error();
+    if (notes_to_place()) return rewrite_recording(info.path);
     return info;
 }
 
@@ -374,17 +395,19 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         if (auto interface = recorder.interface_for(packet.capture_point, packet.link); !interface)
             return interface.error();
 
-    // A note with no step at exactly a packet's time is attached to that packet.
+    // Each instructor note is the comment of the first packet at or after its
+    // time (a note on a packet: that packet), or of the last packet.
     std::map<size_t, std::vector<std::string>> comments;
     std::vector<bool> note_copied(notes.size(), false);
-    for (size_t index = 0; index < notes.size(); ++index) {
-        const NoteEvent& note = notes[index];
-        if (note.step != -1) continue;
+    const std::vector<bool> step_starts = step_start_notes(notes);
+    for (size_t index = 0; index < notes.size() && !packets.empty(); ++index) {
+        if (step_starts[index]) continue;
         const auto found =
-            std::lower_bound(packets.begin(), packets.end(), note.time_ns,
+            std::lower_bound(packets.begin(), packets.end(), notes[index].time_ns,
                              [](const PacketEvent& packet, int64_t time) { return packet.time_ns < time; });
-        if (found == packets.end() || found->time_ns != note.time_ns) continue;
-        comments[static_cast<size_t>(found - packets.begin())].push_back(note.key);
+        const size_t carrier =
+            found == packets.end() ? packets.size() - 1 : static_cast<size_t>(found - packets.begin());
+        comments[carrier].push_back(notes[index].key);
         note_copied[index] = true;
     }
 
@@ -439,6 +462,49 @@ Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, c
         if (Status written = recorder.add_step(step); !written) return written.error();
     if (Status written = recorder.add_lost_events(trace.lost_events()); !written) return written.error();
     return recorder.finish();
+}
+
+Result<RecordingInfo> write_trace_replacing(const Trace& trace, const std::string& path,
+                                            const TraceWriteOptions& options) {
+    std::error_code error;
+    if (!options.overwrite && std::filesystem::exists(path, error))
+        return Error{path + " already exists", "choose another name, or agree to replace it"};
+    // Beside the file, so the rename stays on one file system and is atomic.
+    const std::string temporary = path + ".tcplab-" + std::to_string(::getpid()) + ".tmp";
+    TraceWriteOptions to_temporary = options;
+    to_temporary.overwrite = true;
+    auto written = write_trace(trace, temporary, to_temporary);
+    const auto give_up = [&](Error failure) -> Result<RecordingInfo> {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        return failure;
+    };
+    if (!written) return give_up(written.error());
+    // On disk before it takes the old file's name: a power cut then leaves one whole file or the other.
+    const int descriptor = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = descriptor >= 0 && ::fsync(descriptor) == 0;
+    if (descriptor >= 0) ::close(descriptor);
+    if (!synced) return give_up(Error{"cannot write " + temporary + ": " + std::strerror(errno), ""});
+    // The file keeps who may read it (a teacher's 0600 recording stays private).
+    if (const auto old = std::filesystem::status(path, error); !error && std::filesystem::exists(old))
+        std::filesystem::permissions(temporary, old.permissions(), error);
+    error.clear();
+    std::filesystem::rename(temporary, path, error);
+    if (error) return give_up(Error{"cannot replace " + path + ": " + error.message(), ""});
+    written->path = path;
+    return written;
+}
+
+Result<RecordingInfo> rewrite_recording(const std::string& path) {
+    auto loaded = read_trace(path);
+    if (!loaded) return loaded.error();
+    if (loaded->fault) return Error{"the notes of " + path + " stay on later packets: " + loaded->fault->message(), ""};
+    TraceWriteOptions options;
+    options.overwrite = true;
+    options.actors = loaded->actors;
+    options.lesson = loaded->lesson;
+    options.steps = loaded->steps;
+    return write_trace_replacing(loaded->trace, path, options);
 }
 
 // ---- following a live trace ----
@@ -559,15 +625,18 @@ Status TraceFollower::sync(const Trace& trace) {
         const int64_t output_time = time_of(trace.outputs(), new_outputs, output);
         const int64_t earliest = std::min({packet_time, state_time, call_time, note_time, wire_time, output_time});
         Status written = Done{};
-        if (packet < new_packets.size() && packet_time == earliest) {
+        // A note before a packet of the same time, so that packet carries its comment.
+        if (note < new_notes.size() && note_time == earliest) {
+            const NoteEvent& event = trace.notes()[new_notes[note++]];
+            const bool step_start = event.step >= 0 && steps_begun_.insert(event.step).second;
+            written = step_start ? recorder_.add_note(event) : recorder_.add_instructor_note(event);
+        } else if (packet < new_packets.size() && packet_time == earliest) {
             const PacketEvent& event = packets[new_packets[packet++]];
             written = recorder_.add_packet(event, trace.raw_bytes(event));
         } else if (state < new_states.size() && state_time == earliest) {
             written = recorder_.add_state(trace.states()[new_states[state++]]);
         } else if (call < new_calls.size() && call_time == earliest) {
             written = recorder_.add_call(trace.calls()[new_calls[call++]]);
-        } else if (note < new_notes.size() && note_time == earliest) {
-            written = recorder_.add_note(trace.notes()[new_notes[note++]]);
         } else if (output < new_outputs.size() && output_time == earliest) {
             written = recorder_.add_output(trace.outputs()[new_outputs[output++]]);
         } else {

@@ -2,8 +2,10 @@
 // Writes a trace as a pcapng file (recording_format.hpp says how): a live run
 // as it happens (TraceRecorder, TraceFollower) or a whole trace (write_trace).
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,9 +50,13 @@ public:
     Status add_state(const StateEvent& event);  // inferred states are skipped (see above)
     Status add_call(const CallEvent& event);
     Status add_output(const OutputEvent& event);  // a line a student's program wrote
-    // A note made while recording is a custom block only: its packet is already
-    // on disk. write_trace() also puts notes into packet comments.
+    // A lesson step's start (its narration key): a Note record only.
     Status add_note(const NoteEvent& event);
+    // An instructor's note made while recording: a Note record at once, and a
+    // comment on the next packet written, so Wireshark shows it even if the
+    // run is killed. Its own packet is often on disk already; finish() then
+    // moves the comment onto it (see notes_to_place()).
+    Status add_instructor_note(const NoteEvent& event);
     Status add_actor(const ActorAssignment& assignment);
     Status add_wire(const WireEvent& event);
     Status add_lost_events(uint64_t count);
@@ -62,7 +68,14 @@ public:
 
     // What has been written so far.
     RecordingInfo progress() const;
+    // Closes the file. When a note's comment is not on the note's own packet
+    // (it was on disk before the note was made, or no packet came after the
+    // note), the file is written once more with each comment on its packet,
+    // through a temporary file renamed over it (rewrite_recording), so the
+    // recording is whole at every moment.
     Result<RecordingInfo> finish();
+    // True when finish() will write the file again to place note comments.
+    bool notes_to_place() const { return comments_misplaced_ || (!waiting_comments_.empty() && packets_ > 0); }
 
     const std::string& path() const { return writer_.path(); }
 
@@ -84,6 +97,10 @@ private:
     std::vector<InterfaceKey> interfaces_;
     uint64_t packets_ = 0;
     uint64_t records_ = 0;
+    // Instructor notes waiting for the next packet to carry them as comments.
+    std::vector<std::string> waiting_comments_;
+    int64_t latest_packet_ns_ = std::numeric_limits<int64_t>::min();
+    bool comments_misplaced_ = false;
 };
 
 // Follows a trace as it grows: after each drain, sync() writes everything the
@@ -98,6 +115,9 @@ public:
     static Result<TraceFollower> create(const std::string& path, const TraceWriteOptions& options);
 
     Status sync(const Trace& trace);
+    // An instructor's note that is not in the trace (the window keeps a live
+    // run's notes itself; `run --note` adds them between steps).
+    Status add_note(const NoteEvent& note) { return recorder_.add_instructor_note(note); }
     Status add_lesson(const RecordedLesson& lesson) { return recorder_.add_lesson(lesson); }
     Status add_step(const RecordedStep& step) { return recorder_.add_step(step); }
 
@@ -121,12 +141,24 @@ private:
     std::map<Endpoint, Actor> actors_seen_;
     std::map<uint8_t, CapturePoint> capture_points_seen_;
     uint64_t lost_seen_ = 0;
+    std::set<int> steps_begun_;  // a trace note of a step not begun yet is the step's start
 };
 
-// Writes a whole trace: packets and events in time order. Notes with step -1
-// whose time equals a packet's time are attached to that packet (the first at
-// that time) as a packet comment as well.
+// Writes a whole trace: packets and events in time order. Every instructor
+// note (each note but a step's start) is also the comment of a packet, so
+// Wireshark shows it: the first packet at or after the note's time (a note on
+// a packet: that packet), or the last packet for a note after them all.
 Result<RecordingInfo> write_trace(const Trace& trace, const std::string& path, const TraceWriteOptions& options);
+
+// write_trace into a temporary file beside `path`, flushed to disk, then
+// renamed over `path`: a crash or a full disk leaves the old file whole, never
+// half a file. An existing `path` is an error unless options.overwrite.
+Result<RecordingInfo> write_trace_replacing(const Trace& trace, const std::string& path,
+                                            const TraceWriteOptions& options);
+
+// Reads a recording and writes it again (write_trace_replacing): the note
+// comments a live recording had to put on later packets land on their own.
+Result<RecordingInfo> rewrite_recording(const std::string& path);
 
 // The record encoding, exposed for tests and tools: each function returns one
 // complete Custom Block payload (header and body).

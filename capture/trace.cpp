@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "merge_appended.hpp"
 
@@ -287,6 +288,12 @@ void Trace::add_call(CallEvent event) {
 }
 void Trace::add_note(NoteEvent event) { insert_by_time(notes_, std::move(event)); }
 
+void Trace::set_note_text(size_t index, std::string text) { notes_.at(index).key = std::move(text); }
+
+void Trace::remove_note(size_t index) {
+    if (index < notes_.size()) notes_.erase(notes_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
 void Trace::add_output(OutputEvent event) { insert_by_time(outputs_, std::move(event)); }
 void Trace::add_wire(WireEvent event) { insert_by_time(wire_events_, event); }
 
@@ -416,6 +423,14 @@ int64_t Trace::start_ns() const {
     if (!outputs_.empty()) consider(outputs_.front().time_ns);
     if (!wire_events_.empty()) consider(wire_events_.front().time_ns);
     return start;
+}
+
+std::vector<bool> step_start_notes(const std::vector<NoteEvent>& notes) {
+    std::vector<bool> starts(notes.size(), false);
+    std::set<int> steps_begun;
+    for (size_t index = 0; index < notes.size(); ++index)
+        if (notes[index].step >= 0 && steps_begun.insert(notes[index].step).second) starts[index] = true;
+    return starts;
 }
 
 }  // namespace tcplab

@@ -89,6 +89,10 @@ public:
     void add_state(StateEvent event);
     void add_call(CallEvent event);
     void add_note(NoteEvent event);
+    // An instructor edits or deletes a note (the window's notes list): by its
+    // index in notes(); the others keep their order.
+    void set_note_text(size_t index, std::string text);
+    void remove_note(size_t index);
     void add_output(OutputEvent event);
     void add_wire(WireEvent event);
 
@@ -181,5 +185,10 @@ private:
     uint64_t states_inserted_before_end_ = 0;
     uint64_t packets_or_calls_inserted_before_end_ = 0;
 };
+
+// In a trace, the first note carrying a step index marks where that step
+// began (a lesson run adds it with the step's narration key); every other
+// note is an instructor's. One flag per note of `notes`, true for a step's start.
+std::vector<bool> step_start_notes(const std::vector<NoteEvent>& notes);
 
 }  // namespace tcplab

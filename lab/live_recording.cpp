@@ -1,47 +1,8 @@
 #include "live_recording.hpp"
 
-#include <filesystem>
-
 #include "replay.hpp"
 
 namespace tcplab {
-namespace {
-
-// TraceFollower writes the trace's own notes; one made in the window is not in
-// the run's trace, so it needs the follower's add_note, when it has one.
-template <class Follower>
-Status write_note(Follower& follower, const NoteEvent& note, std::vector<NoteEvent>& pending) {
-    if constexpr (requires { follower.add_note(note); }) {
-        return follower.add_note(note);
-    } else {
-        pending.push_back(note);
-        return Done{};
-    }
-}
-
-// Writes the finished recording again with `notes` added, through a temporary
-// file renamed over it, so a failure leaves the recording as it was.
-Result<RecordingInfo> rewrite_with_notes(const std::string& path, const std::vector<NoteEvent>& notes) {
-    auto loaded = read_trace(path);
-    if (!loaded) return loaded.error();
-    for (const NoteEvent& note : notes) loaded->trace.add_note(note);
-    TraceWriteOptions options;
-    options.actors = loaded->actors;
-    options.lesson = loaded->lesson;
-    options.steps = loaded->steps;
-    const std::string temporary = path + ".notes-tmp";
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    auto written = write_trace(loaded->trace, temporary, options);
-    if (!written) return written.error();
-    std::error_code error;
-    std::filesystem::rename(temporary, path, error);
-    if (error) return Error{"cannot replace " + path + ": " + error.message(), ""};
-    written->path = path;
-    return written;
-}
-
-}  // namespace
 
 Result<LiveRecording> LiveRecording::start(const std::string& path, bool overwrite, const LessonRun& run) {
     TraceWriteOptions options;
@@ -67,17 +28,14 @@ Status LiveRecording::sync(const LessonRun& run) {
 
 Status LiveRecording::add_note(const NoteEvent& note) {
     if (!follower_) return Error{"the recording is closed", ""};
-    return write_note(*follower_, note, pending_notes_);
+    return follower_->add_note(note);
 }
 
 Result<RecordingInfo> LiveRecording::finish() {
     if (!follower_) return Error{"the recording is closed", ""};
     auto info = follower_->finish();
     follower_.reset();
-    if (!info || pending_notes_.empty()) return info;
-    auto rewritten = rewrite_with_notes(path_, pending_notes_);
-    pending_notes_.clear();
-    return rewritten;
+    return info;
 }
 
 }  // namespace tcplab

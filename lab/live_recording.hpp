@@ -20,8 +20,8 @@ public:
 
     Status sync(const LessonRun& run);
     // An instructor's note: the run's trace is not ours to add to, so it goes
-    // to the file directly when the follower can take it; otherwise finish()
-    // writes the file once more with the notes in (packet notes as comments).
+    // to the file directly, as a Note record and a packet comment
+    // (TraceRecorder::add_instructor_note says which packet).
     Status add_note(const NoteEvent& note);
     Result<RecordingInfo> finish();
 
@@ -34,7 +34,6 @@ private:
     std::string path_;
     std::optional<TraceFollower> follower_;
     size_t steps_written_ = 0;
-    std::vector<NoteEvent> pending_notes_;
 };
 
 }  // namespace tcplab

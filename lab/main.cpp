@@ -52,10 +52,11 @@ struct Settings {
     bool step = false;   // hold every segment at the gate and ask
     std::string script;  // decide for the gate unattended: "drop 2; hold 4"
     bool fallback_to_loopback = false;
-    bool no_predict = false;  // a demonstration: no questions before the steps
-    std::string answers;      // "2,1": answers to the questions, for scripts
-    std::string record;       // run --record FILE: write the run to this pcapng file
-    bool force = false;       // replace FILE if it exists
+    bool no_predict = false;         // a demonstration: no questions before the steps
+    std::string answers;             // "2,1": answers to the questions, for scripts
+    std::string record;              // run --record FILE: write the run to this pcapng file
+    bool force = false;              // replace FILE if it exists
+    std::vector<std::string> notes;  // run --note 2:TEXT: an instructor's note on step 2, in the recording
 };
 
 // A one-way latency for --latency: longer than 10 s would outlast every step's wait.
@@ -150,6 +151,9 @@ int run_with(const View& view, tcplab::LessonRun& run, tcplab::TerminalGate* gat
         const std::optional<size_t> picked = predict ? predict->ask(run, run.steps_done()) : std::nullopt;
         const tcplab::StepOutcome& outcome = gate ? gate->run_step(run) : run.step();
         view.print_step(run, outcome, shown_until);
+        if (recording && language && !std::is_same_v<View, tcplab::JsonLines>)
+            for (const std::string& note : recording->notes_on(outcome.index))
+                fmt::print("{} {}\n", language->text("record.note"), note);
         if (predict) predict->tell(run, outcome, picked);
         shown_until = outcome.end_ns;
         std::fflush(stdout);
@@ -207,6 +211,16 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
             print_error(target.error());
             return exit_code::kUsage;
         }
+    std::vector<tcplab::StepNote> notes;
+    for (const std::string& given : settings.notes) {
+        const auto note = tcplab::parse_step_note(given);
+        if (!note) {
+            print_error({tcplab::fill_placeholders(language.text("record.bad_note"), {given}),
+                         language.text("record.bad_note_fix")});
+            return exit_code::kUsage;
+        }
+        notes.push_back(*note);
+    }
     std::optional<tcplab::GateScript> script;
     if (!settings.script.empty()) {
         auto parsed = tcplab::GateScript::parse(settings.script);
@@ -245,7 +259,7 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
     tcplab::TerminalGate* gate_pointer = gate ? &*gate : nullptr;
     std::unique_ptr<tcplab::RunRecording> recording;
     if (!settings.record.empty()) {
-        auto started = tcplab::RunRecording::start(settings.record, settings.force, *run.value());
+        auto started = tcplab::RunRecording::start(settings.record, settings.force, *run.value(), std::move(notes));
         if (!started) {
             print_error(started.error());
             return exit_code::kEnvironment;
@@ -384,9 +398,13 @@ int main(int argc, char** argv) {
         ->required();
     run->add_flag("--no-predict", settings.no_predict, "ask no questions before the steps (for a demonstration)");
     run->add_option("--answers", settings.answers, "answer the lesson's questions in order, e.g. 2,1 (for scripts)");
-    run->add_option("--record", settings.record,
-                    "write the run to this pcapng file as it happens (Wireshark opens it)");
+    CLI::Option* record = run->add_option("--record", settings.record,
+                                          "write the run to this pcapng file as it happens (Wireshark opens it)");
     run->add_flag("--force", settings.force, "with --record: replace the file if it exists");
+    run->add_option("--note", settings.notes,
+                    "with --record: a note on a step, e.g. 2:\"look at the ack\" (the step's first packet carries it "
+                    "as its comment); may be repeated")
+        ->needs(record);
     add_shared_options(*run, settings, kEveryOption);
     run->fallthrough();
     GuiSettings gui;

@@ -73,6 +73,7 @@ std::vector<InstructorNote> instructor_notes(const Trace& trace) {
         InstructorNote note;
         note.note_index = index;
         note.text = notes[index].key;
+        note.event = notes[index];
         if (notes[index].step >= 0)
             note.step = static_cast<size_t>(notes[index].step);
         else
@@ -171,7 +172,8 @@ Result<RecordingInfo> save_replay(const Replay& replay, const std::string& path,
         if (options.capture_point_names.size() <= point) options.capture_point_names.resize(point + 1);
         options.capture_point_names[point] = description.name;
     }
-    return write_trace(replay.loaded.trace, path, options);
+    // Through a temporary file: saving over the file shown (Ctrl+S) never leaves half a file.
+    return write_trace_replacing(replay.loaded.trace, path, options);
 }
 
 }  // namespace tcplab

@@ -45,6 +45,7 @@ struct InstructorNote {
     std::optional<size_t> packet;  // the packet at the note's time (step -1 notes)
     std::optional<size_t> step;    // the step it belongs to (step index notes)
     std::string text;
+    NoteEvent event;  // as stored, to name it in an edit (command::EditNote)
 };
 std::vector<InstructorNote> instructor_notes(const Trace& trace);
 
@@ -58,7 +59,7 @@ struct Replay {
     LoadedTrace loaded;
     std::vector<ReplayStep> steps;
     std::string lesson;          // "" for a foreign capture
-    bool notes_changed = false;  // notes added since the file was opened or saved
+    bool notes_changed = false;  // notes added, edited or deleted since the file was opened or saved
 };
 
 // Steps found from the notes, completed with what the file recorded of the

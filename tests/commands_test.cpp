@@ -322,24 +322,110 @@ TEST(Commands, UnsavedNotesAskBeforeTheRecordingIsReplaced) {
     EXPECT_TRUE(window.files.quit_allowed());
 }
 
-// Ctrl+S asks where to save the recording shown with its notes (Save as…).
-TEST(Commands, CtrlSAsksWhereToSaveTheNotes) {
-    test::ImGuiHarness harness;
-    Window window;
-    window.apply(harness, command::OpenFile{kRecording});
-    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
-    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
-    EXPECT_FALSE(window.files.wants_keyboard());
+// Presses `keys` (modifiers first) for one frame and releases them the next,
+// the window handling its keys after each frame as it does.
+void press(test::ImGuiHarness& harness, Window& window, std::initializer_list<int> keys) {
     ImGuiIO& io = ImGui::GetIO();
     for (const bool down : {true, false}) {
-        tcplab::imgui_compat::send_key(io, GLFW_KEY_LEFT_CONTROL, down);
-        tcplab::imgui_compat::send_key(io, GLFW_KEY_S, down);
+        for (const int key : keys) tcplab::imgui_compat::send_key(io, key, down);
         harness.frames(1, [&] {
             window.frame();
-            window.files.handle_keys(window.shared);
+            window.files.handle_keys(window.shared, window.outbox);
         });
     }
-    EXPECT_TRUE(window.files.wants_keyboard());  // the Save dialog is open
+}
+
+// The instructor notes a file holds, read back as `tcplab open` reads them.
+std::vector<std::string> notes_in(const std::string& path) {
+    auto opened = open_capture(path);
+    EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().what);
+    std::vector<std::string> texts;
+    if (!opened.ok()) return texts;
+    for (const InstructorNote& note : instructor_notes(opened->loaded.trace)) texts.push_back(note.text);
+    return texts;
+}
+
+// A copy of the handshake recording in `folder`, opened in `window`: ready for notes.
+std::string open_a_copy(test::ImGuiHarness& harness, Window& window, const test::TempDir& folder) {
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(kRecording, copy);
+    window.apply(harness, command::OpenFile{copy});
+    EXPECT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    return copy;
+}
+
+// Ctrl+S writes the recording shown, with its notes, into its own file (no
+// dialog, nothing left beside it); Ctrl+Shift+S asks where (Save as…).
+TEST(Commands, CtrlSSavesIntoTheFileShownAndCtrlShiftSAsksWhere) {
+    test::TempDir folder("tcplab-commands");
+    test::ImGuiHarness harness;
+    Window window;
+    const std::string copy = open_a_copy(harness, window, folder);
+    ASSERT_NE(window.controller.replay(), nullptr);
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 2, "the ACK")});
+    ASSERT_TRUE(window.controller.replay()->notes_changed);
+    EXPECT_FALSE(window.files.wants_keyboard());
+
+    press(harness, window, {GLFW_KEY_LEFT_CONTROL, GLFW_KEY_S});
+    harness.frames(1, [&] { window.frame(); });  // the frame after applies the outbox
+    EXPECT_FALSE(window.files.wants_keyboard()) << "Ctrl+S saves without a dialog";
+    EXPECT_FALSE(window.controller.replay()->notes_changed);
+    EXPECT_EQ(window.controller.replay()->path, copy);
+    EXPECT_EQ(notes_in(copy), std::vector<std::string>{"the ACK"});
+    size_t files_in_folder = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder.path())) ++files_in_folder;
+    EXPECT_EQ(files_in_folder, 1u) << "the temporary file was renamed over the recording";
+
+    press(harness, window, {GLFW_KEY_LEFT_CONTROL, GLFW_KEY_LEFT_SHIFT, GLFW_KEY_S});
+    EXPECT_TRUE(window.files.wants_keyboard());  // the Save as dialog is open
+}
+
+// Editing and deleting notes are commands too: applied between frames, they
+// mark the recording changed, and Save writes the edited text and drops the
+// deleted note; a step's own start is no instructor's note and stays.
+TEST(Commands, EditedAndDeletedNotesAreSavedAsShown) {
+    test::TempDir folder("tcplab-commands");
+    test::ImGuiHarness harness;
+    Window window;
+    const std::string copy = open_a_copy(harness, window, folder);
+    ASSERT_NE(window.controller.replay(), nullptr);
+    window.apply(harness, command::Step{});
+    const size_t steps = window.controller.step_count();
+    const Trace& trace = window.controller.replay()->loaded.trace;
+    const NoteEvent on_packet = note_on_packet(trace, 1, "first words");
+    const NoteEvent on_step = note_on_step(*window.controller.current_step(), "to be deleted");
+    window.apply(harness, command::AddNote{on_packet});
+    window.apply(harness, command::AddNote{on_step});
+    window.apply(harness, command::Save{});
+    ASSERT_EQ(notes_in(copy).size(), 2u);
+    ASSERT_FALSE(window.controller.replay()->notes_changed);
+
+    window.outbox.push_back(command::EditNote{on_packet, "better words"});
+    window.outbox.push_back(command::DeleteNote{on_step});
+    EXPECT_EQ(window.controller.notes().size(), 2u) << "nothing changes before the window applies the outbox";
+    harness.frames(1, [&] { window.frame(); });
+    ASSERT_EQ(window.controller.notes().size(), 1u);
+    EXPECT_EQ(window.controller.notes()[0].text, "better words");
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+
+    const size_t notes_before = trace.notes().size();
+    NoteEvent step_start;
+    for (size_t index = 0; index < trace.notes().size(); ++index)
+        if (is_step_start(trace, index)) step_start = trace.notes()[index];
+    ASSERT_GE(step_start.step, 0);
+    window.apply(harness, command::DeleteNote{step_start});
+    EXPECT_EQ(trace.notes().size(), notes_before);
+
+    window.apply(harness, command::Save{});
+    EXPECT_FALSE(window.controller.replay()->notes_changed);
+    EXPECT_EQ(notes_in(copy), std::vector<std::string>{"better words"});
+    // Opened again, the steps are the recording's as before.
+    window.apply(harness, command::OpenFile{copy});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return !window.files.loading(); }));
+    harness.frames(1, [&] { window.frame(); });
+    EXPECT_EQ(window.controller.step_count(), steps);
+    ASSERT_EQ(window.controller.notes().size(), 1u);
+    EXPECT_EQ(window.controller.notes()[0].text, "better words");
 }
 
 }  // namespace

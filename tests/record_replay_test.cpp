@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -268,14 +269,18 @@ TEST(RecordReplay, SavedAgainWithANoteTsharkShowsTheComment) {
         EXPECT_EQ(comment(read.lines[line]), line == noted_line ? "look: ack = x+1" : "") << "packet " << line;
 }
 
-pid_t spawn_recording(const std::string& lesson, const std::string& path) {
+pid_t spawn_recording(const std::string& lesson, const std::string& path, const std::string& note = "") {
     const pid_t child = ::fork();
     if (child == 0) {
         ::setenv("NO_COLOR", "1", 1);
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, STDOUT_FILENO);
         ::dup2(null, STDERR_FILENO);
-        ::execl(TCPLAB_BINARY, TCPLAB_BINARY, "run", lesson.c_str(), "--record", path.c_str(), nullptr);
+        if (note.empty())
+            ::execl(TCPLAB_BINARY, TCPLAB_BINARY, "run", lesson.c_str(), "--record", path.c_str(), nullptr);
+        else
+            ::execl(TCPLAB_BINARY, TCPLAB_BINARY, "run", lesson.c_str(), "--record", path.c_str(), "--note",
+                    note.c_str(), nullptr);
         ::_exit(127);
     }
     return child;
@@ -312,6 +317,49 @@ TEST(RecordReplay, RecordingKilledMidRunStillOpens) {
     // The terminal replay shows it, and says the recording stops early if it does.
     const Outcome opened = run_tcplab("open '" + path + "'");
     EXPECT_EQ(opened.exit_code, exit_code::kOk) << opened.output;
+}
+
+// The comments tshark shows in `read`, without the frame numbers.
+std::vector<std::string> tshark_comments(const TsharkRead& read) {
+    std::vector<std::string> comments;
+    for (const std::string& line : read.lines)
+        if (const size_t tab = line.find('\t'); tab != std::string::npos && tab + 1 < line.size())
+            comments.push_back(line.substr(tab + 1));
+    return comments;
+}
+
+size_t notes_saying(const Trace& trace, const std::string& text) {
+    return static_cast<size_t>(std::count_if(trace.notes().begin(), trace.notes().end(),
+                                             [&](const NoteEvent& note) { return note.key == text; }));
+}
+
+// Killed while writing notes as packet comments, the file is still one that
+// tshark reads without a word, and each note it shows is one tcplab read once.
+TEST(RecordReplay, RecordingWithANoteKilledMidRunIsReadByTshark) {
+    TempDir dir;
+    const std::string path = dir.file("killed-noted.pcapng");
+    const pid_t child = spawn_recording("teardown", path, "1:the first step");
+    ASSERT_GT(child, 0);
+    // Killed once the note is in the file with the first step's packets after it.
+    const bool started = test::wait_until([&] {
+        auto loaded = read_trace(path);
+        return loaded && loaded->packets >= 3 && notes_saying(loaded->trace, "the first step") == 1;
+    });
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(started) << "the recording never held the note and three packets";
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_FALSE(loaded->fault) << loaded->fault->message();
+    EXPECT_EQ(notes_saying(loaded->trace, "the first step"), 1u);
+    if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
+    const TsharkRead read = tshark_read(path);
+    EXPECT_EQ(read.exit_code, exit_code::kOk);
+    EXPECT_EQ(read.errors, "");
+    EXPECT_EQ(read.lines.size(), loaded->packets);
+    // The first step's first packet carries it: a comment from the moment it was written.
+    EXPECT_EQ(tshark_comments(read), std::vector<std::string>{"the first step"});
 }
 
 TEST(RecordReplay, CtrlCFinishesTheFile) {
@@ -387,6 +435,34 @@ TEST(RecordCli, RefusesToOverwriteWithoutForce) {
     auto loaded = read_trace(path);
     ASSERT_TRUE(loaded);
     EXPECT_GT(loaded->packets, 0u);
+}
+
+// A note given to a live recording (`run --note`) is a packet comment in the
+// file the run produced, which tshark prints, and tcplab reads it back once.
+TEST(RecordCli, ANoteWrittenWhileRecordingIsACommentTsharkShows) {
+    if (auto missing = test::missing_sandbox()) GTEST_SKIP() << *missing;
+    TempDir dir;
+    const std::string path = dir.file("noted.pcapng");
+    const std::string text = "the server picks its own ISN";
+    const Outcome live = run_tcplab("run handshake --no-predict --record '" + path + "' --note '2:" + text + "'");
+    ASSERT_EQ(live.exit_code, exit_code::kOk) << live.output;
+    EXPECT_TRUE(contains(live.output, "note: " + text)) << live.output;
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    EXPECT_EQ(notes_saying(loaded->trace, text), 1u);
+    const Outcome opened = run_tcplab("open '" + path + "'");
+    const size_t first = opened.output.find(text);
+    EXPECT_NE(first, std::string::npos) << opened.output;
+    EXPECT_EQ(first, opened.output.rfind(text)) << "shown once: " << opened.output;
+
+    const Outcome refused = run_tcplab("run handshake --record '" + dir.file("other.pcapng") + "' --note 'no step'");
+    EXPECT_EQ(refused.exit_code, exit_code::kUsage) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "--note no step")) << refused.output;
+
+    if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
+    const TsharkRead read = tshark_read(path);
+    EXPECT_EQ(read.errors, "");
+    EXPECT_EQ(tshark_comments(read), std::vector<std::string>{text});
 }
 
 // What a step shows in the terminal: its heading, every event line and each

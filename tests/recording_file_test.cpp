@@ -323,6 +323,75 @@ TEST(TraceFile, StreamingRecorderMatchesTheLiveTrace) {
     EXPECT_EQ(loaded->wire_events.size(), kWire.size());
 }
 
+// Each packet's comments, in file order, as any pcapng reader sees them.
+std::vector<std::vector<std::string>> packet_comments(const std::string& path) {
+    std::vector<std::vector<std::string>> comments;
+    auto reader = CaptureFileReader::open(path);
+    EXPECT_TRUE(reader);
+    if (!reader) return comments;
+    CaptureRecord record;
+    while (reader->next(record))
+        if (record.kind == CaptureRecord::Kind::Packet) comments.push_back(record.comments);
+    return comments;
+}
+
+// A note made while recording is a comment at once, on the next packet
+// written, so a file whose writer is killed (here: one never finished) shows
+// it in Wireshark; closing the recording moves it onto its own packet. A
+// step's start stays a record only, and tcplab reads each note once.
+TEST(TraceFile, NotesMadeWhileRecordingAreCommentsEvenBeforeTheFileIsClosed) {
+    TempDir dir;
+    const std::string path = dir.file("live-notes.pcapng");
+    auto recorder = TraceRecorder::create(path, {});
+    ASSERT_TRUE(recorder) << recorder.error().what;
+    const auto packet = [](uint32_t index) {
+        const auto frame = segment(kClient, kServer, tcp_flag::Ack, 1000 + index, 1, "");
+        return Trace::capture(kStart + 100 * index, 0, LinkType::Ethernet, 54, frame);
+    };
+    ASSERT_TRUE(recorder->add_note(NoteEvent{kStart, 0, "handshake.step.listen"}));
+    ASSERT_TRUE(recorder->add_packet(packet(0)));
+    ASSERT_TRUE(recorder->add_packet(packet(1)));
+    // On packet 1, which is on disk already: packet 2 carries it for now.
+    ASSERT_TRUE(recorder->add_instructor_note(NoteEvent{kStart + 100, -1, "on packet 1"}));
+    // Before packet 3 is written (as `run --note` writes a step's note): packet 3 carries it.
+    ASSERT_TRUE(recorder->add_instructor_note(NoteEvent{kStart + 250, 0, "on the step"}));
+    ASSERT_TRUE(recorder->add_packet(packet(2)));
+    ASSERT_TRUE(recorder->add_packet(packet(3)));
+    EXPECT_TRUE(recorder->notes_to_place());
+    using Comments = std::vector<std::vector<std::string>>;
+    EXPECT_EQ(packet_comments(path), (Comments{{}, {}, {"on packet 1", "on the step"}, {}}))
+        << "before finish(): what a killed run leaves";
+
+    auto info = recorder->finish();
+    ASSERT_TRUE(info) << info.error().what;
+    EXPECT_EQ(info->path, path);
+    EXPECT_EQ(packet_comments(path), (Comments{{}, {"on packet 1"}, {}, {"on the step"}}));
+    auto loaded = read_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().what;
+    std::vector<std::string> notes;
+    for (const NoteEvent& note : loaded->trace.notes()) notes.push_back(note.key);
+    EXPECT_EQ(notes, (std::vector<std::string>{"handshake.step.listen", "on packet 1", "on the step"}));
+    size_t files_in_folder = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(fs::path(path).parent_path())) ++files_in_folder;
+    EXPECT_EQ(files_in_folder, 1u) << "the rewrite's temporary file is renamed over the recording";
+}
+
+// A note whose packet comes after it needs no rewrite: the file is final as written.
+TEST(TraceFile, ANoteBeforeItsPacketIsWrittenOnceOnThatPacket) {
+    TempDir dir;
+    const std::string path = dir.file("step-note.pcapng");
+    auto recorder = TraceRecorder::create(path, {});
+    ASSERT_TRUE(recorder) << recorder.error().what;
+    ASSERT_TRUE(recorder->add_instructor_note(NoteEvent{kStart + 1, 0, "watch the SYN"}));
+    const auto frame = segment(kClient, kServer, tcp_flag::Syn, 1000, 0, "");
+    ASSERT_TRUE(recorder->add_packet(Trace::capture(kStart + 50, 0, LinkType::Ethernet, 54, frame)));
+    EXPECT_FALSE(recorder->notes_to_place());
+    const uint64_t bytes = recorder->progress().bytes;
+    ASSERT_TRUE(recorder->finish());
+    EXPECT_EQ(fs::file_size(path), bytes);
+    EXPECT_EQ(packet_comments(path), (std::vector<std::vector<std::string>>{{"watch the SYN"}}));
+}
+
 // Two capture points race: the server's point hands over a SYN of a second
 // connection before the client's point hands over an earlier SYN of the
 // first. The trace numbers connections in arrival order; a file read back

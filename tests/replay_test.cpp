@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -443,6 +444,19 @@ TEST(LiveRecording, RecordsALiveRunAndItsNotes) {
     EXPECT_EQ(replay.lesson, "handshake");
     const std::vector<InstructorNote> notes = instructor_notes(replay.loaded.trace);
     ASSERT_EQ(notes.size(), 2u);
+    // Both are packet comments for Wireshark; stopping the recording moved the
+    // packet's note (made after its packet was written) onto that packet.
+    auto reader = CaptureFileReader::open(path);
+    ASSERT_TRUE(reader.ok());
+    CaptureRecord record;
+    std::vector<std::vector<std::string>> comments;
+    while (reader->next(record))
+        if (record.kind == CaptureRecord::Kind::Packet) comments.push_back(record.comments);
+    ASSERT_FALSE(comments.empty());
+    EXPECT_NE(std::find(comments.front().begin(), comments.front().end(), "the first SYN"), comments.front().end());
+    size_t carried = 0;
+    for (const auto& packet_comments : comments) carried += packet_comments.size();
+    EXPECT_EQ(carried, 2u);
 }
 
 }  // namespace

@@ -273,6 +273,15 @@ TEST(WindowClicks, AScriptThatCannotBeDoneSaysWhichLine) {
 
 namespace {
 
+// A note on the first step of the recording shown, typed as a teacher types it.
+const char* const kTypeANote = R"(
+wait replay
+click lesson.step
+click lesson.note
+wait item note.add
+type look at the ISN
+click note.add)";
+
 // A note typed on a recording, then File ▸ Quit: the window asks, Cancel keeps
 // it open, Save writes the note into the file and closes.
 TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
@@ -280,13 +289,7 @@ TEST(WindowClicks, QuittingWithUnsavedNotesAsksFirst) {
     TempDir folder("tcplab-clicks");
     const std::string copy = folder.file("class.pcapng");
     std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
-    const ProgramOutcome outcome = run_script(folder, R"(
-wait replay
-click lesson.step
-click lesson.note
-wait item note.add
-type look at the ISN
-click note.add
+    const ProgramOutcome outcome = run_script(folder, std::string(kTypeANote) + R"(
 click menu.file
 click file.quit
 click unsaved.cancel
@@ -302,6 +305,53 @@ frames 3
     std::ifstream file(copy, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     EXPECT_NE(bytes.find("look at the ISN"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+// Ctrl+S writes a note typed on a recording into that same file; a note
+// edited in the lesson bar is written by Ctrl+S too, in place of the old text.
+TEST(WindowClicks, CtrlSSavesNotesIntoTheFileShown) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-clicks");
+    const std::string copy = folder.file("class.pcapng");
+    std::filesystem::copy_file(std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng", copy);
+    // The same note as above, saved this time by Ctrl+S alone.
+    expect_clean(run_script(folder, std::string(kTypeANote) + R"(
+wait item note.edit
+key ctrl+s
+frames 3
+)",
+                            "--open '" + copy + "'"));
+    EXPECT_NE(file_bytes(copy).find("look at the ISN"), std::string::npos);
+
+    expect_clean(run_script(folder, R"(
+wait replay
+click lesson.step
+wait item note.edit
+click note.edit
+wait item note.keep_edit
+type and the ACK
+click note.keep_edit
+wait item note.edit
+key ctrl+s
+frames 3
+)",
+                            "--open '" + copy + "'"));
+    const std::string saved = file_bytes(copy);
+    EXPECT_NE(saved.find("and the ACK"), std::string::npos);
+    // Written in place of the note it edits (its record and its packet comment):
+    // the old text is nowhere on its own.
+    for (size_t at = saved.find("look at the ISN"); at != std::string::npos; at = saved.find("look at the ISN", at + 1))
+        EXPECT_EQ(saved.compare(at + 15, 11, "and the ACK"), 0) << "at byte " << at;
+    EXPECT_FALSE(std::filesystem::exists(folder.file("class-notes.pcapng"))) << "no Save as… dialog was used";
 }
 
 }  // namespace

@@ -51,6 +51,15 @@ struct SkipTimeWait {};
 struct AddNote {
     NoteEvent note;
 };
+// The note is named by what it is (time, step, text), not by its place in the
+// list: an earlier command of the same frame may have moved it.
+struct EditNote {
+    NoteEvent note;
+    std::string text;
+};
+struct DeleteNote {
+    NoteEvent note;
+};
 
 // Files (the window's ReplayUi).
 struct OpenFile {
@@ -61,6 +70,7 @@ struct StartRecording {
     bool overwrite = false;
 };
 struct StopRecording {};
+struct Save {};  // Ctrl+S: the recording shown, into its own file
 struct SaveAs {
     std::string path;
     bool overwrite = false;
@@ -78,12 +88,13 @@ struct AnswerUnsaved {
 
 }  // namespace command
 
-using Command = std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
-                             command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
-                             command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
-                             command::SkipTimeWait, command::AddNote, command::OpenFile, command::StartRecording,
-                             command::StopRecording, command::SaveAs, command::ExportLadderSvg,
-                             command::ExportLadderPng, command::AnswerUnsaved>;
+using Command =
+    std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
+                 command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
+                 command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
+                 command::SkipTimeWait, command::AddNote, command::EditNote, command::DeleteNote, command::OpenFile,
+                 command::StartRecording, command::StopRecording, command::Save, command::SaveAs,
+                 command::ExportLadderSvg, command::ExportLadderPng, command::AnswerUnsaved>;
 
 // The commands of one frame, applied in order before the next.
 using Outbox = std::vector<Command>;

@@ -4,7 +4,9 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -342,10 +344,67 @@ void LessonBar::draw_notes(LabContext& context, const StepController& controller
             heading = true;
         }
         const std::string where = on_packet ? "#" + std::to_string(*note.packet + 1) : context.text("replay.on_step");
+        ImGui::PushID(static_cast<int>(note.note_index));
         ImGui::TextColored(kNote, "%s %s:", context.text("replay.note").c_str(), where.c_str());
         ImGui::SameLine();
-        ImGui::TextWrapped("%s", note.text.c_str());
+        if (editing_ && same_note(*editing_, note.event))
+            draw_note_editor(context);
+        else
+            draw_note(context, controller, note);
+        ImGui::PopID();
     }
+}
+
+bool LessonBar::same_note(const NoteEvent& left, const NoteEvent& right) {
+    return left.time_ns == right.time_ns && left.step == right.step && left.key == right.key;
+}
+
+// The note's text, with Edit and Delete when the notes can still change.
+void LessonBar::draw_note(LabContext& context, const StepController& controller, const InstructorNote& note) {
+    ImGui::TextWrapped("%s", note.text.c_str());
+    if (!controller.notes_editable()) return;
+    ImGui::SameLine();
+    if (ImGui::SmallButton(context.text("replay.note_edit").c_str())) {
+        editing_ = note.event;
+        std::snprintf(edit_text_.data(), edit_text_.size(), "%s", note.text.c_str());
+        edit_focus_ = true;
+    }
+    item_marks::mark("note.edit");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("replay.note_edit_tip").c_str());
+    ImGui::SameLine();
+    // Deleting changes the trace: the window does it between frames.
+    if (ImGui::SmallButton(context.text("replay.note_delete").c_str())) context.ask(command::DeleteNote{note.event});
+    item_marks::mark("note.delete");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("replay.note_delete_tip").c_str());
+}
+
+// The note being edited: its text in a field on the note's own line (the bar
+// is short), kept by Enter or the button, dropped by Cancel.
+void LessonBar::draw_note_editor(LabContext& context) {
+    const std::string keep = context.text("replay.note_keep_edit");
+    const std::string cancel = context.text("replay.dialog.cancel");
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = ImGui::CalcTextSize(keep.c_str()).x + ImGui::CalcTextSize(cancel.c_str()).x +
+                          4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
+    if (edit_focus_) {
+        ImGui::SetKeyboardFocusHere();
+        edit_focus_ = false;
+    }
+    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - buttons, 100.0f));
+    const bool entered =
+        ImGui::InputText("##edit_note", edit_text_.data(), edit_text_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(edit_text_[0] == '\0');
+    const bool kept = ImGui::Button(keep.c_str());
+    item_marks::mark("note.keep_edit");
+    ImGui::EndDisabled();
+    if ((kept || entered) && edit_text_[0] != '\0') {
+        context.ask(command::EditNote{*editing_, edit_text_.data()});
+        editing_.reset();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(cancel.c_str())) editing_.reset();
+    item_marks::mark("note.cancel_edit");
 }
 
 }  // namespace tcplab

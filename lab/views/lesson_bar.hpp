@@ -3,6 +3,7 @@
 // each step means and whether the kernel did what the step expected.
 #include <array>
 #include <functional>
+#include <optional>
 
 #include "lab/views/step_controller.hpp"
 #include "lab/views/view.hpp"
@@ -27,6 +28,15 @@ private:
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
     void draw_notes(LabContext& context, const StepController& controller);
+    void draw_note(LabContext& context, const StepController& controller, const InstructorNote& note);
+    void draw_note_editor(LabContext& context);
+    static bool same_note(const NoteEvent& left, const NoteEvent& right);
+
+    // The note whose text is being edited, and the text so far (the view's
+    // own state; the trace changes only when the window applies EditNote).
+    std::optional<NoteEvent> editing_;
+    std::array<char, 2048> edit_text_{};
+    bool edit_focus_ = false;
 
     // Presentation: each column's font scale that fits its text, and the step they were fitted for.
     std::array<float, 2> fit_scales_{1.0f, 1.0f};

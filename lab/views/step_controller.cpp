@@ -254,6 +254,42 @@ void StepController::add_note(NoteEvent note) {
     live_notes_.push_back(std::move(note));
 }
 
+namespace {
+
+// The index of `note` in `notes`, found by what it is.
+std::optional<size_t> find_note(const std::vector<NoteEvent>& notes, const NoteEvent& note) {
+    for (size_t index = 0; index < notes.size(); ++index)
+        if (notes[index].time_ns == note.time_ns && notes[index].step == note.step && notes[index].key == note.key)
+            return index;
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool StepController::notes_editable() const { return replay_ != nullptr || (run_ && !recording_); }
+
+void StepController::edit_note(const NoteEvent& note, std::optional<std::string> text) {
+    if (!notes_editable()) return;
+    if (replay_) {
+        Trace& trace = replay_->loaded.trace;
+        const std::optional<size_t> index = find_note(trace.notes(), note);
+        // A step's own start is not an instructor's note: it stays.
+        if (!index || is_step_start(trace, *index)) return;
+        if (text)
+            trace.set_note_text(*index, std::move(*text));
+        else
+            trace.remove_note(*index);
+        replay_->notes_changed = true;
+        return;
+    }
+    const std::optional<size_t> index = find_note(live_notes_, note);
+    if (!index) return;
+    if (text)
+        live_notes_[*index].key = std::move(*text);
+    else
+        live_notes_.erase(live_notes_.begin() + static_cast<std::ptrdiff_t>(*index));
+}
+
 std::vector<InstructorNote> StepController::notes() const {
     if (replay_) return instructor_notes(replay_->loaded.trace);
     std::vector<InstructorNote> found;
@@ -263,6 +299,7 @@ std::vector<InstructorNote> StepController::notes() const {
         InstructorNote described;
         described.note_index = index;
         described.text = note.key;
+        described.event = note;
         if (note.step >= 0)
             described.step = static_cast<size_t>(note.step);
         else

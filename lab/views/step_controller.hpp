@@ -11,8 +11,8 @@
 // (command.hpp), which calls the methods below between frames.
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +107,11 @@ public:
     // Instructor notes. A live run's trace belongs to the run, so its notes are
     // kept here (and written to the recording); a replay's go into its trace.
     void add_note(NoteEvent note);
+    // Edits a note's text, or deletes it (no text). A replay's notes are then
+    // changed (Save or the question on leaving writes them); a live run's can
+    // be changed until they are in a recording, which only grows.
+    void edit_note(const NoteEvent& note, std::optional<std::string> text);
+    bool notes_editable() const;
     std::vector<InstructorNote> notes() const;
     // The step the note button attaches to: the one shown, if any.
     std::optional<ReplayStep> current_step() const;

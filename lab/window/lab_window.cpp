@@ -437,7 +437,7 @@ void LabWindow::Impl::show_in_presentation(const std::string& view_id, bool righ
 
 void LabWindow::Impl::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
-    replay_ui->handle_keys(shared);
+    replay_ui->handle_keys(shared, outbox);
     if (io.WantTextInput || replay_ui->wants_keyboard()) return;  // typing in a field is not a command
     if (imgui_compat::key_pressed(GLFW_KEY_F11, false)) set_presentation(!presenting());
     if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_Q, false)) quit = true;
@@ -704,6 +704,7 @@ void LabWindow::Impl::draw_help_window() {
                 {"window.key.open", "window.key.open_does"},
                 {"window.key.open_lesson", "window.key.open_lesson_does"},
                 {"window.key.save", "window.key.save_does"},
+                {"window.key.save_as", "window.key.save_as_does"},
                 {"window.key.quit", "window.key.quit_does"},
             };
             if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {

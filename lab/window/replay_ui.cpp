@@ -85,7 +85,7 @@ void ReplayUi::request_note(const SharedViewState& shared) {
     note_text_[0] = '\0';
 }
 
-void ReplayUi::handle_keys(SharedViewState& shared) {
+void ReplayUi::handle_keys(SharedViewState& shared, Outbox& outbox) {
     if (shared.note_requested) {
         shared.note_requested = false;
         request_note(shared);
@@ -96,7 +96,12 @@ void ReplayUi::handle_keys(SharedViewState& shared) {
         dialog_.open(FileDialogMode::Open, "open", "replay.dialog.open_title", capture_extensions(),
                      dialog_directory());
     if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_L, false)) open_lesson_dialog();
-    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_S, false) && controller_.replay()) save_as_dialog();
+    if (io.KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_S, false) && controller_.replay()) {
+        if (io.KeyShift)
+            save_as_dialog();
+        else
+            outbox.push_back(command::Save{});
+    }
     if (!io.KeyCtrl && !io.KeyAlt && !io.KeySuper && imgui_compat::key_pressed(GLFW_KEY_N, false)) request_note(shared);
 }
 
@@ -137,8 +142,11 @@ void ReplayUi::draw_file_items(const Language& language, Outbox& outbox) {
         if (chosen) outbox.push_back(command::OpenFile{*chosen});
     }
     const Replay* replay = controller_.replay();
+    const bool save = ImGui::MenuItem(language.text("replay.menu.save").c_str(), "Ctrl+S", false, replay != nullptr);
+    item_marks::mark("file.save");
+    if (save) outbox.push_back(command::Save{});
     const bool save_as =
-        ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+S", false, replay != nullptr);
+        ImGui::MenuItem(language.text("replay.menu.save_as").c_str(), "Ctrl+Shift+S", false, replay != nullptr);
     item_marks::mark("file.save_as");
     if (save_as) save_as_dialog();
     ImGui::Separator();
@@ -317,6 +325,16 @@ void ReplayUi::save_as(const std::string& path, bool overwrite) {
     replay->notes_changed = false;
     remember_recent(settings_.recent_files, path);
     show_status(path);
+}
+
+void ReplayUi::save() {
+    const Replay* replay = controller_.replay();
+    if (!replay) return;
+    if (replay->loaded.format == CaptureFormat::Pcap) {
+        save_as_dialog();
+        return;
+    }
+    save_as(replay->path, true);
 }
 
 // The ladder view's pixels are read after the next frame is rendered: the

@@ -1,5 +1,5 @@
 #pragma once
-// The window's file side: File ▸ Open…/Open recent/Save as…/Record, drag and
+// The window's file side: File ▸ Open…/Open recent/Save/Save as…/Record, drag and
 // drop, the loading progress, instructor notes and Export ▸ Ladder as PNG.
 // Everything here runs on the UI thread; only the file reading (BackgroundFileOpener)
 // runs beside it, and its result is taken at a frame's start. What its menus,
@@ -35,10 +35,11 @@ public:
 
     // File ▸ Open lesson…: a teacher's lesson file, from their lesson folder first.
     void open_lesson_dialog();
-    // File ▸ Save as… (Ctrl+S): the recording shown, with its notes, under another name.
+    // File ▸ Save as… (Ctrl+Shift+S): the recording shown, with its notes, under another name.
     void save_as_dialog();
-    // Keyboard: Ctrl+O, Ctrl+L, Ctrl+S, N. Call where the window handles its keys.
-    void handle_keys(SharedViewState& shared);
+    // Keyboard: Ctrl+O, Ctrl+L, Ctrl+S, Ctrl+Shift+S, N. Call where the window handles its keys.
+    // Ctrl+S and File ▸ Save go into the outbox as command::Save.
+    void handle_keys(SharedViewState& shared, Outbox& outbox);
     // The File menu's own items and the Export menu, inside BeginMainMenuBar.
     void draw_file_items(const Language& language, Outbox& outbox);
     void draw_export_menu(const Language& language);
@@ -73,6 +74,10 @@ public:
     void start_recording(const std::string& path, bool overwrite);
     void stop_recording();
     void save_as(const std::string& path, bool overwrite);
+    // File ▸ Save (Ctrl+S): the recording shown into its own file, written
+    // safely (write_trace_replacing). A classic pcap file is not turned into
+    // pcapng under its old name: Save as… is asked instead.
+    void save();
     void export_svg(const std::string& path);
     void export_png(const std::string& path);
 

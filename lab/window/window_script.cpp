@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "imgui_compat.hpp"
 #include "lab/views/item_marks.hpp"
@@ -19,16 +20,26 @@ constexpr auto kWaitLimit = std::chrono::seconds(60);
 // An item not drawn after this many frames is not coming (a menu opens in one).
 constexpr int kFramesToAppear = 120;
 
-// The keys a script may press, by the name it uses.
-std::optional<int> key_named(const std::string& name) {
-    static const std::map<std::string, int> keys = {{"space", GLFW_KEY_SPACE},
-                                                    {"left", GLFW_KEY_LEFT},
-                                                    {"right", GLFW_KEY_RIGHT},
-                                                    {"r", GLFW_KEY_R},
-                                                    {"p", GLFW_KEY_P}};
-    const auto found = keys.find(name);
+// The keys a script may press, by the name it uses: "space", or with
+// modifiers first, "ctrl+s", "ctrl+shift+s". Modifiers come first in the list.
+std::optional<std::vector<int>> keys_named(const std::string& name) {
+    static const std::map<std::string, int> keys = {{"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT},
+                                                    {"right", GLFW_KEY_RIGHT}, {"r", GLFW_KEY_R},
+                                                    {"p", GLFW_KEY_P},         {"s", GLFW_KEY_S}};
+    static const std::map<std::string, int> modifiers = {{"ctrl", GLFW_KEY_LEFT_CONTROL},
+                                                         {"shift", GLFW_KEY_LEFT_SHIFT}};
+    std::vector<int> pressed;
+    std::string rest = name;
+    for (size_t plus = rest.find('+'); plus != std::string::npos; plus = rest.find('+')) {
+        const auto modifier = modifiers.find(rest.substr(0, plus));
+        if (modifier == modifiers.end()) return std::nullopt;
+        pressed.push_back(modifier->second);
+        rest.erase(0, plus + 1);
+    }
+    const auto found = keys.find(rest);
     if (found == keys.end()) return std::nullopt;
-    return found->second;
+    pressed.push_back(found->second);
+    return pressed;
 }
 
 // Popups and menus are on top already, and focusing another window would close them.
@@ -59,9 +70,9 @@ Result<WindowScript> WindowScript::load(const std::string& path) {
         if (!known || line.argument.empty())
             return Error{path + ":" + std::to_string(number) + ": cannot read \"" + text + "\"",
                          "write click NAME, key KEY, type TEXT, frames N or wait WHAT"};
-        if (line.verb == "key" && !key_named(line.argument))
+        if (line.verb == "key" && !keys_named(line.argument))
             return Error{path + ":" + std::to_string(number) + ": no key \"" + line.argument + "\"",
-                         "use space, left, right, r or p"};
+                         "use space, left, right, r, p or s, after ctrl+ or shift+ if need be"};
         script.lines_.push_back(line);
     }
     item_marks::enable(true);
@@ -110,7 +121,8 @@ void WindowScript::before_frame(const Seen& seen, ImGuiIO& io) {
             advance();
         } else if (line.verb == "key") {
             // Down for one frame, up the next: one press, no repeat.
-            imgui_compat::send_key(io, *key_named(line.argument), phase_ == 0);
+            const std::vector<int> keys = keys_named(line.argument).value_or(std::vector<int>{});
+            for (const int key : keys) imgui_compat::send_key(io, key, phase_ == 0);
             if (phase_++ == 1) advance();
         } else if (line.verb == "click") {
             const auto& marks = item_marks::last_frame();

@@ -4,7 +4,7 @@
 // aimed at items by name (lab/views/item_marks.hpp), so the same script works
 // in any language, font size or layout. One action a line ('#' starts a comment):
 //   click NAME    move to the item marked NAME, press and release the left button
-//   key KEY       press and release space, left, right, r or p
+//   key KEY       press and release space, left, right, r, p or s; ctrl+s, ctrl+shift+s
 //   type TEXT     type TEXT into the field that has the keyboard
 //   frames N      draw N frames
 //   wait WHAT     until WHAT holds: run (a live lesson is on screen), replay (a file
