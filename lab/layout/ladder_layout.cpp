@@ -540,8 +540,10 @@ LadderLayout layout_fitted_ladder(const LadderInput& unscaled, const LadderFitRe
     LadderFit fit = fit_ladder(unscaled, ladder_rows(unscaled), request);
     const LadderInput input = scaled_input(unscaled, fit.text_scale);
     if (fit.text_scale != 1.0f) {
+        // A step drawn smaller fills the panel with its text, not with spread rows.
         LadderFitRequest again = request;
         again.smallest_text_scale = 1.0f;
+        again.largest_row_scale = 1.0f;
         const float text_scale = fit.text_scale;
         fit = fit_ladder(input, ladder_rows(input), again);
         fit.text_scale = text_scale;

@@ -134,6 +134,7 @@ void LadderView::draw_fitted(LabContext& context, LadderInput& input, float head
     LadderRowCache& cache = text_scale != 1.0f ? scaled_rows_ : rows_;
     if (text_scale != 1.0f) {
         request.smallest_text_scale = 1.0f;
+        request.largest_row_scale = 1.0f;  // filled with larger text, not with spread rows
         fit = fit_ladder(scaled, cache.update(scaled), request);
     }
     const bool spread = fit.row_height != scaled.row_height;

@@ -67,13 +67,26 @@ void StateMachineView::draw_legend(LabContext& context) const {
     });
 }
 
+// In front of a class: the legend's font scale, at most 0.7 of the window's, smaller (down to 0.55) to keep it on one
+// line.
+float StateMachineView::legend_scale(const LabContext& context) const {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float swatch = ImGui::GetTextLineHeight() * 1.4f;
+    float width = style.ItemSpacing.x * 3;
+    for (const char* key : {"diagrams.fsm.legend_client", "diagrams.fsm.legend_server", "diagrams.fsm.legend_last",
+                            "diagrams.fsm.legend_inferred"})
+        width += swatch + style.ItemInnerSpacing.x + ImGui::CalcTextSize(context.text(key).c_str()).x;
+    return std::clamp(ImGui::GetContentRegionAvail().x / std::max(width, 1.0f), 0.55f, 0.7f);
+}
+
 void StateMachineView::draw(LabContext& context) {
     const Trace& trace = context.trace;
     progress_ =
         ends_progress(trace, transitions_and_spans(context, own_history_).transitions(), context.shared.cursor_ns);
     layout_ = layout_state_machine(progress_);
     // In front of a class the legend is read once; the diagram gets the room.
-    if (context.shared.presentation) ImGui::SetWindowFontScale(0.7f);
+    // On one line when it fits at all: the diagram's height is worth more than the legend's size.
+    if (context.shared.presentation) ImGui::SetWindowFontScale(legend_scale(context));
     draw_legend(context);
     ImGui::SetWindowFontScale(1.0f);
 
@@ -160,9 +173,18 @@ void StateMachineView::draw(LabContext& context) {
         return a_min.x < b_max.x && b_min.x < a_max.x && a_min.y < b_max.y && b_min.y < a_max.y;
     };
     // The ends' names by their lit boxes (drawn last) are in the labels' way too: above the box, or,
-    // in front of a class, below it, where the highlighted arrows' labels do not go.
+    // in front of a class, below it, where the highlighted arrows' labels do not go (above it
+    // when a short panel puts the next box there).
     const auto tag_top = [&](ImVec2 min, ImVec2 max, float height) {
-        return presentation ? std::min(max.y, origin.y + size.y - height) : std::max(origin.y, min.y - height);
+        const float above = std::max(origin.y, min.y - height);
+        if (!presentation) return above;
+        const auto clear = [&](float y) {
+            for (const auto& [box_min, box_max] : boxes_on_screen)
+                if (overlaps(ImVec2(min.x, y), ImVec2(max.x, y + height), box_min, box_max)) return false;
+            return true;
+        };
+        const float below = std::min(max.y, origin.y + size.y - height);
+        return clear(below) || !clear(above) ? below : above;
     };
     const float tag_size = presentation ? label_size : label_size * 0.9f;
     std::vector<std::pair<ImVec2, ImVec2>> tag_rects;

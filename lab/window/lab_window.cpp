@@ -47,7 +47,7 @@ constexpr double kZoomStep = 0.1;
 constexpr float kPresentationLineWidth = 3.0f;
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 900;
-constexpr int kScreenshotSettleFrames = 8;  // a presentation column fits its text in a few
+constexpr int kScreenshotSettleFrames = 16;  // the presentation fits its lesson text in a few
 // Long enough for every step to settle (each may take RunOptions::settle_limit).
 constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
 constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
@@ -618,10 +618,13 @@ void LabWindow::Impl::draw_views(LabContext& context) {
     // place at the window's size; the full one and the teacher's own start
     // there and may then be moved.
     const bool fixed = settings.layout == "presentation" || settings.layout == "ladder_timeline";
+    // In front of a class the lesson bar gets the height its text asked for last frame, within bounds.
+    const float lesson_height = presentation_lesson_height(display.y, menu_bar_height, shared.lesson_height_wanted);
+    shared.lesson_height_capped = shared.lesson_height_wanted > lesson_height + 0.5f;
     std::vector<PanelRect> layout =
         settings.layout == "presentation"
             ? presentation_layout(ids, {settings.presentation_left, settings.presentation_right}, display.x, display.y,
-                                  menu_bar_height)
+                                  menu_bar_height, lesson_height)
         : settings.layout == "ladder_timeline"
             ? ladder_timeline_layout(ids, display.x, display.y, menu_bar_height)
             : default_layout(ids, display.x, display.y, menu_bar_height, ImGui::GetFontSize());
@@ -656,8 +659,9 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         if (ImGui::GetFrameCount() <= 1 && !reset_layout)
             if (const std::optional<ImVec2> saved = imgui_compat::saved_window_size(name))
                 ImGui::SetNextWindowSize(*saved, ImGuiCond_Always);
-        // In front of a class the lesson bar's own controls say what it is: its title bar's room goes to the text.
-        const bool untitled = presenting() && id == "scenario";
+        // In front of a class each panel says what it is by what it shows (the
+        // lesson's controls, the lanes, the states): the title bars' room goes to the text.
+        const bool untitled = presenting();
         const ImGuiWindowFlags flags =
             (fixed ? ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse : 0) |
             (untitled ? ImGuiWindowFlags_NoTitleBar : 0);
