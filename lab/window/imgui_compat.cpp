@@ -14,8 +14,10 @@
 // The Ctrl modifier's key: ImGuiKey_ModCtrl from 1.87, ImGuiMod_Ctrl from 1.89.
 #if IMGUI_VERSION_NUM >= 18900
 #define TCPLAB_IMGUI_CTRL_MODIFIER ImGuiMod_Ctrl
+#define TCPLAB_IMGUI_SHIFT_MODIFIER ImGuiMod_Shift
 #else
 #define TCPLAB_IMGUI_CTRL_MODIFIER ImGuiKey_ModCtrl
+#define TCPLAB_IMGUI_SHIFT_MODIFIER ImGuiKey_ModShift
 #endif
 
 namespace tcplab::imgui_compat {
@@ -104,9 +106,15 @@ void send_key(ImGuiIO& io, int glfw_key, bool down) {
         io.AddKeyEvent(TCPLAB_IMGUI_CTRL_MODIFIER, down);
         return;
     }
+    if (glfw_key == GLFW_KEY_LEFT_SHIFT) {
+        io.AddKeyEvent(ImGuiKey_LeftShift, down);
+        io.AddKeyEvent(TCPLAB_IMGUI_SHIFT_MODIFIER, down);
+        return;
+    }
     if (const ImGuiKey key = imgui_key(glfw_key); key != ImGuiKey_None) io.AddKeyEvent(key, down);
 #else
     if (glfw_key == GLFW_KEY_LEFT_CONTROL) io.KeyCtrl = down;
+    if (glfw_key == GLFW_KEY_LEFT_SHIFT) io.KeyShift = down;
     // What ImGui 1.86's GLFW backend sets up at start.
     const std::pair<ImGuiKey_, int> named[] = {
         {ImGuiKey_Tab, GLFW_KEY_TAB},

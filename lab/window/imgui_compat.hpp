@@ -24,7 +24,7 @@ bool key_pressed(int glfw_key, bool repeat = false);
 // A key going down or up, as the GLFW backend reports it: tests drive the views
 // with it. Before 1.87 ImGui also needs the backend's map of its named keys
 // (Enter, arrows…) to GLFW's codes, which a window without a backend lacks.
-// GLFW_KEY_LEFT_CONTROL is the Ctrl modifier.
+// GLFW_KEY_LEFT_CONTROL is the Ctrl modifier, GLFW_KEY_LEFT_SHIFT the Shift modifier.
 void send_key(ImGuiIO& io, int glfw_key, bool down);
 // The pointer at `position` with the left button down or up, as the backend reports it.
 void send_mouse(ImGuiIO& io, ImVec2 position, bool down);

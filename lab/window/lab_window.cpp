@@ -145,7 +145,7 @@ struct LabWindow::Impl {
 
     bool screenshot_mode() const { return !options.screenshot_path.empty(); }
     // Screenshots and scripts neither read nor write the user's settings, and see the default layout.
-    bool isolated() const { return screenshot_mode() || script.has_value(); }
+    bool isolated() const { return screenshot_mode() || (script && !script->uses_saved_settings()); }
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
@@ -544,7 +544,10 @@ void LabWindow::Impl::draw_lesson_menu() {
 }
 
 void LabWindow::Impl::draw_view_menu() {
-    if (!ImGui::BeginMenu(language.text("window.menu_view").c_str())) return;
+    if (!ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
+        item_marks::mark("menu.view");
+        return;
+    }
     // In the presentation layout a view replaces the left panel (its number key; Shift: the right one).
     for (size_t index = 0; index < views.size(); ++index) {
         const std::string id = views[index]->id();
@@ -564,17 +567,24 @@ void LabWindow::Impl::draw_view_menu() {
     if (ImGui::BeginMenu(language.text("window.layout").c_str())) {
         if (ImGui::MenuItem(language.text("window.layout_full").c_str(), nullptr, settings.layout == "full"))
             set_layout("full");
+        item_marks::mark("layout.full");
         if (ImGui::MenuItem(language.text("window.layout_presentation").c_str(), "F11", presenting()))
             set_layout("presentation");
+        item_marks::mark("layout.presentation");
         if (ImGui::MenuItem(language.text("window.layout_ladder_timeline").c_str(), nullptr,
                             settings.layout == "ladder_timeline"))
             set_layout("ladder_timeline");
+        item_marks::mark("layout.ladder_timeline");
         if (ImGui::MenuItem(language.text("window.layout_mine").c_str(), nullptr, settings.layout == "mine",
                             !settings.own_layout.empty()))
             set_layout("mine");
+        item_marks::mark("layout.mine");
         ImGui::Separator();
         if (ImGui::MenuItem(language.text("window.layout_save_mine").c_str())) save_own_layout();
+        item_marks::mark("layout.save_mine");
         ImGui::EndMenu();
+    } else {
+        item_marks::mark("view.layout");
     }
     if (ImGui::MenuItem(language.text("window.reset_layout").c_str())) {
         set_layout(settings.layout);
@@ -903,7 +913,7 @@ int LabWindow::run() {
             self.quit = false;
         }
         const Clock::time_point now = Clock::now();
-        const bool lively = self.isolated() || self.options.frames > 0 || controller.busy() ||
+        const bool lively = self.isolated() || self.script || self.options.frames > 0 || controller.busy() ||
                             controller.play().playing || now < self.animate_until || self.replay_ui->loading() ||
                             !self.outbox.empty();
         if (lively)

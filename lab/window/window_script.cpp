@@ -21,14 +21,25 @@ constexpr int kFramesToAppear = 120;
 
 // The keys a script may press, by the name it uses.
 std::optional<int> key_named(const std::string& name) {
-    static const std::map<std::string, int> keys = {{"space", GLFW_KEY_SPACE},
-                                                    {"left", GLFW_KEY_LEFT},
-                                                    {"right", GLFW_KEY_RIGHT},
-                                                    {"r", GLFW_KEY_R},
-                                                    {"p", GLFW_KEY_P}};
+    static const std::map<std::string, int> keys = {
+        {"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT}, {"right", GLFW_KEY_RIGHT}, {"r", GLFW_KEY_R},
+        {"p", GLFW_KEY_P},         {"f11", GLFW_KEY_F11},   {"=", GLFW_KEY_EQUAL},     {"-", GLFW_KEY_MINUS}};
+    if (name.size() == 1 && name[0] >= '0' && name[0] <= '9') return GLFW_KEY_0 + (name[0] - '0');
     const auto found = keys.find(name);
     if (found == keys.end()) return std::nullopt;
     return found->second;
+}
+
+// "ctrl+=" or "shift+2": the modifier held (GLFW_KEY_LEFT_CONTROL or _SHIFT, 0 for none) and the key.
+struct Chord {
+    int modifier = 0;
+    std::optional<int> key;
+};
+Chord chord_named(const std::string& name) {
+    for (const auto& [prefix, modifier] : {std::pair{"ctrl+", GLFW_KEY_LEFT_CONTROL}, {"shift+", GLFW_KEY_LEFT_SHIFT}})
+        if (name.rfind(prefix, 0) == 0 && name.size() > std::string(prefix).size())
+            return {modifier, key_named(name.substr(std::string(prefix).size()))};
+    return {0, key_named(name)};
 }
 
 // Popups and menus are on top already, and focusing another window would close them.
@@ -55,13 +66,20 @@ Result<WindowScript> WindowScript::load(const std::string& path) {
         std::getline(words >> std::ws, line.argument);
         while (!line.argument.empty() && line.argument.back() == ' ') line.argument.pop_back();
         const bool known = line.verb == "click" || line.verb == "key" || line.verb == "type" || line.verb == "frames" ||
-                           line.verb == "wait";
+                           line.verb == "wait" || line.verb == "settings";
         if (!known || line.argument.empty())
             return Error{path + ":" + std::to_string(number) + ": cannot read \"" + text + "\"",
-                         "write click NAME, key KEY, type TEXT, frames N or wait WHAT"};
-        if (line.verb == "key" && !key_named(line.argument))
+                         "write click NAME, key KEY, type TEXT, frames N, wait WHAT or settings saved"};
+        if (line.verb == "key" && !chord_named(line.argument).key)
             return Error{path + ":" + std::to_string(number) + ": no key \"" + line.argument + "\"",
-                         "use space, left, right, r or p"};
+                         "use space, left, right, r, p, f11, a digit, = or -, alone or after ctrl+ or shift+"};
+        if (line.verb == "settings") {
+            if (line.argument != "saved")
+                return Error{path + ":" + std::to_string(number) + ": cannot read \"" + text + "\"",
+                             "write settings saved"};
+            script.uses_saved_settings_ = true;
+            continue;
+        }
         script.lines_.push_back(line);
     }
     item_marks::enable(true);
@@ -109,8 +127,11 @@ void WindowScript::before_frame(const Seen& seen, ImGuiIO& io) {
             io.AddInputCharactersUTF8(line.argument.c_str());
             advance();
         } else if (line.verb == "key") {
-            // Down for one frame, up the next: one press, no repeat.
-            imgui_compat::send_key(io, *key_named(line.argument), phase_ == 0);
+            // Down for one frame, up the next: one press, no repeat; a modifier held around it.
+            const Chord chord = chord_named(line.argument);
+            if (chord.modifier && phase_ == 0) imgui_compat::send_key(io, chord.modifier, true);
+            imgui_compat::send_key(io, *chord.key, phase_ == 0);
+            if (chord.modifier && phase_ == 1) imgui_compat::send_key(io, chord.modifier, false);
             if (phase_++ == 1) advance();
         } else if (line.verb == "click") {
             const auto& marks = item_marks::last_frame();
