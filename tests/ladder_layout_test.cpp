@@ -337,6 +337,103 @@ TEST(LadderLayout, ANarrowCanvasStillKeepsTheLanesApart) {
     EXPECT_GE(layout.server_x - layout.client_x, input.width * 0.4f - 0.01f);
 }
 
+// In front of a class the ladder is fitted to its panel, never scrolled.
+// Every record of a fitted layout lies whole inside the panel.
+void expect_inside(const LadderLayout& layout, float panel_height) {
+    for (const LadderRecord& record : layout.records) {
+        SCOPED_TRACE(record.text);
+        EXPECT_GE(std::min(record.y0, record.y1), 0.0f);
+        EXPECT_LE(std::max(record.y0, record.y1), panel_height);
+        if (record.kind == LadderRecordKind::Arrow) {
+            EXPECT_GE(record.label_y0, 0.0f);
+            EXPECT_LE(record.label_y1, panel_height);
+        }
+    }
+}
+
+// The distance between two arrows of the scrolling ladder.
+float row_spacing(const LadderInput& input) {
+    const auto arrows = of_kind(layout_ladder(input), LadderRecordKind::Arrow);
+    return arrows[1].y0 - arrows[0].y0;
+}
+
+TEST(LadderFit, AShortRunIsShownWholeWithItsRowsSpreadToFillThePanel) {
+    Fixture fixture;
+    add_conversation(fixture.trace);
+    const LadderInput input = input_for(fixture);
+    const LadderLayout plain = layout_ladder(input);
+    const float panel = plain.height * 1.6f;
+    const LadderLayout fitted = layout_fitted_ladder(input, {.panel_height = panel});
+    expect_inside(fitted, panel);
+    const auto arrows = of_kind(fitted, LadderRecordKind::Arrow);
+    ASSERT_EQ(arrows.size(), 9u);
+    const auto plain_arrows = of_kind(plain, LadderRecordKind::Arrow);
+    // Farther apart than in the scrolling ladder, and the last arrow in the panel's lower part.
+    EXPECT_GT(arrows[1].y0 - arrows[0].y0, (plain_arrows[1].y0 - plain_arrows[0].y0) * 1.3f);
+    EXPECT_GT(arrows.back().y1, panel * 0.75f);
+    // Never farther apart than the request allows.
+    const LadderLayout huge = layout_fitted_ladder(input, {.panel_height = plain.height * 10});
+    const auto spread = of_kind(huge, LadderRecordKind::Arrow);
+    EXPECT_LE(spread[1].y0 - spread[0].y0, (plain_arrows[1].y0 - plain_arrows[0].y0) * 2.0f * 1.001f);
+}
+
+TEST(LadderFit, ALongRunShowsTheStepDiscussedWithWhatCameBeforeAbove) {
+    Fixture fixture;
+    add_conversation(fixture.trace);
+    const LadderInput input = input_for(fixture);
+    const float row = row_spacing(input);
+    // Room for about four rows; the step discussed began with the FIN (the sixth segment).
+    const float panel = row * 4.2f;
+    const LadderLayout fitted = layout_fitted_ladder(input, {.panel_height = panel, .focus_from_ns = kStart + 50'000});
+    expect_inside(fitted, panel);
+    const auto shown = texts(of_kind(fitted, LadderRecordKind::Arrow));
+    // The step's four segments, whole, and the one before them as far as it fits: the newest last.
+    ASSERT_GE(shown.size(), 4u);
+    EXPECT_EQ(shown.back(), "ACK seq=7 ack=2");
+    EXPECT_NE(std::find(shown.begin(), shown.end(), "FIN, ACK seq=6 ack=1"), shown.end());
+    EXPECT_EQ(std::find(shown.begin(), shown.end(), "SYN seq=0"), shown.end());
+}
+
+TEST(LadderFit, AStepTallerThanThePanelShowsItsBeginningSmallerButNotBelowTheSmallestSize) {
+    Fixture fixture;
+    add_conversation(fixture.trace);
+    const LadderInput input = input_for(fixture);
+    const float row = row_spacing(input);
+    const float panel = row * 3.0f;
+    const LadderFitRequest request{.panel_height = panel, .focus_from_ns = kStart, .smallest_text_scale = 0.7f};
+    const LadderFit fit = fit_ladder(input, ladder_rows(input), request);
+    EXPECT_FLOAT_EQ(fit.text_scale, 0.7f);
+    const LadderLayout fitted = layout_fitted_ladder(input, request);
+    expect_inside(fitted, panel);
+    const auto shown = texts(of_kind(fitted, LadderRecordKind::Arrow));
+    ASSERT_FALSE(shown.empty());
+    EXPECT_EQ(shown.front(), "SYN seq=0");  // from the step's first event on
+    EXPECT_LT(shown.size(), 9u);
+    // A step that fits when drawn a little smaller is drawn just that much smaller, and whole.
+    const LadderFitRequest roomier{.panel_height = row * 8.0f, .focus_from_ns = kStart, .smallest_text_scale = 0.5f};
+    const LadderFit smaller = fit_ladder(input, ladder_rows(input), roomier);
+    EXPECT_LT(smaller.text_scale, 1.0f);
+    EXPECT_GT(smaller.text_scale, 0.5f);
+    const LadderLayout whole = layout_fitted_ladder(input, roomier);
+    expect_inside(whole, row * 8.0f);
+    EXPECT_EQ(of_kind(whole, LadderRecordKind::Arrow).size(), 9u);
+}
+
+TEST(LadderFit, WhileAStepRunsTheNewestEventsAreShownAndNoLabelIsCut) {
+    Fixture fixture;
+    add_conversation(fixture.trace);
+    fixture.merge();
+    const LadderInput input = input_for(fixture);
+    for (const float panel : {90.0f, 133.0f, 171.0f, 250.0f}) {
+        SCOPED_TRACE(panel);
+        const LadderLayout fitted = layout_fitted_ladder(input, {.panel_height = panel});
+        expect_inside(fitted, panel);
+        const auto shown = texts(of_kind(fitted, LadderRecordKind::Arrow));
+        ASSERT_FALSE(shown.empty());
+        EXPECT_EQ(shown.back(), "ACK seq=7 ack=2");
+    }
+}
+
 // A real run: the handshake's and the teardown's segments in order, and the
 // client's last state TIME_WAIT (from the socket dump).
 TEST(LadderLayout, RecordedHandshakeAndTeardownDrawTheTextbookLadder) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -20,6 +21,7 @@
 
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
+#include "scenarios/lesson.hpp"
 #include "tests/environment.hpp"
 #include "tests/run_tcplab.hpp"
 #include "tests/temp_dir.hpp"
@@ -222,13 +224,65 @@ TEST(Window, PresentationModeHasLargerText) {
 // In front of a class at the resolutions projectors run at: the lesson bar
 // across the top and the ladder and the state machine side by side fill the
 // window, each at least a third of it wide; every state machine label is at
-// least 18 px high and inside its panel; no line of the lesson is cut at its
-// panel's sides, and its first lines are in view; at 1920×1080 all of it is
-// (at the smaller sizes this step's eight checks and the vote scroll at 18 px).
+// least 18 px high, inside its panel and clear of the others; no line of the
+// lesson (heading, narration, checks, vote) is cut by its panel, on any side.
+void expect_readable_from_the_back(const nlohmann::json& info) {
+    EXPECT_EQ(info["layout"], "presentation");
+    const float width = info["width"];
+    std::set<std::string> shown;
+    for (const nlohmann::json& window : info["windows"]) {
+        const std::string id = window["id"];
+        for (const char* hidden : {"timeline", "packet_detail", "sockets", "wire", "framing", "predict"})
+            EXPECT_NE(id, hidden) << "only the lesson, the ladder and the state machine are shown";
+        if (id != "scenario" && id != "ladder" && id != "state_machine") continue;
+        shown.insert(id);
+        EXPECT_GE(float(window["width"]), width / 3) << id;
+    }
+    EXPECT_EQ(shown, (std::set<std::string>{"scenario", "ladder", "state_machine"}));
+    size_t labels = 0, lesson_texts = 0;
+    float smallest_label = 1e9f, smallest_lesson_text = 1e9f;
+    std::vector<nlohmann::json> machine;
+    for (const nlohmann::json& text : info["texts"]) {
+        const float x = text["x"], y = text["y"], w = text["width"], h = text["height"];
+        const float clip_x = text["clip"][0], clip_y = text["clip"][1], clip_w = text["clip"][2],
+                    clip_h = text["clip"][3];
+        const std::string what = text["text"];
+        EXPECT_GE(x, clip_x - 0.5f) << what;
+        EXPECT_LE(x + w, clip_x + clip_w + 0.5f) << what;
+        EXPECT_GE(y, clip_y - 0.5f) << what;
+        EXPECT_LE(y + h, clip_y + clip_h + 0.5f) << what;
+        if (text["view"] == "state_machine") {
+            ++labels;
+            smallest_label = std::min(smallest_label, float(text["font_pixels"]));
+            machine.push_back(text);
+        } else if (text["view"] == "scenario") {
+            ++lesson_texts;
+            smallest_lesson_text = std::min(smallest_lesson_text, float(text["font_pixels"]));
+        }
+    }
+    // Nothing drawn over another: each label readable in full.
+    for (size_t a = 0; a < machine.size(); ++a)
+        for (size_t b = a + 1; b < machine.size(); ++b) {
+            const auto inside = [](const nlohmann::json& t, const nlohmann::json& u) {
+                return float(t["x"]) + 1 < float(u["x"]) + float(u["width"]) &&
+                       float(u["x"]) + 1 < float(t["x"]) + float(t["width"]) &&
+                       float(t["y"]) + 1 < float(u["y"]) + float(u["height"]) &&
+                       float(u["y"]) + 1 < float(t["y"]) + float(t["height"]);
+            };
+            EXPECT_FALSE(inside(machine[a], machine[b])) << machine[a]["text"] << " / " << machine[b]["text"];
+        }
+    EXPECT_GE(labels, 11u) << "every state's name";
+    EXPECT_GE(smallest_label, 18.0f);
+    EXPECT_GE(lesson_texts, 2u) << "the step's heading and narration";
+    EXPECT_GE(smallest_lesson_text, 17.5f);
+}
+
+const char* const kProjectorSizes[] = {"1024x768", "1280x720", "1920x1080"};
+
 TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
     if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
     const tcplab::test::TempDir folder("tcplab-presentation");
-    for (const char* size : {"1024x768", "1280x720", "1920x1080"}) {
+    for (const char* size : kProjectorSizes) {
         for (const char* language : {"en", "zh"}) {
             SCOPED_TRACE(std::string(size) + " " + language);
             const std::string png = folder.file(std::string("presentation-") + size + "-" + language + ".png");
@@ -238,54 +292,7 @@ TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
             ASSERT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
             std::ifstream json_file(png + ".json");
             const nlohmann::json info = nlohmann::json::parse(json_file);
-            EXPECT_EQ(info["layout"], "presentation");
-            const float width = info["width"];
-            std::set<std::string> shown;
-            for (const nlohmann::json& window : info["windows"]) {
-                const std::string id = window["id"];
-                for (const char* hidden : {"timeline", "packet_detail", "sockets", "wire", "framing", "predict"})
-                    EXPECT_NE(id, hidden) << "only the lesson, the ladder and the state machine are shown";
-                if (id != "scenario" && id != "ladder" && id != "state_machine") continue;
-                shown.insert(id);
-                EXPECT_GE(float(window["width"]), width / 3) << id;
-            }
-            EXPECT_EQ(shown, (std::set<std::string>{"scenario", "ladder", "state_machine"}));
-            size_t labels = 0, lesson_lines = 0;
-            float smallest_label = 1e9f;
-            for (const nlohmann::json& text : info["texts"]) {
-                const float x = text["x"], y = text["y"], w = text["width"], h = text["height"];
-                const float clip_x = text["clip"][0], clip_y = text["clip"][1], clip_w = text["clip"][2],
-                            clip_h = text["clip"][3];
-                const std::string what = text["text"];
-                EXPECT_GE(x, clip_x - 0.5f) << what;
-                EXPECT_LE(x + w, clip_x + clip_w + 0.5f) << what;
-                if (text["view"] == "state_machine") {
-                    ++labels;
-                    smallest_label = std::min(smallest_label, float(text["font_pixels"]));
-                    EXPECT_GE(y, clip_y - 0.5f) << what;
-                    EXPECT_LE(y + h, clip_y + clip_h + 0.5f) << what;
-                } else if (text["view"] == "scenario" && (lesson_lines++ < 2 || std::string(size) == "1920x1080")) {
-                    EXPECT_GE(y, clip_y - 0.5f) << what;
-                    EXPECT_LT(y, clip_y + clip_h) << what;
-                }
-            }
-            // Nothing drawn over another: each label readable in full.
-            std::vector<nlohmann::json> machine;
-            for (const nlohmann::json& text : info["texts"])
-                if (text["view"] == "state_machine") machine.push_back(text);
-            for (size_t a = 0; a < machine.size(); ++a)
-                for (size_t b = a + 1; b < machine.size(); ++b) {
-                    const auto inside = [](const nlohmann::json& t, const nlohmann::json& u) {
-                        return float(t["x"]) + 1 < float(u["x"]) + float(u["width"]) &&
-                               float(u["x"]) + 1 < float(t["x"]) + float(t["width"]) &&
-                               float(t["y"]) + 1 < float(u["y"]) + float(u["height"]) &&
-                               float(u["y"]) + 1 < float(t["y"]) + float(t["height"]);
-                    };
-                    EXPECT_FALSE(inside(machine[a], machine[b])) << machine[a]["text"] << " / " << machine[b]["text"];
-                }
-            EXPECT_GE(labels, 11u) << "every state's name";
-            EXPECT_GE(smallest_label, 18.0f);
-            EXPECT_GE(lesson_lines, 2u) << "the step's heading and narration";
+            expect_readable_from_the_back(info);
             // Step 3 asks a question: the class votes on answers lettered A and B, not yet answered.
             std::set<std::string> letters;
             for (const nlohmann::json& text : info["texts"])
@@ -294,6 +301,84 @@ TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
         }
     }
 }
+
+// The step of a lesson with the most for its lesson bar to hold in `language`
+// (narration, checks, and the question asked or answered), counted in
+// characters; 1 for the first.
+size_t longest_step(const tcplab::Lesson& lesson, const tcplab::Language& language) {
+    const auto length = [&](const std::string& key) { return language.text(key).size(); };
+    const auto vote_length = [&](const tcplab::Prediction& question) {
+        size_t total = length(question.question_key) + length("predict.vote_hint");
+        for (const tcplab::PredictChoice& choice : question.choices)
+            total += (language.has(choice.label) ? length(choice.label) : choice.label.size()) +
+                     (choice.why.empty() ? 0 : length(choice.why));
+        return total;
+    };
+    size_t longest = 0, most = 0;
+    for (size_t index = 0; index < lesson.steps.size(); ++index) {
+        const tcplab::Step& step = lesson.steps[index];
+        size_t total = length(step.key + ".title") + length(step.key + ".text");
+        for (const tcplab::Expectation& expectation : step.expectations) total += length(expectation.key);
+        if (step.predict) total += vote_length(*step.predict);
+        if (index + 1 < lesson.steps.size() && lesson.steps[index + 1].predict)
+            total += vote_length(*lesson.steps[index + 1].predict);
+        if (total > most) {
+            most = total;
+            longest = index;
+        }
+    }
+    return longest + 1;
+}
+
+class PresentationLongestStep : public ::testing::TestWithParam<std::string> {};
+
+// Every built-in lesson's longest step at each projector size, in English and
+// Chinese: all of its words in view without scrolling, beside readable diagrams.
+// The sizes of one language run at once (each mostly waits on its lesson's steps).
+TEST_P(PresentationLongestStep, ReadsWithoutScrolling) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    const tcplab::LessonEntry* entry = tcplab::find_builtin_lesson(GetParam());
+    ASSERT_NE(entry, nullptr);
+    const tcplab::Lesson lesson = entry->build(tcplab::Addresses{});
+    const tcplab::test::TempDir folder("tcplab-presentation-" + GetParam());
+    for (const char* language : {"en", "zh"}) {
+        auto texts = tcplab::Language::load(language);
+        ASSERT_TRUE(texts);
+        const size_t step = longest_step(lesson, texts.value());
+        std::vector<std::future<Outcome>> runs;
+        for (const char* size : kProjectorSizes)
+            runs.push_back(std::async(std::launch::async, [&, size] {
+                return run_in_xvfb("gui --scenario " + GetParam() + " --presentation --steps " + std::to_string(step) +
+                                   " --size " + size + " --lang " + language + " --screenshot '" +
+                                   folder.file(std::string(size) + "-" + language + ".png") + "'");
+            }));
+        for (size_t index = 0; index < runs.size(); ++index) {
+            const std::string size = kProjectorSizes[index];
+            SCOPED_TRACE(GetParam() + " step " + std::to_string(step) + " at " + size + " in " + language);
+            const Outcome outcome = runs[index].get();
+            ASSERT_EQ(outcome.exit_code, exit_code::kOk) << outcome.output;
+            std::ifstream json_file(folder.file(size + "-" + language + ".png.json"));
+            const nlohmann::json info = nlohmann::json::parse(json_file);
+            EXPECT_EQ(info["shown_steps"], step);
+            expect_readable_from_the_back(info);
+            // The narration is there whole, as one text.
+            const std::string narration = texts->text(lesson.steps[step - 1].key + ".text");
+            bool narrated = false;
+            for (const nlohmann::json& text : info["texts"]) narrated = narrated || text["text"] == narration;
+            EXPECT_TRUE(narrated) << narration;
+        }
+    }
+}
+
+std::vector<std::string> builtin_lessons() {
+    std::vector<std::string> names;
+    for (const tcplab::LessonEntry& entry : tcplab::lesson_catalog())
+        if (!entry.from_user_folder) names.push_back(entry.name);
+    return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Lessons, PresentationLongestStep, ::testing::ValuesIn(builtin_lessons()),
+                         [](const ::testing::TestParamInfo<std::string>& lesson) { return lesson.param; });
 
 TEST(Window, TooManyStepsIsAUsageError) {
     if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;

@@ -359,6 +359,200 @@ LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows) {
     return layout;
 }
 
+namespace {
+
+// The pixels a selected arrow's label box and a state's box reach beyond their text.
+constexpr float kBoxPadding = 1.0f;
+
+// How high a row reaches: an arrow's label sits above its line, a label is centred on it.
+float row_top(const LadderInput& input, const LadderRows::Row& row) {
+    switch (row.kind) {
+        case LadderRows::Kind::Packet:
+            return row.y - 2.0f - input.line_height - kBoxPadding;
+        case LadderRows::Kind::Receive:
+            return row.y;
+        case LadderRows::Kind::Call:
+        case LadderRows::Kind::State:
+            break;
+    }
+    return row.y - input.line_height * 0.5f - kBoxPadding;
+}
+
+// How low a row reaches: an arrow sent and received at once still drops by the slant.
+float row_bottom(const LadderInput& input, const LadderRows::Row& row) {
+    switch (row.kind) {
+        case LadderRows::Kind::Packet:
+            return row.y + input.slant + 2.0f;
+        case LadderRows::Kind::Receive:
+            return row.y + 2.0f;
+        case LadderRows::Kind::Call:
+        case LadderRows::Kind::State:
+            break;
+    }
+    return row.y + input.line_height * 0.5f + kBoxPadding;
+}
+
+float lowest_bottom(const LadderInput& input, const LadderRows& rows, size_t from) {
+    float bottom = 0;
+    for (size_t index = from; index < rows.rows.size(); ++index)
+        bottom = std::max(bottom, row_bottom(input, rows.rows[index]));
+    return bottom;
+}
+
+// The first row of [.., last] such that rows [first, end) still fit in `height` below their top.
+size_t earliest_that_fits(const LadderInput& input, const LadderRows& rows, size_t last, float bottom, float height) {
+    size_t first = last;
+    float top = row_top(input, rows.rows[last]);
+    while (first > 0) {
+        const float earlier = std::min(top, row_top(input, rows.rows[first - 1]));
+        if (bottom - earlier > height) break;
+        top = earlier;
+        --first;
+    }
+    return first;
+}
+
+// A record's extent, its label and box included.
+std::pair<float, float> record_extent(const LadderRecord& record) {
+    switch (record.kind) {
+        case LadderRecordKind::Arrow:
+            return {std::min({record.label_y0 - kBoxPadding, record.y0, record.y1}),
+                    std::max(record.y0, record.y1) + 2.0f};
+        case LadderRecordKind::Gap:
+            return {record.y0, record.y1};
+        case LadderRecordKind::StateLabel:
+        case LadderRecordKind::CallLabel:
+            break;
+    }
+    return {record.y0 - kBoxPadding, record.y1 + kBoxPadding};
+}
+
+// The height of the rows from the first at or after `from_ns` to the last.
+float step_height_from(const LadderInput& input, const LadderRows& rows, int64_t from_ns) {
+    const auto first =
+        std::lower_bound(rows.rows.begin(), rows.rows.end(), from_ns,
+                         [](const LadderRows::Row& row, int64_t time_ns) { return row.time_ns < time_ns; });
+    if (first == rows.rows.end()) return 0;
+    const size_t index = static_cast<size_t>(first - rows.rows.begin());
+    return lowest_bottom(input, rows, index) - row_top(input, *first);
+}
+
+}  // namespace
+
+LadderFit fit_ladder(const LadderInput& input, const LadderRows& rows, const LadderFitRequest& request) {
+    LadderFit fit{1.0f, input.row_height, 0};
+    if (rows.rows.empty() || request.panel_height <= 0) return fit;
+    const float panel = request.panel_height;
+    const float whole_bottom = lowest_bottom(input, rows, 0);
+    if (whole_bottom <= panel) {
+        // A short run: its rows spread apart as far as the panel allows (found by halving; a few rows each time).
+        const float base = std::max(input.row_height, input.line_height + input.slant + 8.0f);
+        float fits = 1.0f, too_far = std::max(request.largest_row_scale, 1.0f) + 1e-3f;
+        for (int round = 0; round < 12; ++round) {
+            const float scale = (fits + too_far) * 0.5f;
+            LadderInput spread = input;
+            spread.row_height = base * scale;
+            if (lowest_bottom(spread, ladder_rows(spread), 0) <= panel)
+                fits = scale;
+            else
+                too_far = scale;
+        }
+        fit.row_height = fits > 1.0f ? base * fits : input.row_height;
+        return fit;
+    }
+    const size_t last = rows.rows.size() - 1;
+    size_t first = 0;
+    if (request.focus_from_ns > 0) {
+        const auto focus =
+            std::lower_bound(rows.rows.begin(), rows.rows.end(), request.focus_from_ns,
+                             [](const LadderRows::Row& row, int64_t time_ns) { return row.time_ns < time_ns; });
+        if (focus == rows.rows.end()) {
+            first = earliest_that_fits(input, rows, last, whole_bottom, panel);
+        } else {
+            const size_t step_first = static_cast<size_t>(focus - rows.rows.begin());
+            const float step_bottom = lowest_bottom(input, rows, step_first);
+            const float step_height = step_bottom - row_top(input, rows.rows[step_first]);
+            if (step_height > panel && request.smallest_text_scale < 1.0f) {
+                // Every size shrinks with the text but a few fixed pixels between rows: from the
+                // proportional guess, a little smaller until the step fits (or the smallest size).
+                const float smallest = request.smallest_text_scale;
+                float scale = std::max(smallest, panel / step_height);
+                for (int round = 0; round < 8 && scale > smallest; ++round) {
+                    const LadderInput scaled = scaled_input(input, scale);
+                    if (step_height_from(scaled, ladder_rows(scaled), request.focus_from_ns) <= panel) break;
+                    scale = std::max(smallest, scale * 0.95f);
+                }
+                fit.text_scale = scale;
+                return fit;
+            }
+            // The whole step with what came before it above, or the step's beginning.
+            first = step_bottom - row_top(input, rows.rows[step_first]) <= panel
+                        ? earliest_that_fits(input, rows, step_first, step_bottom, panel)
+                        : step_first;
+        }
+    } else {
+        first = earliest_that_fits(input, rows, last, whole_bottom, panel);
+    }
+    fit.top = std::max(0.0f, row_top(input, rows.rows[first]));
+    return fit;
+}
+
+LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderRows& rows, const LadderFit& fit,
+                                  float panel_height) {
+    LadderInput windowed = input;
+    windowed.row_height = fit.row_height;
+    windowed.visible_top = fit.top;
+    windowed.visible_height = std::max(panel_height, 1.0f);
+    LadderLayout layout = layout_ladder(windowed, rows);
+    const float bottom = fit.top + panel_height;
+    std::erase_if(layout.records, [&](const LadderRecord& record) {
+        const auto [top, low] = record_extent(record);
+        return top < fit.top || low > bottom;
+    });
+    for (LadderRecord& record : layout.records) {
+        record.y0 -= fit.top;
+        record.y1 -= fit.top;
+        if (record.kind == LadderRecordKind::Arrow) {
+            record.label_y0 -= fit.top;
+            record.label_y1 -= fit.top;
+        }
+    }
+    layout.height = panel_height;
+    return layout;
+}
+
+LadderInput scaled_input(const LadderInput& input, float scale) {
+    LadderInput scaled = input;
+    if (scale == 1.0f) return scaled;
+    if (input.text_width)
+        scaled.text_width = [width = input.text_width, scale](std::string_view text) { return width(text) * scale; };
+    scaled.line_height *= scale;
+    scaled.row_height *= scale;
+    scaled.slant *= scale;
+    scaled.label_padding *= scale;
+    scaled.min_outer_margin *= scale;
+    scaled.top_margin *= scale;
+    scaled.gap_height *= scale;
+    return scaled;
+}
+
+LadderLayout layout_fitted_ladder(const LadderInput& unscaled, const LadderFitRequest& request) {
+    LadderFit fit = fit_ladder(unscaled, ladder_rows(unscaled), request);
+    const LadderInput input = scaled_input(unscaled, fit.text_scale);
+    if (fit.text_scale != 1.0f) {
+        // A step drawn smaller fills the panel with its text, not with spread rows.
+        LadderFitRequest again = request;
+        again.smallest_text_scale = 1.0f;
+        again.largest_row_scale = 1.0f;
+        const float text_scale = fit.text_scale;
+        fit = fit_ladder(input, ladder_rows(input), again);
+        fit.text_scale = text_scale;
+    }
+    LadderInput fitted = input;
+    fitted.row_height = fit.row_height;
+    return layout_fitted_ladder(fitted, ladder_rows(fitted), fit, request.panel_height);
+}
+
 std::optional<size_t> ladder_arrow_at(const LadderLayout& layout, float x, float y, float slack) {
     std::optional<size_t> best;
     float best_distance = slack;

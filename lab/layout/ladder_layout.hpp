@@ -175,6 +175,38 @@ LadderLayout layout_ladder(const LadderInput& input);
 // The records of the rows that fall in the input's visible window.
 LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows);
 
+// In front of a class the ladder does not scroll: it shows, whole, what fits
+// its panel. A short run is shown entirely, its rows spread apart to fill the
+// panel; a longer one shows the step being discussed, from its first event,
+// with as many of the events before it as still fit above (its context); a
+// step too long for the panel shows its beginning; while a step runs, the
+// newest events. Rows are never cut: the top is the label of a row, and a
+// record that would not fit whole is left out.
+struct LadderFitRequest {
+    float panel_height = 0;          // canvas pixels the panel shows
+    int64_t focus_from_ns = 0;       // the step shown began here; 0: follow the newest events
+    float largest_row_scale = 2.0f;  // how far apart a short run's rows may spread
+    // A step taller than the panel is drawn smaller, down to this share of
+    // the input's sizes (a class's smallest readable text over the view's).
+    float smallest_text_scale = 1.0f;
+};
+struct LadderFit {
+    float text_scale = 1.0f;  // draw the text, and lay the rows out, this much smaller (scaled_input)
+    float row_height = 0;     // lay the rows out with this (LadderInput::row_height, after the scale)
+    float top = 0;            // the canvas y at the panel's top
+};
+// `rows` are the input's rows (at input.row_height). With a text_scale
+// under 1, the fit is for scaled_input(input, text_scale) and its rows: ask again with those.
+LadderFit fit_ladder(const LadderInput& input, const LadderRows& rows, const LadderFitRequest& request);
+// The input with every size (text, rows, margins) `scale` times as large.
+LadderInput scaled_input(const LadderInput& input, float scale);
+// The records of `rows` (laid out at fit.row_height) that fit whole in the
+// panel, moved up by fit.top so that the panel's top is y 0; height is the panel's.
+LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderRows& rows, const LadderFit& fit,
+                                  float panel_height);
+// Both at once (tests): fit, then the rows at the fitted height, then the layout.
+LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderFitRequest& request);
+
 // "SYN seq=0", "SYN, ACK seq=0 ack=1", "PSH, ACK seq=1 ack=1 len=5": flags in
 // the textbook's order, then seq, ack (when the ACK flag is set) and len (when
 // there is data); relative or absolute numbers.

@@ -11,9 +11,14 @@
 #include "lab/layout/arrowhead.hpp"
 #include "lab/layout/ladder_input.hpp"
 #include "lab/layout/timeline_layout.hpp"
+#include "lab/views/step_controller.hpp"
 
 namespace tcplab {
 namespace {
+
+constexpr float kPresentationCaption = 0.7f;
+// The smallest text a class reads from the back of a room on a projector.
+constexpr float kClassMinimumPixels = 18.0f;
 
 // A segment's arrow; one still in flight has no head yet.
 void arrow(ImDrawList* draw_list, ImVec2 from, ImVec2 to, ImU32 colour, float thickness, bool head) {
@@ -34,9 +39,13 @@ void LadderView::draw(LabContext& context) {
     const Trace& trace = context.trace;
     history_ = &transitions_and_spans(context, own_history_);
 
+    // In front of a class the note on numbers is read once; the lanes get the room.
+    const bool presentation = context.shared.presentation;
+    if (presentation) ImGui::SetWindowFontScale(kPresentationCaption);
     ImGui::TextDisabled(
         "%s", context.text(context.shared.relative_numbers ? "diagrams.ladder.relative" : "diagrams.ladder.absolute")
                   .c_str());
+    ImGui::SetWindowFontScale(1.0f);
 
     // The width leaves room for the scrollbar whether or not it shows, so the
     // lanes do not jump when the ladder grows past the window.
@@ -57,6 +66,10 @@ void LadderView::draw(LabContext& context) {
     input.selected_packet = context.shared.selected_packet;
     input.hovered_packet = context.shared.hovered_packet;
     input.transitions_build = history_->full_builds();
+    if (presentation) {
+        draw_fitted(context, input, header_left);
+        return;
+    }
     // Rows are built once per change of the trace; each frame lays out only
     // what the scrolled window shows (a 10 M-packet ladder costs a screenful).
     LadderInput windowed = input;
@@ -82,6 +95,61 @@ void LadderView::draw(LabContext& context) {
     // Follow new events to the bottom, as a terminal does; stepping back does not jump.
     if (layout_.visible_events > followed_events_) ImGui::SetScrollHereY(1.0f);
     followed_events_ = layout_.visible_events;
+    ImGui::EndChild();
+}
+
+// In front of a class: no scrolling, the step discussed (or the whole short run) fitted to the panel.
+void LadderView::draw_fitted(LabContext& context, LadderInput& input, float header_left) {
+    // Under the lane names (a line and the item spacing), above the window's padding.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float header = ImGui::GetTextLineHeight() + 2.0f + style.ItemSpacing.y;
+    const float height = std::max(ImGui::GetContentRegionAvail().y - header - style.WindowPadding.y, 1.0f);
+    LadderFitRequest request;
+    request.panel_height = height;
+    const StepController* controller = context.controller;
+    if (controller && !controller->busy())
+        if (const std::optional<ReplayStep> step = controller->current_step()) request.focus_from_ns = step->begin_ns;
+    // Never below what a class reads from the back of a room.
+    request.smallest_text_scale = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
+    // Fitting may lay the rows out a few times: once per change, not per frame.
+    const FitKey key{&context.trace,
+                     context.trace.packets().size(),
+                     context.trace.calls().size(),
+                     input.transitions.size(),
+                     input.cursor_ns,
+                     request.focus_from_ns,
+                     height,
+                     input.width,
+                     input.line_height};
+    const LadderRows& base_rows = rows_.update(input);
+    if (!(key == fit_key_)) {
+        fit_key_ = key;
+        fit_scale_ = fit_ladder(input, base_rows, request).text_scale;
+    }
+    LadderFit fit{1.0f, input.row_height, 0};
+    if (fit_scale_ == 1.0f) fit = fit_ladder(input, base_rows, request);
+    const float text_scale = fit_scale_;
+    // A step too tall for the panel: everything smaller, fitted again (its rows kept apart from the full-size ones).
+    LadderInput scaled = scaled_input(input, text_scale);
+    LadderRowCache& cache = text_scale != 1.0f ? scaled_rows_ : rows_;
+    if (text_scale != 1.0f) {
+        request.smallest_text_scale = 1.0f;
+        request.largest_row_scale = 1.0f;  // filled with larger text, not with spread rows
+        fit = fit_ladder(scaled, cache.update(scaled), request);
+    }
+    const bool spread = fit.row_height != scaled.row_height;
+    scaled.row_height = fit.row_height;
+    layout_ = layout_fitted_ladder(scaled, spread ? spread_rows_.update(scaled) : cache.update(scaled), fit, height);
+    draw_header(context, header_left);
+    ImGui::BeginChild("##ladder_fitted", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    origin_ = origin;
+    ImGui::InvisibleButton("##ladder_canvas", ImVec2(input.width, height));
+    ImGui::SetWindowFontScale(text_scale);
+    handle_mouse(context, origin);
+    draw_records(context, origin);
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::EndChild();
 }
 

@@ -23,11 +23,14 @@ const ImVec4 kPassed{0.35f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kFailed{0.95f, 0.35f, 0.30f, 1.0f};
 const ImVec4 kWarning{0.95f, 0.75f, 0.25f, 1.0f};
 const ImVec4 kNote{0.55f, 0.8f, 1.0f, 1.0f};
-constexpr float kPresentationControls = 0.75f;
+constexpr float kPresentationControls = 0.65f;
 // In front of a class: the narration's share of the width (the checks and the vote have the rest),
 // and the smallest text that reads from the back of a room.
-constexpr float kStoryShare = 0.6f;
+constexpr float kSmallestStoryShare = 0.5f;
+constexpr float kLargestStoryShare = 0.75f;
 constexpr float kClassMinimumPixels = 18.0f;
+constexpr float kPresentationLineGap = 2.0f;  // pixels between two lines of the lesson's text
+constexpr int kFramesToShareWidth = 3;
 
 std::string step_heading(const LabContext& context, size_t shown, size_t count, const std::string& title) {
     // "Step {} of {}: {}"
@@ -67,29 +70,80 @@ void LessonBar::draw(LabContext& context) {
     }
     // In front of a class: the heading and the narration on the left, the
     // checks and the vote on the right, each in a font as large as its column
-    // allows (never below what reads from the back of a room); a text longer
-    // than that scrolls within its column, from its top at each new step.
+    // allows (never below what reads from the back of a room). The bar asks
+    // the window for the height its text needs at that smallest size, and the
+    // columns share the width so that neither is much longer than the other;
+    // when the window cannot give the height, passed checks are counted rather
+    // than listed. Only then does a text scroll, from its top at each new step.
     const size_t shown = controller.shown_steps();
     const bool new_step = shown != fitted_step_;
+    // Each step is fitted afresh, from the full size and the usual height, so no step's fit depends on the one before.
+    if (new_step) {
+        compact_checks_ = false;
+        for (FittedColumn& column : columns_) column.scale = 1.0f;
+        frames_in_step_ = 0;
+        context.shared.lesson_height_wanted = 0;
+    }
     fitted_step_ = shown;
     const float width = ImGui::GetContentRegionAvail().x;
-    fitted_column("##story", width * kStoryShare, fit_scales_[0], new_step, [&] {
+    // Lines closer together than in the full layout: the text is large, and every line counts.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, kPresentationLineGap));
+    fitted_column("##story", width * story_share_, columns_[0], new_step, [&] {
         draw_heading(context, controller);
         draw_story(context, controller);
     });
     ImGui::SameLine();
-    fitted_column("##checks", 0, fit_scales_[1], new_step, [&] {
+    fitted_column("##checks", 0, columns_[1], new_step, [&] {
         draw_checks(context, controller);
         draw_results(context, controller);
         draw_class_vote(context);
     });
+    ImGui::PopStyleVar();
+    ask_for_room(context);
 }
 
-void LessonBar::fitted_column(const char* id, float width, float& scale, bool to_top,
+void LessonBar::ask_for_room(LabContext& context) {
+    if (frames_in_step_ == 0) {
+        ++frames_in_step_;  // measured from the next frame on, in the room the step starts with
+        return;
+    }
+    const float smallest = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
+    // The bar keeps its height while its text fits at some size between the class's smallest
+    // and full size. A text too long even at the smallest asks for the height it needs; one
+    // short even at full size gives back what it does not use.
+    float wanted = 0;
+    float areas[2] = {0, 0};
+    for (size_t index = 0; index < columns_.size(); ++index) {
+        const FittedColumn& column = columns_[index];
+        const bool smallest_and_long = column.scale <= smallest * 1.001f && column.needed > column.available;
+        const bool largest_and_short = column.scale >= 1.0f && column.needed < column.available;
+        wanted = std::max(wanted, smallest_and_long || largest_and_short ? column.needed : column.available);
+        // The room its text takes at full size, whatever the width: what the width is shared by.
+        areas[index] = column.needed * column.width / std::max(column.scale * column.scale, 0.01f);
+    }
+    const float bar_height = ImGui::GetWindowHeight();
+    context.shared.lesson_height_wanted = std::ceil(bar_height + wanted - columns_[0].available);
+    // Both columns about as long: the narration gets its share of the width, within bounds,
+    // chosen in the step's first frames (later, the columns' sizes follow the width, not the other way).
+    if (frames_in_step_++ < kFramesToShareWidth && areas[0] + areas[1] > 0) {
+        const float share = std::clamp(areas[0] / (areas[0] + areas[1]), kSmallestStoryShare, kLargestStoryShare);
+        // In steps of 5 %, so a line more or less does not move the columns back and forth.
+        story_share_ = std::round(share * 20.0f) / 20.0f;
+    }
+    const FittedColumn& checks = columns_[1];
+    if (!compact_checks_ && context.shared.lesson_height_capped && checks.scale <= smallest * 1.001f &&
+        checks.needed > checks.available) {
+        compact_checks_ = true;
+        frames_in_step_ = 1;  // the columns share the width anew
+    }
+}
+
+void LessonBar::fitted_column(const char* id, float width, FittedColumn& column, bool to_top,
                               const std::function<void()>& draw) {
     // The smallest scale keeps the text at the class's minimum: measured in the lesson bar, whose
     // scale is 1 (a child keeps the scale it was given last frame).
     const float smallest = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
+    float& scale = column.scale;
     scale = std::max(scale, smallest);
     ImGui::BeginChild(id, ImVec2(width, 0), false);
     if (to_top) ImGui::SetScrollY(0);
@@ -97,13 +151,18 @@ void LessonBar::fitted_column(const char* id, float width, float& scale, bool to
     draw();
     const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     const float available = ImGui::GetWindowHeight();
+    column.needed = needed;
+    column.available = available;
+    column.width = ImGui::GetWindowWidth();
     ImGui::EndChild();
+    // A new step's first frame is drawn in the last step's room, which is about to change: it is not measured.
+    if (to_top) return;
     // Wrapped text takes room with about the square of its size; the next frame uses the new scale.
     // It grows only with room to spare for the step after, so it settles instead of see-sawing.
     if (needed > available && scale > smallest)
         scale = std::max(smallest, scale * 0.98f * std::sqrt(available / needed));
     else if (needed * 1.12f < available && scale < 1.0f)
-        scale = std::min(1.0f, scale * 1.04f);
+        scale = std::min(1.0f, scale * 0.98f * std::sqrt(available / needed));
 }
 
 void LessonBar::draw_heading(LabContext& context, const StepController& controller) {
@@ -290,8 +349,28 @@ void LessonBar::draw_results(LabContext& context, const StepController& controll
 
 void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
     if (!outcome.failure.empty()) ImGui::TextColored(kFailed, "✗ %s", outcome.failure.c_str());
+    // Short of room in front of a class: the checks that held in one line (each under the pointer), the others in full.
+    size_t held = 0;
+    for (const ExpectationOutcome& expectation : outcome.expectations) held += expectation.result.passed ? 1 : 0;
+    const bool counted = compact_checks_ && context.shared.presentation && held > 1;
+    if (counted) {
+        ImGui::BeginGroup();
+        ImGui::TextColored(kPassed, "%s", "✓");
+        ImGui::SameLine();
+        const std::string summary = fill_placeholders(context.text("scenario_bar.checks_held"), {std::to_string(held)});
+        text_wrapped(summary);
+        ImGui::EndGroup();
+        if (ImGui::IsItemHovered()) {
+            std::string list;
+            for (const ExpectationOutcome& expectation : outcome.expectations)
+                if (expectation.result.passed) list += (list.empty() ? "✓ " : "\n✓ ") + context.text(expectation.key);
+            wrapped_tooltip(list);
+        }
+        record_last_item(context, "scenario", summary);
+    }
     for (const ExpectationOutcome& expectation : outcome.expectations) {
         const bool passed = expectation.result.passed;
+        if (counted && passed) continue;
         ImGui::BeginGroup();
         ImGui::TextColored(passed ? kPassed : kFailed, "%s", passed ? "✓" : "✗");
         ImGui::SameLine();

@@ -23,8 +23,16 @@ private:
     void draw_checks(LabContext& context, const StepController& controller);
     void draw_results(LabContext& context, const StepController& controller);
     // A column of the presentation layout whose font scale fits its text to its height.
-    static void fitted_column(const char* id, float width, float& scale, bool to_top,
+    struct FittedColumn {
+        float scale = 1.0f;
+        float needed = 0;     // the height its text took at that scale (last frame)
+        float available = 0;  // the column's height
+        float width = 0;
+    };
+    static void fitted_column(const char* id, float width, FittedColumn& column, bool to_top,
                               const std::function<void()>& draw);
+    // From the columns just drawn: the lesson bar's height and the columns' widths for the next frame.
+    void ask_for_room(LabContext& context);
     void draw_outcome(LabContext& context, const StepOutcome& outcome);
     void draw_replay_summary(LabContext& context, const Replay& replay);
     void draw_notes(LabContext& context, const StepController& controller);
@@ -38,9 +46,13 @@ private:
     std::array<char, 2048> edit_text_{};
     bool edit_focus_ = false;
 
-    // Presentation: each column's font scale that fits its text, and the step they were fitted for.
-    std::array<float, 2> fit_scales_{1.0f, 1.0f};
+    // Presentation: the narration's and the checks' columns, the step they were fitted for,
+    // the narration's share of the width, and whether passed checks are counted rather than listed.
+    std::array<FittedColumn, 2> columns_;
     size_t fitted_step_ = 0;
+    float story_share_ = 0.6f;
+    int frames_in_step_ = 0;
+    bool compact_checks_ = false;
 };
 
 }  // namespace tcplab

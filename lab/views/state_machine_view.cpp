@@ -67,13 +67,26 @@ void StateMachineView::draw_legend(LabContext& context) const {
     });
 }
 
+// In front of a class: the legend's font scale, at most 0.7 of the window's, smaller (down to 0.55) to keep it on one
+// line.
+float StateMachineView::legend_scale(const LabContext& context) const {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float swatch = ImGui::GetTextLineHeight() * 1.4f;
+    float width = style.ItemSpacing.x * 3;
+    for (const char* key : {"diagrams.fsm.legend_client", "diagrams.fsm.legend_server", "diagrams.fsm.legend_last",
+                            "diagrams.fsm.legend_inferred"})
+        width += swatch + style.ItemInnerSpacing.x + ImGui::CalcTextSize(context.text(key).c_str()).x;
+    return std::clamp(ImGui::GetContentRegionAvail().x / std::max(width, 1.0f), 0.55f, 0.7f);
+}
+
 void StateMachineView::draw(LabContext& context) {
     const Trace& trace = context.trace;
     progress_ =
         ends_progress(trace, transitions_and_spans(context, own_history_).transitions(), context.shared.cursor_ns);
     layout_ = layout_state_machine(progress_);
     // In front of a class the legend is read once; the diagram gets the room.
-    if (context.shared.presentation) ImGui::SetWindowFontScale(0.7f);
+    // On one line when it fits at all: the diagram's height is worth more than the legend's size.
+    if (context.shared.presentation) ImGui::SetWindowFontScale(legend_scale(context));
     draw_legend(context);
     ImGui::SetWindowFontScale(1.0f);
 
@@ -160,9 +173,28 @@ void StateMachineView::draw(LabContext& context) {
         return a_min.x < b_max.x && b_min.x < a_max.x && a_min.y < b_max.y && b_min.y < a_max.y;
     };
     // The ends' names by their lit boxes (drawn last) are in the labels' way too: above the box, or,
-    // in front of a class, below it, where the highlighted arrows' labels do not go.
-    const auto tag_top = [&](ImVec2 min, ImVec2 max, float height) {
-        return presentation ? std::min(max.y, origin.y + size.y - height) : std::max(origin.y, min.y - height);
+    // in front of a class, below it, where the highlighted arrows' labels do not go; when a short
+    // panel puts the next box there, beside it (outside first), and only then above. `size` is the
+    // tag's; the client's sits at the box's left edge, the server's at its right.
+    const auto tag_at = [&](ImVec2 min, ImVec2 max, ImVec2 tag, bool client) {
+        const float x = client ? min.x : max.x - tag.x;
+        const ImVec2 above(x, std::max(origin.y, min.y - tag.y));
+        if (!presentation) return above;
+        const auto clear = [&](ImVec2 at) {
+            if (at.x < origin.x || at.y < origin.y || at.x + tag.x > origin.x + size.x ||
+                at.y + tag.y > origin.y + size.y)
+                return false;
+            for (const auto& [box_min, box_max] : boxes_on_screen)
+                if (overlaps(at, ImVec2(at.x + tag.x, at.y + tag.y), box_min, box_max)) return false;
+            return true;
+        };
+        const float middle = (min.y + max.y - tag.y) * 0.5f;
+        const ImVec2 outside(client ? min.x - tag.x - 3 : max.x + 3, middle);
+        const ImVec2 inside(client ? max.x + 3 : min.x - tag.x - 3, middle);
+        const ImVec2 below(x, std::min(max.y, origin.y + size.y - tag.y));
+        for (const ImVec2 at : {below, above, outside, inside})
+            if (clear(at)) return at;
+        return below;
     };
     const float tag_size = presentation ? label_size : label_size * 0.9f;
     std::vector<std::pair<ImVec2, ImVec2>> tag_rects;
@@ -173,9 +205,8 @@ void StateMachineView::draw(LabContext& context) {
             if (!(client ? box.client_current : box.server_current)) continue;
             const ImVec2 text_size = font->CalcTextSizeA(
                 tag_size, FLT_MAX, 0.0f, context.text(client ? "actor.client" : "actor.server").c_str());
-            const float x = client ? min.x : max.x - text_size.x;
-            const float y = tag_top(min, max, text_size.y);
-            tag_rects.emplace_back(ImVec2(x, y), ImVec2(x + text_size.x, y + text_size.y));
+            const ImVec2 at = tag_at(min, max, text_size, client);
+            tag_rects.emplace_back(at, ImVec2(at.x + text_size.x, at.y + text_size.y));
         }
     }
     const auto collides = [&](ImVec2 min, ImVec2 max) {
@@ -211,9 +242,9 @@ void StateMachineView::draw(LabContext& context) {
             if (highlighted && presentation) {
                 // A label that must be shown moves out of the way (up, down, then sideways), within the canvas.
                 const float w = label.max.x - label.min.x;
-                for (const float rows : {0.0f, -1.0f, 1.0f, -2.0f, 2.0f}) {
+                for (const float rows : {0.0f, -1.0f, 1.0f, -2.0f, 2.0f, -3.0f, 3.0f}) {
                     bool moved = false;
-                    for (const float sideways : {0.0f, -0.5f, 0.5f}) {
+                    for (const float sideways : {0.0f, -0.5f, 0.5f, -1.0f, 1.0f}) {
                         const ImVec2 min(label.min.x + sideways * w, label.min.y + rows * text_size.y);
                         const ImVec2 max(label.max.x + sideways * w, label.max.y + rows * text_size.y);
                         if (min.y < origin.y || max.y > origin.y + size.y || min.x < origin.x ||
@@ -231,10 +262,9 @@ void StateMachineView::draw(LabContext& context) {
         }
     }
     struct Tag {
-        ImVec2 corner;  // the top of the tag, at the box's left or right edge
+        ImVec2 at;  // its top left
         std::string text;
         ImU32 colour;
-        bool right;  // ends at the corner instead of starting there
     };
     std::vector<Tag> tags;
     const StateBox* hovered_box = nullptr;
@@ -279,13 +309,13 @@ void StateMachineView::draw(LabContext& context) {
                     clip_min, clip_max);
 
         // Colour is never the only clue: the end's name sits on the lit box's corner.
-        const float tag_height = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, "A").y;
-        if (box.client_current)
+        for (const bool client : {true, false}) {
+            if (!(client ? box.client_current : box.server_current)) continue;
+            const std::string tag = context.text(client ? "actor.client" : "actor.server");
+            const ImVec2 tag_size_on_screen = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, tag.c_str());
             tags.push_back(
-                {ImVec2(min.x, tag_top(min, max, tag_height)), context.text("actor.client"), palette.client, false});
-        if (box.server_current)
-            tags.push_back(
-                {ImVec2(max.x, tag_top(min, max, tag_height)), context.text("actor.server"), palette.server, true});
+                {tag_at(min, max, tag_size_on_screen, client), tag, client ? palette.client : palette.server});
+        }
         if (hovered && mouse.x >= min.x && mouse.x <= max.x && mouse.y >= min.y && mouse.y <= max.y) hovered_box = &box;
     }
     // Labels and tags above the boxes and routes, each on a backing the colour of the window.
@@ -301,7 +331,7 @@ void StateMachineView::draw(LabContext& context) {
     for (const Tag& tag : tags) {
         const ImVec2 text_size = font->CalcTextSizeA(tag_size, FLT_MAX, 0.0f, tag.text.c_str());
         // Above the box's corner, inside the canvas (CLOSED sits near its top).
-        const ImVec2 at(tag.right ? tag.corner.x - text_size.x : tag.corner.x, tag.corner.y);
+        const ImVec2 at = tag.at;
         draw_list->AddRectFilled(ImVec2(at.x - 1, at.y), ImVec2(at.x + text_size.x + 1, at.y + text_size.y), backing,
                                  2.0f);
         draw_list->AddText(font, tag_size, at, tag.colour, tag.text.c_str());

@@ -21,6 +21,7 @@ public:
 
 private:
     void draw_legend(LabContext& context) const;
+    float legend_scale(const LabContext& context) const;
     void draw_box_tooltip(LabContext& context, const StateBox& box) const;
 
     StateMachineLayout layout_;

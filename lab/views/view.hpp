@@ -34,6 +34,11 @@ struct SharedViewState {
     int64_t cursor_ns = 0;                  // the views show what happened up to here
     bool relative_numbers = true;           // seq/ack relative to each side's ISN
     bool presentation = false;              // large fonts and thick lines for a projector
+    // In front of a class the lesson bar's height follows its text: the height
+    // the bar asks for (0: no wish), and whether the window gave less (the
+    // diagrams under it keep their share of the screen).
+    float lesson_height_wanted = 0;
+    bool lesson_height_capped = false;
     bool colour_blind_palette = false;
     bool note_requested = false;      // a view asks the window to open the instructor-note popup
     bool programs_requested = false;  // the picker asks the window for the "Your programs" dialog

@@ -68,13 +68,19 @@ std::vector<PanelRect> default_layout(const std::vector<std::string>& view_ids, 
     return layout;
 }
 
+float presentation_lesson_height(float display_height, float top, float wanted) {
+    const float height = std::max(display_height - top, 1.0f);
+    // With no wish yet, almost half: the lesson's font then fits itself to the room.
+    if (wanted <= 0) return height * 0.45f;
+    return std::clamp(wanted, height * 0.25f, height * kPresentationLessonMost);
+}
+
 std::vector<PanelRect> presentation_layout(const std::vector<std::string>& view_ids, const PresentationSlots& slots,
-                                           float display_width, float display_height, float top) {
+                                           float display_width, float display_height, float top, float lesson_height) {
     const float width = std::max(display_width, 1.0f);
     const float height = std::max(display_height - top, 1.0f);
-    // The lesson's words take almost half the height (its font fits
-    // itself to them); the state machine, with the most to read, the wider half.
-    const float lesson_height = height * 0.45f;
+    // The lesson's words take the height they ask for; the state machine, with the most to read, the wider half.
+    if (lesson_height <= 0) lesson_height = presentation_lesson_height(display_height, top, 0);
     const float left_width = width * 0.45f;
     const float lower_top = top + lesson_height;
     const float lower_height = height - lesson_height;

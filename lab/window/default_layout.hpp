@@ -30,8 +30,16 @@ struct PresentationSlots {
     std::string left = "ladder";
     std::string right = "state_machine";
 };
+// `lesson_height`: the lesson bar's (presentation_lesson_height); 0 gives it its usual share.
 std::vector<PanelRect> presentation_layout(const std::vector<std::string>& view_ids, const PresentationSlots& slots,
-                                           float display_width, float display_height, float top);
+                                           float display_width, float display_height, float top,
+                                           float lesson_height = 0);
+
+// The lesson bar's height in the presentation layout: what its text asks for
+// (`wanted`, 0 for no wish), but at least a quarter of the area under the menu
+// bar and at most kPresentationLessonMost of it, so the diagrams keep theirs.
+inline constexpr float kPresentationLessonMost = 0.58f;
+float presentation_lesson_height(float display_height, float top, float wanted);
 
 // The lesson bar, the timeline across the width under it, the ladder filling the rest.
 std::vector<PanelRect> ladder_timeline_layout(const std::vector<std::string>& view_ids, float display_width,

@@ -47,7 +47,7 @@ constexpr double kZoomStep = 0.1;
 constexpr float kPresentationLineWidth = 3.0f;
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 900;
-constexpr int kScreenshotSettleFrames = 8;  // a presentation column fits its text in a few
+constexpr int kScreenshotSettleFrames = 16;  // the presentation fits its lesson text in a few
 // Long enough for every step to settle (each may take RunOptions::settle_limit).
 constexpr std::chrono::seconds kScreenshotBaseTimeout{20};
 constexpr std::chrono::seconds kScreenshotTimeoutPerStep{8};
@@ -145,7 +145,7 @@ struct LabWindow::Impl {
 
     bool screenshot_mode() const { return !options.screenshot_path.empty(); }
     // Screenshots and scripts neither read nor write the user's settings, and see the default layout.
-    bool isolated() const { return screenshot_mode() || script.has_value(); }
+    bool isolated() const { return screenshot_mode() || (script && !script->uses_saved_settings()); }
     void shutdown();
     Status start(const WindowOptions& requested);
     void rebuild_fonts_if_needed();
@@ -546,7 +546,10 @@ void LabWindow::Impl::draw_lesson_menu() {
 }
 
 void LabWindow::Impl::draw_view_menu() {
-    if (!ImGui::BeginMenu(language.text("window.menu_view").c_str())) return;
+    if (!ImGui::BeginMenu(language.text("window.menu_view").c_str())) {
+        item_marks::mark("menu.view");
+        return;
+    }
     // In the presentation layout a view replaces the left panel (its number key; Shift: the right one).
     for (size_t index = 0; index < views.size(); ++index) {
         const std::string id = views[index]->id();
@@ -566,17 +569,24 @@ void LabWindow::Impl::draw_view_menu() {
     if (ImGui::BeginMenu(language.text("window.layout").c_str())) {
         if (ImGui::MenuItem(language.text("window.layout_full").c_str(), nullptr, settings.layout == "full"))
             set_layout("full");
+        item_marks::mark("layout.full");
         if (ImGui::MenuItem(language.text("window.layout_presentation").c_str(), "F11", presenting()))
             set_layout("presentation");
+        item_marks::mark("layout.presentation");
         if (ImGui::MenuItem(language.text("window.layout_ladder_timeline").c_str(), nullptr,
                             settings.layout == "ladder_timeline"))
             set_layout("ladder_timeline");
+        item_marks::mark("layout.ladder_timeline");
         if (ImGui::MenuItem(language.text("window.layout_mine").c_str(), nullptr, settings.layout == "mine",
                             !settings.own_layout.empty()))
             set_layout("mine");
+        item_marks::mark("layout.mine");
         ImGui::Separator();
         if (ImGui::MenuItem(language.text("window.layout_save_mine").c_str())) save_own_layout();
+        item_marks::mark("layout.save_mine");
         ImGui::EndMenu();
+    } else {
+        item_marks::mark("view.layout");
     }
     if (ImGui::MenuItem(language.text("window.reset_layout").c_str())) {
         set_layout(settings.layout);
@@ -620,10 +630,13 @@ void LabWindow::Impl::draw_views(LabContext& context) {
     // place at the window's size; the full one and the teacher's own start
     // there and may then be moved.
     const bool fixed = settings.layout == "presentation" || settings.layout == "ladder_timeline";
+    // In front of a class the lesson bar gets the height its text asked for last frame, within bounds.
+    const float lesson_height = presentation_lesson_height(display.y, menu_bar_height, shared.lesson_height_wanted);
+    shared.lesson_height_capped = shared.lesson_height_wanted > lesson_height + 0.5f;
     std::vector<PanelRect> layout =
         settings.layout == "presentation"
             ? presentation_layout(ids, {settings.presentation_left, settings.presentation_right}, display.x, display.y,
-                                  menu_bar_height)
+                                  menu_bar_height, lesson_height)
         : settings.layout == "ladder_timeline"
             ? ladder_timeline_layout(ids, display.x, display.y, menu_bar_height)
             : default_layout(ids, display.x, display.y, menu_bar_height, ImGui::GetFontSize());
@@ -658,8 +671,9 @@ void LabWindow::Impl::draw_views(LabContext& context) {
         if (ImGui::GetFrameCount() <= 1 && !reset_layout)
             if (const std::optional<ImVec2> saved = imgui_compat::saved_window_size(name))
                 ImGui::SetNextWindowSize(*saved, ImGuiCond_Always);
-        // In front of a class the lesson bar's own controls say what it is: its title bar's room goes to the text.
-        const bool untitled = presenting() && id == "scenario";
+        // In front of a class each panel says what it is by what it shows (the
+        // lesson's controls, the lanes, the states): the title bars' room goes to the text.
+        const bool untitled = presenting();
         const ImGuiWindowFlags flags =
             (fixed ? ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse : 0) |
             (untitled ? ImGuiWindowFlags_NoTitleBar : 0);
@@ -902,7 +916,7 @@ int LabWindow::run() {
             self.quit = false;
         }
         const Clock::time_point now = Clock::now();
-        const bool lively = self.isolated() || self.options.frames > 0 || controller.busy() ||
+        const bool lively = self.isolated() || self.script || self.options.frames > 0 || controller.busy() ||
                             controller.play().playing || now < self.animate_until || self.replay_ui->loading() ||
                             !self.outbox.empty();
         if (lively)

@@ -20,21 +20,27 @@ constexpr auto kWaitLimit = std::chrono::seconds(60);
 // An item not drawn after this many frames is not coming (a menu opens in one).
 constexpr int kFramesToAppear = 120;
 
-// The keys a script may press, by the name it uses: "space", or with
-// modifiers first, "ctrl+s", "ctrl+shift+s". Modifiers come first in the list.
+// The keys a script may press, by the name it uses: "space", "f11", a digit,
+// or with modifiers first, "ctrl+s", "ctrl+shift+s", "ctrl+=", "shift+2".
+// Modifiers come first in the list.
 std::optional<std::vector<int>> keys_named(const std::string& name) {
-    static const std::map<std::string, int> keys = {{"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT},
-                                                    {"right", GLFW_KEY_RIGHT}, {"r", GLFW_KEY_R},
-                                                    {"p", GLFW_KEY_P},         {"s", GLFW_KEY_S}};
+    static const std::map<std::string, int> keys = {
+        {"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT}, {"right", GLFW_KEY_RIGHT}, {"r", GLFW_KEY_R},
+        {"p", GLFW_KEY_P},         {"s", GLFW_KEY_S},       {"f11", GLFW_KEY_F11},     {"=", GLFW_KEY_EQUAL},
+        {"-", GLFW_KEY_MINUS}};
     static const std::map<std::string, int> modifiers = {{"ctrl", GLFW_KEY_LEFT_CONTROL},
                                                          {"shift", GLFW_KEY_LEFT_SHIFT}};
     std::vector<int> pressed;
     std::string rest = name;
-    for (size_t plus = rest.find('+'); plus != std::string::npos; plus = rest.find('+')) {
+    for (size_t plus = rest.find('+'); plus != std::string::npos && plus + 1 < rest.size(); plus = rest.find('+')) {
         const auto modifier = modifiers.find(rest.substr(0, plus));
         if (modifier == modifiers.end()) return std::nullopt;
         pressed.push_back(modifier->second);
         rest.erase(0, plus + 1);
+    }
+    if (rest.size() == 1 && rest[0] >= '0' && rest[0] <= '9') {
+        pressed.push_back(GLFW_KEY_0 + (rest[0] - '0'));
+        return pressed;
     }
     const auto found = keys.find(rest);
     if (found == keys.end()) return std::nullopt;
@@ -66,13 +72,20 @@ Result<WindowScript> WindowScript::load(const std::string& path) {
         std::getline(words >> std::ws, line.argument);
         while (!line.argument.empty() && line.argument.back() == ' ') line.argument.pop_back();
         const bool known = line.verb == "click" || line.verb == "key" || line.verb == "type" || line.verb == "frames" ||
-                           line.verb == "wait";
+                           line.verb == "wait" || line.verb == "settings";
         if (!known || line.argument.empty())
             return Error{path + ":" + std::to_string(number) + ": cannot read \"" + text + "\"",
-                         "write click NAME, key KEY, type TEXT, frames N or wait WHAT"};
+                         "write click NAME, key KEY, type TEXT, frames N, wait WHAT or settings saved"};
         if (line.verb == "key" && !keys_named(line.argument))
             return Error{path + ":" + std::to_string(number) + ": no key \"" + line.argument + "\"",
-                         "use space, left, right, r, p or s, after ctrl+ or shift+ if need be"};
+                         "use space, left, right, r, p, s, f11, a digit, = or -, alone or after ctrl+ or shift+"};
+        if (line.verb == "settings") {
+            if (line.argument != "saved")
+                return Error{path + ":" + std::to_string(number) + ": cannot read \"" + text + "\"",
+                             "write settings saved"};
+            script.uses_saved_settings_ = true;
+            continue;
+        }
         script.lines_.push_back(line);
     }
     item_marks::enable(true);

@@ -4,12 +4,16 @@
 // aimed at items by name (lab/views/item_marks.hpp), so the same script works
 // in any language, font size or layout. One action a line ('#' starts a comment):
 //   click NAME    move to the item marked NAME, press and release the left button
-//   key KEY       press and release space, left, right, r, p or s; ctrl+s, ctrl+shift+s
+//   key KEY       press and release space, left, right, r, p, s, f11, a digit, = or -,
+//                 alone or with modifiers held: ctrl+s, ctrl+shift+s, ctrl+=, ctrl+0, shift+2
 //   type TEXT     type TEXT into the field that has the keyboard
 //   frames N      draw N frames
 //   wait WHAT     until WHAT holds: run (a live lesson is on screen), replay (a file
 //                 is), idle (no step runs), held (a segment waits at the wire's gate),
 //                 steps N (N steps shown, none running), item NAME (NAME is drawn)
+//   settings saved  (anywhere) the window reads the user's settings at start and
+//                 saves them when it closes, as it does for a person; a script
+//                 otherwise starts from the defaults and leaves them alone
 // When the script ends the window closes. An action that cannot be done (an
 // item never drawn, a wait that never ends) ends it with the line that failed.
 #include <imgui.h>
@@ -39,6 +43,7 @@ public:
     void before_frame(const Seen& seen, ImGuiIO& io);
     bool finished() const { return next_ >= lines_.size() || failure_.has_value(); }
     const std::optional<std::string>& failure() const { return failure_; }
+    bool uses_saved_settings() const { return uses_saved_settings_; }
 
 private:
     struct Line {
@@ -57,6 +62,7 @@ private:
     ImVec2 click_at_;         // where the current click presses
     std::chrono::steady_clock::time_point line_started_{};
     std::optional<std::string> failure_;
+    bool uses_saved_settings_ = false;
 };
 
 }  // namespace tcplab
