@@ -47,6 +47,9 @@ struct SetLoss {
     double probability = 0;
 };
 struct SkipTimeWait {};
+// The student's own programs (the output panel): the client's standard input
+// ends after what was typed, as Ctrl-D ends it in a terminal.
+struct EndProgramInput {};
 // Instructor notes, on the live run or the recording shown.
 struct AddNote {
     NoteEvent note;
@@ -81,8 +84,8 @@ struct AnswerUnsaved {
 using Command = std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
                              command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
                              command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
-                             command::SkipTimeWait, command::AddNote, command::OpenFile, command::StartRecording,
-                             command::StopRecording, command::SaveAs, command::ExportLadderSvg,
+                             command::SkipTimeWait, command::EndProgramInput, command::AddNote, command::OpenFile,
+                             command::StartRecording, command::StopRecording, command::SaveAs, command::ExportLadderSvg,
                              command::ExportLadderPng, command::AnswerUnsaved>;
 
 // The commands of one frame, applied in order before the next.
