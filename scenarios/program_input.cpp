@@ -19,13 +19,23 @@ Result<std::unique_ptr<ProgramInput>> ProgramInput::open() {
 }
 
 ProgramInput::~ProgramInput() {
-    close(write_fd_);
+    if (write_fd_ >= 0) close(write_fd_);
     close(read_fd_);
 }
 
 void ProgramInput::queue(const std::string& line) {
     std::lock_guard lock(mutex_);
-    lines_.push_back(line + "\n");
+    if (!ending_) lines_.push_back(line + "\n");
+}
+
+void ProgramInput::end() {
+    std::lock_guard lock(mutex_);
+    ending_ = true;
+}
+
+bool ProgramInput::ended() const {
+    std::lock_guard lock(mutex_);
+    return ending_;
 }
 
 std::vector<std::string> ProgramInput::pending() const {
@@ -51,6 +61,11 @@ Status ProgramInput::flush() {
         if (written_of_first_ < line.size()) continue;
         lines_.pop_front();
         written_of_first_ = 0;
+    }
+    // The program's copy of the read end is all that is left: it reads end-of-file.
+    if (ending_ && write_fd_ >= 0) {
+        close(write_fd_);
+        write_fd_ = -1;
     }
     return Done{};
 }

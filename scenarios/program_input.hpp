@@ -31,7 +31,12 @@ public:
     std::vector<std::string> pending() const;
     // Writes what the pipe takes now; the rest waits for the next call. An
     // error when the program has not read for so long that the pipe is full.
+    // Once ended and everything is written, the pipe closes.
     Status flush();
+    // Ctrl-D in a terminal: after the lines queued so far, the program reads
+    // end-of-file. Lines queued later are not sent.
+    void end();
+    bool ended() const;
 
 private:
     ProgramInput(int read_fd, int write_fd) : read_fd_(read_fd), write_fd_(write_fd) {}
@@ -41,6 +46,7 @@ private:
     mutable std::mutex mutex_;
     std::deque<std::string> lines_;
     size_t written_of_first_ = 0;  // bytes of lines_.front() already in the pipe
+    bool ending_ = false;
 };
 
 }  // namespace tcplab

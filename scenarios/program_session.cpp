@@ -7,18 +7,37 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 namespace tcplab {
 namespace {
+
+// When the program began to write a line that took `consumed` bytes of its
+// terminal: the stamp of the write its first byte came from (`writes` then
+// loses those bytes). Bytes no traced write announced (a write the tracer
+// does not see, such as pwrite) are dated now, as they are read.
+int64_t written_at(std::deque<TerminalWrite>& writes, uint64_t consumed) {
+    while (!writes.empty() && writes.front().bytes == 0) writes.pop_front();
+    const int64_t time_ns = writes.empty() ? realtime_now_ns() : writes.front().time_ns;
+    while (consumed > 0 && !writes.empty()) {
+        TerminalWrite& oldest = writes.front();
+        const uint64_t taken = std::min(consumed, oldest.bytes);
+        oldest.bytes -= taken;
+        consumed -= taken;
+        if (oldest.bytes == 0) writes.pop_front();
+    }
+    return time_ns;
+}
 
 // A line longer than this is cut into pieces: a program printing a megabyte
 // without a line break still shows up.
@@ -52,16 +71,20 @@ std::vector<std::string> with_overrides(std::vector<std::string> environment,
 
 struct ProgramSession::Reader {
     int master = -1;
-    pid_t pid = 0;  // the program on this terminal
+    pid_t pid = 0;  // the program on this terminal (0 until it runs)
     std::string label;
     Actor host = Actor::None;
-    std::string partial;  // bytes after the last line break
+    uint64_t terminal = 0;  // the terminal's device number, as the tracer sees it
+    std::string partial;    // bytes after the last line break
+    // The writes that put the bytes not yet made into lines there, oldest
+    // first, each with how many of its bytes are still to come.
+    std::deque<TerminalWrite> writes;
     // Nothing has the terminal open any more (EIO), though the program may
     // still run: it has closed its output before exit(). Closing the master
     // now would hang up its terminal and kill it with SIGHUP, so the master
     // stays open until the program has ended.
     bool hung_up = false;
-    bool program_ended = false;
+    std::atomic<bool> program_ended{false};  // set by launch() too, when the program never ran
 };
 
 ProgramSession::ProgramSession() : output_(8192) {}
@@ -133,6 +156,23 @@ Result<RunningProgram> ProgramSession::launch(const SessionProgram& program) {
         return Error{"cannot open a terminal for " + program.label + ": " + std::strerror(errno), ""};
     fcntl(master, F_SETFD, FD_CLOEXEC);
     fcntl(slave, F_SETFD, FD_CLOEXEC);
+    std::unique_ptr<Reader> reader;
+    if (program.terminal == ProgramTerminal::Lines) {
+        // Bytes arrive as written (no "\n" made "\r\n"), so that the tracer's
+        // count of bytes written tells which write began which line.
+        termios settings{};
+        if (tcgetattr(slave, &settings) == 0) {
+            settings.c_oflag &= ~static_cast<tcflag_t>(OPOST);
+            tcsetattr(slave, TCSANOW, &settings);
+        }
+        struct stat device {};
+        fstat(slave, &device);
+        reader = std::make_unique<Reader>();
+        reader->master = master;
+        reader->label = program.label;
+        reader->host = program.host;
+        reader->terminal = device.st_rdev;
+    }
 
     ProgramLaunch launch;
     launch.argv = program.argv;
@@ -149,35 +189,35 @@ Result<RunningProgram> ProgramSession::launch(const SessionProgram& program) {
     launch.stdout_fd = slave;
     launch.stderr_fd = slave;
     launch.controlling_terminal = slave;
+    launch.stamp_terminal_writes = reader != nullptr;
     launch.user = user_;
+    Reader* lines = reader.get();
     {
         // Counted before it runs: a program that ends at once must find itself here.
         std::lock_guard lock(mutex_);
         ++running_;
+        // Read from before it runs: its first write's stamp must find its terminal.
+        if (reader) new_readers_.push_back(std::move(reader));
     }
+    if (lines) wake();
     auto pid = tracer_->launch(std::move(launch));
+    // Never ran: the reader closes the terminal once it hangs up, just below.
+    if (!pid && lines) lines->program_ended = true;
     close(slave);  // the program holds it now; its end is when the master reads EIO
     if (!pid) {
-        close(master);
         std::lock_guard lock(mutex_);
         --running_;
+        if (!lines) close(master);
         return pid.error();
     }
     RunningProgram running;
     running.pid = pid.value();
     std::lock_guard lock(mutex_);
     launched_.emplace_back(pid.value(), program);
-    if (program.terminal == ProgramTerminal::Interactive) {
+    if (lines)
+        lines->pid = pid.value();
+    else
         running.terminal = master;
-    } else {
-        auto reader = std::make_unique<Reader>();
-        reader->master = master;
-        reader->pid = pid.value();
-        reader->label = program.label;
-        reader->host = program.host;
-        new_readers_.push_back(std::move(reader));
-        wake();
-    }
     return running;
 }
 
@@ -208,14 +248,23 @@ void ProgramSession::end_all(std::chrono::milliseconds grace) {
 
 void ProgramSession::read_loop() {
     std::vector<std::unique_ptr<Reader>> readers;
-    const auto emit = [&](Reader& reader, std::string text) {
+    // `consumed`: the bytes of the terminal the line took (its break too).
+    const auto emit = [&](Reader& reader, std::string text, uint64_t consumed) {
         if (!text.empty() && text.back() == '\r') text.pop_back();
-        ProgramOutput line{realtime_now_ns(), reader.host, reader.label, std::move(text)};
+        ProgramOutput line{written_at(reader.writes, consumed), reader.host, reader.label, std::move(text)};
         // Like the tracer: wait for room rather than lose a line (the program
         // blocks on its full terminal meanwhile).
         for (int waited = 0; !output_.has_room() && waited < 5000 && !stopping_; ++waited)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         output_.push(std::move(line));
+    };
+    // The tracer queued each write's stamp before the write: every byte read
+    // so far has its stamp here once this has run.
+    const auto take_stamps = [&] {
+        tracer_->terminal_writes().drain([&](TerminalWrite write) {
+            for (auto& reader : readers)
+                if (reader->terminal == write.terminal) reader->writes.push_back(write);
+        });
     };
     const auto take_exits = [&] {
         tracer_->exits().drain([&](ProgramExit exit) {
@@ -256,27 +305,34 @@ void ProgramSession::read_loop() {
             uint64_t count = 0;
             (void)!read(wake_fd_, &count, sizeof count);
         }
+        std::vector<bool> hung_up_now(readers.size(), false);
         for (size_t i = 0; i < readers.size(); ++i) {
             if (!(watched[i + 1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             Reader& reader = *readers[i];
             char buffer[4096];
             const ssize_t got = read(reader.master, buffer, sizeof buffer);
-            if (got > 0) {
-                reader.partial.append(buffer, static_cast<size_t>(got));
-                for (size_t end; (end = reader.partial.find('\n')) != std::string::npos;) {
-                    emit(reader, reader.partial.substr(0, end));
-                    reader.partial.erase(0, end + 1);
-                }
-                while (reader.partial.size() >= kLongestLine) {
-                    emit(reader, reader.partial.substr(0, kLongestLine));
-                    reader.partial.erase(0, kLongestLine);
-                }
-                continue;
-            }
-            if (got < 0 && errno == EINTR) continue;
+            if (got > 0) reader.partial.append(buffer, static_cast<size_t>(got));
             // EIO: no process holds the terminal open any more.
-            if (!reader.partial.empty()) emit(reader, std::move(reader.partial));
+            if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) hung_up_now[i] = true;
+        }
+        take_stamps();
+        for (size_t i = 0; i < readers.size(); ++i) {
+            Reader& reader = *readers[i];
+            for (size_t end; (end = reader.partial.find('\n')) != std::string::npos;) {
+                emit(reader, reader.partial.substr(0, end), end + 1);
+                reader.partial.erase(0, end + 1);
+            }
+            while (reader.partial.size() >= kLongestLine) {
+                emit(reader, reader.partial.substr(0, kLongestLine), kLongestLine);
+                reader.partial.erase(0, kLongestLine);
+            }
+            if (!hung_up_now[i]) continue;
+            if (!reader.partial.empty()) {
+                const uint64_t rest = reader.partial.size();
+                emit(reader, std::move(reader.partial), rest);
+            }
             reader.partial.clear();
+            reader.writes.clear();
             reader.hung_up = true;
             if (reader.program_ended) {
                 close(reader.master);

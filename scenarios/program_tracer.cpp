@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +95,8 @@ struct ProgramTracer::Tracing {
     bool killing = false;
 };
 
-ProgramTracer::ProgramTracer(size_t queue_capacity) : calls_(queue_capacity), exits_(1024) {}
+ProgramTracer::ProgramTracer(size_t queue_capacity)
+    : calls_(queue_capacity), exits_(1024), terminal_writes_(queue_capacity) {}
 
 Result<std::unique_ptr<ProgramTracer>> ProgramTracer::start(size_t queue_capacity) {
     if (!tracing_supported())
@@ -191,6 +193,7 @@ bool push_waiting(EventQueue<T>& queue, T item, std::atomic<uint64_t>& waits, co
 void ProgramTracer::loop() {
     Tracing state;
     std::atomic<uint64_t> exit_waits{0};
+    std::atomic<uint64_t> terminal_waits{0};
 
     const auto report = [&](CallEvent event) {
         if (event.call == "listen" && event.result == 0)
@@ -260,6 +263,10 @@ void ProgramTracer::loop() {
         process->pidfd = open_pidfd(pid);
         process->host = request->launch.host;
         process->program = request->launch.argv.front();
+        struct stat output {};
+        if (request->launch.stamp_terminal_writes && fstat(request->launch.stdout_fd, &output) == 0 &&
+            S_ISCHR(output.st_mode))
+            process->output_terminal = output.st_rdev;
         state.processes[pid] = process;
         state.threads[pid].process = process;
         state.launching[pid] = {request, failure[0], request->launch.argv.front()};
@@ -425,9 +432,13 @@ void ProgramTracer::loop() {
         if (state.decoder.begin(*thread.process, tid, *kind, arguments, pending)) {
             thread.pending = std::move(pending);
             resume(tid, PTRACE_SYSCALL);  // stop again when it returns
-        } else {
-            resume(tid, PTRACE_CONT);
+            return;
         }
+        // Queued before the program goes on: the stamp is there before the bytes.
+        if (const auto bytes = state.decoder.output_write(*thread.process, tid, *kind, arguments))
+            push_waiting(terminal_writes_, TerminalWrite{realtime_now_ns(), thread.process->output_terminal, *bytes},
+                         terminal_waits, quitting_);
+        resume(tid, PTRACE_CONT);
     };
 
     const auto syscall_stop = [&](pid_t tid, TracedThread& thread) {

@@ -52,7 +52,19 @@ struct ProgramLaunch {
     int stdout_fd = -1;
     int stderr_fd = -1;
     int controlling_terminal = -1;
+    // Report every write() of the program (and its children) to the terminal
+    // that is its standard output as a TerminalWrite, taken before the bytes
+    // reach the terminal: whoever reads the terminal dates each line by it.
+    bool stamp_terminal_writes = false;
     ProgramUser user;
+};
+
+// A program is about to write `bytes` bytes to its terminal (the character
+// device `terminal`): when it began to, for the line those bytes belong to.
+struct TerminalWrite {
+    int64_t time_ns = 0;
+    uint64_t terminal = 0;
+    uint64_t bytes = 0;
 };
 
 // A traced process that ended (every process the programs started, not only
@@ -87,6 +99,9 @@ public:
 
     EventQueue<CallEvent>& calls() { return calls_; }
     EventQueue<ProgramExit>& exits() { return exits_; }
+    // Only for programs launched with stamp_terminal_writes; whoever launches
+    // them must drain it (the programs wait while it is full).
+    EventQueue<TerminalWrite>& terminal_writes() { return terminal_writes_; }
 
     // Sends `signal` to every traced process (SIGTERM to end them, SIGKILL).
     void signal_all(int signal);
@@ -108,6 +123,7 @@ private:
 
     EventQueue<CallEvent> calls_;
     EventQueue<ProgramExit> exits_;
+    EventQueue<TerminalWrite> terminal_writes_;
     std::thread thread_;
     std::atomic<pid_t> thread_id_{0};
     std::atomic<bool> quitting_{false};

@@ -112,7 +112,7 @@ TracedSocket SocketCallDecoder::socket_at(TracedProcess& process, int fd) {
     auto known = process.descriptors.known.find(fd);
     if (known != process.descriptors.known.end()) return known->second;
     const DescriptorFacts facts = describe_tracee_descriptor(process.pidfd, fd);
-    TracedSocket socket{facts.inet_socket, facts.family, facts.type, facts.local, facts.peer};
+    TracedSocket socket{facts.inet_socket, facts.family, facts.type, facts.local, facts.peer, facts.character_device};
     // A descriptor that is not open is not remembered: it may open later.
     if (facts.open) process.descriptors.known[fd] = socket;
     return socket;
@@ -266,6 +266,14 @@ bool SocketCallDecoder::begin(TracedProcess& process, pid_t tid, SocketSyscall k
             return false;  // the tracer continues the interrupted call itself
     }
     return false;
+}
+
+std::optional<uint64_t> SocketCallDecoder::output_write(TracedProcess& process, pid_t tid, SocketSyscall kind,
+                                                        const std::array<uint64_t, 6>& arguments) {
+    if (process.output_terminal == 0 || (kind != SocketSyscall::Write && kind != SocketSyscall::Writev)) return {};
+    if (socket_at(process, fd_argument(arguments[0])).character_device != process.output_terminal) return {};
+    if (kind == SocketSyscall::Write) return arguments[2];
+    return total_length(iovecs_at(tid, arguments[1], arguments[2]));
 }
 
 bool SocketCallDecoder::begin_wait(TracedProcess& process, pid_t tid, PendingCall& pending) {
@@ -427,7 +435,8 @@ std::vector<CallEvent> SocketCallDecoder::end(TracedProcess& process, pid_t tid,
     const auto refresh = [&](int fd) -> TracedSocket& {
         const DescriptorFacts facts = describe_tracee_descriptor(process.pidfd, fd);
         TracedSocket& socket = table.known[fd];
-        socket = TracedSocket{facts.inet_socket, facts.family, facts.type, facts.local, facts.peer};
+        socket =
+            TracedSocket{facts.inet_socket, facts.family, facts.type, facts.local, facts.peer, facts.character_device};
         return socket;
     };
     // Bytes a call moved: what it asked for, and what the kernel took or gave.

@@ -27,6 +27,7 @@ struct TracedSocket {
     int type = 0;
     Endpoint local;
     Endpoint peer;
+    uint64_t character_device = 0;  // not a socket but a terminal: its number
 };
 
 // What one process knows of its descriptors; threads of the process share it.
@@ -44,6 +45,9 @@ struct TracedProcess {
     std::string program;  // its command name, e.g. "python3"
     DescriptorTable descriptors;
     bool made_socket_calls = false;
+    // The terminal whose writes are stamped (0: none): a line of output is
+    // dated by the write() that began it, not by when tcplab read it.
+    uint64_t output_terminal = 0;
 };
 
 struct PendingCall {
@@ -71,6 +75,10 @@ public:
     // At the stop after it: the calls to report (none for a wait that found
     // nothing; several for a close_range that closed several sockets).
     std::vector<CallEvent> end(TracedProcess& process, pid_t tid, PendingCall& pending, int64_t return_value);
+    // At the stop before a write() or writev() that begin() left alone: how
+    // many bytes it writes to the process's output terminal, if it does.
+    std::optional<uint64_t> output_write(TracedProcess& process, pid_t tid, SocketSyscall kind,
+                                         const std::array<uint64_t, 6>& arguments);
     // A call that never returned: the process ended inside it.
     CallEvent unfinished(const TracedProcess& process, pid_t tid, const PendingCall& pending, int64_t now_ns) const;
     // A call a signal interrupted, and that was not made again: the program saw EINTR.

@@ -52,7 +52,8 @@ DescriptorFacts describe_tracee_descriptor(int pidfd, int fd) {
     if (copy < 0) return facts;
     facts.open = true;
     struct stat status {};
-    if (fstat(copy, &status) == 0 && S_ISSOCK(status.st_mode)) {
+    if (fstat(copy, &status) == 0 && S_ISCHR(status.st_mode)) facts.character_device = status.st_rdev;
+    if (S_ISSOCK(status.st_mode)) {
         facts.family = socket_option(copy, SO_DOMAIN);
         facts.type = socket_option(copy, SO_TYPE);
         facts.inet_socket = facts.family == AF_INET || facts.family == AF_INET6;

@@ -35,6 +35,7 @@ struct DescriptorFacts {
     int type = 0;  // SOCK_STREAM, SOCK_DGRAM
     Endpoint local;
     Endpoint peer;
+    uint64_t character_device = 0;  // a terminal (or another character device): its number
 };
 
 // Looks at descriptor `fd` of the process behind `pidfd` through a copy of

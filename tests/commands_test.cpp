@@ -40,14 +40,15 @@ struct Window {
     LessonBar bar;
     WireView wire;
     PredictView predict;
-    const Trace* drawn_trace = nullptr;  // what the last frame's views were given
-    std::string bar_text;                // what the lesson bar said in the last frame
+    ProgramInput* program_input = nullptr;  // the client's input, while programs run
+    const Trace* drawn_trace = nullptr;     // what the last frame's views were given
+    std::string bar_text;                   // what the lesson bar said in the last frame
 
     explicit Window(RunOptions options = {}) : controller(options) {}
 
     void frame() {
         files.take_loaded(shared);
-        apply_commands(outbox, controller, files, shared);
+        apply_commands(outbox, controller, files, shared, program_input);
         controller.update(shared);
         const Trace* trace = controller.trace();
         LabContext context{trace ? *trace : empty, language, shared, palette};
@@ -90,6 +91,26 @@ struct Window {
     bool settled(size_t steps) const { return !controller.busy() && controller.shown_steps() == steps; }
     bool says(const std::string& key) const { return bar_text.find(language.text(key)) != std::string::npos; }
 };
+
+// The output panel's End input (Ctrl-D): the client's standard input ends
+// after the lines typed before it; lines typed after are not sent.
+TEST(Commands, EndProgramInputEndsTheClientsInputAfterWhatWasTyped) {
+    test::ImGuiHarness harness;
+    Window window;
+    auto input = ProgramInput::open();
+    ASSERT_TRUE(input.ok()) << input.error().what;
+    window.program_input = input.value().get();
+    input.value()->queue("last line");
+    window.apply(harness, command::EndProgramInput{});
+    EXPECT_TRUE(input.value()->ended());
+    input.value()->queue("too late");
+    ASSERT_TRUE(input.value()->flush().ok());  // the window writes between frames
+    std::string received;
+    char buffer[64];
+    for (ssize_t got; (got = read(input.value()->program_end(), buffer, sizeof buffer)) > 0;)
+        received.append(buffer, static_cast<size_t>(got));
+    EXPECT_EQ(received, "last line\n");  // then end-of-file
+}
 
 const std::string kRecording = std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng";
 

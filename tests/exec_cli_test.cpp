@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -143,6 +144,50 @@ TEST(Exec, EchoExampleShowsCallsSegmentsAndBothEndsStates) {
         echoed = echoed || (line["label"] == "client" && line["text"] == "echo: hello");
     EXPECT_TRUE(echoed);
     EXPECT_EQ(of_type(lines, "program_exit").size(), 2u);
+}
+
+// A line is dated when the program began to write it, not when tcplab read
+// it: a client that prints, then connects, has its line before its SYN, even
+// a line it finishes only after connect() returned.
+TEST(Exec, OutputLinesAreDatedByTheWriteNotByTheRead) {
+    if (!have_python()) GTEST_SKIP() << "python3 is not installed";
+    char name[] = "/tmp/tcplab-exec-order-XXXXXX";
+    const std::string folder = mkdtemp(name);
+    chmod(folder.c_str(), 0755);
+    std::ofstream(folder + "/server.py") << "import socket\n"
+                                            "listener = socket.socket()\n"
+                                            "listener.bind(('', 9000))\n"
+                                            "listener.listen()\n"
+                                            "connection, _ = listener.accept()\n"
+                                            "connection.recv(100)\n";
+    std::ofstream(folder + "/client.py") << "import socket, sys\n"
+                                            "client = socket.socket()\n"
+                                            "print('about to connect')\n"
+                                            "sys.stdout.write('connecting... ')\n"
+                                            "sys.stdout.flush()\n"
+                                            "client.connect(('server', 9000))\n"
+                                            "print('connected')\n";
+    const Outcome run =
+        tcplab("exec --json --server 'python3 " + folder + "/server.py' --client 'python3 " + folder + "/client.py'");
+    std::filesystem::remove_all(folder);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const auto lines = json_lines(run.output);
+    int64_t first_syn = 0;
+    for (const json& packet : of_type(lines, "packet"))
+        if (packet.value("flags", "") == "SYN" && (first_syn == 0 || packet["time_ns"] < first_syn))
+            first_syn = packet["time_ns"];
+    ASSERT_NE(first_syn, 0) << run.output;
+    std::map<std::string, int64_t> written;
+    for (const json& line : of_type(lines, "output"))
+        if (line["label"] == "client") written[line["text"]] = line["time_ns"];
+    ASSERT_EQ(written.count("about to connect"), 1u) << run.output;
+    ASSERT_EQ(written.count("connecting... connected"), 1u) << run.output;
+    EXPECT_LT(written["about to connect"], first_syn);
+    EXPECT_LT(written["connecting... connected"], first_syn);
+    // The second line was finished after connect() returned, so after the SYN:
+    // read, it could not have been dated before it.
+    ASSERT_FALSE(calls(lines, "client", "connect").empty()) << run.output;
+    EXPECT_GT(calls(lines, "client", "connect")[0]["return_ns"].get<int64_t>(), first_syn);
 }
 
 TEST(Exec, StickyExampleThreeSendsAreOneRecvOfFourteen) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "imgui_harness.hpp"
@@ -101,10 +102,10 @@ TEST_F(ProgramOutputPanel, WhatIsTypedReachesTheClientsStandardInput) {
     context.program_input = input.value().get();
     ProgramOutputView view;
     draw(view, context);
-    // Click the input line, type, press Enter.
-    harness_.mouse(last_item_.x, last_item_.y, true);
+    // Click the input line (left of the last item, its End input button), type, press Enter.
+    harness_.mouse(20, last_item_.y, true);
     draw(view, context, 1);
-    harness_.mouse(last_item_.x, last_item_.y, false);
+    harness_.mouse(20, last_item_.y, false);
     draw(view, context, 1);
     ImGuiIO& io = ImGui::GetIO();
     io.AddInputCharactersUTF8("ping 你好");
@@ -122,6 +123,55 @@ TEST_F(ProgramOutputPanel, WhatIsTypedReachesTheClientsStandardInput) {
     char buffer[64] = {};
     const ssize_t got = read(input.value()->program_end(), buffer, sizeof(buffer));
     EXPECT_EQ(std::string(buffer, got > 0 ? static_cast<size_t>(got) : 0), "ping 你好\n");
+}
+
+// Ctrl-D of a terminal: the button, or Ctrl+D while typing, asks the window
+// (through the outbox) to end the client's input after what was typed; once
+// the window has ended it, the client reads end-of-file and the panel says so.
+TEST_F(ProgramOutputPanel, EndOfInputByButtonOrCtrlDReachesTheClientAsEndOfFile) {
+    const Trace trace = echo_trace();
+    auto input = ProgramInput::open();
+    ASSERT_TRUE(input.ok()) << input.error().what;
+    Outbox outbox;
+    LabContext context{trace, language_, shared_, palette_};
+    context.program_input = input.value().get();
+    context.outbox = &outbox;
+    ProgramOutputView view;
+    draw(view, context);
+    // The last item is the button: click it.
+    harness_.mouse(last_item_.x, last_item_.y, true);
+    draw(view, context, 1);
+    harness_.mouse(last_item_.x, last_item_.y, false);
+    draw(view, context, 1);
+    ASSERT_EQ(outbox.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<command::EndProgramInput>(outbox[0]));
+    outbox.clear();
+
+    // Ctrl+D in the input line, with a word typed: the word goes first.
+    const float field_x = 20, field_y = last_item_.y;
+    harness_.mouse(field_x, field_y, true);
+    draw(view, context, 1);
+    harness_.mouse(field_x, field_y, false);
+    draw(view, context, 1);
+    ImGui::GetIO().AddInputCharactersUTF8("bye");
+    draw(view, context, 1);
+    context.end_of_input_key = true;  // what the window sets when Ctrl+D goes down
+    draw(view, context, 1);
+    context.end_of_input_key = false;
+    ASSERT_EQ(outbox.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<command::EndProgramInput>(outbox[0]));
+    EXPECT_EQ(input.value()->pending(), std::vector<std::string>{"bye"});
+
+    // The window applies it (apply_commands) and writes between frames.
+    input.value()->end();
+    ASSERT_TRUE(input.value()->flush().ok());
+    std::string received;
+    char buffer[64];
+    for (ssize_t got; (got = read(input.value()->program_end(), buffer, sizeof buffer)) > 0;)
+        received.append(buffer, static_cast<size_t>(got));
+    EXPECT_EQ(received, "bye\n");  // and then end-of-file: the loop ended on 0
+    const std::string text = draw(view, context);
+    EXPECT_NE(text.find(language_.text("program_output.ended").substr(0, 30)), std::string::npos) << text;
 }
 
 }  // namespace

@@ -47,6 +47,9 @@ struct SetLoss {
     double probability = 0;
 };
 struct SkipTimeWait {};
+// The student's own programs (the output panel): the client's standard input
+// ends after what was typed, as Ctrl-D ends it in a terminal.
+struct EndProgramInput {};
 // Instructor notes, on the live run or the recording shown.
 struct AddNote {
     NoteEvent note;
@@ -92,9 +95,9 @@ using Command =
     std::variant<command::LoadLesson, command::Reset, command::Step, command::Back, command::Forward,
                  command::TogglePlay, command::SetPlaySpeed, command::SetRunOptions, command::ReleaseHeld,
                  command::DropHeld, command::ReleaseAllHeld, command::SetLatency, command::SetLoss,
-                 command::SkipTimeWait, command::AddNote, command::EditNote, command::DeleteNote, command::OpenFile,
-                 command::StartRecording, command::StopRecording, command::Save, command::SaveAs,
-                 command::ExportLadderSvg, command::ExportLadderPng, command::AnswerUnsaved>;
+                 command::SkipTimeWait, command::EndProgramInput, command::AddNote, command::EditNote,
+                 command::DeleteNote, command::OpenFile, command::StartRecording, command::StopRecording, command::Save,
+                 command::SaveAs, command::ExportLadderSvg, command::ExportLadderPng, command::AnswerUnsaved>;
 
 // The commands of one frame, applied in order before the next.
 using Outbox = std::vector<Command>;

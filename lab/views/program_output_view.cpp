@@ -44,7 +44,14 @@ void ProgramOutputView::draw_input(LabContext& context) {
             "%s", fill_placeholders(context.text("program_output.waiting"), {std::to_string(waiting)}).c_str());
     if (refocus_) ImGui::SetKeyboardFocusHere();
     refocus_ = false;
-    ImGui::SetNextItemWidth(-1);
+    if (context.program_input->ended()) {
+        ImGui::TextDisabled("%s", context.text("program_output.ended").c_str());
+        return;
+    }
+    const std::string end_label = context.text("program_output.end_input");
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float end_width = ImGui::CalcTextSize(end_label.c_str()).x + style.FramePadding.x * 2;
+    ImGui::SetNextItemWidth(-(end_width + style.ItemSpacing.x));
     // The text is queued for the client; the window writes it between frames.
     if (ImGui::InputTextWithHint("##stdin", context.text("program_output.input_hint").c_str(), input_, sizeof(input_),
                                  ImGuiInputTextFlags_EnterReturnsTrue)) {
@@ -52,6 +59,14 @@ void ProgramOutputView::draw_input(LabContext& context) {
         input_[0] = '\0';
         refocus_ = true;  // Enter leaves the field; the next line is typed in it too
     }
+    // Ctrl+D while typing, as in a terminal; what is typed goes first.
+    bool end = ImGui::IsItemActive() && context.end_of_input_key;
+    ImGui::SameLine();
+    end = ImGui::Button(end_label.c_str()) || end;
+    if (!end) return;
+    if (input_[0] != '\0') context.program_input->queue(input_);
+    input_[0] = '\0';
+    context.ask(command::EndProgramInput{});
 }
 
 }  // namespace tcplab

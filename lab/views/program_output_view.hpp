@@ -2,7 +2,8 @@
 // What the student's own programs wrote (tcplab exec, "Your programs"), each
 // line marked and coloured by the host it came from, up to the cursor; and,
 // while they run, an input line whose text goes to the client's standard
-// input, as typing does in the terminal.
+// input, as typing does in the terminal, and a way to end that input
+// (Ctrl+D in a terminal) so a client reading until end-of-file finishes.
 #include <string>
 #include <vector>
 

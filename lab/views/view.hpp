@@ -62,6 +62,9 @@ struct LabContext {
     // The client's standard input while the student's own programs run in the
     // window: typed lines are queued here and written between frames.
     ProgramInput* program_input = nullptr;
+    // Ctrl+D went down this frame: in the program input line, it ends the
+    // client's standard input, as in a terminal.
+    bool end_of_input_key = false;
     // The trace's transitions and state spans, brought up to date once at the
     // start of the frame for every view (the window's). Without it (tests), a
     // view keeps its own: see transitions_and_spans().

@@ -16,7 +16,8 @@ void forget_packets(SharedViewState& shared) {
 
 }  // namespace
 
-void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files, SharedViewState& shared) {
+void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files, SharedViewState& shared,
+                    ProgramInput* program_input) {
     // A command may not add commands, but taking the list first keeps the loop safe if one ever does.
     Outbox commands;
     commands.swap(outbox);
@@ -46,6 +47,9 @@ void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files,
                 [&](const command::SetLatency& latency) { controller.set_latency(latency.latency); },
                 [&](const command::SetLoss& loss) { controller.set_loss(loss.probability); },
                 [&](const command::SkipTimeWait&) { controller.skip_time_wait(); },
+                [&](const command::EndProgramInput&) {
+                    if (program_input) program_input->end();
+                },
                 [&](const command::AddNote& note) { controller.add_note(note.note); },
                 [&](const command::EditNote& edit) { controller.edit_note(edit.note, edit.text); },
                 [&](const command::DeleteNote& note) { controller.edit_note(note.note, std::nullopt); },

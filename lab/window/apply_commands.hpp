@@ -4,11 +4,15 @@
 #include "lab/views/command.hpp"
 #include "lab/views/step_controller.hpp"
 #include "replay_ui.hpp"
+#include "scenarios/program_input.hpp"
 
 namespace tcplab {
 
 // Applies the outbox in order and empties it. What selects a packet of the
 // old run (the selection, the hover) is cleared when the run is replaced.
-void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files, SharedViewState& shared);
+// `program_input`: the client's standard input while the student's programs
+// run in the window, else null.
+void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files, SharedViewState& shared,
+                    ProgramInput* program_input = nullptr);
 
 }  // namespace tcplab

@@ -946,7 +946,7 @@ int LabWindow::run() {
         self.handle_keys();
         // Between the last frame's drawing and this one's: what was asked
         // for changes the run now, and the context below is built from the result.
-        apply_commands(self.outbox, controller, *self.replay_ui, self.shared);
+        apply_commands(self.outbox, controller, *self.replay_ui, self.shared, self.program_input());
         if (self.replay_ui->quit_allowed()) self.quit = true;  // notes saved or discarded: close now
         if (self.programs_to_start) self.start_programs(std::move(self.programs_to_start));
         self.programs_to_start.reset();
@@ -981,6 +981,9 @@ int LabWindow::run() {
         self.drawn_texts.clear();
         if (self.screenshot_mode()) context.drawn_texts = &self.drawn_texts;
         context.program_input = self.program_input();
+        // Read here, where keys are known by name; the output panel acts on it
+        // when its input line has the keyboard.
+        context.end_of_input_key = ImGui::GetIO().KeyCtrl && imgui_compat::key_pressed(GLFW_KEY_D, false);
 
         self.draw_menu_bar();
         self.draw_views(context);
