@@ -257,6 +257,15 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
     std::optional<tcplab::TerminalGate> gate;
     if (options.wire.gated) gate.emplace(language, script, stdin, settings.json ? stderr : stdout);
     tcplab::TerminalGate* gate_pointer = gate ? &*gate : nullptr;
+    // A note on a step the lesson does not have would never be written: said now, not lost.
+    for (size_t index = 0; index < notes.size(); ++index)
+        if (notes[index].step >= run.value()->lesson().steps.size()) {
+            print_error(
+                {tcplab::fill_placeholders(language.text("record.no_such_note_step"),
+                                           {settings.notes[index], std::to_string(run.value()->lesson().steps.size())}),
+                 language.text("record.bad_note_fix")});
+            return exit_code::kUsage;
+        }
     std::unique_ptr<tcplab::RunRecording> recording;
     if (!settings.record.empty()) {
         auto started = tcplab::RunRecording::start(settings.record, settings.force, *run.value(), std::move(notes));

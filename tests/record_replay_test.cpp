@@ -458,6 +458,11 @@ TEST(RecordCli, ANoteWrittenWhileRecordingIsACommentTsharkShows) {
     const Outcome refused = run_tcplab("run handshake --record '" + dir.file("other.pcapng") + "' --note 'no step'");
     EXPECT_EQ(refused.exit_code, exit_code::kUsage) << refused.output;
     EXPECT_TRUE(contains(refused.output, "--note no step")) << refused.output;
+    const Outcome no_such_step =
+        run_tcplab("run handshake --record '" + dir.file("other.pcapng") + "' --note '99:late'");
+    EXPECT_EQ(no_such_step.exit_code, exit_code::kUsage) << no_such_step.output;
+    EXPECT_TRUE(contains(no_such_step.output, "--note 99:late: this lesson has")) << no_such_step.output;
+    EXPECT_FALSE(fs::exists(dir.file("other.pcapng"))) << "nothing is recorded";
 
     if (auto missing = test::missing_tshark()) GTEST_SKIP() << *missing;
     const TsharkRead read = tshark_read(path);
