@@ -419,6 +419,22 @@ TEST(LadderFit, AStepTallerThanThePanelShowsItsBeginningSmallerButNotBelowTheSma
     EXPECT_EQ(of_kind(whole, LadderRecordKind::Arrow).size(), 9u);
 }
 
+TEST(LadderFit, AStepTooTallEvenSmallerStartsAtItsFirstSegment) {
+    Fixture fixture;
+    fixture.trace.add_call(call(-20, Actor::Client, "socket"));
+    fixture.trace.add_call(call(-10, Actor::Client, "connect"));
+    add_conversation(fixture.trace);
+    const LadderInput input = input_for(fixture);
+    const float panel = row_spacing(input) * 3.0f;
+    const LadderLayout fitted =
+        layout_fitted_ladder(input, {.panel_height = panel, .focus_from_ns = kStart - 20, .smallest_text_scale = 0.9f});
+    expect_inside(fitted, panel);
+    EXPECT_TRUE(of_kind(fitted, LadderRecordKind::CallLabel).empty());
+    const auto shown = texts(of_kind(fitted, LadderRecordKind::Arrow));
+    ASSERT_FALSE(shown.empty());
+    EXPECT_EQ(shown.front(), "SYN seq=0");
+}
+
 TEST(LadderFit, WhileAStepRunsTheNewestEventsAreShownAndNoLabelIsCut) {
     Fixture fixture;
     add_conversation(fixture.trace);

@@ -6,12 +6,17 @@
 // build (cmake/quickstart.sh test) AddressSanitizer must stay silent as well.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "lab/exit_codes.hpp"
+#include "lab/window/settings.hpp"
 #include "tests/environment.hpp"
 #include "tests/run_tcplab.hpp"
 #include "tests/temp_dir.hpp"
@@ -21,7 +26,8 @@ namespace {
 using tcplab::test::ProgramOutcome;
 using tcplab::test::TempDir;
 
-// Runs the window on `arguments` in `folder` (where its dialogs open) with `script`.
+// Runs the window on `arguments` in `folder` (where its dialogs open) with `script`;
+// its settings, when the script asks for them, live in the folder too.
 ProgramOutcome run_script(const TempDir& folder, const std::string& script, const std::string& arguments) {
     const std::string script_path = folder.file("clicks.script");
     std::ofstream(script_path) << script;
@@ -30,10 +36,10 @@ ProgramOutcome run_script(const TempDir& folder, const std::string& script, cons
     // The X authority file is the test's own, so xvfb-run never replaces tcplab's
     // exit code with its own (see window_test.cpp).
     for (int attempt = 0; attempt < 3; ++attempt) {
-        outcome = tcplab::test::run_shell("cd '" + folder.path().string() + "' && TCPLAB_WINDOW_SCRIPT='" +
-                                          script_path + "' xvfb-run -a -f '" + folder.file("Xauthority") +
-                                          "' -s '-screen 0 1600x900x24' '" + TCPLAB_BINARY + "' gui --lang en " +
-                                          arguments + " 2>&1");
+        outcome = tcplab::test::run_shell(
+            "cd '" + folder.path().string() + "' && XDG_CONFIG_HOME='" + folder.file("config") +
+            "' TCPLAB_WINDOW_SCRIPT='" + script_path + "' xvfb-run -a -f '" + folder.file("Xauthority") +
+            "' -s '-screen 0 1600x900x24' '" + TCPLAB_BINARY + "' gui --lang en " + arguments + " 2>&1");
         if (outcome.output.find("Xvfb failed to start") == std::string::npos) break;
     }
     return outcome;
@@ -352,6 +358,117 @@ frames 3
     for (size_t at = saved.find("look at the ISN"); at != std::string::npos; at = saved.find("look at the ISN", at + 1))
         EXPECT_EQ(saved.compare(at + 15, 11, "and the ACK"), 0) << "at byte " << at;
     EXPECT_FALSE(std::filesystem::exists(folder.file("class-notes.pcapng"))) << "no Save as… dialog was used";
+}
+
+// What the window saved in the folder's settings when it closed.
+tcplab::WindowSettings saved_settings(const TempDir& folder) {
+    const tcplab::LoadedSettings loaded = tcplab::load_settings(folder.file("config") + "/tcplab/settings.toml");
+    EXPECT_FALSE(loaded.error) << loaded.error->what;
+    return loaded.settings;
+}
+
+std::string recording_argument() { return "--open '" + std::string(TCPLAB_TEST_RECORDINGS) + "/handshake.pcapng'"; }
+
+// Ctrl+= and Ctrl+- zoom by a tenth, Ctrl+0 goes back to 1, and the window remembers the zoom.
+TEST(WindowKeys, ZoomKeysAreRememberedInTheSettings) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-keys");
+    expect_clean(run_script(folder,
+                            "settings saved\nwait replay\nkey ctrl+=\nkey ctrl+=\nkey ctrl+=\nkey ctrl+-\nframes 3\n",
+                            recording_argument()));
+    EXPECT_DOUBLE_EQ(saved_settings(folder).zoom, 1.2);
+    // The next start reads it: one more step up.
+    expect_clean(run_script(folder, "settings saved\nwait replay\nkey ctrl+=\nframes 3\n", recording_argument()));
+    EXPECT_DOUBLE_EQ(saved_settings(folder).zoom, 1.3);
+    expect_clean(run_script(folder, "settings saved\nwait replay\nkey ctrl+0\nframes 3\n", recording_argument()));
+    EXPECT_DOUBLE_EQ(saved_settings(folder).zoom, 1.0);
+}
+
+// In the presentation layout a view's number puts it in the left panel, with
+// Shift in the right one; a view already shown on the other side swaps places.
+TEST(WindowKeys, DigitKeysSwapAPanelIntoThePresentation) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-keys");
+    // Views 2 and 5: the timeline and the packet detail (lab/views/registry.cpp).
+    expect_clean(run_script(folder, "settings saved\nwait replay\nkey f11\nkey 2\nkey shift+5\nframes 3\n",
+                            recording_argument()));
+    tcplab::WindowSettings settings = saved_settings(folder);
+    EXPECT_EQ(settings.layout, "presentation");
+    EXPECT_EQ(settings.presentation_left, "timeline");
+    EXPECT_EQ(settings.presentation_right, "packet_detail");
+    expect_clean(run_script(folder, "settings saved\nwait replay\nkey 5\nframes 3\n", recording_argument()));
+    settings = saved_settings(folder);
+    EXPECT_EQ(settings.presentation_left, "packet_detail");
+    EXPECT_EQ(settings.presentation_right, "timeline");
+    // Outside the presentation the digits change nothing; F11 goes back to the full layout.
+    expect_clean(run_script(folder, "settings saved\nwait replay\nkey f11\nkey 3\nframes 3\n", recording_argument()));
+    settings = saved_settings(folder);
+    EXPECT_EQ(settings.layout, "full");
+    EXPECT_EQ(settings.presentation_left, "packet_detail");
+}
+
+// Where imgui.ini says each view's window is: "ladder" -> {x, y, width, height}.
+std::map<std::string, std::vector<float>> window_places(const TempDir& folder) {
+    std::ifstream ini(folder.file("config") + "/tcplab/imgui.ini");
+    std::map<std::string, std::vector<float>> places;
+    std::string line, id;
+    while (std::getline(ini, line)) {
+        if (line.rfind("[Window][", 0) == 0) {
+            const size_t hashes = line.find("###");
+            id = hashes == std::string::npos ? "" : line.substr(hashes + 3, line.size() - hashes - 4);
+            continue;
+        }
+        float a = 0, b = 0;
+        if (!id.empty() && (std::sscanf(line.c_str(), "Pos=%f,%f", &a, &b) == 2)) {
+            places[id].resize(4);
+            places[id][0] = a, places[id][1] = b;
+        } else if (!id.empty() && std::sscanf(line.c_str(), "Size=%f,%f", &a, &b) == 2) {
+            places[id].resize(4);
+            places[id][2] = a, places[id][3] = b;
+        }
+    }
+    return places;
+}
+
+// View ▸ Layout ▸ Save as mine keeps the arrangement in the settings; after
+// another layout, View ▸ Layout ▸ Mine puts every window back there.
+TEST(WindowKeys, TheTeachersOwnLayoutIsSavedAndComesBack) {
+    if (auto missing = tcplab::test::missing_xvfb()) GTEST_SKIP() << *missing;
+    TempDir folder("tcplab-keys");
+    expect_clean(run_script(
+        folder, "settings saved\nwait replay\nclick menu.view\nclick view.layout\nclick layout.save_mine\nframes 3\n",
+        recording_argument()));
+    const tcplab::WindowSettings saved = saved_settings(folder);
+    EXPECT_EQ(saved.layout, "mine");
+    std::set<std::string> ids;
+    for (const tcplab::SavedPanel& panel : saved.own_layout) {
+        ids.insert(panel.view_id);
+        EXPECT_GE(panel.x, 0.0);
+        EXPECT_GT(panel.width, 0.05) << panel.view_id;
+        EXPECT_LE(panel.x + panel.width, 1.001) << panel.view_id;
+        EXPECT_LE(panel.y + panel.height, 1.001) << panel.view_id;
+    }
+    for (const char* id : {"scenario", "timeline", "ladder", "state_machine"}) EXPECT_TRUE(ids.count(id)) << id;
+
+    expect_clean(run_script(folder,
+                            "settings saved\nwait replay\nclick menu.view\nclick view.layout\nclick "
+                            "layout.ladder_timeline\nframes 3\nclick menu.view\nclick view.layout\nclick "
+                            "layout.mine\nframes 3\n",
+                            recording_argument()));
+    const tcplab::WindowSettings again = saved_settings(folder);
+    EXPECT_EQ(again.layout, "mine");
+    EXPECT_EQ(again.own_layout, saved.own_layout);
+    // Each window where the arrangement put it, in the 1600×900 window.
+    const auto places = window_places(folder);
+    for (const tcplab::SavedPanel& panel : saved.own_layout) {
+        SCOPED_TRACE(panel.view_id);
+        ASSERT_TRUE(places.count(panel.view_id));
+        const std::vector<float>& place = places.at(panel.view_id);
+        EXPECT_NEAR(place[0], panel.x * 1600, 2.0);
+        EXPECT_NEAR(place[1], panel.y * 900, 2.0);
+        EXPECT_NEAR(place[2], panel.width * 1600, 2.0);
+        EXPECT_NEAR(place[3], panel.height * 900, 2.0);
+    }
 }
 
 }  // namespace

@@ -485,10 +485,15 @@ LadderFit fit_ladder(const LadderInput& input, const LadderRows& rows, const Lad
                 fit.text_scale = scale;
                 return fit;
             }
-            // The whole step with what came before it above, or the step's beginning.
-            first = step_bottom - row_top(input, rows.rows[step_first]) <= panel
-                        ? earliest_that_fits(input, rows, step_first, step_bottom, panel)
-                        : step_first;
+            // The whole step with what came before it above, or, too tall, from its first segment on:
+            // the calls and states before it say less than the exchange does.
+            if (step_bottom - row_top(input, rows.rows[step_first]) <= panel) {
+                first = earliest_that_fits(input, rows, step_first, step_bottom, panel);
+            } else {
+                first = step_first;
+                while (first < last && rows.rows[first].kind != LadderRows::Kind::Packet) ++first;
+                if (rows.rows[first].kind != LadderRows::Kind::Packet) first = step_first;
+            }
         }
     } else {
         first = earliest_that_fits(input, rows, last, whole_bottom, panel);

@@ -179,7 +179,8 @@ LadderLayout layout_ladder(const LadderInput& input, const LadderRows& rows);
 // its panel. A short run is shown entirely, its rows spread apart to fill the
 // panel; a longer one shows the step being discussed, from its first event,
 // with as many of the events before it as still fit above (its context); a
-// step too long for the panel shows its beginning; while a step runs, the
+// step too long for the panel shows its exchange from its first segment on
+// (its first event when it has none); while a step runs, the
 // newest events. Rows are never cut: the top is the label of a row, and a
 // record that would not fit whole is left out.
 struct LadderFitRequest {

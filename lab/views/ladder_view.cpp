@@ -17,6 +17,7 @@ namespace tcplab {
 namespace {
 
 constexpr float kPresentationCaption = 0.7f;
+constexpr float kPresentationRowLines = 1.6f;
 // The smallest text a class reads from the back of a room on a projector.
 constexpr float kClassMinimumPixels = 18.0f;
 
@@ -100,6 +101,8 @@ void LadderView::draw(LabContext& context) {
 
 // In front of a class: no scrolling, the step discussed (or the whole short run) fitted to the panel.
 void LadderView::draw_fitted(LabContext& context, LadderInput& input, float header_left) {
+    // Rows closer than in the scrolling ladder: a step's whole exchange should fit (a short run spreads them again).
+    input.row_height = input.line_height * kPresentationRowLines;
     // Under the lane names (a line and the item spacing), above the window's padding.
     const ImGuiStyle& style = ImGui::GetStyle();
     const float header = ImGui::GetTextLineHeight() + 2.0f + style.ItemSpacing.y;

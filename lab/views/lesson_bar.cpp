@@ -133,8 +133,11 @@ void LessonBar::ask_for_room(LabContext& context) {
     const FittedColumn& checks = columns_[1];
     if (!compact_checks_ && context.shared.lesson_height_capped && checks.scale <= smallest * 1.001f &&
         checks.needed > checks.available) {
+        // The step is fitted again from the start, in the room the counted checks leave.
         compact_checks_ = true;
-        frames_in_step_ = 1;  // the columns share the width anew
+        for (FittedColumn& column : columns_) column.scale = 1.0f;
+        context.shared.lesson_height_wanted = 0;
+        frames_in_step_ = 0;
     }
 }
 

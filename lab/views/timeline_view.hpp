@@ -38,7 +38,7 @@ private:
     // Merged state transitions and their spans (by row: the state lanes are culled per row).
     TransitionsAndSpans own_history_;               // when the context has none
     const TransitionsAndSpans* history_ = nullptr;  // this frame's
-    float axis_screen_x_ = 0;                       // last frame's geometry, for screen_point()
+    float axis_screen_x_ = 0;                // last frame's geometry, for screen_point()
     std::array<float, kTimelineLaneCount> lane_middle_y_{};
     bool dragged_ = false;      // the current press moved the view, so its release is no click
     bool set_hovered_ = false;  // this view set shared.hovered_packet last frame
