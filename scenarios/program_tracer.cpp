@@ -1,6 +1,7 @@
 #include "program_tracer.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -43,6 +44,23 @@ void install_wake_handler() {
         action.sa_flags = 0;  // no SA_RESTART: waitpid() must return EINTR
         sigaction(wake_signal(), &action, nullptr);
     });
+}
+
+// Every stop of a traced program wakes the tracer and waits for it; on two
+// CPUs each stop also crosses between them (a wake-up on the other CPU, and
+// ptrace waiting until the stopped program has left its CPU), and on a loaded
+// machine or a VM the other CPU may not be there at once. The tracer thread
+// keeps to the CPU it starts on, and the programs it starts inherit that
+// (it forks them): a stop is then a plain switch on one CPU, measured in
+// bench/ptrace_stop_bench and bench/program_trace_bench. The programs share
+// one CPU: a student's socket program waits on the network, not on it.
+void keep_to_one_cpu() {
+    const int cpu = sched_getcpu();
+    if (cpu < 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
 }
 
 int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
@@ -98,15 +116,16 @@ struct ProgramTracer::Tracing {
 ProgramTracer::ProgramTracer(size_t queue_capacity)
     : calls_(queue_capacity), exits_(1024), terminal_writes_(queue_capacity) {}
 
-Result<std::unique_ptr<ProgramTracer>> ProgramTracer::start(size_t queue_capacity) {
+Result<std::unique_ptr<ProgramTracer>> ProgramTracer::start(size_t queue_capacity, bool one_cpu) {
     if (!tracing_supported())
         return Error{"tracing programs is not supported on this processor architecture (only x86_64 and aarch64)", ""};
     install_wake_handler();
     std::unique_ptr<ProgramTracer> tracer(new ProgramTracer(queue_capacity));
     std::promise<void> started;
     auto running = started.get_future();
-    tracer->thread_ = std::thread([raw = tracer.get(), &started] {
+    tracer->thread_ = std::thread([raw = tracer.get(), &started, one_cpu] {
         raw->thread_id_ = static_cast<pid_t>(syscall(SYS_gettid));
+        if (one_cpu) keep_to_one_cpu();
         sigset_t wake;
         sigemptyset(&wake);
         sigaddset(&wake, wake_signal());

@@ -87,7 +87,10 @@ struct TracerCounters {
 
 class ProgramTracer {
 public:
-    static Result<std::unique_ptr<ProgramTracer>> start(size_t queue_capacity = 8192);
+    // `one_cpu`: the tracer thread and every program it starts keep to one
+    // CPU, which makes each stop cheaper (see keep_to_one_cpu in the .cpp);
+    // false only to measure the difference (bench/program_trace_bench).
+    static Result<std::unique_ptr<ProgramTracer>> start(size_t queue_capacity = 8192, bool one_cpu = true);
     // Kills every process still traced and waits for them.
     ~ProgramTracer();
     ProgramTracer(const ProgramTracer&) = delete;
