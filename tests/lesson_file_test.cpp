@@ -380,9 +380,7 @@ TEST(LessonFile, AnEditedLessonThatExpectsSomethingFalseIsReportedFalse) {
                                        R"(segment = "SYN-ACK", from = "server", rel_ack = 2 })");
     auto lesson = parse_lesson(wrong, "handshake-edited.toml");
     ASSERT_TRUE(lesson) << lesson.error().what;
-    RunOptions options;
-    options.lesson_settings = false;  // on lo: this test is about the check, not the wire
-    auto run = LessonRun::start(lesson.value(), options);
+    auto run = LessonRun::start(lesson.value());
     ASSERT_TRUE(run) << run.error().what;
     run.value()->step();
     const StepOutcome& connect = run.value()->step();

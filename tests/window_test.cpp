@@ -295,9 +295,16 @@ TEST(Window, PresentationReadsFromTheBackOfTheRoom) {
             expect_readable_from_the_back(info);
             // Step 3 asks a question: the class votes on answers lettered A and B, not yet answered.
             std::set<std::string> letters;
-            for (const nlohmann::json& text : info["texts"])
-                if (text["view"] == "scenario") letters.insert(std::string(text["text"]).substr(0, 4));
+            bool hint_names_both = false;  // and no third: "A / B", not "A, B or C"
+            for (const nlohmann::json& text : info["texts"]) {
+                if (text["view"] != "scenario") continue;
+                const std::string line = text["text"];
+                letters.insert(line.substr(0, 4));
+                if (line.find("A / B") != std::string::npos && line.find("C") == std::string::npos)
+                    hint_names_both = true;
+            }
             EXPECT_TRUE(letters.count("A   ") && letters.count("B   ")) << info["texts"].dump();
+            EXPECT_TRUE(hint_names_both) << info["texts"].dump();
         }
     }
 }

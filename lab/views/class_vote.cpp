@@ -42,7 +42,10 @@ void draw_class_vote(LabContext& context) {
             text_wrapped_recorded(context, "scenario",
                                   letter(choice) + "   " + choice_text(context, question.choices[choice].label));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        text_wrapped_recorded(context, "scenario", context.text("predict.vote_hint"));
+        std::string letters;  // "A / B": as many as the question has
+        for (size_t choice = 0; choice < question.choices.size(); ++choice)
+            letters += (choice == 0 ? "" : " / ") + letter(choice);
+        text_wrapped_recorded(context, "scenario", fill_placeholders(context.text("predict.vote_hint"), {letters}));
         ImGui::PopStyleColor();
         return;
     }
