@@ -89,6 +89,7 @@ TransitionMerger::TransitionMerger(const std::vector<StateEvent>& given, size_t 
 
 void TransitionMerger::reset(const std::vector<StateEvent>& given, size_t expected_sockets) {
     sockets_.clear();
+    traced_hosts_.clear();
     close_to_timewait_.clear();
     merged_.clear();
     sockets_.reserve(expected_sockets);
@@ -103,6 +104,12 @@ void TransitionMerger::reset(const std::vector<StateEvent>& given, size_t expect
         if (event.source != StateSource::Tracepoint) continue;
         Socket& socket = sockets_[SocketKey{event.local, event.remote}];
         socket.first_traced_ns = std::min(socket.first_traced_ns, event.time_ns);
+        auto host = std::find_if(traced_hosts_.begin(), traced_hosts_.end(),
+                                 [&](const auto& traced) { return traced.first == event.local.address; });
+        if (host == traced_hosts_.end())
+            traced_hosts_.emplace_back(event.local.address, event.time_ns);
+        else
+            host->second = std::min(host->second, event.time_ns);
     }
     for (const StateEvent& event : states) add(event, false);
 }
@@ -117,10 +124,23 @@ bool TransitionMerger::append(std::span<const StateEvent> later) {
     return true;
 }
 
+bool TransitionMerger::host_traced_by(const IpAddress& address, int64_t time_ns) const {
+    for (const auto& [host, since] : traced_hosts_)
+        if (host == address) return since <= time_ns;
+    return false;
+}
+
 bool TransitionMerger::add(const StateEvent& event, bool appending) {
     const SocketKey key{event.local, event.remote};
     Socket& socket = sockets_[key];  // one lookup per event: a flood brings a million
     if (event.source == StateSource::Inferred && socket.first_traced_ns != kNotTraced) return true;
+    // A final ACK seen on the wire does not prove the handshake completed: with
+    // the accept queue full the server's kernel drops it and the request stays
+    // in SYN_RECV. Where the tracepoint runs it reports every socket an ACK
+    // completes, so its silence means the ACK was dropped.
+    if (event.source == StateSource::Inferred && socket.last == TcpState::SynReceived &&
+        event.to == TcpState::Established && host_traced_by(event.local.address, event.time_ns))
+        return true;
     // Packets cannot bring back a socket the kernel has ended: an orphan that
     // tcp_fin_timeout closed still "receives" the peer's late FIN in the
     // packets' eyes, yet the kernel answers it with RST. Only a new connection

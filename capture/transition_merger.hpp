@@ -55,6 +55,11 @@ private:
         bool seen = false;                     // whether it made one
         bool gone = false;                     // a kernel source reported it CLOSED (a dump no longer lists it)
     };
+    // When the tracepoint first spoke of any socket of each local address (a
+    // host: a few per trace). On such a host, the tracepoint reports every
+    // socket a final ACK completes.
+    std::vector<std::pair<IpAddress, int64_t>> traced_hosts_;
+    bool host_traced_by(const IpAddress& address, int64_t time_ns) const;
     DenseHashMap<SocketKey, Socket, SocketKeyHash> sockets_;
     std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED
     std::vector<StateEvent> merged_;

@@ -88,8 +88,9 @@ void this_user_checks(const DoctorInputs& inputs, const Language& language, bool
         checks.push_back(ok(id, language.text(root ? "doctor.sandbox_as_root" : "doctor.sandbox_ok")));
     }
     if (root) return;  // root opens /dev/net/tun whatever its mode: the trial as nobody tells about students
+    // Every built-in lesson acts on segments on the wire, so without it no lesson runs.
     if (auto limit = tun_limit(HostFiles{}))
-        checks.push_back(from_error("wire", CheckStatus::Limited, explain_cause(*limit, language)));
+        checks.push_back(from_error("wire", CheckStatus::Failed, explain_cause(*limit, language)));
     else
         checks.push_back(ok("wire", language.text("doctor.wire_ok")));
 }
@@ -116,9 +117,9 @@ void unprivileged_checks(const Language& language, std::vector<DoctorCheck>& che
     } else {
         checks.push_back(ok("sandbox", language.text("doctor.sandbox_ok") + as));
     }
-    if (trial->tun) {
+    if (trial->tun) {  // a failure, not a limit: every built-in lesson needs the wire
         const Error text = explain_cause(*trial->tun, language);
-        checks.push_back(from_error("wire", CheckStatus::Limited, {text.what + as, text.remedy}));
+        checks.push_back(from_error("wire", CheckStatus::Failed, {text.what + as, text.remedy}));
     } else {
         checks.push_back(ok("wire", language.text("doctor.wire_ok") + as));
     }

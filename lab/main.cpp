@@ -216,13 +216,18 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
         }
         script = parsed.value();
     }
+    tcplab::RunOptions options = run_options(settings);
+    if (auto refused = tcplab::loopback_refusal(*entry, options)) {
+        print_error(*refused);
+        return exit_code::kUsage;
+    }
     if (auto prepared = prepare_once(); !prepared) {
         print_error(prepared.error());
         return exit_code::kEnvironment;
     }
-    tcplab::RunOptions options = run_options(settings);
     auto run = tcplab::LessonRun::start(*entry, options);
-    if (!run && options.topology == tcplab::Topology::TwoHosts && settings.fallback_to_loopback) {
+    if (!run && options.topology == tcplab::Topology::TwoHosts && settings.fallback_to_loopback &&
+        !entry->settings.two_hosts) {
         print_error(run.error());
         std::fprintf(stderr, "tcplab: %s\n", language.text("app.falling_back").c_str());
         options = tcplab::RunOptions{};
@@ -336,7 +341,7 @@ void add_shared_options(CLI::App& app, Settings& settings, unsigned which) {
     app.add_option("--script", settings.script,
                    "decide for the gate unattended, e.g. \"drop 2; hold 4\" (segments not named are released)");
     app.add_flag("--fallback-to-loopback", settings.fallback_to_loopback,
-                 "if the wire cannot be laid (no /dev/net/tun), run on loopback instead");
+                 "if the wire cannot be laid (no /dev/net/tun), run a lesson made for one host on loopback instead");
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
 }

@@ -59,18 +59,19 @@ std::optional<HostFinding> tun_finding_for(int error) {
     if (error == 0) return std::nullopt;
     const std::string what = "cannot open /dev/net/tun: " + std::string(std::strerror(error));
     if (error == ENOENT || error == ENODEV || error == ENXIO)
-        return HostFinding{HostLimit::TunMissing,
-                           {what + " (the tun module is not loaded)",
-                            "sudo modprobe tun (and add `tun` to /etc/modules to keep it), or run lessons on one "
-                            "host with --topology loopback"},
-                           "tun_missing",
-                           {std::strerror(error)}};
+        return HostFinding{
+            HostLimit::TunMissing,
+            {what + " (the tun module is not loaded)",
+             "sudo modprobe tun (and add `tun` to /etc/modules to keep it); the lessons need it, your own "
+             "programs (exec, shell) also run on one host with --topology loopback"},
+            "tun_missing",
+            {std::strerror(error)}};
     return HostFinding{
         HostLimit::TunDenied,
-        {what + " (two hosts need it; one host does not)",
+        {what + " (the lessons' two hosts need it)",
          "sudo cp /usr/share/tcplab/udev/99-tcplab-tun.rules /etc/udev/rules.d/ && sudo udevadm trigger "
-         "--action=add --sysname-match=tun (mode 0666, as systemd sets it by default), or run lessons on one host "
-         "with --topology loopback"},
+         "--action=add --sysname-match=tun (mode 0666, as systemd sets it by default); the lessons need it, your "
+         "own programs (exec, shell) also run on one host with --topology loopback"},
         "tun_denied",
         {std::strerror(error)}};
 }

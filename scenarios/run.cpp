@@ -50,6 +50,16 @@ RunOptions with_lesson_settings(RunOptions options, const LessonSettings& lesson
 
 }  // namespace
 
+std::optional<Error> loopback_refusal(const LessonEntry& entry, const RunOptions& options) {
+    // A lesson that asks for two hosts drops, holds or injects segments on the
+    // wire; on one host those steps would fail and its checks mislead.
+    if (!entry.settings.two_hosts || with_lesson_settings(options, entry.settings).topology == Topology::TwoHosts)
+        return std::nullopt;
+    return Error{"the lesson \"" + entry.name + "\" needs the wire between two hosts and cannot run on one host",
+                 "leave out --topology loopback (in the window: tick “two hosts” in the Wire view); if "
+                 "/dev/net/tun does not open, `tcplab doctor` says how to allow it"};
+}
+
 bool StepOutcome::passed() const {
     if (!failure.empty()) return false;
     for (const ExpectationOutcome& outcome : expectations)
@@ -78,6 +88,7 @@ LessonRun::~LessonRun() {
 }
 
 Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, RunOptions options) {
+    if (auto refused = loopback_refusal(entry, options)) return *refused;
     options = with_lesson_settings(options, entry.settings);
     const WireAddresses wire_addresses;
     const Addresses addresses = choose_addresses(options.port_seed, options.topology, wire_addresses);
@@ -90,6 +101,7 @@ Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, Ru
     Lesson lesson = entry.build(addresses);
     lesson.texts = entry.texts;
     std::unique_ptr<LessonRun> run(new LessonRun(std::move(lesson), addresses, std::move(hosts), options));
+    run->needs_wire_ = entry.settings.two_hosts;
 
     if (options.topology == Topology::TwoHosts) {
         auto wire =

@@ -76,6 +76,10 @@ struct StepOutcome {
     bool passed() const;
 };
 
+// Why `options` cannot run `entry`: a lesson that needs the wire, asked to run
+// on one host. None when they fit.
+std::optional<Error> loopback_refusal(const LessonEntry& entry, const RunOptions& options);
+
 class LessonRun : private RunControl {
 public:
     static Result<std::unique_ptr<LessonRun>> start(const LessonEntry& entry, RunOptions options = {});
@@ -84,6 +88,8 @@ public:
     const Lesson& lesson() const { return lesson_; }
     const Addresses& addresses() const override { return addresses_; }
     Topology topology() const { return options_.topology; }
+    // The lesson asked for two hosts: it cannot run on one.
+    bool needs_wire() const { return needs_wire_; }
     // The wire between the hosts, to hold, release, drop and inject (two hosts only).
     Wire* wire() override { return wire_.get(); }
     const Wire* wire() const { return wire_.get(); }
@@ -151,6 +157,7 @@ private:
     Lesson lesson_;
     Addresses addresses_;
     std::vector<Sandbox> hosts_;  // the client's first; one for loopback
+    bool needs_wire_ = false;
     RunOptions options_;
     Trace trace_;
     std::unique_ptr<Wire> wire_;

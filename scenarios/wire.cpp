@@ -45,7 +45,7 @@ constexpr int kBatch = 64;  // packets read from one device before looking at th
 
 std::string errno_text() { return std::strerror(errno); }
 
-const char* kTunRemedy = "run `tcplab doctor` to see what this machine allows; or use --topology loopback";
+const char* kTunRemedy = "run `tcplab doctor` to see what this machine allows and how to allow the wire";
 
 bool set_ipv4(int control, const char* name, unsigned long request, const IpAddress& address) {
     ifreq request_data{};

@@ -127,22 +127,52 @@ TEST(Cli, TheLanguageFollowsTheLocale) {
     EXPECT_EQ(run_tcplab("list", clean + "LANG=zh_CN.UTF-8").output, english.output);
 }
 
+// Runs `tcplab doctor` with /dev/net/tun at `mode` when root can lay that out
+// (students' access to it decides whether lessons run), else as the PC is.
+Outcome doctor_with_tun(const std::string& arguments, const std::string& mode, const std::string& as_user = "") {
+    tcplab::test::TempDir node_folder("tcplab-tun-node");
+    const std::string tun = geteuid() == 0 ? tcplab::test::with_tun_mode(node_folder.path().string(), mode) : "";
+    return run_tcplab(arguments, tun + " " + as_user, false);
+}
+
+std::map<std::string, std::string> check_statuses(const nlohmann::json& report) {
+    std::map<std::string, std::string> status;
+    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    return status;
+}
+
 // `tcplab doctor --json`: every check, and exit 0 when lessons can run (they can here, as the other tests show).
 TEST(Cli, DoctorSaysWhatThisMachineAllows) {
-    const Outcome doctor = run_tcplab("doctor --json", "", false);
+    const Outcome doctor = doctor_with_tun("doctor --json", "666");
     ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
     const nlohmann::json report = nlohmann::json::parse(doctor.output);
     EXPECT_EQ(report["version"], TCPLAB_VERSION);
     EXPECT_EQ(report["lessons_can_run"], true);
-    std::map<std::string, std::string> status;
-    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    std::map<std::string, std::string> status = check_statuses(report);
     for (const char* check :
          {"version", "lessons", "sandbox", "wire", "tracepoint", "font", "language", "display", "opengl"})
         EXPECT_EQ(status.count(check), 1u) << check << " is missing: " << doctor.output;
     EXPECT_EQ(status["sandbox"], "ok");
     EXPECT_EQ(status["lessons"], "ok");
-    const Outcome table = run_tcplab("doctor --lang zh");
+    const Outcome table = doctor_with_tun("doctor --lang zh", "666");
     EXPECT_TRUE(contains(table.output, "这台电脑可以运行课程")) << table.output;
+}
+
+// Every built-in lesson needs the wire: where students may not open
+// /dev/net/tun, the doctor says lessons cannot run, and how to allow it.
+TEST(Cli, DoctorWithoutTheWireSaysLessonsCannotRun) {
+    if (geteuid() != 0 || system("command -v unshare >/dev/null") != 0) GTEST_SKIP() << "needs root and unshare";
+    const Outcome doctor = doctor_with_tun("doctor --json", "600");
+    EXPECT_EQ(doctor.exit_code, exit_code::kEnvironment) << doctor.output;
+    const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    EXPECT_EQ(report["lessons_can_run"], false);
+    EXPECT_EQ(check_statuses(report)["wire"], "failed") << doctor.output;
+    for (const auto& check : report["checks"]) {
+        if (check["check"] != "wire") continue;
+        EXPECT_TRUE(contains(check["fix"], "99-tcplab-tun.rules")) << check;
+    }
+    const Outcome table = doctor_with_tun("doctor --lang zh", "600");
+    EXPECT_TRUE(contains(table.output, "/dev/net/tun 无法打开")) << table.output;
 }
 
 // As a student runs it: the sandbox in a user namespace of its own, no tracepoint (a note, not a failure).
@@ -151,12 +181,12 @@ TEST(Cli, DoctorWithoutRoot) {
     const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
     if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
         GTEST_SKIP() << "the build folder is not readable by other users";
-    const Outcome doctor = run_tcplab("doctor --json", as_nobody, false);
+    const Outcome doctor = doctor_with_tun("doctor --json", "666", as_nobody);
     ASSERT_EQ(doctor.exit_code, exit_code::kOk) << doctor.output;
     const nlohmann::json report = nlohmann::json::parse(doctor.output);
-    std::map<std::string, std::string> status;
-    for (const auto& check : report["checks"]) status[check["check"]] = check["status"];
+    std::map<std::string, std::string> status = check_statuses(report);
     EXPECT_EQ(status["sandbox"], "ok");
+    EXPECT_EQ(status["wire"], "ok");
     EXPECT_EQ(status["tracepoint"], "note");
     EXPECT_EQ(status.count("sandbox_root"), 0u);
 }
@@ -303,21 +333,37 @@ TEST(Cli, WorksWithoutRoot) {
 }
 
 // A user who may not open /dev/net/tun (mode 0600, as on these machines) is
-// told why the wire cannot be laid and how to allow it, or gets loopback if asked.
+// told why the wire cannot be laid and how to allow it; a lesson made for one
+// host gets loopback if asked, a lesson that needs the wire never does.
 TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
-    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs root and setpriv";
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
+        GTEST_SKIP() << "needs root, setpriv and unshare";
     const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
     if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
         GTEST_SKIP() << "the build folder is not readable by other users";
-    if (system((as_nobody + " test -w /dev/net/tun").c_str()) == 0)
-        GTEST_SKIP() << "/dev/net/tun is open to everyone here";
-    const Outcome refused = run_tcplab("run " + kHandshake + " --latency 10ms", as_nobody);
+    tcplab::test::TempDir node_folder("tcplab-tun-node");
+    const std::string student = tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody;
+    const Outcome refused = run_tcplab("run " + kHandshake + " --latency 10ms", student);
     EXPECT_EQ(refused.exit_code, exit_code::kEnvironment) << refused.output;
     EXPECT_TRUE(contains(refused.output, "/dev/net/tun")) << refused.output;
     EXPECT_TRUE(contains(refused.output, "fix:")) << refused.output;
-    const Outcome fallback = run_tcplab("run " + kHandshake + " --latency 10ms --fallback-to-loopback", as_nobody);
+    const Outcome fallback = run_tcplab("run " + kHandshake + " --latency 10ms --fallback-to-loopback", student);
     EXPECT_EQ(fallback.exit_code, exit_code::kOk) << fallback.output;
     EXPECT_TRUE(contains(fallback.output, "running on loopback")) << fallback.output;
+    const Outcome built_in = run_tcplab("run handshake --no-predict --fallback-to-loopback", student);
+    EXPECT_EQ(built_in.exit_code, exit_code::kEnvironment) << built_in.output;
+    EXPECT_TRUE(contains(built_in.output, "/dev/net/tun")) << built_in.output;
+    EXPECT_FALSE(contains(built_in.output, "running on loopback")) << built_in.output;
+}
+
+// The built-in lessons drop, hold and inject segments on the wire: on one host
+// their steps would fail, so asking for it is a usage error said before anything runs.
+TEST(Cli, ALessonThatNeedsTheWireRefusesLoopback) {
+    const Outcome refused = run_tcplab("run handshake --topology loopback --no-predict");
+    EXPECT_EQ(refused.exit_code, exit_code::kUsage) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "needs the wire between two hosts")) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "fix:")) << refused.output;
+    EXPECT_FALSE(contains(refused.output, "SYN")) << refused.output;
 }
 
 // With namespaces forbidden (a user namespace whose limit is 0), tcplab says

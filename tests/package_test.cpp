@@ -63,7 +63,8 @@ TEST(Package, IsNamedForTheProjectVersion) {
     const std::string changelog = read_file(kSource + "/cmake/packaging/debian/changelog");
     EXPECT_EQ(changelog.rfind(std::string("tcplab (") + TCPLAB_VERSION + ")", 0), 0u)
         << "cmake/packaging/debian/changelog must start with this version";
-    EXPECT_TRUE(contains(read_file(kSource + "/cmake/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
+    EXPECT_TRUE(
+        contains(read_file(kSource + "/cmake/packaging/tcplab.1"), std::string("\"tcplab ") + TCPLAB_VERSION + "\""))
         << "the man page's .TH line must name this version";
 }
 
@@ -114,8 +115,9 @@ TEST(Package, RunsFromAStagingRoot) {
     const std::string binary = (staging.path() / "usr/bin/tcplab").string();
     const std::string clean = "env -u TCPLAB_ASSETS -u DISPLAY -u WAYLAND_DISPLAY ";
     const Outcome doctor = run_shell(clean + "'" + binary + "' doctor --json");
-    ASSERT_EQ(doctor.exit_code, 0) << doctor.output;
     const nlohmann::json report = nlohmann::json::parse(doctor.output);
+    // Whether students may open /dev/net/tun on this PC decides the verdict, not the package.
+    EXPECT_EQ(doctor.exit_code, report["lessons_can_run"] == true ? 0 : 2) << doctor.output;
     EXPECT_EQ(report["version"], TCPLAB_VERSION);
     for (const auto& check : report["checks"]) {
         if (check["check"] != "lessons") continue;

@@ -27,6 +27,16 @@ inline ProgramOutcome run_shell(const std::string& command) {
     return outcome;
 }
 
+// A prefix that runs what follows it in a mount namespace of its own whose
+// /dev/net/tun has `mode` ("600": a PC where students may not open it, "666":
+// stock Debian and Ubuntu), whatever the host's mode is. The device node is
+// made in `directory`. Needs root.
+inline std::string with_tun_mode(const std::string& directory, const std::string& mode) {
+    const std::string node = directory + "/tun";
+    return "unshare -m sh -c 'rm -f \"" + node + "\" && mknod \"" + node + "\" c 10 200 && chmod " + mode + " \"" +
+           node + "\" && mount --bind \"" + node + "\" /dev/net/tun && exec \"$0\" \"$@\"'";
+}
+
 #ifdef TCPLAB_BINARY
 // `prefix` comes before the program: environment settings, or a pipe into it.
 // The output is stdout and, unless told otherwise, stderr with it.

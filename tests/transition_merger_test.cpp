@@ -63,6 +63,43 @@ TEST(ObservedTransitions, PacketsDoNotBringBackASocketTheDumpSawGo) {
                   "127.0.0.1:40000 FIN_WAIT_2->CLOSED socket dump", "127.0.0.1:40000 CLOSED->SYN_SENT inferred"}));
 }
 
+// The accept queue is full: the server's kernel drops the client's final ACK
+// and keeps the request in SYN_RECV. The packets alone would say ESTABLISHED;
+// on a host the tracepoint watches, its silence says the ACK was dropped, while
+// a handshake it does report is shown. Without the tracepoint, packets decide.
+TEST(ObservedTransitions, AnAckTheFullAcceptQueueDroppedCompletesNothing) {
+    const Endpoint listener{IpAddress::v4(198, 18, 0, 2), 5000};
+    const Endpoint accepted_peer{IpAddress::v4(198, 18, 0, 1), 40001};
+    const Endpoint dropped_peer{IpAddress::v4(198, 18, 0, 1), 40002};
+    const StateEvent listening = state(5, listener, kAnyPeer, S::Closed, S::Listen, kTp);
+    const std::vector<StateEvent> packets_say = {
+        state(10, listener, accepted_peer, S::Closed, S::SynReceived, kInferred),
+        state(11, listener, dropped_peer, S::Closed, S::SynReceived, kInferred),
+        state(20, listener, accepted_peer, S::SynReceived, S::Established, kInferred),
+        state(21, listener, dropped_peer, S::SynReceived, S::Established, kInferred),
+    };
+    Trace traced;
+    traced.add_state(listening);
+    for (const StateEvent& event : packets_say) traced.add_state(event);
+    traced.add_state(state(22, listener, accepted_peer, S::SynReceived, S::Established, kTp));
+    EXPECT_EQ(describe(observed_transitions(traced)),
+              (std::vector<std::string>{"198.18.0.2:5000 CLOSED->LISTEN tracepoint",
+                                        "198.18.0.2:5000 CLOSED->SYN_RECV inferred",  // the dropped peer's request
+                                        "198.18.0.2:5000 SYN_RECV->ESTABLISHED tracepoint"}));
+
+    // Appended while the run goes on, before the tracepoint spoke of either:
+    // both requests, neither completed.
+    TransitionMerger growing(std::vector<StateEvent>{listening});
+    ASSERT_TRUE(growing.append(packets_say));
+    EXPECT_EQ(describe(growing.transitions()), (std::vector<std::string>{"198.18.0.2:5000 CLOSED->LISTEN tracepoint",
+                                                                         "198.18.0.2:5000 CLOSED->SYN_RECV inferred",
+                                                                         "198.18.0.2:5000 CLOSED->SYN_RECV inferred"}));
+
+    Trace untraced;
+    for (const StateEvent& event : packets_say) untraced.add_state(event);
+    EXPECT_EQ(observed_transitions(untraced).size(), 4u);
+}
+
 TEST(ObservedTransitions, DumpRepeatingWhatTheTracepointSaidIsDropped) {
     Trace trace;
     trace.add_state(state(10, kServer, kAnyPeer, S::Closed, S::Listen, kTp));

@@ -61,14 +61,19 @@ void WireView::draw_setup(LabContext& context) {
     const LessonRun* run = controller.run();
     bool two_hosts = options.topology == Topology::TwoHosts ||
                      (options.lesson_settings && run && run->topology() == Topology::TwoHosts);
+    const bool needs_wire = run && run->needs_wire();
+    ImGui::BeginDisabled(needs_wire);
     const bool two_hosts_changed = ImGui::Checkbox(context.text("wire_view.two_hosts").c_str(), &two_hosts);
+    ImGui::EndDisabled();
     item_marks::mark("wire.two_hosts");
     if (two_hosts_changed) {
         options.topology = two_hosts ? Topology::TwoHosts : Topology::Loopback;
         options.lesson_settings = two_hosts;
         changed = true;
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text("wire_view.two_hosts_tip").c_str());
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s",
+                          context.text(needs_wire ? "wire_view.needs_wire_tip" : "wire_view.two_hosts_tip").c_str());
     if (!two_hosts) {
         ImGui::TextDisabled("%s", context.text("wire_view.loopback_note").c_str());
         if (changed) context.ask(command::SetRunOptions{options});
