@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/language_choice.hpp"
 #include "lab/window/default_layout.hpp"
 
 namespace tcplab {
@@ -51,6 +52,20 @@ TEST(Settings, ChangedValuesSurviveARoundTrip) {
     EXPECT_EQ(loaded.settings, changed);
     EXPECT_FALSE(loaded.settings.view_open("ladder"));
     EXPECT_TRUE(loaded.settings.view_open("timeline"));
+}
+
+// A window that was never told a language saves none, so the next start
+// follows the locale (or --lang) instead of whatever the last one used.
+TEST(Settings, OnlyALanguagePickedInTheWindowIsSaved) {
+    const std::string path = ::testing::TempDir() + "/settings-language.toml";
+    WindowSettings followed_the_locale;
+    ASSERT_TRUE(save_settings(followed_the_locale, path));
+    EXPECT_EQ(saved_language(path), std::nullopt);
+    WindowSettings picked;
+    picked.language = "zh-CN";
+    ASSERT_TRUE(save_settings(picked, path));
+    EXPECT_EQ(saved_language(path), std::optional<std::string>("zh-CN"));
+    std::filesystem::remove(path);
 }
 
 TEST(Settings, AFileFromBeforeTheRenameStillNamesItsLesson) {
@@ -102,7 +117,7 @@ TEST(Settings, ImpossibleSizesAndUnknownLanguagesAreRejected) {
         settings_from_toml("language = \"klingon\"\n[window]\nwidth = 5\nheight = 99999999\n");
     ASSERT_TRUE(loaded.error);
     EXPECT_NE(loaded.error->what.find("klingon"), std::string::npos) << loaded.error->what;
-    EXPECT_EQ(loaded.settings.language, "en");
+    EXPECT_EQ(loaded.settings.language, "");  // then --lang or the locale decides
     EXPECT_EQ(loaded.settings.width, WindowSettings{}.width);
     EXPECT_EQ(loaded.settings.height, WindowSettings{}.height);
 }

@@ -195,11 +195,13 @@ Status LabWindow::Impl::start(const WindowOptions& requested) {
         settings_error = loaded.error;
         if (settings_error) print_error(*settings_error);
     }
-    if (!options.language.empty()) settings.language = Language::normalize_code(options.language);
     if (!options.lesson.empty()) settings.lesson = options.lesson;
     if (options.presentation) settings.layout = "presentation";
 
-    auto loaded_language = Language::load(settings.language);
+    const std::string start_language = !options.language.empty()    ? Language::normalize_code(options.language)
+                                       : !settings.language.empty() ? settings.language
+                                                                    : "en";
+    auto loaded_language = Language::load(start_language);
     if (!loaded_language) return loaded_language.error();
     language = loaded_language.value();
     if (auto loaded_english = Language::load("en")) english = loaded_english.value();
@@ -384,7 +386,6 @@ void LabWindow::Impl::apply_language() {
     if (const auto* texts = controller->lesson_texts()) add(*texts);
     // A teacher's lesson may use characters the shipped texts never do.
     if (fonts->add_texts(added)) fonts_dirty = true;
-    settings.language = language.code();
     glfwSetWindowTitle(window, language.text("app.title").c_str());
 }
 
@@ -485,10 +486,11 @@ void LabWindow::Impl::draw_menu_bar() {
     if (ImGui::BeginMenu(language.text("window.menu_options").c_str())) {
         if (ImGui::BeginMenu(language.text("window.language").c_str())) {
             // Each language is named in itself, so a reader finds their own.
+            // A language picked here is remembered; one that came from the locale is not.
             if (ImGui::MenuItem(language.text("window.language_en").c_str(), nullptr, language.code() == "en"))
-                pending_language = "en";
+                pending_language = settings.language = "en";
             if (ImGui::MenuItem(language.text("window.language_zh").c_str(), nullptr, language.code() == "zh-CN"))
-                pending_language = "zh-CN";
+                pending_language = settings.language = "zh-CN";
             ImGui::EndMenu();
         }
         ImGui::MenuItem(language.text("window.relative_numbers").c_str(), nullptr, &shared.relative_numbers);

@@ -58,8 +58,7 @@ std::string WindowSettings::to_toml() const {
     for (const SavedPanel& panel : own_layout)
         own.push_back(toml::table{
             {"view", panel.view_id}, {"x", panel.x}, {"y", panel.y}, {"width", panel.width}, {"height", panel.height}});
-    toml::table root{{"language", language},
-                     {"lesson", lesson},
+    toml::table root{{"lesson", lesson},
                      {"presentation", layout == "presentation"},
                      {"layout", layout},
                      {"zoom", zoom},
@@ -71,6 +70,7 @@ std::string WindowSettings::to_toml() const {
                      {"views", std::move(views)},
                      {"recent_files", std::move(recent)},
                      {"last_directory", last_directory}};
+    if (!language.empty()) root.insert("language", language);
     std::ostringstream out;
     out << "# tcplab window settings; written when the window closes.\n" << root << "\n";
     return out.str();
@@ -89,9 +89,9 @@ LoadedSettings settings_from_toml(std::string_view text) {
     }
     WindowSettings& settings = loaded.settings;
     read_value(root, "language", settings.language, loaded.error);
-    if (settings.language != "en" && settings.language != "zh-CN") {
+    if (!settings.language.empty() && settings.language != "en" && settings.language != "zh-CN") {
         note(loaded.error, "unknown language \"" + settings.language + "\"");
-        settings.language = "en";
+        settings.language.clear();
     }
     // Settings written before "scenario" was renamed "lesson" still load.
     read_value(root, "scenario", settings.lesson, loaded.error);

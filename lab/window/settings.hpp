@@ -27,7 +27,9 @@ struct SavedPanel {
 struct WindowSettings {
     int width = 1600;
     int height = 900;
-    std::string language = "en";
+    // The language picked in the window's menu; "" until one is, so that
+    // --lang, else the locale, decides (main.cpp's choice), not a stale save.
+    std::string language;
     std::string lesson = "handshake";          // the lesson loaded at start
     bool presentation = false;                 // written for older versions; `layout` says it now
     std::string layout = "full";               // "full", "presentation", "ladder_timeline" or "mine"
