@@ -3,7 +3,8 @@
 #   bash cmake/quickstart.sh        install what is missing, build, run the lab
 #   bash cmake/quickstart.sh test   install what is missing, build, run every test
 #                                   (then the window's against each ImGui in ../shared/compat,
-#                                   then all again under AddressSanitizer + UBSan)
+#                                   then all again under AddressSanitizer + UBSan, the threaded
+#                                   ones under ThreadSanitizer, and the parsers under libFuzzer)
 # Anything after `lab` is passed to tcplab: bash cmake/quickstart.sh lab run teardown --lang zh
 set -euo pipefail
 
@@ -74,6 +75,8 @@ case "$mode" in
         echo "tcplab: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
         build "$root/build-sanitize" -DTCPLAB_SANITIZE=ON
         ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
+        # The tests with more than one thread, under ThreadSanitizer (built alone: a few minutes).
+        bash "$root/cmake/test_thread_sanitizer.sh" "$root/build-tsan"
         echo "tcplab: the file reader, the decoder, the lesson parser and the gate script parser under libFuzzer, 20 seconds each"
         cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
             -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DTCPLAB_FUZZ=ON -DTCPLAB_FUZZ_SECONDS=20 > /dev/null

@@ -332,17 +332,30 @@ TEST(Cli, WorksWithoutRoot) {
     EXPECT_TRUE(saw_time_wait);
 }
 
+// How to run tcplab as a student (the user nobody) on a PC whose /dev/net/tun
+// is 0600, whatever the host's mode; or why this machine cannot lay that out.
+struct StudentWithoutTun {
+    std::string prefix;
+    std::string cannot;
+};
+
+StudentWithoutTun student_without_tun(const tcplab::test::TempDir& node_folder) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
+        return {"", "needs root, setpriv and unshare"};
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        return {"", "the build folder is not readable by other users"};
+    return {tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody, ""};
+}
+
 // A user who may not open /dev/net/tun (mode 0600, as on these machines) is
 // told why the wire cannot be laid and how to allow it; a lesson made for one
 // host gets loopback if asked, a lesson that needs the wire never does.
 TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
-    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
-        GTEST_SKIP() << "needs root, setpriv and unshare";
-    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
-    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
-        GTEST_SKIP() << "the build folder is not readable by other users";
     tcplab::test::TempDir node_folder("tcplab-tun-node");
-    const std::string student = tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody;
+    const StudentWithoutTun without_tun = student_without_tun(node_folder);
+    if (!without_tun.cannot.empty()) GTEST_SKIP() << without_tun.cannot;
+    const std::string& student = without_tun.prefix;
     const Outcome refused = run_tcplab("run " + kHandshake + " --latency 10ms", student);
     EXPECT_EQ(refused.exit_code, exit_code::kEnvironment) << refused.output;
     EXPECT_TRUE(contains(refused.output, "/dev/net/tun")) << refused.output;
@@ -354,6 +367,31 @@ TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
     EXPECT_EQ(built_in.exit_code, exit_code::kEnvironment) << built_in.output;
     EXPECT_TRUE(contains(built_in.output, "/dev/net/tun")) << built_in.output;
     EXPECT_FALSE(contains(built_in.output, "running on loopback")) << built_in.output;
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+    size_t count = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+    return count;
+}
+
+// A student who may not open /dev/net/tun reads why and how to allow it once,
+// however the lesson was started: a terminal run, JSON for a script, asking
+// for loopback (which a lesson needing the wire does not take), and tcplab
+// with no command and no display.
+TEST(Cli, NoTunSaysItsErrorAndFixOnce) {
+    tcplab::test::TempDir node_folder("tcplab-tun-node");
+    const StudentWithoutTun without_tun = student_without_tun(node_folder);
+    if (!without_tun.cannot.empty()) GTEST_SKIP() << without_tun.cannot;
+    const std::string student = "env -u DISPLAY -u WAYLAND_DISPLAY " + without_tun.prefix;
+    for (const std::string arguments :
+         {"run handshake", "run handshake --json", "run handshake --fallback-to-loopback", ""}) {
+        SCOPED_TRACE("tcplab " + arguments);
+        const Outcome refused = run_tcplab(arguments, student);
+        EXPECT_EQ(refused.exit_code, exit_code::kEnvironment) << refused.output;
+        EXPECT_EQ(occurrences(refused.output, "cannot open /dev/net/tun"), 1u) << refused.output;
+        EXPECT_EQ(occurrences(refused.output, "fix:"), 1u) << refused.output;
+    }
 }
 
 // The built-in lessons drop, hold and inject segments on the wire: on one host
