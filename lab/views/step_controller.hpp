@@ -11,8 +11,8 @@
 // (command.hpp), which calls the methods below between frames.
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>

@@ -25,9 +25,9 @@ constexpr int kFramesToAppear = 120;
 // Modifiers come first in the list.
 std::optional<std::vector<int>> keys_named(const std::string& name) {
     static const std::map<std::string, int> keys = {
-        {"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT}, {"right", GLFW_KEY_RIGHT}, {"r", GLFW_KEY_R},
-        {"p", GLFW_KEY_P},         {"s", GLFW_KEY_S},       {"f11", GLFW_KEY_F11},     {"=", GLFW_KEY_EQUAL},
-        {"-", GLFW_KEY_MINUS}};
+        {"space", GLFW_KEY_SPACE}, {"left", GLFW_KEY_LEFT}, {"right", GLFW_KEY_RIGHT},
+        {"r", GLFW_KEY_R},         {"p", GLFW_KEY_P},       {"s", GLFW_KEY_S},
+        {"f11", GLFW_KEY_F11},     {"=", GLFW_KEY_EQUAL},   {"-", GLFW_KEY_MINUS}};
     static const std::map<std::string, int> modifiers = {{"ctrl", GLFW_KEY_LEFT_CONTROL},
                                                          {"shift", GLFW_KEY_LEFT_SHIFT}};
     std::vector<int> pressed;
