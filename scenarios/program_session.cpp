@@ -22,21 +22,24 @@
 namespace tcplab {
 namespace {
 
-// When the program began to write a line that took `consumed` bytes of its
-// terminal: the stamp of the write its first byte came from (`writes` then
-// loses those bytes). Bytes no traced write announced (a write the tracer
-// does not see, such as pwrite) are dated now, as they are read.
+// When the program wrote the line that took `consumed` bytes of its
+// terminal: the stamp of the write its last byte (the line break) came from;
+// `writes` loses those bytes. A line is dated when it was finished, so a
+// prompt waiting for input is not dated back to when it was begun (the
+// terminal view prints what is a moment old, and would miss it). Bytes no
+// traced write announced (a write the tracer does not see, such as pwrite)
+// are dated as they are read.
 int64_t written_at(std::deque<TerminalWrite>& writes, uint64_t consumed) {
-    while (!writes.empty() && writes.front().bytes == 0) writes.pop_front();
-    const int64_t time_ns = writes.empty() ? realtime_now_ns() : writes.front().time_ns;
+    int64_t time_ns = 0;
     while (consumed > 0 && !writes.empty()) {
         TerminalWrite& oldest = writes.front();
         const uint64_t taken = std::min(consumed, oldest.bytes);
+        if (taken > 0) time_ns = oldest.time_ns;
         oldest.bytes -= taken;
         consumed -= taken;
         if (oldest.bytes == 0) writes.pop_front();
     }
-    return time_ns;
+    return consumed == 0 && time_ns != 0 ? time_ns : realtime_now_ns();
 }
 
 // A line longer than this is cut into pieces: a program printing a megabyte

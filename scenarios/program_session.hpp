@@ -8,7 +8,7 @@
 // A pty rather than a pipe: a program writing to a terminal flushes every
 // line (Python and C buffer a whole block for a pipe), and the line shows up
 // on the timeline when it was written, not when the program exits. Each line
-// is dated by the write() that began it, which the tracer stops at and
+// is dated by the write() that finished it, which the tracer stops at and
 // stamps before the bytes reach the terminal (TerminalWrite): reading the
 // terminal comes later, often after the segments the program sent next.
 #include <sys/types.h>

@@ -60,7 +60,7 @@ struct ProgramLaunch {
 };
 
 // A program is about to write `bytes` bytes to its terminal (the character
-// device `terminal`): when it began to, for the line those bytes belong to.
+// device `terminal`): when, for the line those bytes finish.
 struct TerminalWrite {
     int64_t time_ns = 0;
     uint64_t terminal = 0;
