@@ -435,6 +435,36 @@ TEST(LadderFit, AStepTooTallEvenSmallerStartsAtItsFirstSegment) {
     EXPECT_EQ(shown.front(), "SYN seq=0");
 }
 
+// On a slow wire a segment arrives many rows below where it left: when the
+// panel ends first, the arrow keeps its start and label and runs to the
+// panel's edge without a head, instead of leaving the step's picture empty.
+TEST(LadderFit, ASegmentReceivedBelowThePanelRunsToItsEdge) {
+    Fixture fixture;
+    add(fixture.trace, 0, {kClient, kServer, Syn, kClientIsn, 0});
+    for (int64_t call_at = 1'000; call_at <= 6'000; call_at += 1'000)
+        fixture.trace.add_call(call(call_at, Actor::Client, "socket"));
+    add(fixture.trace, 9'000, {kServer, kClient, Syn | Ack, kServerIsn, kClientIsn + 1});
+    LadderInput input = input_for(fixture);
+    input.receive_time_ns = [](size_t index) -> std::optional<int64_t> {
+        if (index == 0) return kStart + 8'000;  // the SYN arrives below the six calls
+        return std::nullopt;
+    };
+    // A panel that ends about half-way down the SYN's flight in the scrolling ladder.
+    const float panel = of_kind(layout_ladder(input), LadderRecordKind::Arrow).front().y1 * 0.6f;
+    const LadderLayout fitted = layout_fitted_ladder(input, {.panel_height = panel, .focus_from_ns = kStart});
+    expect_inside(fitted, panel);
+    const auto arrows = of_kind(fitted, LadderRecordKind::Arrow);
+    ASSERT_FALSE(arrows.empty());  // the SYN first; the SYN-ACK below it whole, as far as it fits
+    EXPECT_EQ(arrows[0].text, "SYN seq=0");
+    EXPECT_TRUE(arrows[0].cut_at_bottom);
+    EXPECT_GT(arrows[0].y1, panel * 0.9f);
+    EXPECT_GT(arrows[0].x1, arrows[0].x0);            // towards the server,
+    EXPECT_LT(arrows[0].x1, fitted.server_x - 1.0f);  // not all the way
+    // Whole in the scrolling ladder: a head where it arrives.
+    for (const LadderRecord& arrow : of_kind(layout_ladder(input), LadderRecordKind::Arrow))
+        EXPECT_FALSE(arrow.cut_at_bottom);
+}
+
 TEST(LadderFit, WhileAStepRunsTheNewestEventsAreShownAndNoLabelIsCut) {
     Fixture fixture;
     add_conversation(fixture.trace);

@@ -510,6 +510,17 @@ LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderRows& ro
     windowed.visible_height = std::max(panel_height, 1.0f);
     LadderLayout layout = layout_ladder(windowed, rows);
     const float bottom = fit.top + panel_height;
+    // A segment sent in the panel but received below it (a slow wire, many
+    // rows in between) keeps its start and label: the line runs to the panel's
+    // edge, headless, rather than the exchange vanishing from the picture.
+    for (LadderRecord& record : layout.records) {
+        if (record.kind != LadderRecordKind::Arrow || record.y1 <= bottom - 2.0f || record.y0 >= bottom) continue;
+        if (record.label_y1 > bottom || record.y1 <= record.y0) continue;
+        const float edge = bottom - 2.0f;
+        record.x1 = record.x0 + (record.x1 - record.x0) * (edge - record.y0) / (record.y1 - record.y0);
+        record.y1 = edge;
+        record.cut_at_bottom = true;
+    }
     std::erase_if(layout.records, [&](const LadderRecord& record) {
         const auto [top, low] = record_extent(record);
         return top < fit.top || low > bottom;

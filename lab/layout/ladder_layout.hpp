@@ -47,6 +47,7 @@ struct LadderRecord {
     bool hovered = false;                        // holds context.shared.hovered_packet
     bool inferred = false;                       // a state worked out from packets, not reported by the kernel
     bool in_flight = false;                      // sent but not yet received at the cursor
+    bool cut_at_bottom = false;                  // fitted: received below the panel, drawn to its edge without a head
 };
 
 struct LadderColours {  // ImU32 values; the layout does not depend on ImGui

@@ -327,7 +327,7 @@ void LadderView::draw_records(LabContext& context, ImVec2 origin) const {
                 }
                 const float width = (record.hovered || record.selected ? 2.5f : 1.5f) * thickness;
                 arrow(draw_list, at(record.x0, record.y0), at(record.x1, record.y1), record.colour, width,
-                      !record.in_flight);
+                      !record.in_flight && !record.cut_at_bottom);
                 draw_list->AddText(at(record.label_x0, record.label_y0), record.selected ? palette.text : record.colour,
                                    record.text.c_str());
                 break;
