@@ -465,6 +465,39 @@ TEST(LadderFit, ASegmentReceivedBelowThePanelRunsToItsEdge) {
         EXPECT_FALSE(arrow.cut_at_bottom);
 }
 
+// The wheel moves a class's ladder by whole rows: up to the run's start, down
+// to where its last row reaches the bottom, and no further either way.
+TEST(LadderFit, TheWheelMovesTheFittedPictureByRowsWithinTheRun) {
+    Fixture fixture;
+    add_conversation(fixture.trace);
+    const LadderInput input = input_for(fixture);
+    const float panel = row_spacing(input) * 4.2f;
+    const LadderRows rows = ladder_rows(input);
+    const LadderFit newest = fit_ladder(input, rows, {.panel_height = panel});  // the end of the run
+    const auto arrows_at = [&](const LadderFit& fit) {
+        const LadderLayout layout = layout_fitted_ladder(input, rows, fit, panel);
+        expect_inside(layout, panel);
+        return texts(of_kind(layout, LadderRecordKind::Arrow));
+    };
+    ASSERT_EQ(arrows_at(newest).back(), "ACK seq=7 ack=2");
+
+    const ScrolledFit up = scrolled_fit(input, rows, newest, panel, -2);
+    EXPECT_EQ(up.rows_down, -2);
+    EXPECT_LT(up.fit.top, newest.top);
+    EXPECT_NE(arrows_at(up.fit).back(), "ACK seq=7 ack=2");
+
+    const ScrolledFit start = scrolled_fit(input, rows, newest, panel, -1000);
+    EXPECT_GT(start.rows_down, -1000);
+    EXPECT_EQ(start.fit.top, 0.0f);
+    EXPECT_EQ(arrows_at(start.fit).front(), "SYN seq=0");
+
+    const ScrolledFit past_the_end = scrolled_fit(input, rows, newest, panel, 5);
+    EXPECT_EQ(past_the_end.rows_down, 0);
+    EXPECT_EQ(past_the_end.fit.top, newest.top);
+    const ScrolledFit back_down = scrolled_fit(input, rows, start.fit, panel, 1000);
+    EXPECT_EQ(arrows_at(back_down.fit).back(), "ACK seq=7 ack=2");
+}
+
 TEST(LadderFit, WhileAStepRunsTheNewestEventsAreShownAndNoLabelIsCut) {
     Fixture fixture;
     add_conversation(fixture.trace);

@@ -537,6 +537,22 @@ LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderRows& ro
     return layout;
 }
 
+ScrolledFit scrolled_fit(const LadderInput& input, const LadderRows& rows, const LadderFit& fit, float panel_height,
+                         int rows_down) {
+    if (rows_down == 0 || rows.rows.empty()) return {fit, 0};
+    const auto count = static_cast<int>(rows.rows.size());
+    int first = 0;  // the row the panel starts at now
+    while (first + 1 < count && std::max(0.0f, row_top(input, rows.rows[static_cast<size_t>(first)])) < fit.top - 0.5f)
+        ++first;
+    const auto last_start = static_cast<int>(
+        earliest_that_fits(input, rows, rows.rows.size() - 1, lowest_bottom(input, rows, 0), panel_height));
+    const int target = std::clamp(first + rows_down, 0, std::max(first, last_start));
+    ScrolledFit scrolled{fit, target - first};
+    scrolled.fit.top = std::max(0.0f, row_top(input, rows.rows[static_cast<size_t>(target)]));
+    if (target == 0) scrolled.fit.top = 0;
+    return scrolled;
+}
+
 LadderInput scaled_input(const LadderInput& input, float scale) {
     LadderInput scaled = input;
     if (scale == 1.0f) return scaled;

@@ -202,6 +202,16 @@ struct LadderFit {
 LadderFit fit_ladder(const LadderInput& input, const LadderRows& rows, const LadderFitRequest& request);
 // The input with every size (text, rows, margins) `scale` times as large.
 LadderInput scaled_input(const LadderInput& input, float scale);
+// A class's ladder moved by the wheel: the fit's top `rows_down` rows lower
+// (negative: higher), always at a row's top, never above the first row nor
+// further than where the last row reaches the panel's bottom. `input` and
+// `rows` are those layout_fitted_ladder gets. Also says how far it did move.
+struct ScrolledFit {
+    LadderFit fit;
+    int rows_down = 0;
+};
+ScrolledFit scrolled_fit(const LadderInput& input, const LadderRows& rows, const LadderFit& fit, float panel_height,
+                         int rows_down);
 // The records of `rows` (laid out at fit.row_height) that fit whole in the
 // panel, moved up by fit.top so that the panel's top is y 0; height is the panel's.
 LadderLayout layout_fitted_ladder(const LadderInput& input, const LadderRows& rows, const LadderFit& fit,

@@ -18,6 +18,7 @@ namespace {
 
 constexpr float kPresentationCaption = 0.7f;
 constexpr float kPresentationRowLines = 1.6f;
+constexpr int kWheelRows = 3;  // rows one notch of the wheel moves a class's ladder
 // The smallest text a class reads from the back of a room on a projector.
 constexpr float kClassMinimumPixels = 18.0f;
 
@@ -142,13 +143,24 @@ void LadderView::draw_fitted(LabContext& context, LadderInput& input, float head
     }
     const bool spread = fit.row_height != scaled.row_height;
     scaled.row_height = fit.row_height;
-    layout_ = layout_fitted_ladder(scaled, spread ? spread_rows_.update(scaled) : cache.update(scaled), fit, height);
+    const LadderRows& fitted_rows = spread ? spread_rows_.update(scaled) : cache.update(scaled);
+    // The wheel moves the picture by rows (a long step's end, or what came
+    // before); another step, or new events, bring it back to the fit.
+    if (!(key == wheel_key_)) {
+        wheel_key_ = key;
+        wheel_rows_ = 0;
+    }
+    const ScrolledFit scrolled = scrolled_fit(scaled, fitted_rows, fit, height, wheel_rows_);
+    wheel_rows_ = scrolled.rows_down;
+    layout_ = layout_fitted_ladder(scaled, fitted_rows, scrolled.fit, height);
     draw_header(context, header_left);
     ImGui::BeginChild("##ladder_fitted", ImVec2(0, 0), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     origin_ = origin;
     ImGui::InvisibleButton("##ladder_canvas", ImVec2(input.width, height));
+    if (ImGui::IsItemHovered() && ImGui::GetIO().MouseWheel != 0.0f)
+        wheel_rows_ -= static_cast<int>(std::lround(ImGui::GetIO().MouseWheel * kWheelRows));
     ImGui::SetWindowFontScale(text_scale);
     handle_mouse(context, origin);
     draw_records(context, origin);

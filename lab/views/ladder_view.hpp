@@ -37,6 +37,8 @@ private:
         bool operator==(const FitKey&) const = default;
     };
     FitKey fit_key_;
+    FitKey wheel_key_;    // what the wheel's rows apply to
+    int wheel_rows_ = 0;  // in front of a class, rows the wheel moved the fitted picture down
     float fit_scale_ = 1.0f;
 
     LadderLayout layout_;
