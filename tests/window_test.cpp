@@ -247,8 +247,10 @@ void expect_readable_from_the_back(const nlohmann::json& info) {
         const float clip_x = text["clip"][0], clip_y = text["clip"][1], clip_w = text["clip"][2],
                     clip_h = text["clip"][3];
         const std::string what = text["text"];
+        // A pixel of slack on the right: ImGui 1.92 wraps Chinese text at a
+        // width its glyph advances can pass by a fraction of a pixel.
         EXPECT_GE(x, clip_x - 0.5f) << what;
-        EXPECT_LE(x + w, clip_x + clip_w + 0.5f) << what;
+        EXPECT_LE(x + w, clip_x + clip_w + 1.0f) << what;
         EXPECT_GE(y, clip_y - 0.5f) << what;
         EXPECT_LE(y + h, clip_y + clip_h + 0.5f) << what;
         if (text["view"] == "state_machine") {
