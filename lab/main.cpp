@@ -241,7 +241,7 @@ int run_lesson(const Settings& settings, const tcplab::Language& shipped_languag
     }
     auto run = tcplab::LessonRun::start(*entry, options);
     if (!run && options.topology == tcplab::Topology::TwoHosts && settings.fallback_to_loopback &&
-        !entry->settings.two_hosts) {
+        !entry->settings.needs_wire) {
         print_error(run.error());
         std::fprintf(stderr, "tcplab: %s\n", language.text("app.falling_back").c_str());
         options = tcplab::RunOptions{};

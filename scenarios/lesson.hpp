@@ -144,6 +144,9 @@ struct SysctlSetting {
 // How a lesson wants to be run; the user's command line may override it.
 struct LessonSettings {
     bool two_hosts = false;
+    // A lesson file's topology = "two-hosts": its steps act on the wire, so it
+    // never runs on one host. A student's programs only prefer two hosts.
+    bool needs_wire = false;
     std::optional<std::chrono::microseconds> latency;
     std::optional<uint32_t> mtu;
     std::optional<double> loss;

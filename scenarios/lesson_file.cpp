@@ -629,6 +629,7 @@ LessonSettings read_settings(const Reader& reader, const toml::table& table) {
     if (topology != "loopback" && topology != "two-hosts")
         reader.fail(*table.get("topology"), "'topology' must be \"loopback\" or \"two-hosts\"");
     settings.two_hosts = topology == "two-hosts";
+    settings.needs_wire = settings.two_hosts;
     if (auto latency = reader.text(table, "latency")) {
         const auto duration = parse_duration(*latency);
         if (!duration) reader.fail(*table.get("latency"), "'latency' must look like \"40ms\", \"1s\" or \"500us\"");

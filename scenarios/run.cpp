@@ -53,7 +53,7 @@ RunOptions with_lesson_settings(RunOptions options, const LessonSettings& lesson
 std::optional<Error> loopback_refusal(const LessonEntry& entry, const RunOptions& options) {
     // A lesson that asks for two hosts drops, holds or injects segments on the
     // wire; on one host those steps would fail and its checks mislead.
-    if (!entry.settings.two_hosts || with_lesson_settings(options, entry.settings).topology == Topology::TwoHosts)
+    if (!entry.settings.needs_wire || with_lesson_settings(options, entry.settings).topology == Topology::TwoHosts)
         return std::nullopt;
     return Error{"the lesson \"" + entry.name + "\" needs the wire between two hosts and cannot run on one host",
                  "leave out --topology loopback (in the window: tick “two hosts” in the Wire view); if "
@@ -101,7 +101,7 @@ Result<std::unique_ptr<LessonRun>> LessonRun::start(const LessonEntry& entry, Ru
     Lesson lesson = entry.build(addresses);
     lesson.texts = entry.texts;
     std::unique_ptr<LessonRun> run(new LessonRun(std::move(lesson), addresses, std::move(hosts), options));
-    run->needs_wire_ = entry.settings.two_hosts;
+    run->needs_wire_ = entry.settings.needs_wire;
 
     if (options.topology == Topology::TwoHosts) {
         auto wire =

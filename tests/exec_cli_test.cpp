@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/run_tcplab.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace {
@@ -144,6 +145,28 @@ TEST(Exec, EchoExampleShowsCallsSegmentsAndBothEndsStates) {
         echoed = echoed || (line["label"] == "client" && line["text"] == "echo: hello");
     EXPECT_TRUE(echoed);
     EXPECT_EQ(of_type(lines, "program_exit").size(), 2u);
+}
+
+// A student whose PC keeps /dev/net/tun closed still runs their programs, on
+// one host: unlike a lesson, they need no wire.
+TEST(Exec, WithoutTheWireProgramsRunOnOneHost) {
+    if (!have_python()) GTEST_SKIP() << "python3 is not installed (bash cmake/quickstart.sh test installs it)";
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
+        GTEST_SKIP() << "needs root, setpriv and unshare";
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    if (system((as_nobody + "test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        GTEST_SKIP() << "the build folder is not readable by other users";
+    const tcplab::test::TempDir node_folder("tcplab-tun-node");
+    const Outcome run = run_shell(tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody +
+                                  kEnvironment + "'" + TCPLAB_BINARY + "' exec --example echo --json < /dev/null 2>&1");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "/dev/net/tun")) << run.output;
+    EXPECT_TRUE(contains(run.output, "one host")) << run.output;
+    const auto lines = json_lines(run.output);
+    const auto connects = calls(lines, "client", "connect");
+    ASSERT_EQ(connects.size(), 1u) << run.output;
+    EXPECT_EQ(connects[0]["result"], 0);
+    EXPECT_EQ(calls(lines, "server", "recv")[0]["data"], "hello");
 }
 
 // A line is dated when the program wrote it, not when tcplab read it: a
