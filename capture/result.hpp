@@ -9,12 +9,23 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace tcplab {
 
+// A known cause of an error, as the language files word it: "<key>.what"
+// and "<key>.fix", with `values` in their placeholders, in order.
+struct ErrorCause {
+    std::string key;
+    std::vector<std::string> values = {};
+};
+
 struct Error {
-    std::string what;    // what went wrong, in plain words
+    std::string what;    // what went wrong, in plain words (English)
     std::string remedy;  // what the user can run or change to fix it; may be empty
+    // When set, the program shows these causes' words in the user's language
+    // instead (lab/i18n.hpp, translated()); what and remedy say the same in English.
+    std::vector<ErrorCause> causes = {};
 };
 
 template <class T>

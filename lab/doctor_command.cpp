@@ -25,21 +25,12 @@ DoctorCheck from_error(const std::string& id, CheckStatus status, const Error& e
     return {id, status, error.what, error.remedy};
 }
 
-std::string value_at(const std::vector<std::string>& values, size_t index) {
-    return index < values.size() ? values[index] : std::string();
-}
-
 }  // namespace
 
 Error explain_cause(const HostFinding& finding, const Language& language) {
-    const std::string key = "doctor.cause." + finding.id;
-    if (!language.has(key + ".what")) return finding.explanation;
-    auto fill = [&](const std::string& text) {
-        return fill_placeholders(
-            text, {value_at(finding.values, 0), value_at(finding.values, 1), value_at(finding.values, 2)});
-    };
-    return {fill(language.text(key + ".what")),
-            language.has(key + ".fix") ? fill(language.text(key + ".fix")) : std::string()};
+    Error explanation = finding.explanation;
+    explanation.causes = {{"doctor.cause." + finding.id, finding.values}};
+    return translated(explanation, language);
 }
 
 namespace {

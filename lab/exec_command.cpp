@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "error_output.hpp"
 #include "json_lines.hpp"
 #include "program_plan.hpp"
 #include "program_run_start.hpp"
@@ -84,7 +85,7 @@ ProgramCommands add_program_commands(CLI::App& app, ProgramCommandSettings& sett
 int list_examples(const Language& language, bool json) {
     auto examples = load_examples(asset_directory());
     if (!examples) {
-        print_program_error(examples.error());
+        print_error(examples.error());
         return kProgramsExitEnvironment;
     }
     for (const ProgramExample& example : examples.value()) {
@@ -105,7 +106,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
                      const Language& language) {
     auto plan = make_plan(settings, context);
     if (!plan) {
-        print_program_error(plan.error());
+        print_error(plan.error());
         return kProgramsExitUsage;
     }
     if (const auto missing = missing_program(plan.value().programs)) {
@@ -114,27 +115,27 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     }
     if (!settings.record.empty())
         if (auto target = check_record_target(language, settings.record, settings.force); !target) {
-            print_program_error(target.error());
+            print_error(target.error());
             return kProgramsExitUsage;
         }
     std::optional<GateScript> script;
     if (!context.script.empty()) {
         auto parsed = GateScript::parse(context.script);
         if (!parsed) {
-            print_program_error(parsed.error());
+            print_error(parsed.error());
             return kProgramsExitUsage;
         }
         script = parsed.value();
     }
     if (!settings.screenshot.empty() && (!context.open_window || settings.terminal)) {
-        print_program_error(Error{"--screenshot saves the window, and this run shows in the terminal",
-                                  "run under a display (xvfb-run -a tcplab exec …), without --terminal or --json"});
+        print_error(Error{"--screenshot saves the window, and this run shows in the terminal",
+                          "run under a display (xvfb-run -a tcplab exec …), without --terminal or --json"});
         return kProgramsExitUsage;
     }
     if (context.open_window && !settings.terminal) {
         auto window_run = WindowProgramRun::plan(settings, context, language);
         if (!window_run) {
-            print_program_error(window_run.error());
+            print_error(window_run.error());
             return kProgramsExitUsage;
         }
         const int window_status = context.open_window(window_run.value(), settings);
@@ -152,7 +153,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     auto started =
         start_program_run(programs_lesson(plan.value().programs, outcome), context, language, here, two_hosts);
     if (!started) {
-        print_program_error(started.error());
+        print_error(started.error());
         return kProgramsExitEnvironment;
     }
     LessonRun& run = *started.value();
@@ -178,7 +179,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     if (!settings.record.empty()) {
         auto recorder = RunRecording::start(settings.record, settings.force, run);
         if (!recorder) {
-            print_program_error(recorder.error());
+            print_error(recorder.error());
             return kProgramsExitEnvironment;
         }
         recording = std::move(recorder.value());
@@ -208,7 +209,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
         show_until(realtime_now_ns() - std::chrono::nanoseconds(kPrintLag).count());
         // The recording grows as the run goes: a killed tcplab leaves a file.
         if (recording && Clock::now() - last_sync > 500ms) {
-            if (auto written = recording->after_step(run); !written) print_program_error(written.error());
+            if (auto written = recording->after_step(run); !written) print_error(written.error());
             last_sync = Clock::now();
         }
         std::this_thread::sleep_for(5ms);
@@ -241,7 +242,7 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
     if (recording) {
         auto info = recording->finish(run);
         if (!info) {
-            print_program_error(info.error());
+            print_error(info.error());
         } else if (outcome->launch_failure() && ended.empty()) {
             // Nothing ran: no half-finished recording is left either.
             std::filesystem::remove(settings.record, ignored);

@@ -107,6 +107,24 @@ std::string fill_placeholders(std::string text, std::initializer_list<std::strin
     return text;
 }
 
+Error translated(const Error& error, const Language& language) {
+    if (error.causes.empty()) return error;
+    Error words{"", "", error.causes};
+    for (const ErrorCause& cause : error.causes) {
+        if (!language.has(cause.key + ".what")) return error;
+        const auto fill = [&](const std::string& text) {
+            const auto value = [&](size_t index) {
+                return std::string_view(index < cause.values.size() ? cause.values[index] : std::string_view());
+            };
+            return fill_placeholders(text, {value(0), value(1), value(2)});
+        };
+        words.what += (words.what.empty() ? "" : "; ") + fill(language.text(cause.key + ".what"));
+        if (language.has(cause.key + ".fix"))
+            words.remedy += (words.remedy.empty() ? "" : "; ") + fill(language.text(cause.key + ".fix"));
+    }
+    return words;
+}
+
 std::string Language::evidence(const Evidence& evidence) const {
     if (evidence.key.empty()) return evidence.text;
     fmt::dynamic_format_arg_store<fmt::format_context> args;

@@ -44,4 +44,8 @@ private:
 // translation that drops one loses that value and nothing else.
 std::string fill_placeholders(std::string text, std::initializer_list<std::string_view> values);
 
+// `error` in `language`: its causes' words (ErrorCause) when the language
+// files hold them all, joined with "; "; else its own (English) words.
+Error translated(const Error& error, const Language& language);
+
 }  // namespace tcplab

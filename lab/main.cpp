@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "doctor_command.hpp"
+#include "error_output.hpp"
 #include "exec_command.hpp"
 #include "exit_codes.hpp"
 #include "export_command.hpp"
@@ -36,6 +37,7 @@
 namespace {
 
 namespace exit_code = tcplab::exit_code;
+using tcplab::print_error;
 
 struct Settings {
     std::string lesson = "handshake";
@@ -110,11 +112,6 @@ const auto kLaunchedAt = std::chrono::steady_clock::now();
 tcplab::Status prepare_once() {
     static const tcplab::Status prepared = tcplab::prepare_process();
     return prepared;
-}
-
-void print_error(const tcplab::Error& error) {
-    std::fprintf(stderr, "tcplab: %s\n", error.what.c_str());
-    if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
 int list_lessons(const tcplab::Language& shipped_language, bool json) {
@@ -516,6 +513,7 @@ int main(int argc, char** argv) {
         print_error(language.error());
         return exit_code::kEnvironment;
     }
+    tcplab::set_error_language(language.value());
     if (doctor->parsed()) {
         const tcplab::DoctorInputs inputs{TCPLAB_VERSION, language_choice, [] { return prepare_once(); }};
         return tcplab::run_doctor_command(inputs, language.value(), settings.json);

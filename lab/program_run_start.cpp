@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "error_output.hpp"
 #include "scenarios/program_user.hpp"
 
 extern char** environ;
@@ -14,11 +15,6 @@ std::vector<std::string> program_environment() {
     std::vector<std::string> environment;
     for (char** variable = environ; variable && *variable; ++variable) environment.emplace_back(*variable);
     return environment;
-}
-
-void print_program_error(const Error& error) {
-    std::fprintf(stderr, "tcplab: %s\n", error.what.c_str());
-    if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
 Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, const ProgramCommandContext& context,
@@ -37,7 +33,7 @@ Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, c
     options.settle_limit = std::chrono::milliseconds(1000);
     auto run = LessonRun::start(entry, options);
     if (!run && options.topology == Topology::TwoHosts && !options.wire.gated) {
-        std::fprintf(stderr, "tcplab: %s\n", run.error().what.c_str());
+        std::fprintf(stderr, "tcplab: %s\n", translated(run.error(), language).what.c_str());
         std::fprintf(stderr, "tcplab: %s\n", language.text("programs.on_loopback").c_str());
         options.topology = Topology::Loopback;
         options.wire = WireOptions{};

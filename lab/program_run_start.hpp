@@ -28,6 +28,4 @@ Result<std::unique_ptr<LessonRun>> start_program_run(const LessonEntry& entry, c
                                                      const Language& language, const std::string& working_directory,
                                                      bool& two_hosts);
 
-void print_program_error(const Error& error);
-
 }  // namespace tcplab

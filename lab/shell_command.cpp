@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "error_output.hpp"
 #include "exec_command.hpp"
 #include "program_run_start.hpp"
 #include "record_command.hpp"
@@ -76,7 +77,7 @@ int join(const Joined& joined, const Language& language) {
                  fmt::format(fmt::runtime(language.text("programs.joined")), host_name(joined.shell.host)).c_str());
     auto relay = TerminalRelay::start(joined.shell.terminal);
     if (!relay) {
-        print_program_error(relay.error());
+        print_error(relay.error());
         return kProgramsExitEnvironment;
     }
     while (!relay.value()->finished()) std::this_thread::sleep_for(20ms);
@@ -98,12 +99,12 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
     auto joined = join_lab(request_for(settings.shell_host));
     if (joined) return join(joined.value(), language);
     if (settings.join) {
-        print_program_error(joined.error());
+        print_error(joined.error());
         return kProgramsExitEnvironment;
     }
     if (!settings.record.empty())
         if (auto target = check_record_target(language, settings.record, settings.force); !target) {
-            print_program_error(target.error());
+            print_error(target.error());
             return kProgramsExitUsage;
         }
 
@@ -114,7 +115,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
     auto started =
         start_program_run(shells_lesson(!context.loopback_asked, outcome), context, language, here, two_hosts);
     if (!started) {
-        print_program_error(started.error());
+        print_error(started.error());
         return kProgramsExitEnvironment;
     }
     LessonRun& run = *started.value();
@@ -129,7 +130,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
                                                        : Actor::Client;
         return open_shell(session, host, request);
     });
-    if (!door) print_program_error(door.error());  // this lab still runs, only nobody can join it
+    if (!door) print_error(door.error());  // this lab still runs, only nobody can join it
     LabDoor* door_pointer = door ? door.value().get() : nullptr;
     outcome->on_ended([door_pointer](const ProgramEnded& ended) {
         if (door_pointer) door_pointer->shell_ended(ended.pid, ended.exit_code, ended.signal);
@@ -144,7 +145,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
     if (!settings.record.empty()) {
         auto recorder = RunRecording::start(settings.record, settings.force, run);
         if (!recorder) {
-            print_program_error(recorder.error());
+            print_error(recorder.error());
             return kProgramsExitEnvironment;
         }
         recording = std::move(recorder.value());
@@ -157,7 +158,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
     run.begin_step();
     auto own = open_shell(session, own_host, request_for(host_name(own_host)));
     if (!own) {
-        print_program_error(own.error());
+        print_error(own.error());
         outcome->cancel();
     }
     std::unique_ptr<TerminalRelay> relay;
@@ -187,7 +188,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
         }
         shown_until = until;
         if (recording && Clock::now() - last_sync > 500ms) {
-            if (auto written = recording->after_step(run); !written) print_program_error(written.error());
+            if (auto written = recording->after_step(run); !written) print_error(written.error());
             last_sync = Clock::now();
         }
         std::this_thread::sleep_for(5ms);
@@ -204,7 +205,7 @@ int run_shell_command(const ProgramCommandSettings& settings, const ProgramComma
         if (info)
             RunRecording::print_written(language, info.value(), false, stderr);
         else
-            print_program_error(info.error());
+            print_error(info.error());
     }
     return g_shell_interrupted ? kProgramsExitInterrupted : status;
 }

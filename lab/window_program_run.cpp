@@ -39,7 +39,7 @@ Result<std::unique_ptr<LessonRun>> WindowProgramRun::start() {
 int programs_exit_status(const ProgramOutcome& outcome, bool interrupted) {
     if (const auto failure = outcome.launch_failure())
         return failure->find("Permission denied") != std::string::npos ? exit_code::kCannotExecute
-                                                                         : exit_code::kCommandNotFound;
+                                                                       : exit_code::kCommandNotFound;
     if (interrupted) return kProgramsExitInterrupted;
     if (outcome.timed_out()) return kProgramsExitTimeout;
     // The client's status speaks for the run; else the only program's.

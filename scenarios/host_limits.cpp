@@ -199,6 +199,7 @@ Error namespace_error(const std::string& what, int error_number, const HostFiles
     for (const HostFinding& finding : user_namespace_limits(files)) {
         error.what += "; " + finding.explanation.what;
         error.remedy += (error.remedy.empty() ? "" : "; ") + finding.explanation.remedy;
+        error.causes.push_back({"doctor.cause." + finding.id, finding.values});
     }
     if (error.remedy.empty())
         error.remedy =

@@ -373,9 +373,15 @@ TEST(Cli, NoTunSaysItsErrorAndFixOnce) {
         SCOPED_TRACE("tcplab " + arguments);
         const Outcome refused = run_tcplab(arguments, student);
         EXPECT_EQ(refused.exit_code, exit_code::kEnvironment) << refused.output;
-        EXPECT_EQ(occurrences(refused.output, "cannot open /dev/net/tun"), 1u) << refused.output;
+        EXPECT_EQ(occurrences(refused.output, "/dev/net/tun does not open (Permission denied)"), 1u) << refused.output;
         EXPECT_EQ(occurrences(refused.output, "fix:"), 1u) << refused.output;
     }
+    // In the language the student reads, cause and fix alike.
+    const Outcome in_chinese = run_tcplab("run handshake --lang zh", student);
+    EXPECT_EQ(in_chinese.exit_code, exit_code::kEnvironment) << in_chinese.output;
+    EXPECT_EQ(occurrences(in_chinese.output, "/dev/net/tun 无法打开"), 1u) << in_chinese.output;
+    EXPECT_EQ(occurrences(in_chinese.output, "解决方法："), 1u) << in_chinese.output;
+    EXPECT_EQ(occurrences(in_chinese.output, "does not open"), 0u) << in_chinese.output;
 }
 
 // The built-in lessons drop, hold and inject segments on the wire: on one host

@@ -173,6 +173,33 @@ TEST(Languages, EvidenceBecomesASentenceInEachLanguage) {
     EXPECT_NE(short_of.find("7"), std::string::npos) << short_of;
 }
 
+// An error whose causes the language files word is shown in the reader's
+// language, each cause with its fix; any other error keeps its own words.
+TEST(Languages, AnErrorsKnownCausesAreShownInTheReadersLanguage) {
+    const Error tun{"the wire cannot open /dev/net/tun: Permission denied",
+                    "chmod it",
+                    {{"doctor.cause.tun_denied", {"Permission denied"}}}};
+    const Error in_chinese = translated(tun, load("zh-CN"));
+    EXPECT_EQ(in_chinese.what,
+              fill_placeholders(load("zh-CN").text("doctor.cause.tun_denied.what"), {"Permission denied"}));
+    EXPECT_NE(in_chinese.what.find("（Permission denied）"), std::string::npos) << in_chinese.what;
+    EXPECT_EQ(in_chinese.remedy, load("zh-CN").text("doctor.cause.tun_denied.fix"));
+    EXPECT_EQ(translated(tun, load("en")).what,
+              fill_placeholders(load("en").text("doctor.cause.tun_denied.what"), {"Permission denied"}));
+
+    const Error two_causes{
+        "cannot create a user namespace",
+        "",
+        {{"doctor.cause.max_user_namespaces", {"0"}}, {"doctor.cause.tun_missing", {"No such device"}}}};
+    const Error both = translated(two_causes, load("zh-CN"));
+    EXPECT_NE(both.what.find("; "), std::string::npos) << "causes are joined with \"; \"";
+
+    const Error unknown{"disk full", "free some space", {{"no.such.cause", {}}}};
+    EXPECT_EQ(translated(unknown, load("zh-CN")).what, "disk full");
+    const Error plain{"disk full", "free some space"};
+    EXPECT_EQ(translated(plain, load("zh-CN")).remedy, "free some space");
+}
+
 TEST(Languages, MissingKeyIsVisibleNotSilent) { EXPECT_EQ(load("en").text("no.such.key"), "⟨no.such.key⟩"); }
 
 TEST(Languages, UnknownLanguageAndBrokenFileAreErrors) {

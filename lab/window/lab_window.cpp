@@ -20,6 +20,7 @@
 #include "default_layout.hpp"
 #include "fonts.hpp"
 #include "imgui_compat.hpp"
+#include "lab/error_output.hpp"
 #include "lab/exit_codes.hpp"
 #include "lab/i18n.hpp"
 #include "lab/layout/palette.hpp"
@@ -60,11 +61,6 @@ std::string glfw_last_error;
 
 void remember_glfw_error(int code, const char* description) {
     glfw_last_error = "GLFW error " + std::to_string(code) + ": " + (description ? description : "");
-}
-
-void print_error(const Error& error) {
-    std::fprintf(stderr, "tcplab: %s\n", error.what.c_str());
-    if (!error.remedy.empty()) std::fprintf(stderr, "  fix: %s\n", error.remedy.c_str());
 }
 
 // Every string of every language we ship: their characters go in the font atlas,
@@ -763,12 +759,13 @@ void LabWindow::Impl::draw_error_window() {
             name.c_str(), nullptr,
             ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::PushTextWrapPos(display.x * 0.58f);
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error->what.c_str());
-        if (!error->remedy.empty()) {
+        const Error words = translated(*error, language);
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", words.what.c_str());
+        if (!words.remedy.empty()) {
             ImGui::Spacing();
             ImGui::TextUnformatted(language.text("window.fix").c_str());
             ImGui::SameLine();
-            ImGui::TextUnformatted(error->remedy.c_str());
+            ImGui::TextUnformatted(words.remedy.c_str());
         }
         ImGui::PopTextWrapPos();
         ImGui::Spacing();
