@@ -140,5 +140,44 @@ TEST(TerminalMarks, JsonLinesCarryTheSame) {
     EXPECT_EQ(packets[3]["source"], "10.1.0.1:40000");
 }
 
+// A program's send() shows its bytes as "hello\n" in the arguments; the
+// recv() that takes them shows the same bytes the same way, so a student can
+// match one to the other. A binary length prefix stays escaped.
+TEST(TerminalMarks, ReceivedBytesAreQuotedAsTheSentOnesAre) {
+    Trace trace;
+    CallEvent sent;
+    sent.time_ns = sent.return_ns = 1'700'000'000'000'000'000;
+    sent.actor = Actor::Client;
+    sent.call = "send";
+    sent.arguments = "fd=3, \"hello\\n\", 6";  // as the tracer writes it
+    sent.result = 6;
+    sent.data = "hello\n";
+    sent.process = sent.thread = 100;
+    sent.program = "python3";
+    trace.add_call(sent);
+    CallEvent received = sent;
+    received.time_ns = received.return_ns = sent.time_ns + 1000;
+    received.actor = Actor::Server;
+    received.call = "recv";
+    received.arguments = "fd=4, 1024";
+    received.process = received.thread = 200;
+    trace.add_call(received);
+    CallEvent framed = received;
+    framed.time_ns = framed.return_ns = received.time_ns + 1000;
+    framed.result = 7;
+    framed.data = std::string("\x00\x05hello", 7);
+    trace.add_call(framed);
+    auto language = Language::load("en");
+    ASSERT_TRUE(language.ok());
+    const auto lines = lines_of(printed([&](std::FILE* out) {
+        TerminalView(language.value(), TerminalOptions{}, out)
+            .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+    }));
+    const std::string recv_line = packet_line_containing(lines, "recv(fd=4, 1024) = 6");
+    EXPECT_NE(recv_line.find("\"hello\\n\""), std::string::npos) << recv_line;
+    const std::string framed_line = packet_line_containing(lines, "recv(fd=4, 1024) = 7");
+    EXPECT_NE(framed_line.find("\"\\x00\\x05hello\""), std::string::npos) << framed_line;
+}
+
 }  // namespace
 }  // namespace tcplab
