@@ -310,6 +310,11 @@ TEST(Exec, RecordingKeepsTheCallsAndOutputLinesForOpenAndExport) {
     const Outcome exported = tcplab("export --format json " + file);
     EXPECT_EQ(exported.exit_code, 0);
     EXPECT_TRUE(contains(exported.output, "echo: hello")) << exported.output.substr(0, 2000);
+    // The programs' run expects nothing, so the replay claims no "0/0 expectations held".
+    const Outcome replayed = tcplab("open --terminal " + file);
+    EXPECT_EQ(replayed.exit_code, 0);
+    EXPECT_TRUE(contains(replayed.output, "echo: hello")) << replayed.output;
+    EXPECT_FALSE(contains(replayed.output, "expectations held")) << replayed.output;
     std::filesystem::remove_all(folder);
 }
 
