@@ -332,28 +332,12 @@ TEST(Cli, WorksWithoutRoot) {
     EXPECT_TRUE(saw_time_wait);
 }
 
-// How to run tcplab as a student (the user nobody) on a PC whose /dev/net/tun
-// is 0600, whatever the host's mode; or why this machine cannot lay that out.
-struct StudentWithoutTun {
-    std::string prefix;
-    std::string cannot;
-};
-
-StudentWithoutTun student_without_tun(const tcplab::test::TempDir& node_folder) {
-    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
-        return {"", "needs root, setpriv and unshare"};
-    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
-    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
-        return {"", "the build folder is not readable by other users"};
-    return {tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody, ""};
-}
-
 // A user who may not open /dev/net/tun (mode 0600, as on these machines) is
 // told why the wire cannot be laid and how to allow it; a lesson made for one
 // host gets loopback if asked, a lesson that needs the wire never does.
 TEST(Cli, NoTunMeansARemedyOrLoopbackWhenAsked) {
     tcplab::test::TempDir node_folder("tcplab-tun-node");
-    const StudentWithoutTun without_tun = student_without_tun(node_folder);
+    const tcplab::test::StudentWithoutTun without_tun = tcplab::test::student_without_tun(node_folder);
     if (!without_tun.cannot.empty()) GTEST_SKIP() << without_tun.cannot;
     const std::string& student = without_tun.prefix;
     const Outcome refused = run_tcplab("run " + kHandshake + " --latency 10ms", student);
@@ -381,7 +365,7 @@ size_t occurrences(const std::string& text, const std::string& part) {
 // with no command and no display.
 TEST(Cli, NoTunSaysItsErrorAndFixOnce) {
     tcplab::test::TempDir node_folder("tcplab-tun-node");
-    const StudentWithoutTun without_tun = student_without_tun(node_folder);
+    const tcplab::test::StudentWithoutTun without_tun = tcplab::test::student_without_tun(node_folder);
     if (!without_tun.cannot.empty()) GTEST_SKIP() << without_tun.cannot;
     const std::string student = "env -u DISPLAY -u WAYLAND_DISPLAY " + without_tun.prefix;
     for (const std::string arguments :

@@ -4,10 +4,13 @@
 // window applies it, and the frame after is checked.
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
+#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "capture/capture_index.hpp"
@@ -399,6 +402,69 @@ TEST(Commands, CtrlSSavesIntoTheFileShownAndCtrlShiftSAsksWhere) {
 
     press(harness, window, {GLFW_KEY_LEFT_CONTROL, GLFW_KEY_LEFT_SHIFT, GLFW_KEY_S});
     EXPECT_TRUE(window.files.wants_keyboard());  // the Save as dialog is open
+}
+
+// The handshake recording's packets as a classic pcap file at `path` (as
+// tcpdump -w writes): a format with no room for notes.
+void write_classic_pcap(const std::string& from, const std::string& path) {
+    char error[PCAP_ERRBUF_SIZE];
+    pcap_t* input = pcap_open_offline(from.c_str(), error);
+    ASSERT_NE(input, nullptr) << error;
+    pcap_dumper_t* output = pcap_dump_open(input, path.c_str());
+    ASSERT_NE(output, nullptr) << pcap_geterr(input);
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    while (pcap_next_ex(input, &header, &data) == 1) pcap_dump(reinterpret_cast<u_char*>(output), header, data);
+    pcap_dump_close(output);
+    pcap_close(input);
+}
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+// Save, answered on leaving a classic pcap file with new notes, asks for a
+// pcapng name as Ctrl+S does (the notes cannot go into the old format), and
+// leaves only once they are saved there; the pcap file stays as it was.
+// Closing that dialog without a name keeps the file and its notes shown.
+TEST(Commands, SavingAClassicPcapOnLeavingAsksForAPcapngName) {
+    test::TempDir folder("tcplab-commands");
+    const std::string pcap = folder.file("class.pcap");
+    write_classic_pcap(kRecording, pcap);
+    if (HasFatalFailure()) return;
+    const std::string pcap_bytes = file_bytes(pcap);
+    const std::string other = std::string(TCPLAB_TEST_RECORDINGS) + "/teardown.pcapng";
+    test::ImGuiHarness harness;
+    Window window;
+    window.apply(harness, command::OpenFile{pcap});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay() != nullptr; }));
+    ASSERT_EQ(window.controller.replay()->loaded.format, CaptureFormat::Pcap);
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "the SYN")});
+
+    // Save, then no name (Escape): nothing is written and nothing replaced.
+    window.apply(harness, command::OpenFile{other});
+    ASSERT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Save});
+    EXPECT_TRUE(window.files.wants_keyboard()) << "Save as… is open";
+    press(harness, window, {GLFW_KEY_ESCAPE});
+    harness.frames(3, [&] { window.frame(); });
+    EXPECT_FALSE(window.files.wants_keyboard());
+    EXPECT_EQ(window.controller.replay()->path, pcap);
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+    EXPECT_TRUE(file_bytes(pcap) == pcap_bytes) << "the classic pcap file is left as it was";
+
+    // Save, then a name: the notes go there, then the other file is shown.
+    window.apply(harness, command::OpenFile{other});
+    ASSERT_TRUE(window.files.asking_about_unsaved());
+    window.apply(harness, command::AnswerUnsaved{command::AnswerUnsaved::Choice::Save});
+    EXPECT_TRUE(window.files.wants_keyboard());
+    EXPECT_EQ(window.controller.replay()->path, pcap) << "nothing is replaced before the notes are saved";
+    const std::string saved = folder.file("class-notes.pcapng");
+    window.apply(harness, command::SaveAs{saved, false});
+    ASSERT_TRUE(window.frames_until(harness, [&] { return window.controller.replay()->path == other; }));
+    EXPECT_EQ(notes_in(saved), std::vector<std::string>{"the SYN"});
+    EXPECT_TRUE(file_bytes(pcap) == pcap_bytes) << "the classic pcap file is left as it was";
 }
 
 // Editing and deleting notes are commands too: applied between frames, they

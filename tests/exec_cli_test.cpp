@@ -151,14 +151,11 @@ TEST(Exec, EchoExampleShowsCallsSegmentsAndBothEndsStates) {
 // one host: unlike a lesson, they need no wire.
 TEST(Exec, WithoutTheWireProgramsRunOnOneHost) {
     if (!have_python()) GTEST_SKIP() << "python3 is not installed (bash cmake/quickstart.sh test installs it)";
-    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
-        GTEST_SKIP() << "needs root, setpriv and unshare";
-    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
-    if (system((as_nobody + "test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
-        GTEST_SKIP() << "the build folder is not readable by other users";
     const tcplab::test::TempDir node_folder("tcplab-tun-node");
-    const Outcome run = run_shell(tcplab::test::with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody +
-                                  kEnvironment + "'" + TCPLAB_BINARY + "' exec --example echo --json < /dev/null 2>&1");
+    const tcplab::test::StudentWithoutTun without_tun = tcplab::test::student_without_tun(node_folder);
+    if (!without_tun.cannot.empty()) GTEST_SKIP() << without_tun.cannot;
+    const Outcome run = run_shell(without_tun.prefix + " " + kEnvironment + "'" + TCPLAB_BINARY +
+                                  "' exec --example echo --json < /dev/null 2>&1");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_TRUE(contains(run.output, "/dev/net/tun")) << run.output;
     EXPECT_TRUE(contains(run.output, "one host")) << run.output;

@@ -3,10 +3,14 @@
 // and keeps what it printed and how it exited. The test binary must be given
 // TCPLAB_BINARY (tests/CMakeLists.txt does, for the tests that need it).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+
+#include "tests/temp_dir.hpp"
 
 namespace tcplab::test {
 
@@ -43,6 +47,22 @@ inline std::string with_tun_mode(const std::string& directory, const std::string
 inline ProgramOutcome run_tcplab(const std::string& arguments, const std::string& prefix = "",
                                  bool with_stderr = true) {
     return run_shell(prefix + " '" + TCPLAB_BINARY + "' " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+// How to run tcplab as a student (the user nobody) on a PC whose /dev/net/tun
+// is 0600, whatever the host's mode: `prefix` goes before the program, the
+// node is made in `node_folder`. Or, in `cannot`, why this machine cannot lay that out.
+struct StudentWithoutTun {
+    std::string prefix;
+    std::string cannot;
+};
+inline StudentWithoutTun student_without_tun(const TempDir& node_folder) {
+    if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0 || system("command -v unshare >/dev/null") != 0)
+        return {"", "needs root, setpriv and unshare"};
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    if (system((as_nobody + " test -x '" + TCPLAB_BINARY + "'").c_str()) != 0)
+        return {"", "the build folder is not readable by other users"};
+    return {with_tun_mode(node_folder.path().string(), "600") + " " + as_nobody, ""};
 }
 #endif
 

@@ -116,31 +116,37 @@ void LadderView::draw_fitted(LabContext& context, LadderInput& input, float head
     // Never below what a class reads from the back of a room.
     request.smallest_text_scale = std::min(1.0f, kClassMinimumPixels / std::max(ImGui::GetFontSize(), 1.0f));
     // Fitting may lay the rows out a few times: once per change, not per frame.
+    const LadderRows& base_rows = rows_.update(input);
     const FitKey key{&context.trace,
                      context.trace.packets().size(),
                      context.trace.calls().size(),
                      input.transitions.size(),
+                     base_rows.rows.size(),
+                     rows_.full_builds(),
                      input.cursor_ns,
                      request.focus_from_ns,
                      height,
                      input.width,
-                     input.line_height};
-    const LadderRows& base_rows = rows_.update(input);
+                     input.line_height,
+                     base_rows.height};
     if (!(key == fit_key_)) {
         fit_key_ = key;
-        fit_scale_ = fit_ladder(input, base_rows, request).text_scale;
+        fit_ = fit_ladder(input, base_rows, request);
+        fit_scale_ = fit_.text_scale;
+        // A step too tall for the panel: everything smaller, fitted again
+        // (its rows kept apart from the full-size ones), filled with larger
+        // text rather than with spread rows.
+        if (fit_scale_ != 1.0f) {
+            const LadderInput smaller = scaled_input(input, fit_scale_);
+            request.smallest_text_scale = 1.0f;
+            request.largest_row_scale = 1.0f;
+            fit_ = fit_ladder(smaller, scaled_rows_.update(smaller), request);
+        }
     }
-    LadderFit fit{1.0f, input.row_height, 0};
-    if (fit_scale_ == 1.0f) fit = fit_ladder(input, base_rows, request);
     const float text_scale = fit_scale_;
-    // A step too tall for the panel: everything smaller, fitted again (its rows kept apart from the full-size ones).
+    const LadderFit fit = fit_;
     LadderInput scaled = scaled_input(input, text_scale);
     LadderRowCache& cache = text_scale != 1.0f ? scaled_rows_ : rows_;
-    if (text_scale != 1.0f) {
-        request.smallest_text_scale = 1.0f;
-        request.largest_row_scale = 1.0f;  // filled with larger text, not with spread rows
-        fit = fit_ladder(scaled, cache.update(scaled), request);
-    }
     const bool spread = fit.row_height != scaled.row_height;
     scaled.row_height = fit.row_height;
     const LadderRows& fitted_rows = spread ? spread_rows_.update(scaled) : cache.update(scaled);

@@ -28,18 +28,20 @@ private:
     void draw_records(LabContext& context, ImVec2 origin) const;
     void draw_tooltip(LabContext& context, const LadderRecord& record) const;
 
-    // What the presentation's fit was made for, and the text scale it chose.
+    // What the presentation's fit was made for, and the fit it chose.
     struct FitKey {
         const Trace* trace = nullptr;
-        size_t packets = 0, calls = 0, transitions = 0;
+        size_t packets = 0, calls = 0, transitions = 0, rows = 0;
+        uint64_t row_builds = 0;
         int64_t cursor_ns = 0, focus_from_ns = 0;
-        float height = 0, width = 0, line_height = 0;
+        float height = 0, width = 0, line_height = 0, rows_height = 0;
         bool operator==(const FitKey&) const = default;
     };
     FitKey fit_key_;
-    FitKey wheel_key_;    // what the wheel's rows apply to
-    int wheel_rows_ = 0;  // in front of a class, rows the wheel moved the fitted picture down
-    float fit_scale_ = 1.0f;
+    FitKey wheel_key_;        // what the wheel's rows apply to
+    int wheel_rows_ = 0;      // in front of a class, rows the wheel moved the fitted picture down
+    float fit_scale_ = 1.0f;  // the text's scale, and the rows' fit at that scale
+    LadderFit fit_;
 
     LadderLayout layout_;
     LadderRowCache rows_;             // every event's row, kept while the trace does not change

@@ -57,7 +57,10 @@ void apply_commands(Outbox& outbox, StepController& controller, ReplayUi& files,
                 [&](const command::StartRecording& record) { files.start_recording(record.path, record.overwrite); },
                 [&](const command::StopRecording&) { files.stop_recording(); },
                 [&](const command::Save&) { files.save(); },
-                [&](const command::SaveAs& save) { files.save_as(save.path, save.overwrite); },
+                [&](const command::SaveAs& save) {
+                    files.save_as(save.path, save.overwrite);
+                    files.continue_leaving(outbox);
+                },
                 [&](const command::ExportLadderSvg& svg) { files.export_svg(svg.path); },
                 [&](const command::ExportLadderPng& png) { files.export_png(png.path); },
                 [&](const command::AnswerUnsaved& answer) { files.answer_unsaved(answer.choice, outbox); },

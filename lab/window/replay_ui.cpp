@@ -244,25 +244,50 @@ bool ReplayUi::holds_quit_for_unsaved_notes() {
 void ReplayUi::answer_unsaved(UnsavedAnswer answer, Outbox& outbox) {
     unsaved_open_ = false;
     if (answer == UnsavedAnswer::Cancel) {
-        waiting_.reset();
-        quit_waiting_ = false;
+        stop_leaving();
         return;
     }
     Replay* replay = controller_.replay();
     if (answer == UnsavedAnswer::Save && replay) {
+        // A classic pcap file cannot hold notes: they go into a pcapng file
+        // named in Save as…, and the leaving waits for it (continue_leaving).
+        if (replay->loaded.format == CaptureFormat::Pcap) {
+            saving_before_leaving_ = true;
+            save_as_dialog();
+            return;
+        }
         // The file is read whole into memory: writing over it loses nothing.
         save_as(replay->path, true);
         if (replay->notes_changed) {  // could not save: the error is shown, nothing is replaced
-            waiting_.reset();
-            quit_waiting_ = false;
+            stop_leaving();
             return;
         }
     }
-    if (replay) replay->notes_changed = false;  // discarded, or saved
+    leave(outbox);
+}
+
+void ReplayUi::continue_leaving(Outbox& outbox) {
+    if (!saving_before_leaving_) return;
+    const Replay* replay = controller_.replay();
+    if (replay && replay->notes_changed)
+        stop_leaving();  // not saved: the error is shown, nothing is replaced
+    else
+        leave(outbox);
+}
+
+void ReplayUi::leave(Outbox& outbox) {
+    if (Replay* replay = controller_.replay()) replay->notes_changed = false;  // discarded, or saved
     if (waiting_) outbox.push_back(std::move(*waiting_));
     waiting_.reset();
     quit_allowed_ = quit_waiting_;
     quit_waiting_ = false;
+    saving_before_leaving_ = false;
+}
+
+void ReplayUi::stop_leaving() {
+    waiting_.reset();
+    quit_waiting_ = false;
+    saving_before_leaving_ = false;
 }
 
 void ReplayUi::draw_unsaved_popup(const Language& language, Outbox& outbox) {
@@ -456,8 +481,10 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
 void ReplayUi::draw_windows(const Language& language, LabContext& context) {
     language_ = &language;
     cursor_ns_ = context.shared.cursor_ns;
-    if (std::optional<FileChoice> choice = dialog_.draw(language); choice && context.outbox)
-        act_on(*choice, *context.outbox);
+    const std::optional<FileChoice> choice = dialog_.draw(language);
+    if (choice && context.outbox) act_on(*choice, *context.outbox);
+    // Save as… closed without a name while leaving waited for it: stay.
+    if (saving_before_leaving_ && !choice && !dialog_.is_open()) stop_leaving();
     draw_progress(language);
     draw_note_popup(language, context);
     if (context.outbox) draw_unsaved_popup(language, *context.outbox);

@@ -61,7 +61,11 @@ public:
     // The same for closing the window: true when it must stay open for now.
     bool holds_quit_for_unsaved_notes();
     using UnsavedAnswer = command::AnswerUnsaved::Choice;
+    // Save on a classic pcap file asks Save as… first (it cannot hold notes).
     void answer_unsaved(UnsavedAnswer answer, Outbox& outbox);
+    // After Save as…: what waited for it goes on when the notes were saved,
+    // and is called off when they were not.
+    void continue_leaving(Outbox& outbox);
     bool asking_about_unsaved() const { return unsaved_open_; }
     // Save or Discard was answered to a quit: the window may close now.
     bool quit_allowed() const { return quit_allowed_; }
@@ -94,6 +98,8 @@ private:
     void show_status(const std::string& text);
     void draw_unsaved_popup(const Language& language, Outbox& outbox);
     bool unsaved_notes() const;
+    void leave(Outbox& outbox);  // let what waited for the notes through
+    void stop_leaving();         // drop it: the recording stays
     void shown(const std::string& path, Replay replay, SharedViewState& shared);
     std::string dialog_directory() const;
 
@@ -118,6 +124,7 @@ private:
     std::optional<Command> waiting_;  // what Save or Discard lets through
     bool quit_waiting_ = false;
     bool quit_allowed_ = false;
+    bool saving_before_leaving_ = false;  // Save was answered on a classic pcap: Save as… is open
 
     const Language* language_ = nullptr;  // this frame's, for exports chosen in it
     int64_t cursor_ns_ = 0;
