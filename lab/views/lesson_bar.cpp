@@ -311,7 +311,9 @@ bool LessonBar::draw_story(LabContext& context, const StepController& controller
     if (shown == 0) {
         if (!lesson.empty() && context.language.has(lesson + ".summary"))
             text_wrapped_recorded(context, "scenario", context.text(lesson + ".summary"));
-        if (controller.step_count() > 0)
+        // Once the first step runs (a student's programs start at once) the
+        // bar says "Running on the kernel…", and Step is no longer asked for.
+        if (controller.step_count() > 0 && !controller.busy())
             ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
         else if (replay)
             ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
