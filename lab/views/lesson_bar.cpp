@@ -348,8 +348,17 @@ void LessonBar::draw_results(LabContext& context, const StepController& controll
     if (kernel_dropped > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(kernel_dropped),
                            context.text("app.capture_drops").c_str());
-    if (!run->tracepoint_note().empty())
-        ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
+    if (run->tracepoint_note().empty()) return;
+    // The student's own programs leave the tracepoint off on purpose: the bar
+    // says why in the window's language, as the terminal does, rather than
+    // "not available: switched off".
+    if (run->options().programs) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        text_wrapped_recorded(context, "scenario", context.text("programs.states_from"));
+        ImGui::PopStyleColor();
+        return;
+    }
+    ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
 }
 
 void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
