@@ -146,9 +146,12 @@ std::string TerminalView::call_line(const CallEvent& call) const {
         return who + paint(fmt::format(fmt::runtime(language_.text("programs.exited")), call.result), kBold);
     if (call.process != 0 && call.call == "killed")
         return who + paint(fmt::format(fmt::runtime(language_.text("programs.killed")), call.arguments), kRed);
+    const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
+    if (never_returned(call))
+        return who + fmt::format("{}({})  ", call.call, call.arguments) +
+               paint(fmt::format(fmt::runtime(language_.text("programs.never_returned")), took_us), kYellow);
     std::string result = std::to_string(call.result);
     if (call.result < 0 && call.error_number != 0) result += " " + errno_name(call.error_number);
-    const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
     std::string line = who + fmt::format("{}({}) = {}", call.call, call.arguments, result);
     const bool received =
         call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||

@@ -1,5 +1,6 @@
 // The terminal line and the JSON lines say when the capture cut a segment
 // short and which tunnel carried it, in both languages.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -177,6 +178,36 @@ TEST(TerminalMarks, ReceivedBytesAreQuotedAsTheSentOnesAre) {
     EXPECT_NE(recv_line.find("\"hello\\n\""), std::string::npos) << recv_line;
     const std::string framed_line = packet_line_containing(lines, "recv(fd=4, 1024) = 7");
     EXPECT_NE(framed_line.find("\"\\x00\\x05hello\""), std::string::npos) << framed_line;
+}
+
+// A server blocked in accept() when Ctrl-C or --timeout ends it: the call
+// never returned, and the line says so (in the chosen language) instead of
+// "= -1" and "returned after".
+TEST(TerminalMarks, ACallWhoseProcessEndedSaysItNeverReturned) {
+    Trace trace;
+    CallEvent blocked;
+    blocked.time_ns = 1'700'000'000'000'000'000;
+    blocked.return_ns = blocked.time_ns + 5'000'000'000;  // when the process ended
+    blocked.actor = Actor::Server;
+    blocked.call = "accept";
+    blocked.arguments = "fd=3, SOCK_CLOEXEC";
+    blocked.result = -1;
+    blocked.process = blocked.thread = 100;
+    blocked.program = "python3";
+    trace.add_call(blocked);
+    for (const char* code : {"en", "zh-CN"}) {
+        SCOPED_TRACE(code);
+        auto language = Language::load(code);
+        ASSERT_TRUE(language.ok());
+        const auto lines = lines_of(printed([&](std::FILE* out) {
+            TerminalView(language.value(), TerminalOptions{}, out)
+                .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+        }));
+        const std::string line = packet_line_containing(lines, "accept(fd=3, SOCK_CLOEXEC)");
+        const std::string said = fmt::format(fmt::runtime(language.value().text("programs.never_returned")), 5'000'000);
+        EXPECT_NE(line.find(said), std::string::npos) << line;
+        EXPECT_EQ(line.find("= -1"), std::string::npos) << line;
+    }
 }
 
 }  // namespace
