@@ -74,6 +74,14 @@ std::string printed(Print print) {
     return text;
 }
 
+// Every event of `trace` as the terminal prints it, one string a line.
+std::vector<std::string> terminal_lines(const Trace& trace, const Language& language) {
+    return lines_of(printed([&](std::FILE* out) {
+        TerminalView(language, TerminalOptions{}, out)
+            .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+    }));
+}
+
 std::string packet_line_containing(const std::vector<std::string>& lines, const std::string& part) {
     for (const std::string& line : lines)
         if (line.find(part) != std::string::npos) return line;
@@ -92,10 +100,7 @@ TEST(TerminalMarks, CutSegmentAndTunnelAreNamed) {
         SCOPED_TRACE(code);
         auto language = Language::load(code);
         ASSERT_TRUE(language.ok());
-        const auto lines = lines_of(printed([&](std::FILE* out) {
-            TerminalView(language.value(), TerminalOptions{}, out)
-                .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
-        }));
+        const auto lines = terminal_lines(trace, language.value());
         const std::string data = packet_line_containing(lines, "len=500");
         ASSERT_NE(data, "");
         const std::string mark = std::string(code) == "en" ? "cut by the capture: 42 of 500 payload bytes kept"
@@ -170,10 +175,7 @@ TEST(TerminalMarks, ReceivedBytesAreQuotedAsTheSentOnesAre) {
     trace.add_call(framed);
     auto language = Language::load("en");
     ASSERT_TRUE(language.ok());
-    const auto lines = lines_of(printed([&](std::FILE* out) {
-        TerminalView(language.value(), TerminalOptions{}, out)
-            .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
-    }));
+    const auto lines = terminal_lines(trace, language.value());
     const std::string recv_line = packet_line_containing(lines, "recv(fd=4, 1024) = 6");
     EXPECT_NE(recv_line.find("\"hello\\n\""), std::string::npos) << recv_line;
     const std::string framed_line = packet_line_containing(lines, "recv(fd=4, 1024) = 7");
@@ -199,10 +201,7 @@ TEST(TerminalMarks, ACallWhoseProcessEndedSaysItNeverReturned) {
         SCOPED_TRACE(code);
         auto language = Language::load(code);
         ASSERT_TRUE(language.ok());
-        const auto lines = lines_of(printed([&](std::FILE* out) {
-            TerminalView(language.value(), TerminalOptions{}, out)
-                .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
-        }));
+        const auto lines = terminal_lines(trace, language.value());
         const std::string line = packet_line_containing(lines, "accept(fd=3, SOCK_CLOEXEC)");
         const std::string said = fmt::format(fmt::runtime(language.value().text("programs.never_returned")), 5'000'000);
         EXPECT_NE(line.find(said), std::string::npos) << line;
