@@ -130,6 +130,22 @@ bool TransitionMerger::host_traced_by(const IpAddress& address, int64_t time_ns)
     return false;
 }
 
+bool TransitionMerger::insert_in_time_order(StateEvent event, bool appending) {
+    const auto later =
+        std::upper_bound(merged_.begin(), merged_.end(), event.time_ns,
+                         [](int64_t time_ns, const StateEvent& other) { return time_ns < other.time_ns; });
+    const size_t at = static_cast<size_t>(later - merged_.begin());
+    if (at == merged_.size()) {
+        merged_.push_back(std::move(event));
+        return true;
+    }
+    if (appending) return false;  // what was handed out would change
+    merged_.insert(later, std::move(event));
+    for (auto& [key, index] : close_to_timewait_)
+        if (index >= at) ++index;
+    return true;
+}
+
 bool TransitionMerger::add(const StateEvent& event, bool appending) {
     const SocketKey key{event.local, event.remote};
     Socket& socket = sockets_[key];  // one lookup per event: a flood brings a million
@@ -141,6 +157,43 @@ bool TransitionMerger::add(const StateEvent& event, bool appending) {
     if (event.source == StateSource::Inferred && socket.last == TcpState::SynReceived &&
         event.to == TcpState::Established && host_traced_by(event.local.address, event.time_ns))
         return true;
+    // Without the tracepoint, a request the dumps have listed in SYN_RECV is
+    // shown ESTABLISHED once a dump lists the full socket, not at a final ACK
+    // alone: a full accept queue drops that ACK and ss keeps the request in
+    // SYN_RECV. A dump that lists it soon after the ACK confirms that ACK, and
+    // the transition is shown at the ACK.
+    if (event.to == TcpState::SynReceived && socket.last != TcpState::SynReceived)
+        socket.request_dumped = socket.completion_awaited = false;  // a new request on these ports
+    if (event.source == StateSource::SocketDump && event.to == TcpState::SynReceived) socket.request_dumped = true;
+    if (event.source == StateSource::Inferred && socket.last == TcpState::SynReceived &&
+        event.to == TcpState::Established && socket.request_dumped) {
+        socket.completion_awaited = true;
+        socket.awaited_ack_ns = event.time_ns;
+        socket.awaited_connection = event.connection;
+        return true;
+    }
+    if (socket.completion_awaited && socket.last == TcpState::SynReceived) {
+        const bool confirmed = event.source == StateSource::SocketDump && event.to == TcpState::Established &&
+                               event.time_ns - socket.awaited_ack_ns <= kDumpConfirmsAnAckWithinNs;
+        // A later state (FIN or beyond) proves the ACK was taken too: the
+        // socket went through ESTABLISHED between two dumps.
+        const bool passed =
+            event.to != TcpState::Closed && progress(event.to, true) > progress(TcpState::Established, true);
+        if (confirmed || passed) {
+            StateEvent completed = event;
+            completed.source = StateSource::Inferred;
+            completed.from = TcpState::SynReceived;
+            completed.to = TcpState::Established;
+            completed.time_ns = socket.awaited_ack_ns;
+            completed.connection = socket.awaited_connection;
+            if (!insert_in_time_order(std::move(completed), appending)) return false;
+            socket.last = TcpState::Established;
+            socket.seen = true;
+            socket.completion_awaited = false;
+            if (confirmed) return true;
+        }
+    }
+    if (event.to != TcpState::SynReceived) socket.completion_awaited = false;
     // Packets cannot bring back a socket the kernel has ended: an orphan that
     // tcp_fin_timeout closed still "receives" the peer's late FIN in the
     // packets' eyes, yet the kernel answers it with RST. Only a new connection

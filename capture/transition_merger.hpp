@@ -49,17 +49,27 @@ private:
     bool add(const StateEvent& event, bool appending);
 
     static constexpr int64_t kNotTraced = INT64_MAX;
+    // A dump lists sockets every few milliseconds: one that lists a request
+    // completed this soon after its final ACK shows that ACK completed it.
+    static constexpr int64_t kDumpConfirmsAnAckWithinNs = 50'000'000;
     struct Socket {
         int64_t first_traced_ns = kNotTraced;  // when the tracepoint first spoke of it
         TcpState last = TcpState::Closed;      // its last transition's state
         bool seen = false;                     // whether it made one
         bool gone = false;                     // a kernel source reported it CLOSED (a dump no longer lists it)
+        bool request_dumped = false;           // a dump listed it in SYN_RECV
+        bool completion_awaited = false;       // its final ACK came; no dump has shown the handshake completed
+        int64_t awaited_ack_ns = 0;            // when the latest such ACK came
+        uint32_t awaited_connection = kNoConnection;
     };
     // When the tracepoint first spoke of any socket of each local address (a
     // host: a few per trace). On such a host, the tracepoint reports every
     // socket a final ACK completes.
     std::vector<std::pair<IpAddress, int64_t>> traced_hosts_;
     bool host_traced_by(const IpAddress& address, int64_t time_ns) const;
+    // Adds `event` where its time puts it; false when that is before the end
+    // while appending (what was handed out would change: build anew).
+    bool insert_in_time_order(StateEvent event, bool appending);
     DenseHashMap<SocketKey, Socket, SocketKeyHash> sockets_;
     std::unordered_map<SocketKey, size_t, SocketKeyHash> close_to_timewait_;  // index in merged_ of a traced X→CLOSED
     std::vector<StateEvent> merged_;

@@ -100,6 +100,72 @@ TEST(ObservedTransitions, AnAckTheFullAcceptQueueDroppedCompletesNothing) {
     EXPECT_EQ(observed_transitions(untraced).size(), 4u);
 }
 
+// The same without the tracepoint (no root): the dumps listed the requests in
+// SYN_RECV, so a final ACK completes one only when a dump then lists the full
+// socket; the transition is shown at that ACK. The dropped peer's request
+// stays in SYN_RECV, as ss shows it. A socket whose FIN came before any dump
+// saw it complete (it closed between two dumps) went through ESTABLISHED at
+// its ACK too.
+TEST(ObservedTransitions, WithoutTheTracepointTheDumpsSayWhichAckCompletedARequest) {
+    const Endpoint listener{IpAddress::v4(198, 18, 0, 2), 5000};
+    const Endpoint accepted_peer{IpAddress::v4(198, 18, 0, 1), 40001};
+    const Endpoint dropped_peer{IpAddress::v4(198, 18, 0, 1), 40002};
+    const Endpoint quick_peer{IpAddress::v4(198, 18, 0, 1), 40003};
+    constexpr int64_t kMs = 1'000'000;
+    const std::vector<StateEvent> states = {
+        state(5 * kMs, listener, kAnyPeer, S::Closed, S::Listen, kDump),
+        state(10 * kMs, listener, accepted_peer, S::Closed, S::SynReceived, kInferred),
+        state(11 * kMs, listener, dropped_peer, S::Closed, S::SynReceived, kInferred),
+        state(12 * kMs, listener, quick_peer, S::Closed, S::SynReceived, kInferred),
+        state(15 * kMs, listener, accepted_peer, S::Closed, S::SynReceived, kDump),
+        state(15 * kMs, listener, dropped_peer, S::Closed, S::SynReceived, kDump),
+        state(15 * kMs, listener, quick_peer, S::Closed, S::SynReceived, kDump),
+        state(20 * kMs, listener, accepted_peer, S::SynReceived, S::Established, kInferred),
+        state(21 * kMs, listener, dropped_peer, S::SynReceived, S::Established, kInferred),
+        state(22 * kMs, listener, quick_peer, S::SynReceived, S::Established, kInferred),
+        state(24 * kMs, listener, quick_peer, S::Established, S::CloseWait, kInferred),
+        state(25 * kMs, listener, accepted_peer, S::SynReceived, S::Established, kDump),
+    };
+    const std::vector<std::string> expected = {
+        "198.18.0.2:5000 CLOSED->LISTEN socket dump",      "198.18.0.2:5000 CLOSED->SYN_RECV inferred",
+        "198.18.0.2:5000 CLOSED->SYN_RECV inferred",       "198.18.0.2:5000 CLOSED->SYN_RECV inferred",
+        "198.18.0.2:5000 SYN_RECV->ESTABLISHED inferred",  "198.18.0.2:5000 SYN_RECV->ESTABLISHED inferred",
+        "198.18.0.2:5000 ESTABLISHED->CLOSE_WAIT inferred"};
+    Trace trace;
+    for (const StateEvent& event : states) trace.add_state(event);
+    const std::vector<StateEvent> merged = observed_transitions(trace);
+    EXPECT_EQ(describe(merged), expected);
+    ASSERT_EQ(merged.size(), expected.size());
+    EXPECT_EQ(merged[4].remote, accepted_peer);
+    EXPECT_EQ(merged[4].time_ns, 20 * kMs) << "at the ACK the dump confirmed";
+    EXPECT_EQ(merged[5].remote, quick_peer);
+    EXPECT_EQ(merged[5].time_ns, 22 * kMs);
+
+    // Appended while the run goes on, as the window does: the dropped peer's
+    // ACK shows nothing, and the confirmation, which goes before the quick
+    // peer's transitions, asks for a build anew, which gives the same.
+    TransitionMerger growing(std::vector<StateEvent>{});
+    std::vector<StateEvent> so_far;
+    for (const StateEvent& event : states) {
+        so_far.push_back(event);
+        if (!growing.append(std::span<const StateEvent>(&event, 1))) {
+            EXPECT_EQ(event.time_ns, 25 * kMs) << "only the confirmation goes back in time";
+            growing.reset(so_far);
+        }
+        if (event.time_ns == 21 * kMs) {
+            EXPECT_EQ(growing.transitions().size(), 4u);
+        }
+    }
+    EXPECT_EQ(describe(growing.transitions()), expected);
+
+    // A request the dumps never listed (a handshake quicker than one dump
+    // interval) is completed by its ACK, as before.
+    Trace quick;
+    for (const StateEvent& event : states)
+        if (event.source == kInferred) quick.add_state(event);
+    EXPECT_EQ(observed_transitions(quick).size(), 7u);
+}
+
 TEST(ObservedTransitions, DumpRepeatingWhatTheTracepointSaidIsDropped) {
     Trace trace;
     trace.add_state(state(10, kServer, kAnyPeer, S::Closed, S::Listen, kTp));
