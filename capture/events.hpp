@@ -91,6 +91,13 @@ struct CallEvent {
     std::string program = {};
 };
 
+// A traced program's call still blocked when its process ended (Ctrl-C,
+// --timeout, a crash): the kernel never gave it a result. It is kept with
+// result -1 and no errno, which a call that returned never has.
+inline bool never_returned(const CallEvent& call) {
+    return call.process != 0 && call.result == -1 && call.error_number == 0;
+}
+
 // A line a student's program wrote to its terminal (tcplab exec), shown on
 // the timeline among its calls.
 struct OutputEvent {

@@ -183,14 +183,18 @@ int run_exec_command(const ProgramCommandSettings& settings, const ProgramComman
             return kProgramsExitEnvironment;
         }
         recording = std::move(recorder.value());
-    } else {
-        g_interrupted = 0;
-        struct sigaction action {};
-        action.sa_handler = on_interrupt;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        sigaction(SIGINT, &action, nullptr);
     }
+    // Ctrl-C (unless the recording takes it), a closed terminal (SIGHUP) and
+    // kill (SIGTERM) end the programs and the lab the same way, so that none
+    // leaves its hosts folder or a program behind.
+    g_interrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (!recording) sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
     const auto interrupted = [&] { return g_interrupted != 0 || (recording && RunRecording::interrupted()); };
 
     int64_t shown_until = 0;

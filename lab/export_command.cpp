@@ -86,6 +86,7 @@ Object call_row(const CallEvent& call, int64_t start) {
     if (!call.data.empty()) object["text"] = call.data;
     // A traced program's call: which one made it (JSON only; the CSV keeps its columns).
     if (call.process != 0) {
+        if (never_returned(call)) object["never_returned"] = true;  // its process ended while it waited
         object["program"] = call.program;
         object["process"] = call.process;
         object["thread"] = call.thread;

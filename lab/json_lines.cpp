@@ -87,6 +87,7 @@ json call_json(const CallEvent& call, int64_t start_ns) {
         if (name) object["errno_name"] = name;
     }
     if (!call.data.empty()) object["data"] = call.data;
+    if (never_returned(call)) object["never_returned"] = true;  // its process ended while it waited
     if (call.process != 0) {
         object["process"] = call.process;
         object["thread"] = call.thread;

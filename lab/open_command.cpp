@@ -192,7 +192,8 @@ private:
                             {"what", loaded_.fault->message()}});
             return;
         }
-        if (!steps_.empty())
+        // A run of the student's own programs or shells expects nothing: no "0/0" line.
+        if (!steps_.empty() && total > 0)
             fmt::print(out_, "\n{} {}/{} {}\n",
                        all ? paint(settings_, language_.text("app.all_passed"), "32")
                            : paint(settings_, language_.text("app.some_failed"), "31"),

@@ -7,6 +7,7 @@
 
 #include "event_rows.hpp"
 #include "layout/packet_fields.hpp"
+#include "scenarios/socket_call_text.hpp"
 
 namespace tcplab {
 namespace {
@@ -42,21 +43,14 @@ std::string timer_text(const StateEvent& state) {
     return fmt::format("  timer:({},{:.1f}sec)", kind, state.timer_expires_ms / 1000.0);
 }
 
-// Received bytes as a terminal can show them: control bytes (a binary length
-// prefix) escaped, and a long read cut short, so a line stays a line.
+// Received bytes as a terminal can show them, quoted as the sender's bytes
+// are in its call's arguments ("hello\n" on both ends): control bytes (a
+// binary length prefix) escaped, and a long read cut short, so a line stays a
+// line.
 std::string shown_data(const std::string& data) {
     constexpr size_t kMostShown = 64;
-    std::string text = "\"";
-    for (size_t index = 0; index < data.size() && index < kMostShown; ++index) {
-        const auto byte = static_cast<unsigned char>(data[index]);
-        if (byte < 0x20 || byte == 0x7F)
-            text += fmt::format("\\x{:02x}", byte);
-        else
-            text += data[index];
-    }
-    text += "\"";
-    if (data.size() > kMostShown) text += "…";
-    return text;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+    return quoted_bytes(std::span<const uint8_t>(bytes, std::min(data.size(), kMostShown)), data.size());
 }
 
 }  // namespace
@@ -152,9 +146,12 @@ std::string TerminalView::call_line(const CallEvent& call) const {
         return who + paint(fmt::format(fmt::runtime(language_.text("programs.exited")), call.result), kBold);
     if (call.process != 0 && call.call == "killed")
         return who + paint(fmt::format(fmt::runtime(language_.text("programs.killed")), call.arguments), kRed);
+    const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
+    if (never_returned(call))
+        return who + fmt::format("{}({})  ", call.call, call.arguments) +
+               paint(fmt::format(fmt::runtime(language_.text("programs.never_returned")), took_us), kYellow);
     std::string result = std::to_string(call.result);
     if (call.result < 0 && call.error_number != 0) result += " " + errno_name(call.error_number);
-    const int64_t took_us = (call.return_ns - call.time_ns) / 1000;
     std::string line = who + fmt::format("{}({}) = {}", call.call, call.arguments, result);
     const bool received =
         call.call == "recv" || (call.process != 0 && (call.call == "read" || call.call == "recvfrom" ||

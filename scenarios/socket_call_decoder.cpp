@@ -590,8 +590,8 @@ CallEvent SocketCallDecoder::unfinished(const TracedProcess& process, pid_t tid,
     event.return_ns = now_ns;
     event.actor = process.host;
     event.call = pending.name;
-    event.arguments = pending.text + " (never returned: the process ended)";
-    event.result = -1;
+    event.arguments = pending.text;
+    event.result = -1;  // with no errno: never_returned() (the views say so)
     event.error_number = 0;
     event.process = process.pid;
     event.thread = tid;

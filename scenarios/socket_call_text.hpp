@@ -30,7 +30,7 @@ std::string epoll_events_text(uint32_t events);         // "EPOLLIN|EPOLLET"
 // struct timeval when the option is one of those, else its length.
 std::string socket_option_value_text(int level, int option, std::span<const uint8_t> value);
 
-// Bytes as a quoted string with escapes ("hi\x0a"), `shown` of `total`
+// Bytes as a quoted string with escapes ("hi\n", "\x00\x05"), `shown` of `total`
 // followed by … when there were more.
 std::string quoted_bytes(std::span<const uint8_t> shown, uint64_t total);
 

@@ -307,11 +307,17 @@ TEST(Exec, RecordingKeepsTheCallsAndOutputLinesForOpenAndExport) {
     const Outcome exported = tcplab("export --format json " + file);
     EXPECT_EQ(exported.exit_code, 0);
     EXPECT_TRUE(contains(exported.output, "echo: hello")) << exported.output.substr(0, 2000);
+    // The programs' run expects nothing, so the replay claims no "0/0 expectations held".
+    const Outcome replayed = tcplab("open --terminal " + file);
+    EXPECT_EQ(replayed.exit_code, 0);
+    EXPECT_TRUE(contains(replayed.output, "echo: hello")) << replayed.output;
+    EXPECT_FALSE(contains(replayed.output, "expectations held")) << replayed.output;
     std::filesystem::remove_all(folder);
 }
 
-// Starts tcplab in the background; its output goes to `log`.
-pid_t start_tcplab(const std::string& arguments, const std::string& log) {
+// Starts tcplab in the background; its output goes to `log`. `environment`
+// ("NAME=value ") comes before it.
+pid_t start_tcplab(const std::string& arguments, const std::string& log, const std::string& environment = "") {
     std::filesystem::remove(log);  // an older run's log must not be read as this one's
     const pid_t pid = fork();
     if (pid == 0) {
@@ -321,7 +327,7 @@ pid_t start_tcplab(const std::string& arguments, const std::string& log) {
         dup2(in, 0);
         dup2(out, 1);
         dup2(out, 2);
-        const std::string command = "exec " + kEnvironment + "'" + TCPLAB_BINARY + "' " + arguments;
+        const std::string command = "exec " + kEnvironment + environment + "'" + TCPLAB_BINARY + "' " + arguments;
         execl("/bin/sh", "sh", "-c", command.c_str(), nullptr);
         _exit(127);
     }
@@ -377,6 +383,29 @@ TEST(Exec, CtrlCEndsTheProgramsAndTheLabWith130) {
     EXPECT_EQ(WEXITSTATUS(status), 130) << read_file(log);
     EXPECT_FALSE(alive(program));
     std::filesystem::remove_all(folder);
+}
+
+// A closed terminal (SIGHUP) or kill (SIGTERM) ends the programs and the lab
+// as Ctrl-C does: no program, and no hosts folder, is left behind.
+TEST(Exec, HangUpAndTerminateEndTheLabAsCtrlCDoes) {
+    if (!have_python()) GTEST_SKIP() << "python3 is not installed";
+    for (const int signal_number : {SIGHUP, SIGTERM}) {
+        SCOPED_TRACE(strsignal(signal_number));
+        const ::tcplab::test::TempDir runtime;
+        const std::string log = runtime.path().string() + "/tcplab.log";
+        const pid_t tcplab_pid = start_tcplab(std::string("exec --json ") + kListenForever, log,
+                                              "XDG_RUNTIME_DIR='" + runtime.path().string() + "' ");
+        pid_t program = 0;
+        ASSERT_TRUE(wait_until([&] { return (program = first_program(log)) > 0; })) << read_file(log);
+        EXPECT_EQ(hosts_folders(runtime.path()), 1u);
+        kill(tcplab_pid, signal_number);
+        int status = 0;
+        ASSERT_EQ(waitpid(tcplab_pid, &status, 0), tcplab_pid);
+        EXPECT_TRUE(WIFEXITED(status)) << read_file(log);
+        EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 130) << read_file(log);
+        EXPECT_FALSE(alive(program));
+        EXPECT_EQ(hosts_folders(runtime.path()), 0u);
+    }
 }
 
 TEST(Exec, KilledTcplabTakesItsProgramsWithIt) {

@@ -33,12 +33,17 @@ struct Lab {
 
     explicit Lab(RunOptions options = {}) : controller(options) {}
 
+    LabContext context() {
+        const Trace* trace = controller.trace();
+        LabContext made{trace ? *trace : empty, language, shared, palette};
+        made.controller = &controller;
+        made.held = &controller.held();
+        return made;
+    }
+
     void frame() {
         controller.update(shared);
-        const Trace* trace = controller.trace();
-        LabContext context{trace ? *trace : empty, language, shared, palette};
-        context.controller = &controller;
-        context.held = &controller.held();
+        LabContext context = this->context();
         const std::pair<View*, ImVec2> placed[] = {
             {&bar, ImVec2(0, 0)}, {&wire, ImVec2(1200, 0)}, {&timeline, ImVec2(0, 250)}, {&ladder, ImVec2(0, 550)}};
         for (const auto& [view, position] : placed) {
@@ -62,13 +67,32 @@ struct Lab {
     }
 };
 
+// The lesson bar's text in one frame.
+std::string bar_text(test::ImGuiHarness& harness, Lab& lab) {
+    std::string text;
+    harness.frames(1, [&] {
+        lab.controller.update(lab.shared);
+        LabContext context = lab.context();
+        text = test::ImGuiHarness::window_text(lab.bar.id(), [&] { lab.bar.draw(context); });
+    });
+    return text;
+}
+
 TEST(LessonViews, LessonBarAndWireViewOnLoopback) {
     test::ImGuiHarness harness;
     Lab lab;
     EXPECT_GT(harness.frames(2, [&] { lab.frame(); }), 100);  // no lesson yet: says so
     ASSERT_TRUE(lab.controller.load("handshake").ok());
+    const std::string press_step = lab.language.text("scenario_bar.press_space");
+    EXPECT_NE(bar_text(harness, lab).find(press_step), std::string::npos);
     for (size_t step = 1; step <= 2; ++step) {
         lab.controller.step();
+        // While the first step runs, the bar no longer asks for Step.
+        if (step == 1) {
+            const std::string text = bar_text(harness, lab);
+            ASSERT_TRUE(lab.controller.busy());
+            EXPECT_EQ(text.find(press_step), std::string::npos) << text;
+        }
         ASSERT_TRUE(
             lab.frames_until(harness, [&] { return !lab.controller.busy() && lab.controller.shown_steps() == step; }));
     }

@@ -1,5 +1,6 @@
 // The terminal line and the JSON lines say when the capture cut a segment
 // short and which tunnel carried it, in both languages.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -73,6 +74,14 @@ std::string printed(Print print) {
     return text;
 }
 
+// Every event of `trace` as the terminal prints it, one string a line.
+std::vector<std::string> terminal_lines(const Trace& trace, const Language& language) {
+    return lines_of(printed([&](std::FILE* out) {
+        TerminalView(language, TerminalOptions{}, out)
+            .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+    }));
+}
+
 std::string packet_line_containing(const std::vector<std::string>& lines, const std::string& part) {
     for (const std::string& line : lines)
         if (line.find(part) != std::string::npos) return line;
@@ -91,10 +100,7 @@ TEST(TerminalMarks, CutSegmentAndTunnelAreNamed) {
         SCOPED_TRACE(code);
         auto language = Language::load(code);
         ASSERT_TRUE(language.ok());
-        const auto lines = lines_of(printed([&](std::FILE* out) {
-            TerminalView(language.value(), TerminalOptions{}, out)
-                .print_events(trace, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
-        }));
+        const auto lines = terminal_lines(trace, language.value());
         const std::string data = packet_line_containing(lines, "len=500");
         ASSERT_NE(data, "");
         const std::string mark = std::string(code) == "en" ? "cut by the capture: 42 of 500 payload bytes kept"
@@ -138,6 +144,69 @@ TEST(TerminalMarks, JsonLinesCarryTheSame) {
     EXPECT_EQ(packets[3]["tunnels"][0]["kind"], "GRE");
     EXPECT_EQ(packets[3]["tunnels"][0]["source"], "198.51.100.1");
     EXPECT_EQ(packets[3]["source"], "10.1.0.1:40000");
+}
+
+// A program's send() shows its bytes as "hello\n" in the arguments; the
+// recv() that takes them shows the same bytes the same way, so a student can
+// match one to the other. A binary length prefix stays escaped.
+TEST(TerminalMarks, ReceivedBytesAreQuotedAsTheSentOnesAre) {
+    Trace trace;
+    CallEvent sent;
+    sent.time_ns = sent.return_ns = 1'700'000'000'000'000'000;
+    sent.actor = Actor::Client;
+    sent.call = "send";
+    sent.arguments = "fd=3, \"hello\\n\", 6";  // as the tracer writes it
+    sent.result = 6;
+    sent.data = "hello\n";
+    sent.process = sent.thread = 100;
+    sent.program = "python3";
+    trace.add_call(sent);
+    CallEvent received = sent;
+    received.time_ns = received.return_ns = sent.time_ns + 1000;
+    received.actor = Actor::Server;
+    received.call = "recv";
+    received.arguments = "fd=4, 1024";
+    received.process = received.thread = 200;
+    trace.add_call(received);
+    CallEvent framed = received;
+    framed.time_ns = framed.return_ns = received.time_ns + 1000;
+    framed.result = 7;
+    framed.data = std::string("\x00\x05hello", 7);
+    trace.add_call(framed);
+    auto language = Language::load("en");
+    ASSERT_TRUE(language.ok());
+    const auto lines = terminal_lines(trace, language.value());
+    const std::string recv_line = packet_line_containing(lines, "recv(fd=4, 1024) = 6");
+    EXPECT_NE(recv_line.find("\"hello\\n\""), std::string::npos) << recv_line;
+    const std::string framed_line = packet_line_containing(lines, "recv(fd=4, 1024) = 7");
+    EXPECT_NE(framed_line.find("\"\\x00\\x05hello\""), std::string::npos) << framed_line;
+}
+
+// A server blocked in accept() when Ctrl-C or --timeout ends it: the call
+// never returned, and the line says so (in the chosen language) instead of
+// "= -1" and "returned after".
+TEST(TerminalMarks, ACallWhoseProcessEndedSaysItNeverReturned) {
+    Trace trace;
+    CallEvent blocked;
+    blocked.time_ns = 1'700'000'000'000'000'000;
+    blocked.return_ns = blocked.time_ns + 5'000'000'000;  // when the process ended
+    blocked.actor = Actor::Server;
+    blocked.call = "accept";
+    blocked.arguments = "fd=3, SOCK_CLOEXEC";
+    blocked.result = -1;
+    blocked.process = blocked.thread = 100;
+    blocked.program = "python3";
+    trace.add_call(blocked);
+    for (const char* code : {"en", "zh-CN"}) {
+        SCOPED_TRACE(code);
+        auto language = Language::load(code);
+        ASSERT_TRUE(language.ok());
+        const auto lines = terminal_lines(trace, language.value());
+        const std::string line = packet_line_containing(lines, "accept(fd=3, SOCK_CLOEXEC)");
+        const std::string said = fmt::format(fmt::runtime(language.value().text("programs.never_returned")), 5'000'000);
+        EXPECT_NE(line.find(said), std::string::npos) << line;
+        EXPECT_EQ(line.find("= -1"), std::string::npos) << line;
+    }
 }
 
 }  // namespace

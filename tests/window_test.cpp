@@ -491,4 +491,13 @@ TEST(Window, ExecShowsTheProgramsOutputInThePanel) {
     for (const auto& window : info["windows"])
         if (window["id"] == "program_output") panel_shown = !window["collapsed"].get<bool>();
     EXPECT_TRUE(panel_shown) << info["windows"].dump();
+    // The lesson bar says why states come from dumps and packets (the
+    // programs choose their own ports), not "not available: switched off".
+    bool says_why = false;
+    for (const auto& text : info["texts"]) {
+        const std::string drawn = text["text"];
+        says_why = says_why || drawn.find("choose their own ports") != std::string::npos;
+        EXPECT_EQ(drawn.find("switched off"), std::string::npos) << drawn;
+    }
+    EXPECT_TRUE(says_why) << info["texts"].dump();
 }

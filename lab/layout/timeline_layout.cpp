@@ -34,7 +34,7 @@ bool contains(const std::optional<size_t>& packet, size_t first, size_t last) {
 
 std::string call_label(const CallEvent& call, bool open) {
     std::string label = call.call + "()";
-    if (open) return label;
+    if (open || never_returned(call)) return label;
     label += " = " + std::to_string(call.result);
     if (call.result < 0 && call.error_number != 0) {
         const char* name = strerrorname_np(call.error_number);

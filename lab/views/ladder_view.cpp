@@ -276,6 +276,13 @@ void LadderView::draw_tooltip(LabContext& context, const LadderRecord& record) c
         }
         case LadderRecordKind::CallLabel: {
             const CallEvent& call = trace.calls()[record.index];
+            if (never_returned(call)) {
+                ImGui::Text("%s  %s(%s)", actor_text(context, call.actor).c_str(), call.call.c_str(),
+                            call.arguments.c_str());
+                label_value(context.text("diagrams.ladder.time"), format_offset(call.time_ns - start));
+                ImGui::TextDisabled("%s", context.text("diagrams.ladder.never_returned").c_str());
+                break;
+            }
             ImGui::Text("%s  %s(%s) = %lld", actor_text(context, call.actor).c_str(), call.call.c_str(),
                         call.arguments.c_str(), static_cast<long long>(call.result));
             label_value(context.text("diagrams.ladder.time"), format_offset(call.time_ns - start));

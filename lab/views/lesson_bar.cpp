@@ -311,7 +311,9 @@ bool LessonBar::draw_story(LabContext& context, const StepController& controller
     if (shown == 0) {
         if (!lesson.empty() && context.language.has(lesson + ".summary"))
             text_wrapped_recorded(context, "scenario", context.text(lesson + ".summary"));
-        if (controller.step_count() > 0)
+        // Once the first step runs (a student's programs start at once) the
+        // bar says "Running on the kernel…", and Step is no longer asked for.
+        if (controller.step_count() > 0 && !controller.busy())
             ImGui::TextDisabled("%s", context.text("scenario_bar.press_space").c_str());
         else if (replay)
             ImGui::TextWrapped("%s", context.text("replay.no_steps").c_str());
@@ -346,8 +348,17 @@ void LessonBar::draw_results(LabContext& context, const StepController& controll
     if (kernel_dropped > 0)
         ImGui::TextColored(kFailed, "%llu %s", static_cast<unsigned long long>(kernel_dropped),
                            context.text("app.capture_drops").c_str());
-    if (!run->tracepoint_note().empty())
-        ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
+    if (run->tracepoint_note().empty()) return;
+    // The student's own programs leave the tracepoint off on purpose: the bar
+    // says why in the window's language, as the terminal does, rather than
+    // "not available: switched off".
+    if (run->options().programs) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        text_wrapped_recorded(context, "scenario", context.text("programs.states_from"));
+        ImGui::PopStyleColor();
+        return;
+    }
+    ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
 }
 
 void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
