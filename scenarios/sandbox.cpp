@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "capture/namespace_thread.hpp"
 #include "capture/tracepoint.hpp"
@@ -27,6 +29,18 @@ bool write_file(const std::string& path, const std::string& text) {
     const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ::close(fd);
     return written;
+}
+
+// The first line of a small file, without its newline ("" when it cannot be read).
+std::string read_line(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "";
+    char buffer[64];
+    const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
+    ::close(fd);
+    std::string line(buffer, got > 0 ? static_cast<size_t>(got) : 0);
+    if (const size_t end = line.find('\n'); end != std::string::npos) line.resize(end);
+    return line;
 }
 
 Status enter_user_namespace() {
@@ -74,6 +88,36 @@ Error network_namespace_error(int error) {
     return {what, ""};
 }
 
+// A namespace normally shares the host's table of TCP sockets (262,144
+// buckets on a desktop), and a socket dump walks every bucket: about 1 ms,
+// which the lab repeats every few milliseconds per host for as long as it is
+// open. A host made from a namespace whose tcp_child_ehash_entries is set
+// gets a table of its own (Linux 6.1 and later): a dump of it takes tens of
+// microseconds. A lesson never has more than a few thousand sockets.
+constexpr const char* kOwnSocketTableBuckets = "4096";
+constexpr const char* kChildTableSysctl = "/proc/sys/net/ipv4/tcp_child_ehash_entries";
+// Two defaults the kernel derives from the table's size; a host keeps those
+// of an ordinary namespace (2048 and 131072 with the host's table), which the
+// lessons about queues and TIME_WAIT are written for.
+const char* const kTableSizedSysctls[] = {"/proc/sys/net/ipv4/tcp_max_syn_backlog",
+                                          "/proc/sys/net/ipv4/tcp_max_tw_buckets"};
+
+// In the calling thread: a network namespace for a host, made from a
+// short-lived one that gives it its own socket table where the kernel can.
+Status enter_new_host_namespace() {
+    if (unshare(CLONE_NEWNET) != 0) return network_namespace_error(errno);
+    std::vector<std::string> defaults;
+    for (const char* sysctl : kTableSizedSysctls) defaults.push_back(read_line(sysctl));
+    const bool own_table = write_file(kChildTableSysctl, kOwnSocketTableBuckets);
+    if (unshare(CLONE_NEWNET) != 0) return network_namespace_error(errno);
+    if (!own_table) return Done{};  // an older kernel: the shared table, slower dumps, the same lessons
+    for (size_t index = 0; index < defaults.size(); ++index)
+        if (!defaults[index].empty() && !write_file(kTableSizedSysctls[index], defaults[index]))
+            return Error{std::string("cannot set ") + kTableSizedSysctls[index] + " in the sandbox: " + errno_text(),
+                         ""};
+    return Done{};
+}
+
 }  // namespace
 
 bool started_as_root() { return g_started_as_root; }
@@ -93,7 +137,7 @@ Result<Sandbox> Sandbox::create() {
     // unshare() moves only the calling thread, so a short-lived thread creates
     // the namespace and hands back a file descriptor that keeps it alive.
     auto made = run_in_namespace(-1, []() -> Result<int> {
-        if (unshare(CLONE_NEWNET) != 0) return network_namespace_error(errno);
+        if (auto entered = enter_new_host_namespace(); !entered) return entered.error();
         if (auto up = bring_loopback_up(); !up) return up.error();
         const int netns_fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
         if (netns_fd < 0) return Error{"cannot hold the sandbox's network namespace: " + errno_text(), ""};
