@@ -361,7 +361,8 @@ void add_shared_options(CLI::App& app, Settings& settings, unsigned which) {
     app.add_option("--script", settings.script,
                    "decide for the gate unattended, e.g. \"drop 2; hold 4\" (segments not named are released)");
     app.add_flag("--fallback-to-loopback", settings.fallback_to_loopback,
-                 "if the wire cannot be laid (no /dev/net/tun), run a lesson made for one host on loopback instead");
+                 "if the wire cannot be laid (no /dev/net/tun), run a lesson made for one host on loopback instead "
+                 "(the built-in lessons need the wire; exec and shell fall back by themselves)");
     app.add_flag("--no-tracepoint", settings.no_tracepoint,
                  "take socket states from socket dumps and packets only, as without root");
 }

@@ -8,6 +8,7 @@
 #include "event_rows.hpp"
 #include "layout/packet_fields.hpp"
 #include "scenarios/socket_call_text.hpp"
+#include "tracepoint_note.hpp"
 
 namespace tcplab {
 namespace {
@@ -128,7 +129,8 @@ void TerminalView::print_intro(const LessonRun& run) const {
     fmt::print(out_, "{}\n{}\n\n", paint(language_.text(name + ".title"), kBold), language_.text(name + ".summary"));
     fmt::print(out_, "{}\n{}\n", language_.text("app.sandbox"), language_.text("app.states_from"));
     if (!run.tracepoint_note().empty())
-        fmt::print(out_, "{}\n", paint(language_.text("app.no_tracepoint") + ": " + run.tracepoint_note(), kYellow));
+        fmt::print(out_, "{}\n",
+                   paint(language_.text("app.no_tracepoint") + ": " + tracepoint_note_text(run, language_), kYellow));
     fmt::print(out_, "{}\n", language_.text(options_.absolute ? "app.absolute_note" : "app.relative_note"));
 }
 

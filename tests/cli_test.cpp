@@ -217,9 +217,11 @@ TEST(Cli, HandshakeAsJsonLines) {
 }
 
 TEST(Cli, TeardownInChineseInTheTerminal) {
-    const Outcome run = run_tcplab("run teardown --lang zh");
+    const Outcome run = run_tcplab("run teardown --lang zh --no-tracepoint");
     ASSERT_EQ(run.exit_code, exit_code::kOk) << run.output;
     EXPECT_TRUE(contains(run.output, "四次挥手"));
+    EXPECT_TRUE(contains(run.output, "内核跟踪点不可用，状态只来自套接字转储和报文推断: 已关闭（--no-tracepoint）"))
+        << run.output;
     for (const char* state : {"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"})
         EXPECT_TRUE(contains(run.output, state)) << state;
     EXPECT_TRUE(contains(run.output, "✓"));
@@ -330,6 +332,13 @@ TEST(Cli, WorksWithoutRoot) {
         saw_time_wait = saw_time_wait || line["to"] == "TIME_WAIT";
     }
     EXPECT_TRUE(saw_time_wait);
+    // Why there is no tracepoint, in the student's language: not the kernel's
+    // words about tracefs, which only an admin can act on.
+    const Outcome in_chinese = run_tcplab("run " + kTeardown + " --lang zh", as_nobody);
+    ASSERT_EQ(in_chinese.exit_code, exit_code::kOk) << in_chinese.output;
+    EXPECT_TRUE(contains(in_chinese.output, "内核跟踪点不可用，状态只来自套接字转储和报文推断: 需要 root 权限"))
+        << in_chinese.output;
+    EXPECT_FALSE(contains(in_chinese.output, "tracefs")) << in_chinese.output;
 }
 
 // A user who may not open /dev/net/tun (mode 0600, as on these machines) is

@@ -14,6 +14,7 @@
 #include "class_vote.hpp"
 #include "drawing.hpp"
 #include "item_marks.hpp"
+#include "lab/tracepoint_note.hpp"
 #include "lab/views/step_controller.hpp"
 
 namespace tcplab {
@@ -358,7 +359,8 @@ void LessonBar::draw_results(LabContext& context, const StepController& controll
         ImGui::PopStyleColor();
         return;
     }
-    ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(), run->tracepoint_note().c_str());
+    ImGui::TextDisabled("%s: %s", context.text("app.no_tracepoint").c_str(),
+                        tracepoint_note_text(*run, context.language).c_str());
 }
 
 void LessonBar::draw_outcome(LabContext& context, const StepOutcome& outcome) {
