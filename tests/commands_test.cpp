@@ -467,6 +467,33 @@ TEST(Commands, SavingAClassicPcapOnLeavingAsksForAPcapngName) {
     EXPECT_TRUE(file_bytes(pcap) == pcap_bytes) << "the classic pcap file is left as it was";
 }
 
+// Escape is Cancel in the note popup and in the unsaved-notes question, as
+// in the file dialog: nothing is added, nothing is replaced.
+TEST(Commands, EscapeCancelsTheNotePopupAndTheUnsavedNotesQuestion) {
+    test::TempDir folder("tcplab-commands");
+    test::ImGuiHarness harness;
+    Window window;
+    const std::string copy = open_a_copy(harness, window, folder);
+    ASSERT_NE(window.controller.replay(), nullptr);
+    window.apply(harness, command::Step{});
+    press(harness, window, {GLFW_KEY_N});
+    harness.frames(1, [&] { window.frame(); });
+    ASSERT_TRUE(window.files.wants_keyboard()) << "N opens the note popup";
+    press(harness, window, {GLFW_KEY_ESCAPE});
+    harness.frames(1, [&] { window.frame(); });
+    EXPECT_FALSE(window.files.wants_keyboard());
+    EXPECT_FALSE(window.controller.replay()->notes_changed);
+
+    window.apply(harness, command::AddNote{note_on_packet(window.controller.replay()->loaded.trace, 0, "kept")});
+    window.apply(harness, command::OpenFile{std::string(TCPLAB_TEST_RECORDINGS) + "/teardown.pcapng"});
+    ASSERT_TRUE(window.files.asking_about_unsaved());
+    press(harness, window, {GLFW_KEY_ESCAPE});
+    harness.frames(3, [&] { window.frame(); });
+    EXPECT_FALSE(window.files.asking_about_unsaved());
+    EXPECT_EQ(window.controller.replay()->path, copy);
+    EXPECT_TRUE(window.controller.replay()->notes_changed);
+}
+
 // Editing and deleting notes are commands too: applied between frames, they
 // mark the recording changed, and Save writes the edited text and drops the
 // deleted note; a step's own start is no instructor's note and stays.

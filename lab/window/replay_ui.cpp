@@ -315,7 +315,9 @@ void ReplayUi::draw_unsaved_popup(const Language& language, Outbox& outbox) {
         if (ImGui::Button(language.text("replay.unsaved.discard").c_str())) answer = UnsavedAnswer::Discard;
         item_marks::mark("unsaved.discard");
         ImGui::SameLine();
-        if (ImGui::Button(language.text("replay.dialog.cancel").c_str())) answer = UnsavedAnswer::Cancel;
+        if (ImGui::Button(language.text("replay.dialog.cancel").c_str()) ||
+            imgui_compat::key_pressed(GLFW_KEY_ESCAPE, false))
+            answer = UnsavedAnswer::Cancel;
         item_marks::mark("unsaved.cancel");
         // The answer changes the run: it goes into the outbox like any click.
         if (answer) outbox.push_back(command::AnswerUnsaved{*answer});
@@ -475,7 +477,8 @@ void ReplayUi::draw_note_popup(const Language& language, LabContext& context) {
         item_marks::mark("note.cancel");
     }
     ImGui::End();
-    if (!keep_open) note_open_ = false;
+    // Escape is Cancel, as in the file dialog (the popup keeps the focus).
+    if (!keep_open || imgui_compat::key_pressed(GLFW_KEY_ESCAPE, false)) note_open_ = false;
 }
 
 void ReplayUi::draw_windows(const Language& language, LabContext& context) {
