@@ -61,7 +61,8 @@ Result<int> make_device(const IpAddress& self, const IpAddress& peer, uint32_t m
     const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         const auto finding = tun_finding(errno);
-        return Error{"the wire " + finding->explanation.what, finding->explanation.remedy,
+        return Error{"the wire " + finding->explanation.what,
+                     finding->explanation.remedy,
                      {{"doctor.cause." + finding->id, finding->values}}};
     }
     ifreq request{};
