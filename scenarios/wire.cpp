@@ -292,6 +292,11 @@ void Wire::deliver_due() {
 }
 
 void Wire::run_commands() {
+    // Packets already waiting were sent before these commands were given, so
+    // they meet the wire as it was: a wire mended just after a host sent its
+    // last segments (a crash lesson's reboot) still drops them.
+    take_from(client_fd_, WireDirection::ToServer);
+    take_from(server_fd_, WireDirection::ToClient);
     std::vector<Command> commands;
     {
         std::lock_guard lock(mutex_);
